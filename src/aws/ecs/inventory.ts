@@ -1,0 +1,155 @@
+import {
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  paginateListClusters,
+  paginateListServices,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import pLimit from 'p-limit';
+import { environmentNameOf, type EnvironmentRules } from '../../domain/environments.js';
+import type { Capacity, ServiceSnapshot, TaskDefinitionInfo } from '../../domain/inventory.js';
+import { clusterSchema, parseAws, serviceSchema, taskDefinitionSchema, type EcsService } from './schema.js';
+
+/** API limits: ListServices pages up to 100, DescribeServices takes 10, DescribeClusters takes 100. */
+const LIST_PAGE_SIZE = 100;
+const DESCRIBE_SERVICES_BATCH = 10;
+const DESCRIBE_CLUSTERS_BATCH = 100;
+const EVENTS_KEPT = 5;
+
+export interface RegionReadContext {
+  account: string;
+  region: string;
+  rules: EnvironmentRules;
+  /** Task definitions already described; each ARN is immutable, so it is never asked for again. */
+  knownTaskDefinition: (arn: string) => TaskDefinitionInfo | undefined;
+  now: Date;
+  concurrency?: number;
+}
+
+export interface RegionInventory {
+  services: ServiceSnapshot[];
+  newTaskDefinitions: TaskDefinitionInfo[];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+function clusterNameOf(clusterArn: string): string {
+  return clusterArn.slice(clusterArn.lastIndexOf('/') + 1);
+}
+
+function capacityOf(service: EcsService): Capacity {
+  const providers = (service.capacityProviderStrategy ?? []).filter((p) => (p.weight ?? 0) > 0 || (p.base ?? 0) > 0);
+  if (providers.length === 0) return 'on-demand';
+  const spot = providers.filter((p) => p.capacityProvider === 'FARGATE_SPOT').length;
+  return spot === 0 ? 'on-demand' : spot === providers.length ? 'spot' : 'mixed';
+}
+
+function toTaskDefinitionInfo(raw: unknown): TaskDefinitionInfo {
+  const td = parseAws(taskDefinitionSchema, raw, 'DescribeTaskDefinition');
+  return {
+    arn: td.taskDefinitionArn,
+    family: td.family,
+    cpu: td.cpu,
+    memoryMiB: td.memory,
+    architecture: td.runtimePlatform?.cpuArchitecture === 'ARM64' ? 'arm' : 'x86',
+  };
+}
+
+async function listClusterArns(ecs: ECSClient): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListClusters({ client: ecs, pageSize: LIST_PAGE_SIZE }, {})) arns.push(...(page.clusterArns ?? []));
+  return arns;
+}
+
+async function listServiceArns(ecs: ECSClient, cluster: string): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListServices({ client: ecs, pageSize: LIST_PAGE_SIZE }, { cluster, maxResults: LIST_PAGE_SIZE })) {
+    arns.push(...(page.serviceArns ?? []));
+  }
+  return arns;
+}
+
+/**
+ * Reads one account and region with the fewest calls the APIs allow: list pages, DescribeServices in tens,
+ * each unknown task definition once; cluster tags only when a service lacks its own environment tag.
+ */
+export async function readRegionInventory(ecs: ECSClient, context: RegionReadContext): Promise<RegionInventory> {
+  const limit = pLimit(context.concurrency ?? 8);
+  const clusterArns = await listClusterArns(ecs);
+  const serviceArnsByCluster = await Promise.all(clusterArns.map((cluster) => limit(() => listServiceArns(ecs, cluster))));
+
+  const batches = clusterArns.flatMap((cluster, i) => chunks(serviceArnsByCluster[i] ?? [], DESCRIBE_SERVICES_BATCH).map((arns) => ({ cluster, arns })));
+  const described = await Promise.all(
+    batches.map(({ cluster, arns }) =>
+      limit(async () => {
+        const out = await ecs.send(new DescribeServicesCommand({ cluster, services: arns, include: ['TAGS'] }));
+        // Services deleted between list and describe come back as failures: they are simply gone.
+        return (out.services ?? []).map((raw) => parseAws(serviceSchema, raw, 'DescribeServices'));
+      }),
+    ),
+  );
+  const ecsServices = described.flat().filter((s) => s.status !== 'INACTIVE');
+
+  const clusterTags = new Map<string, Record<string, string>>();
+  if (context.rules.mode === 'tag') {
+    const needTags = [...new Set(ecsServices.filter((s) => !s.tags[context.rules.tagKey]).map((s) => s.clusterArn))];
+    for (const batch of chunks(needTags, DESCRIBE_CLUSTERS_BATCH)) {
+      const out = await ecs.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS'] }));
+      for (const raw of out.clusters ?? []) {
+        const cluster = parseAws(clusterSchema, raw, 'DescribeClusters');
+        clusterTags.set(cluster.clusterArn, cluster.tags);
+      }
+    }
+  }
+
+  const unknownArns = [...new Set(ecsServices.map((s) => s.taskDefinition).filter((arn): arn is string => !!arn && !context.knownTaskDefinition(arn)))];
+  const newTaskDefinitions = await Promise.all(
+    unknownArns.map((arn) =>
+      limit(async () => toTaskDefinitionInfo((await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition)),
+    ),
+  );
+  const fresh = new Map(newTaskDefinitions.map((td) => [td.arn, td]));
+
+  const refreshedAt = context.now.toISOString();
+  const services = ecsServices.map((service): ServiceSnapshot => {
+    const cluster = { name: clusterNameOf(service.clusterArn), tags: clusterTags.get(service.clusterArn) ?? {} };
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    const taskDefinitionArn = service.taskDefinition ?? null;
+    return {
+      arn: service.serviceArn,
+      account: context.account,
+      region: context.region,
+      cluster: cluster.name,
+      name: service.serviceName,
+      environment: environmentNameOf(context.rules, service, cluster),
+      status: service.status,
+      desired: service.desiredCount,
+      running: service.runningCount,
+      pending: service.pendingCount,
+      taskDefinitionArn,
+      taskDefinition: taskDefinitionArn ? (fresh.get(taskDefinitionArn) ?? context.knownTaskDefinition(taskDefinitionArn) ?? null) : null,
+      capacity: capacityOf(service),
+      deployments: service.deployments.map((d) => ({
+        id: d.id,
+        status: d.status,
+        rolloutState: d.rolloutState ?? null,
+        desired: d.desiredCount,
+        running: d.runningCount,
+        pending: d.pendingCount,
+        failedTasks: d.failedTasks,
+        createdAt: d.createdAt ?? null,
+        updatedAt: d.updatedAt ?? null,
+      })),
+      events: service.events.slice(0, EVENTS_KEPT).map((e) => ({ at: e.createdAt, message: e.message })),
+      lastDeployAt: primary?.createdAt ?? null,
+      tags: service.tags,
+      refreshedAt,
+    };
+  });
+  return { services, newTaskDefinitions };
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { EnvironmentRules } from '../domain/environments.js';
+import type { AccessPolicy } from '../domain/permissions.js';
+
+/** Verbs a role can grant. `*` grants every verb. Later features add to this list. */
+export const VERBS = ['view', 'restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve', 'grant'] as const;
+export type Verb = (typeof VERBS)[number];
+
+const verb = z.enum([...VERBS, '*'], {
+  error: (issue) => `unknown verb ${JSON.stringify(issue.input)}; expected one of ${VERBS.join(', ')} or "*"`,
+});
+
+const subject = z
+  .string()
+  .regex(/^(user:[UW][A-Z0-9]+|group:S[A-Z0-9]+)$/, {
+    message: 'a subject is "user:<Slack user id>" (e.g. user:U012AB3CD) or "group:<Slack user group id>" (e.g. group:S0PLATFORM)',
+  });
+
+const glob = z.string().min(1, { message: 'an environment glob cannot be empty; use "*" for every environment' });
+
+const accountSchema = z.strictObject({
+  id: z.string().regex(/^\d{12}$/, { message: 'an AWS account id is 12 digits' }),
+  name: z.string().min(1),
+  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'a region looks like us-east-1' })).min(1),
+  /** Assumed for every call when set; later, per Slack user with their id as the session name. */
+  role_arn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: 'a role ARN looks like arn:aws:iam::123456789012:role/dockhand' })
+    .optional(),
+});
+
+const discoverySchema = z
+  .strictObject({
+    /** `tag`: services (or their cluster) carry the environment tag. `cluster`: one cluster per environment. */
+    mode: z.enum(['tag', 'cluster']).default('tag'),
+    tag_key: z.string().min(1).default('environment'),
+    owner_tag_key: z.string().min(1).default('owner'),
+    team_tag_key: z.string().min(1).default('team'),
+    tier_tag_key: z.string().min(1).default('tier'),
+    /** Only with mode `cluster`: clusters whose names match these globs are environments. */
+    clusters: z.array(glob).default(['*']),
+  })
+  .prefault({});
+
+const roleSchema = z.array(verb).min(1, { message: 'a role needs at least one verb' });
+
+const bindingSchema = z.strictObject({
+  subjects: z.array(subject).min(1),
+  role: z.string().min(1),
+  environments: z.array(glob).min(1),
+});
+
+export const policySchema = z
+  .strictObject({
+    accounts: z.array(accountSchema).min(1, { message: 'list at least one AWS account with its regions' }),
+    discovery: discoverySchema,
+    tiers: z
+      .strictObject({
+        /** Environments matching these globs are production; everything else is non-production. */
+        production: z.array(glob).default(['prod', 'prod-*', 'production', 'production-*']),
+      })
+      .prefault({}),
+    inventory: z
+      .strictObject({
+        refresh_seconds: z.number().int().min(15).max(3600).default(60),
+      })
+      .prefault({}),
+    roles: z.record(z.string(), roleSchema).default({}),
+    bindings: z.array(bindingSchema).default([]),
+    /** Who people are told to ask when they lack access, e.g. "#platform-help" or "<@U012AB3CD>". */
+    access_contact: z.string().min(1).optional(),
+  })
+  .superRefine((policy, ctx) => {
+    policy.bindings.forEach((binding, index) => {
+      if (!(binding.role in policy.roles)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bindings', index, 'role'],
+          input: binding.role,
+          message: `role ${JSON.stringify(binding.role)} is not defined under roles (defined: ${Object.keys(policy.roles).join(', ') || 'none'})`,
+        });
+      }
+    });
+  });
+
+export type Policy = z.infer<typeof policySchema>;
+export type Account = Policy['accounts'][number];
+export type Binding = Policy['bindings'][number];
+export type DiscoveryRules = Policy['discovery'];
+
+/** The policy's discovery and tier settings in the shape the domain works with. */
+export function environmentRulesOf(policy: Policy): EnvironmentRules {
+  return {
+    mode: policy.discovery.mode,
+    tagKey: policy.discovery.tag_key,
+    ownerTagKey: policy.discovery.owner_tag_key,
+    teamTagKey: policy.discovery.team_tag_key,
+    tierTagKey: policy.discovery.tier_tag_key,
+    clusterGlobs: policy.discovery.clusters,
+    productionGlobs: policy.tiers.production,
+  };
+}
+
+export function accessPolicyOf(policy: Policy): AccessPolicy {
+  return { roles: policy.roles, bindings: policy.bindings, accessContact: policy.access_contact };
+}

@@ -1,0 +1,84 @@
+import type { AwsClients } from '../aws/clients.js';
+import { readRegionInventory } from '../aws/ecs/inventory.js';
+import type { Account } from '../config/policy.js';
+import type { Clock } from '../domain/clock.js';
+import type { EnvironmentRules } from '../domain/environments.js';
+import { errorMessage, type Logger } from '../log.js';
+import type { InventoryStore, RefreshRecord } from '../store/inventory-store.js';
+
+export interface InventoryRefresherDeps {
+  accounts: readonly Account[];
+  rules: EnvironmentRules;
+  aws: AwsClients;
+  store: InventoryStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Reads every account and region into the store. A location that fails keeps its previous snapshot and is
+ * named in the refresh record; one refresh runs at a time and an on-demand request joins the one in flight.
+ */
+export class InventoryRefresher {
+  private inFlight: Promise<RefreshRecord> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: InventoryRefresherDeps) {}
+
+  refresh(trigger: string): Promise<RefreshRecord> {
+    this.inFlight ??= this.run(trigger).finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async run(trigger: string): Promise<RefreshRecord> {
+    const { accounts, aws, store, clock, rules, logger } = this.deps;
+    const startedAt = clock.now();
+    const callsBefore = aws.counter.total();
+    const locations = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
+    const outcomes = await Promise.all(
+      locations.map(async ({ account, region }) => {
+        try {
+          const result = await readRegionInventory(aws.ecs(account, region), {
+            account: account.id,
+            region,
+            rules,
+            knownTaskDefinition: (arn) => store.taskDefinition(arn),
+            now: startedAt,
+          });
+          store.saveTaskDefinitions(result.newTaskDefinitions);
+          store.replaceLocation(account.id, region, result.services);
+          return { services: result.services.length, error: null };
+        } catch (error) {
+          const message = `${account.name} (${account.id}) ${region}: ${errorMessage(error)}`;
+          logger.warn('inventory refresh failed for a location; keeping its previous snapshot', { account: account.id, region, error: errorMessage(error) });
+          return { services: 0, error: message };
+        }
+      }),
+    );
+    const record: RefreshRecord = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: clock.now().toISOString(),
+      trigger,
+      awsCalls: aws.counter.total() - callsBefore,
+      services: outcomes.reduce((sum, o) => sum + o.services, 0),
+      errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])),
+    };
+    store.recordRefresh(record);
+    logger.info('inventory refreshed', { trigger, awsCalls: record.awsCalls, services: record.services, errors: record.errors.length });
+    return record;
+  }
+
+  /** Refreshes every `intervalMs`; a tick that finds a refresh still running joins it instead of stacking. */
+  start(intervalMs: number): void {
+    this.stop();
+    this.timer = setInterval(() => void this.refresh('interval').catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

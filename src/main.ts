@@ -1,0 +1,148 @@
+import { pathToFileURL } from 'node:url';
+import { AwsClients, type AwsClientOptions } from './aws/clients.js';
+import type { Env } from './config/env.js';
+import { ConfigError, loadEnv, loadPolicy } from './config/load.js';
+import { accessPolicyOf, environmentRulesOf, type Policy } from './config/policy.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { InventoryRefresher } from './jobs/inventory-refresh.js';
+import { errorMessage, jsonLogger, type Logger } from './log.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
+import type { Reply } from './slack/blocks/common.js';
+import { handleEnvCommand, type EnvCommandHandlerDeps, type EnvRequest } from './slack/commands/env.js';
+import { SlackDirectory, type Directory } from './slack/directory.js';
+import { AuditStore } from './store/audit-store.js';
+import { openDb } from './store/db.js';
+import { Fleet } from './store/fleet.js';
+import { InventoryStore } from './store/inventory-store.js';
+
+export const USAGE = `dockhand — operate ECS Fargate environments from Slack
+
+Usage: npm start            (node dist/src/main.js)
+       npm start -- --help  (this text)
+
+Environment variables:
+  SLACK_BOT_TOKEN       bot token, xoxb-… (required)
+  SLACK_SIGNING_SECRET  HTTP mode: verifies Slack's requests (required unless SLACK_APP_TOKEN is set)
+  SLACK_APP_TOKEN       app-level token, xapp-…: use Socket Mode instead of HTTP
+  SLACK_API_URL         another Slack API base URL (proxies, tests); default https://slack.com/api/
+  PORT                  HTTP mode: port for /slack/events and /health; Socket Mode: /health only (default 3000)
+  DOCKHAND_CONFIG       policy file (default dockhand.yml; see dockhand.example.yml)
+  DOCKHAND_DB           SQLite database (default ./data/dockhand.db)
+  LOG_LEVEL             debug | info | warn | error (default info)
+  AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …  read by the AWS SDK as usual
+`;
+
+export interface DockhandOptions {
+  env: Pick<Env, 'DOCKHAND_DB' | 'PORT'> & Partial<Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>>;
+  policy: Policy;
+  clock?: Clock;
+  logger?: Logger;
+  aws?: AwsClientOptions;
+  /** Replaces Slack user-group lookups (the demo console has no Slack). */
+  directory?: Directory;
+  /** Connect to Slack; needs SLACK_BOT_TOKEN and a signing secret or app token. */
+  slack?: boolean;
+  /** Periodic inventory refresh; off lets tests and the console refresh by hand. */
+  refreshEveryMs?: number | null;
+}
+
+export interface Dockhand {
+  handle(request: EnvRequest): Promise<Reply>;
+  refresher: InventoryRefresher;
+  fleet: Fleet;
+  audit: AuditStore;
+  aws: AwsClients;
+  slack: SlackApp | null;
+  /** The port Slack requests and /health are served on, when Slack is on. */
+  port: number | null;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config → store → AWS clients → Slack app → jobs. Nothing else wires things. */
+export async function startDockhand(options: DockhandOptions): Promise<Dockhand> {
+  const { env, policy } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? jsonLogger();
+  const db = openDb(env.DOCKHAND_DB);
+  const inventory = new InventoryStore(db);
+  const rules = environmentRulesOf(policy);
+  const fleet = new Fleet(inventory, rules);
+  const audit = new AuditStore(db);
+  const aws = new AwsClients(options.aws);
+  const refresher = new InventoryRefresher({ accounts: policy.accounts, rules, aws, store: inventory, clock, logger });
+  const access = accessPolicyOf(policy);
+  const usesGroups = policy.bindings.some((b) => b.subjects.some((s) => s.startsWith('group:')));
+
+  const health = () => ({ lastRefresh: fleet.lastRefresh() ?? null, environments: fleet.environments().length });
+  const commandDeps = (directory: Directory): EnvCommandHandlerDeps => ({
+    fleet,
+    access,
+    refresh: (trigger) => refresher.refresh(trigger),
+    clock,
+    directory,
+    audit,
+    logger,
+  });
+  let slack: SlackApp | null = null;
+  let handlerDeps = commandDeps(options.directory ?? { groupsOf: async () => [] });
+  if (options.slack) {
+    if (!env.SLACK_BOT_TOKEN) throw new ConfigError('the environment', ['SLACK_BOT_TOKEN: got missing; is required to connect to Slack']);
+    slack = createSlackApp(
+      { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, slackApiUrl: env.SLACK_API_URL, port: env.PORT, logger, health },
+      (client) => {
+        handlerDeps = commandDeps(options.directory ?? new SlackDirectory(client, clock, usesGroups));
+        return handlerDeps;
+      },
+    );
+  }
+
+  const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;
+  if (refreshEveryMs !== null) {
+    void refresher.refresh('start').catch((error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
+    refresher.start(refreshEveryMs);
+  }
+  const port = slack ? await slack.start() : null;
+  if (slack) logger.info('dockhand is listening', { mode: slack.mode, port });
+
+  return {
+    handle: (request) => handleEnvCommand(request, handlerDeps),
+    refresher,
+    fleet,
+    audit,
+    aws,
+    slack,
+    port,
+    async stop() {
+      refresher.stop();
+      await slack?.stop();
+      aws.destroy();
+      db.$client.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const env = loadEnv();
+  const logger = jsonLogger(env.LOG_LEVEL);
+  const dockhand = await startDockhand({ env, policy: loadPolicy(env.DOCKHAND_CONFIG), logger, slack: true });
+  const shutdown = (signal: string) => {
+    logger.info('shutting down', { signal });
+    dockhand.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    process.stderr.write(error instanceof ConfigError ? `dockhand cannot start: ${error.message}\n` : `dockhand failed to start: ${errorMessage(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,101 @@
+import type { ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from '../log.js';
+import type { SlackClient } from './directory.js';
+import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
+
+export interface SlackAppOptions {
+  botToken: string;
+  /** HTTP mode verifies every request with it. */
+  signingSecret?: string | undefined;
+  /** When set, Socket Mode: no public URL needed. */
+  appToken?: string | undefined;
+  slackApiUrl?: string | undefined;
+  /** HTTP mode: the events port; Socket Mode: the port of the /health endpoint. */
+  port: number;
+  logger: Logger;
+  health: () => Record<string, unknown>;
+}
+
+export interface SlackApp {
+  app: App;
+  mode: 'http' | 'socket';
+  /** Resolves with the bound port (useful with port 0 in tests). */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg) => logger.debug(join(msg), { source: 'bolt' }),
+    info: (...msg) => logger.info(join(msg), { source: 'bolt' }),
+    warn: (...msg) => logger.warn(join(msg), { source: 'bolt' }),
+    error: (...msg) => logger.error(join(msg), { source: 'bolt' }),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function healthRoute(health: () => Record<string, unknown>): CustomRoute {
+  return {
+    path: '/health',
+    method: ['GET'],
+    handler: (_req, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', ...health() }));
+    },
+  };
+}
+
+/**
+ * The one place that knows Bolt: picks the receiver, wires the listeners, exposes /health. The command
+ * dependencies are built from the app's own WebClient, so lookups go to the same (possibly overridden) API.
+ */
+export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => EnvCommandHandlerDeps): SlackApp {
+  const logger = boltLogger(options.logger);
+  const customRoutes = [healthRoute(options.health)];
+  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
+  let receiver: HTTPReceiver | SocketModeReceiver;
+  if (options.appToken) {
+    receiver = new SocketModeReceiver({ appToken: options.appToken, logger, customRoutes, installerOptions: { port: options.port, clientOptions } });
+  } else {
+    if (!options.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
+    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, logger, customRoutes, port: options.port });
+  }
+  // Deferred so auth.test runs inside start(), where its failure is awaited and reported.
+  const app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
+  const deps = makeDeps(app.client);
+
+  app.command('/env', async ({ command, ack, respond }) => {
+    // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
+    await ack();
+    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text }, deps);
+    await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+  });
+
+  app.error(async (error) => {
+    options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });
+  });
+
+  const mode = options.appToken ? 'socket' : 'http';
+  return {
+    app,
+    mode,
+    async start() {
+      await app.init();
+      if (receiver instanceof HTTPReceiver) {
+        const server = await receiver.start(options.port);
+        const address = server.address();
+        return typeof address === 'object' && address ? address.port : options.port;
+      }
+      await app.start();
+      return options.port;
+    },
+    stop: () => app.stop() as Promise<void>,
+  };
+}

@@ -1,0 +1,19 @@
+import { context, section, type Reply } from './common.js';
+
+export function noAccessReply(whoToAsk: string): Reply {
+  const text = `You have no access to dockhand yet: no role in dockhand.yml is bound to you or your user groups. Ask ${whoToAsk} to add you.`;
+  return { text, blocks: [section(`:no_entry: ${text}`), context('Access is deny-by-default; a binding names Slack users or user groups, a role and environment globs.')] };
+}
+
+export function deniedReply(verb: string, environment: string, whoToAsk: string): Reply {
+  const text = `You don’t have \`${verb}\` on \`${environment}\`. Ask ${whoToAsk} for access.`;
+  return { text, blocks: [section(`:no_entry: ${text}`)] };
+}
+
+export function unknownEnvironmentReply(typed: string, suggestions: readonly string[]): Reply {
+  const hint = suggestions.length > 0 ? `Did you mean ${suggestions.map((s) => `\`${s}\``).join(', ')}?` : 'See `/env list` for the environments you can see.';
+  return {
+    text: `No environment called ${typed}. ${hint}`,
+    blocks: [section(`:mag: No environment called \`${typed}\`. ${hint}`)],
+  };
+}

@@ -1,0 +1,36 @@
+import type { EnvironmentState } from '../../domain/environments.js';
+
+export const STATE_EMOJI: Record<EnvironmentState, string> = {
+  running: ':large_green_circle:',
+  stopped: ':black_circle:',
+  partial: ':large_yellow_circle:',
+  degraded: ':red_circle:',
+  transitioning: ':arrows_counterclockwise:',
+};
+
+/** "3m ago", "2h ago", "5d ago": coarse on purpose, people scan these. */
+export function ago(iso: string | null, now: Date): string {
+  if (!iso) return 'never';
+  const seconds = Math.max(0, Math.round((now.getTime() - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
+}
+
+/** Slack mrkdwn needs &, < and > escaped in anything that came from outside (tags, event messages). */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function vcpu(cpuUnits: number): string {
+  return `${+(cpuUnits / 1024).toFixed(2)} vCPU`;
+}
+
+export function memory(mib: number): string {
+  return mib >= 1024 ? `${+(mib / 1024).toFixed(2)} GB` : `${mib} MB`;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,45 @@
+import type { Environment, EnvironmentState } from '../../domain/environments.js';
+import type { RefreshRecord } from '../../store/inventory-store.js';
+import { capBlocks, context, linesToSections, section, type Reply } from './common.js';
+import { ago, escapeMrkdwn, STATE_EMOJI } from './format.js';
+
+const STATE_ORDER: EnvironmentState[] = ['running', 'partial', 'transitioning', 'degraded', 'stopped'];
+
+export interface ListView {
+  environments: readonly Environment[];
+  filter: string | null;
+  orphanServices: number;
+  lastRefresh: RefreshRecord | undefined;
+  now: Date;
+}
+
+function line(env: Environment): string {
+  const tier = env.tier === 'production' ? '*prod*' : 'non-prod';
+  const owner = env.owner ? escapeMrkdwn(env.owner) : '_no owner_';
+  return `${STATE_EMOJI[env.state]} \`${env.name}\` ${env.state} · ${env.running}/${env.desired} tasks · ${tier} · ${owner}`;
+}
+
+export function refreshFooter(lastRefresh: RefreshRecord | undefined, now: Date): string {
+  if (!lastRefresh) return 'The fleet has not been read from AWS yet; try again in a minute or run `/env refresh`.';
+  const problems = lastRefresh.errors.length > 0 ? ` · :warning: ${lastRefresh.errors.length} location(s) failed, showing their last snapshot` : '';
+  return `Read from AWS ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls)${problems}`;
+}
+
+export function listReply(view: ListView): Reply {
+  const { environments, filter } = view;
+  const scope = filter ? ` matching \`${filter}\`` : '';
+  if (environments.length === 0) {
+    const text = `No environments you can see${scope}.`;
+    return { text, blocks: [section(text), context(refreshFooter(view.lastRefresh, view.now))] };
+  }
+  const counts = STATE_ORDER.map((state) => [state, environments.filter((e) => e.state === state).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(' · ');
+  const summary = `*${environments.length} environments*${scope}: ${counts}`;
+  const footer = [refreshFooter(view.lastRefresh, view.now), view.orphanServices > 0 ? `${view.orphanServices} services belong to no environment` : '']
+    .filter(Boolean)
+    .join(' · ');
+  const blocks = capBlocks([section(summary), ...linesToSections(environments.map(line)), context(footer)], 'Narrow it with `/env list <glob>`.');
+  return { text: `${environments.length} environments${filter ? ` matching ${filter}` : ''}: ${counts}`, blocks };
+}

@@ -1,0 +1,19 @@
+import { matchesGlob } from '../../domain/glob.js';
+import { isAllowed } from '../../domain/permissions.js';
+import { listReply } from '../blocks/list.js';
+import type { CommandContext, CommandOutcome } from './context.js';
+
+export function listCommand(filter: string | null, ctx: CommandContext): CommandOutcome {
+  const visible = ctx.fleet
+    .environments()
+    .filter((env) => isAllowed(ctx.access, ctx.subject, 'view', env.name))
+    .filter((env) => filter === null || matchesGlob(filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`, env.name));
+  const reply = listReply({
+    environments: visible,
+    filter,
+    orphanServices: ctx.fleet.orphanServices(),
+    lastRefresh: ctx.fleet.lastRefresh(),
+    now: ctx.clock.now(),
+  });
+  return { reply, environment: filter, outcome: 'ok', detail: `${visible.length} environments shown` };
+}

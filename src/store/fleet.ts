@@ -1,0 +1,38 @@
+import { groupEnvironments, type Environment, type EnvironmentRules } from '../domain/environments.js';
+import type { ServiceSnapshot } from '../domain/inventory.js';
+import type { InventoryStore, RefreshRecord } from './inventory-store.js';
+
+/** Environments as grouped from the stored snapshot; regrouped only when a refresh replaced the snapshot. */
+export class Fleet {
+  private groupedFrom: readonly ServiceSnapshot[] | null = null;
+  private grouped: Environment[] = [];
+  private byName = new Map<string, Environment>();
+
+  constructor(
+    private readonly store: InventoryStore,
+    private readonly rules: EnvironmentRules,
+  ) {}
+
+  environments(): readonly Environment[] {
+    const snapshot = this.store.services();
+    if (snapshot !== this.groupedFrom) {
+      this.grouped = groupEnvironments(this.rules, snapshot);
+      this.byName = new Map(this.grouped.map((env) => [env.name, env]));
+      this.groupedFrom = snapshot;
+    }
+    return this.grouped;
+  }
+
+  environment(name: string): Environment | undefined {
+    this.environments();
+    return this.byName.get(name);
+  }
+
+  orphanServices(): number {
+    return this.store.services().filter((s) => s.environment === null).length;
+  }
+
+  lastRefresh(): RefreshRecord | undefined {
+    return this.store.lastRefresh();
+  }
+}

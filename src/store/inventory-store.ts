@@ -1,0 +1,71 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { ServiceSnapshot, TaskDefinitionInfo } from '../domain/inventory.js';
+import type { Db } from './db.js';
+import { inventoryRefreshes, services, taskDefinitions } from './schema.js';
+
+export interface RefreshRecord {
+  startedAt: string;
+  finishedAt: string;
+  trigger: string;
+  awsCalls: number;
+  services: number;
+  errors: string[];
+}
+
+/**
+ * The stored fleet snapshot. Reads come from memory (loaded once, replaced on every save) because every
+ * slash command reads it and Slack gives us three seconds; the database is what survives a restart.
+ */
+export class InventoryStore {
+  private snapshot: ServiceSnapshot[];
+  private taskDefinitionCache: Map<string, TaskDefinitionInfo>;
+  private latestRefresh: RefreshRecord | undefined;
+
+  constructor(private readonly db: Db) {
+    this.taskDefinitionCache = new Map(db.select().from(taskDefinitions).all().map((row) => [row.arn, row]));
+    this.snapshot = db.select().from(services).all().map((row) => this.toSnapshot(row));
+    this.latestRefresh = db.select().from(inventoryRefreshes).orderBy(desc(inventoryRefreshes.id)).limit(1).get();
+  }
+
+  private toSnapshot(row: typeof services.$inferSelect): ServiceSnapshot {
+    const taskDefinition = row.taskDefinitionArn ? (this.taskDefinitionCache.get(row.taskDefinitionArn) ?? null) : null;
+    return { ...row, taskDefinition };
+  }
+
+  services(): readonly ServiceSnapshot[] {
+    return this.snapshot;
+  }
+
+  taskDefinition(arn: string): TaskDefinitionInfo | undefined {
+    return this.taskDefinitionCache.get(arn);
+  }
+
+  saveTaskDefinitions(infos: readonly TaskDefinitionInfo[]): void {
+    if (infos.length === 0) return;
+    this.db.transaction((tx) => {
+      for (const info of infos) tx.insert(taskDefinitions).values(info).onConflictDoNothing().run();
+    });
+    for (const info of infos) this.taskDefinitionCache.set(info.arn, info);
+  }
+
+  /** Replaces the snapshot of one account and region at once, so a reader never sees half a refresh. */
+  replaceLocation(account: string, region: string, fresh: readonly ServiceSnapshot[]): void {
+    this.db.transaction((tx) => {
+      tx.delete(services).where(and(eq(services.account, account), eq(services.region, region))).run();
+      for (const service of fresh) {
+        const { taskDefinition: _resolved, ...row } = service;
+        tx.insert(services).values(row).run();
+      }
+    });
+    this.snapshot = [...this.snapshot.filter((s) => s.account !== account || s.region !== region), ...fresh];
+  }
+
+  recordRefresh(record: RefreshRecord): void {
+    this.db.insert(inventoryRefreshes).values(record).run();
+    this.latestRefresh = record;
+  }
+
+  lastRefresh(): RefreshRecord | undefined {
+    return this.latestRefresh;
+  }
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadEnv, loadPolicy, parsePolicy } from '../../src/config/load.js';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const minimal = `accounts:\n  - id: "111111111111"\n    name: main\n    regions: [us-east-1]\n`;
+
+describe('policy file', () => {
+  it('accepts the shipped example and the demo policy, filling defaults', () => {
+    const example = parsePolicy(readFileSync('dockhand.example.yml', 'utf8'));
+    expect(example.discovery.tag_key).toBe('environment');
+    expect(example.bindings[1]?.environments).toContain('staging-*');
+    const demo = loadPolicy('src/demo/dockhand.demo.yml');
+    expect(demo.accounts[0]?.id).toBe('111111111111');
+    expect(parsePolicy(minimal).inventory.refresh_seconds).toBe(60);
+  });
+
+  it('names the key, the value and what is expected', () => {
+    const problems = problemsOf(() =>
+      parsePolicy(`${minimal}roles:\n  dev: [view, deploy]\nbindings:\n  - subjects: [maria]\n    role: ghost\n    environments: ["*"]\n`),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^roles\.dev\[1\]: got "deploy"; unknown verb "deploy"; expected one of view, .*/),
+        expect.stringMatching(/^bindings\[0\]\.subjects\[0\]: got "maria"; a subject is "user:<Slack user id>"/),
+      ]),
+    );
+    // Cross-references are checked once every value has the right shape.
+    expect(problemsOf(() => parsePolicy(`${minimal}roles:\n  dev: [view]\nbindings:\n  - subjects: [user:U1]\n    role: ghost\n    environments: ["*"]\n`))).toEqual([
+      'bindings[0].role: got "ghost"; role "ghost" is not defined under roles (defined: dev)',
+    ]);
+  });
+
+  it('rejects unknown keys, bad account ids and YAML syntax errors with a location', () => {
+    expect(problemsOf(() => parsePolicy(`${minimal}acounts: []\n`))).toEqual([expect.stringContaining('unknown key(s) "acounts"')]);
+    expect(problemsOf(() => parsePolicy(`accounts:\n  - id: "42"\n    name: x\n    regions: [us-east-1]\n`))).toEqual([
+      'accounts[0].id: got "42"; an AWS account id is 12 digits',
+    ]);
+    expect(problemsOf(() => parsePolicy('accounts: [\n'))[0]).toMatch(/^YAML syntax error at line \d+, column \d+/);
+  });
+
+  it('says how to fix a missing file', () => {
+    expect(problemsOf(() => loadPolicy('/nonexistent/dockhand.yml'))[0]).toContain('copy dockhand.example.yml');
+  });
+});
+
+describe('environment variables', () => {
+  it('requires a bot token and a signing secret unless Socket Mode is used', () => {
+    expect(problemsOf(() => loadEnv({}))).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN: got missing; is required/),
+      expect.stringMatching(/^SLACK_SIGNING_SECRET: got missing; is required in HTTP mode/),
+    ]);
+    const socket = loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(socket.DOCKHAND_DB).toBe('./data/dockhand.db');
+    expect(socket.PORT).toBe(3000);
+  });
+
+  it('never echoes a secret back', () => {
+    const problems = problemsOf(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxp-super-secret-value', SLACK_SIGNING_SECRET: 's' }));
+    expect(problems).toEqual(['SLACK_BOT_TOKEN: got (hidden); a bot token starts with xoxb-']);
+    expect(problems.join()).not.toContain('super-secret');
+  });
+
+  it('rejects a port that is not a number', () => {
+    expect(problemsOf(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: 'eighty' }))[0]).toMatch(/^PORT: got "eighty"; /);
+  });
+});
