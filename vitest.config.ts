@@ -10,5 +10,7 @@ export default defineConfig({
     // Integration tests start servers (fake Slack, Bolt HTTP receiver, AWS sandbox).
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // The SDK's notice that releases after January 2027 need Node 22 would repeat in every test file.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

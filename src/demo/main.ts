@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ convergeDelayMs: 5_000 });
   const slack = withSlack();
   // A fresh database per run unless DOCKHAND_DB says otherwise: the demo starts from the seeded fleet.
-  const database = process.env.DOCKHAND_DB ?? join(mkdtempSync(join(tmpdir(), 'dockhand-demo-')), 'dockhand.db');
+  const database = process.env.DOCKHAND_DB || join(mkdtempSync(join(tmpdir(), 'dockhand-demo-')), 'dockhand.db');
   const dockhand = await startDockhand({
     env: slack ? loadEnv({ ...process.env, DOCKHAND_DB: database }) : { DOCKHAND_DB: database, PORT: 3000 },
     policy: loadPolicy(POLICY),

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeSlackCall } from '../support/fake-slack.js';
+import { startHarness, SIGNING_SECRET, type Harness } from '../support/harness.js';
+import { postSigned, slashCommandBody } from '../support/signed-request.js';
+
+let h: Harness;
+let sequence = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+  h.slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE'] }] });
+});
+afterAll(() => h.close());
+beforeEach(() => h.slack.reset());
+
+/** Sends a signed `/env <text>` and returns the ack and what dockhand then posted to the response URL. */
+async function env(userId: string, text: string): Promise<{ ack: { status: number; text: string }; answer: FakeSlackCall }> {
+  const responseId = `r${++sequence}`;
+  const body = slashCommandBody({ command: '/env', text, user_id: userId, channel_id: 'C0DEV', response_url: h.slack.responseUrl(responseId) });
+  const ack = await postSigned(h.eventsUrl, SIGNING_SECRET, body);
+  const answer = await h.slack.waitFor((call) => call.method === 'response_url' && call.responseId === responseId);
+  return { ack, answer };
+}
+
+function textOf(call: FakeSlackCall): string {
+  return JSON.stringify(call.body.blocks);
+}
+
+describe('/env list through the real HTTP receiver', () => {
+  it('acks, then answers a developer with the environments they may see, with their true state', async () => {
+    const { ack, answer } = await env('U0MARIA', 'list');
+    expect(ack.status).toBe(200);
+    expect(answer.body.response_type).toBe('ephemeral');
+    const blocks = textOf(answer);
+    expect(blocks).toContain('`staging-3` running · 7/7 tasks');
+    expect(blocks).toContain('`qa-2` stopped · 0/0 tasks');
+    expect(blocks).toContain('`staging-2` degraded');
+    expect(blocks).not.toContain('`prod');
+    expect(blocks).not.toContain('preview-pr');
+    expect(blocks).toMatch(/Read from AWS \d+s ago \(\d+ AWS calls\)/);
+  });
+
+  it('shows a user-group member every environment, prod included', async () => {
+    const { answer } = await env('U0LEE', 'list');
+    expect(textOf(answer)).toContain('`prod` running');
+    expect(textOf(answer)).toContain('`prod-eu`');
+    expect(textOf(answer)).toContain('`preview-pr-117`');
+  });
+
+  it('filters by glob', async () => {
+    const { answer } = await env('U0MARIA', 'list staging-*');
+    const blocks = textOf(answer);
+    expect(blocks).toContain('3 environments');
+    expect(blocks).not.toContain('`dev-1`');
+  });
+
+  it('tells someone with no binding that they have no access and whom to ask', async () => {
+    const { answer } = await env('U0SAM', 'list');
+    expect(answer.body.text).toBe(
+      'You have no access to dockhand yet: no role in dockhand.yml is bound to you or your user groups. Ask <@U0ADMIN> to add you.',
+    );
+  });
+});
+
+describe('/env status', () => {
+  it('lists every service with counts, capacity, architecture and recent events', async () => {
+    const { answer } = await env('U0MARIA', 'status staging-3');
+    const blocks = textOf(answer);
+    expect(answer.body.text).toMatch(/^staging-3: running, 7\/7 tasks in 6 services$/);
+    expect(blocks).toContain('*api* 2/2 running');
+    expect(blocks).toMatch(/\*web\* 1\/1 running · on-demand · 0\.5 vCPU \/ 1 GB · ARM/);
+    expect(blocks).toContain('Recent ECS events');
+  });
+
+  it('shows a failing rollout of a degraded environment', async () => {
+    const { answer } = await env('U0MARIA', 'status staging-2');
+    expect(answer.body.text).toContain('degraded');
+    expect(textOf(answer)).toMatch(/primary deployment failed: 1\/3 running, \d+ failed/);
+  });
+
+  it('suggests the closest names for an unknown environment, among those the asker may see', async () => {
+    const { answer } = await env('U0MARIA', 'status stagin-3');
+    expect(answer.body.text).toMatch(/^No environment called stagin-3\. Did you mean `staging-3`/);
+    const prod = await env('U0MARIA', 'status prd');
+    expect(prod.answer.body.text).not.toContain('`prod`');
+  });
+
+  it('refuses an environment outside the asker’s bindings, naming who to ask', async () => {
+    const { answer } = await env('U0MARIA', 'status prod');
+    expect(answer.body.text).toBe('You don’t have `view` on `prod`. Ask <@U0ADMIN> for access.');
+  });
+});
+
+describe('bad input', () => {
+  it('answers an unknown verb with help, and a malformed command with its usage', async () => {
+    const unknown = await env('U0MARIA', 'deploy prod');
+    expect(unknown.answer.body.text).toMatch(/^`deploy` is not a dockhand command\. dockhand commands: \/env list/);
+    const usage = await env('U0MARIA', 'status');
+    expect(usage.answer.body.text).toBe('`status` needs the environment’s name. Usage: /env status <env>');
+  });
+
+  it('refuses a bad signature or an old timestamp and does nothing', async () => {
+    const auditBefore = h.dockhand.audit.recent(1000).length;
+    const body = slashCommandBody({ command: '/env', text: 'list', user_id: 'U0MARIA', channel_id: 'C0DEV', response_url: h.slack.responseUrl('forged') });
+    expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body, { tamperSignature: true })).status).toBe(401);
+    expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body, { ageSeconds: 6 * 60 })).status).toBe(401);
+    expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body, { wrongSecret: 'guess' })).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.slack.calls).toEqual([]);
+    expect(h.dockhand.audit.recent(1000).length).toBe(auditBefore);
+  });
+});
+
+describe('audit and health', () => {
+  it('records every request with who asked, the verb and the outcome', async () => {
+    await env('U0SAM', 'status prod');
+    const [latest] = h.dockhand.audit.recent(1);
+    expect(latest).toMatchObject({ actor: 'U0SAM', verb: 'status', outcome: 'denied', params: { text: 'status prod', channel: 'C0DEV' } });
+  });
+
+  it('reads user groups from Slack once and caches them', async () => {
+    await env('U0LEE', 'status prod');
+    await env('U0LEE', 'list');
+    expect(h.slack.callsTo('usergroups.list').length).toBeLessThanOrEqual(1);
+  });
+
+  it('serves /health for the container', async () => {
+    const response = await fetch(`${h.baseUrl}/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; environments: number; lastRefresh: { awsCalls: number } };
+    expect(body.status).toBe('ok');
+    expect(body.environments).toBeGreaterThanOrEqual(12);
+    expect(body.lastRefresh.awsCalls).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePolicy } from '../../src/config/load.js';
+import type { Policy } from '../../src/config/policy.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { silentLogger } from '../../src/log.js';
+import { startDockhand, type Dockhand } from '../../src/main.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIASANDBOXTEST', secretAccessKey: 'sandbox' };
+
+/** The policy most integration tests use: maria sees dev/qa/staging, the platform group sees everything. */
+export const TEST_POLICY = `
+accounts:
+  - id: "111111111111"
+    name: sandbox
+    regions: [us-east-1, eu-west-1]
+roles:
+  viewer: [view]
+  developer: [view, restart, start, stop, scale, extend]
+  lead: [view, restart, start, stop, scale, extend, schedule, approve]
+  admin: ["*"]
+bindings:
+  - subjects: [group:S0PLATFORM]
+    role: lead
+    environments: ["*"]
+  - subjects: [user:U0MARIA]
+    role: developer
+    environments: ["dev-*", "qa-*", "staging-*"]
+  - subjects: [user:U0ADMIN]
+    role: admin
+    environments: ["*"]
+`;
+
+export interface Harness {
+  sandbox: Sandbox;
+  slack: FakeSlack;
+  dockhand: Dockhand;
+  /** http://127.0.0.1:<port>/slack/events */
+  eventsUrl: string;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  policy?: Policy;
+  sandbox?: SandboxOptions;
+  clock?: Clock;
+  /** Read the fleet before returning (default true). */
+  refresh?: boolean;
+}
+
+/** Sandbox + fake Slack + dockhand in HTTP mode on a random port, with a throwaway database. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'dockhand-test-'));
+  const sandbox = await startSandbox({ convergeDelayMs: 0, ...options.sandbox });
+  const slack = await startFakeSlack();
+  const dockhand = await startDockhand({
+    env: { DOCKHAND_DB: join(dir, 'dockhand.db'), PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+    policy: options.policy ?? parsePolicy(TEST_POLICY),
+    logger: silentLogger,
+    aws: { endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS },
+    slack: true,
+    refreshEveryMs: null,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  if (options.refresh !== false) await dockhand.refresher.refresh('test');
+  const baseUrl = `http://127.0.0.1:${dockhand.port}`;
+  return {
+    sandbox,
+    slack,
+    dockhand,
+    baseUrl,
+    eventsUrl: `${baseUrl}/slack/events`,
+    async close() {
+      await dockhand.stop();
+      await slack.close();
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
