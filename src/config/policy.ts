@@ -42,6 +42,14 @@ const discoverySchema = z
   })
   .prefault({});
 
+const protectSchema = z.strictObject({
+  environments: z.array(glob).min(1),
+  /** These verbs need a second person holding `approve` on the environment to click Approve. */
+  approval: z.array(verb).default([]),
+  /** These verbs need approval only outside the environment's schedule (used by schedules and overrides). */
+  after_hours_approval: z.array(verb).default([]),
+});
+
 const roleSchema = z.array(verb).min(1, { message: 'a role needs at least one verb' });
 
 const bindingSchema = z.strictObject({
@@ -67,6 +75,20 @@ export const policySchema = z
       .prefault({}),
     roles: z.record(z.string(), roleSchema).default({}),
     bindings: z.array(bindingSchema).default([]),
+    protect: z.array(protectSchema).default([]),
+    approvals: z
+      .strictObject({
+        /** Where Approve / Deny requests are posted, e.g. C0APPROVALS. Without it, approvals are refused. */
+        channel: z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'a channel id looks like C0123ABCD (from the channel details)' }).optional(),
+        expire_minutes: z.number().int().min(1).max(24 * 60).default(30),
+      })
+      .prefault({}),
+    operations: z
+      .strictObject({
+        /** Desired count for a service that `start` finds with nothing recorded (it was not parked by dockhand). */
+        start_fallback_desired: z.number().int().min(0).max(100).default(1),
+      })
+      .prefault({}),
     /** Who people are told to ask when they lack access, e.g. "#platform-help" or "<@U012AB3CD>". */
     access_contact: z.string().min(1).optional(),
   })
@@ -87,6 +109,7 @@ export type Policy = z.infer<typeof policySchema>;
 export type Account = Policy['accounts'][number];
 export type Binding = Policy['bindings'][number];
 export type DiscoveryRules = Policy['discovery'];
+export type ProtectRule = Policy['protect'][number];
 
 /** The policy's discovery and tier settings in the shape the domain works with. */
 export function environmentRulesOf(policy: Policy): EnvironmentRules {

@@ -1,70 +1,185 @@
+import { formatDuration, parseDuration } from './duration.js';
+
 /** The `/env` grammar: pure parsing of what someone typed into a command, or a message saying what was wrong. */
 
 export type EnvCommand =
   | { verb: 'help' }
   | { verb: 'list'; filter: string | null }
   | { verb: 'status'; environment: string }
-  | { verb: 'refresh' };
+  | { verb: 'refresh' }
+  | { verb: 'restart'; environment: string; service: string | null }
+  | { verb: 'stop'; environment: string }
+  | { verb: 'start'; environment: string }
+  | { verb: 'scale'; environment: string; service: string; count: number }
+  | { verb: 'approvals' }
+  | { verb: 'grant'; userId: string; role: string; glob: string; durationMs: number }
+  | { verb: 'revoke'; userId: string; role: string | null; glob: string | null }
+  | { verb: 'audit'; environment: string | null };
+
+export type CommandVerb = EnvCommand['verb'];
 
 export type ParsedCommand =
   | { ok: true; command: EnvCommand }
   | { ok: false; problem: string; usage: CommandHelp | null };
 
 export interface CommandHelp {
-  verb: EnvCommand['verb'];
+  verb: CommandVerb;
   usage: string;
   summary: string;
   example: string;
 }
 
+export const MAX_SCALE = 1000;
+export const MAX_GRANT_MS = 30 * 86_400_000;
+
 export const COMMAND_HELP: readonly CommandHelp[] = [
   { verb: 'list', usage: '/env list [glob]', summary: 'every environment you can see: state, tasks, tier, owner', example: '/env list staging-*' },
   { verb: 'status', usage: '/env status <env>', summary: 'one environment, service by service, with recent ECS events', example: '/env status staging-3' },
+  { verb: 'restart', usage: '/env restart <env> [service]', summary: 'a fresh deployment of every service (or one); briefly runs up to 2× the tasks', example: '/env restart staging-3 api' },
+  { verb: 'stop', usage: '/env stop <env>', summary: 'park it: desired counts and autoscaling bounds are saved, then set to 0', example: '/env stop qa-2' },
+  { verb: 'start', usage: '/env start <env>', summary: 'bring a parked environment back exactly as it was', example: '/env start qa-2' },
+  { verb: 'scale', usage: '/env scale <env> <service> <count>', summary: 'set a service’s desired count, within its autoscaling bounds', example: '/env scale staging-3 api 3' },
+  { verb: 'approvals', usage: '/env approvals', summary: 'requests waiting for someone to approve them', example: '/env approvals' },
+  { verb: 'audit', usage: '/env audit [env]', summary: 'who asked dockhand to do what, and what came of it', example: '/env audit staging-3' },
+  { verb: 'grant', usage: '/env grant @user <role> <env-glob> <duration>', summary: 'give someone a role for a while (admins)', example: '/env grant @maria developer staging-* 8h' },
+  { verb: 'revoke', usage: '/env revoke @user [<role> <env-glob>]', summary: 'end someone’s time-boxed grants early (admins)', example: '/env revoke @maria' },
   { verb: 'refresh', usage: '/env refresh', summary: 'read the fleet from AWS now instead of waiting for the next refresh', example: '/env refresh' },
   { verb: 'help', usage: '/env help', summary: 'this help', example: '/env help' },
 ];
 
-const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const GLOB = /^[A-Za-z0-9._*?\-[\]{},]{1,128}$/;
+const ROLE = /^[A-Za-z0-9_-]{1,64}$/;
+/** Slack sends mentions escaped as <@U123|name> (should_escape in the manifest); a bare id works too. */
+const MENTION = /^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$/;
 
-function helpFor(verb: EnvCommand['verb']): CommandHelp {
+export function helpFor(verb: CommandVerb): CommandHelp {
   const help = COMMAND_HELP.find((entry) => entry.verb === verb);
   if (!help) throw new Error(`no help entry for ${verb}`);
   return help;
 }
 
-function usageError(verb: EnvCommand['verb'], problem: string): ParsedCommand {
-  return { ok: false, problem, usage: helpFor(verb) };
+class UsageError extends Error {}
+
+/** Reads positional words, each check throwing a UsageError that names the word and what was expected. */
+class Words {
+  constructor(
+    private readonly verb: CommandVerb,
+    private readonly words: string[],
+  ) {}
+
+  private next(what: string): string {
+    const word = this.words.shift();
+    if (word === undefined) throw new UsageError(`\`${this.verb}\` needs ${what}`);
+    return word;
+  }
+
+  name(what: string): string {
+    const word = this.next(what);
+    if (!NAME.test(word)) throw new UsageError(`\`${word}\` is not a valid ${what.replace(/^(the|a|an) /, '')}`);
+    return word;
+  }
+
+  optionalName(what: string): string | null {
+    return this.words.length > 0 ? this.name(what) : null;
+  }
+
+  glob(what: string): string {
+    const word = this.next(what);
+    if (!GLOB.test(word)) throw new UsageError(`\`${word}\` is not an environment glob (letters, digits, - . _ and * ?)`);
+    return word;
+  }
+
+  role(): string {
+    const word = this.next('a role');
+    if (!ROLE.test(word)) throw new UsageError(`\`${word}\` is not a role name`);
+    return word;
+  }
+
+  user(): string {
+    const word = this.next('a user (type @ and pick them)');
+    const match = MENTION.exec(word);
+    if (!match) throw new UsageError(`\`${word}\` is not a Slack user: type @ and pick them from the list, so Slack sends their id`);
+    return (match[1] ?? match[2]) as string;
+  }
+
+  count(): number {
+    const word = this.next('a task count');
+    if (!/^\d+$/.test(word)) throw new UsageError(`\`${word}\` is not a task count: use a whole number from 0 to ${MAX_SCALE}`);
+    const count = Number(word);
+    if (count > MAX_SCALE) throw new UsageError(`${count} tasks is more than dockhand will set at once (${MAX_SCALE})`);
+    return count;
+  }
+
+  duration(): number {
+    const word = this.next('a duration such as 8h');
+    const ms = parseDuration(word);
+    if (ms === null) throw new UsageError(`\`${word}\` is not a duration: use minutes, hours or days, e.g. 30m, 8h, 2d`);
+    if (ms > MAX_GRANT_MS) throw new UsageError(`grants last at most ${formatDuration(MAX_GRANT_MS)}; for longer, add a binding to dockhand.yml`);
+    return ms;
+  }
+
+  end(): void {
+    if (this.words.length > 0) throw new UsageError(`\`${this.verb}\` got extra words: ${this.words.join(' ')}`);
+  }
 }
 
-export function parseEnvCommand(text: string): ParsedCommand {
-  const words = text.trim().split(/\s+/).filter(Boolean);
-  const [first, ...args] = words;
-  const verb = first?.toLowerCase();
+function parseVerb(verb: CommandVerb, args: string[]): EnvCommand {
+  const w = new Words(verb, args);
+  const done = <T extends EnvCommand>(command: T): T => {
+    w.end();
+    return command;
+  };
   switch (verb) {
-    case undefined:
     case 'help':
-    case '-h':
-    case '--help':
-      return { ok: true, command: { verb: 'help' } };
-    case 'list':
-    case 'ls': {
-      if (args.length > 1) return usageError('list', `\`list\` takes at most one glob, got ${args.length} words`);
-      const filter = args[0] ?? null;
-      if (filter !== null && !GLOB.test(filter)) return usageError('list', `\`${filter}\` is not an environment glob`);
-      return { ok: true, command: { verb: 'list', filter } };
-    }
-    case 'status': {
-      const [environment, ...extra] = args;
-      if (!environment) return usageError('status', '`status` needs the environment’s name');
-      if (extra.length > 0) return usageError('status', `\`status\` takes one environment, got extra words: ${extra.join(' ')}`);
-      if (!ENVIRONMENT_NAME.test(environment)) return usageError('status', `\`${environment}\` is not a valid environment name`);
-      return { ok: true, command: { verb: 'status', environment } };
-    }
     case 'refresh':
-      if (args.length > 0) return usageError('refresh', '`refresh` takes no arguments');
-      return { ok: true, command: { verb: 'refresh' } };
-    default:
-      return { ok: false, problem: `\`${first}\` is not a dockhand command`, usage: null };
+    case 'approvals':
+      return done({ verb });
+    case 'list': {
+      const filter = args.length > 0 ? w.glob('a glob') : null;
+      return done({ verb, filter });
+    }
+    case 'status':
+    case 'stop':
+    case 'start':
+      return done({ verb, environment: w.name('the environment’s name') });
+    case 'restart': {
+      const environment = w.name('the environment’s name');
+      return done({ verb, environment, service: w.optionalName('service name') });
+    }
+    case 'scale': {
+      const environment = w.name('the environment’s name');
+      const service = w.name('the service’s name');
+      return done({ verb, environment, service, count: w.count() });
+    }
+    case 'audit':
+      return done({ verb, environment: w.optionalName('environment name') });
+    case 'grant': {
+      const userId = w.user();
+      const role = w.role();
+      const glob = w.glob('an environment glob');
+      return done({ verb, userId, role, glob, durationMs: w.duration() });
+    }
+    case 'revoke': {
+      const userId = w.user();
+      if (args.length === 0) return done({ verb, userId, role: null, glob: null });
+      const role = w.role();
+      return done({ verb, userId, role, glob: w.glob('an environment glob') });
+    }
+  }
+}
+
+const ALIASES: Record<string, CommandVerb> = { ls: 'list', '-h': 'help', '--help': 'help', restore: 'start', park: 'stop' };
+
+export function parseEnvCommand(text: string): ParsedCommand {
+  const [first, ...args] = text.trim().split(/\s+/).filter(Boolean);
+  const typed = first?.toLowerCase() ?? 'help';
+  const verb = ALIASES[typed] ?? COMMAND_HELP.find((entry) => entry.verb === typed)?.verb;
+  if (!verb) return { ok: false, problem: `\`${first}\` is not a dockhand command`, usage: null };
+  try {
+    return { ok: true, command: parseVerb(verb, args) };
+  } catch (error) {
+    if (error instanceof UsageError) return { ok: false, problem: error.message, usage: helpFor(verb) };
+    throw error;
   }
 }

@@ -1,4 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Deployment, ServiceEvent, TaskDefinitionInfo } from '../domain/inventory.js';
 
 /** The latest snapshot of every ECS service dockhand has seen; replaced per account and region on refresh. */
@@ -62,3 +63,106 @@ export const auditLog = sqliteTable(
   },
   (table) => [index('audit_environment_at').on(table.environment, table.at)],
 );
+
+/**
+ * The operations journal: written before anything changes in AWS, a step per service, so a restart can
+ * finish or report what was under way. At most one running operation per environment (unique index).
+ */
+export const operations = sqliteTable(
+  'operations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environment: text('environment').notNull(),
+    verb: text('verb', { enum: ['stop', 'start', 'restart', 'scale'] }).notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    requestedBy: text('requested_by').notNull(),
+    approvedBy: text('approved_by'),
+    status: text('status', { enum: ['running', 'succeeded', 'failed', 'partial', 'interrupted'] }).notNull(),
+    channelId: text('channel_id').notNull(),
+    messageTs: text('message_ts'),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+    summary: text('summary'),
+  },
+  (table) => [uniqueIndex('operations_one_running_per_environment').on(table.environment).where(sql`status = 'running'`)],
+);
+
+export const operationSteps = sqliteTable(
+  'operation_steps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    operationId: integer('operation_id')
+      .notNull()
+      .references(() => operations.id),
+    serviceArn: text('service_arn').notNull(),
+    account: text('account').notNull(),
+    region: text('region').notNull(),
+    cluster: text('cluster').notNull(),
+    service: text('service').notNull(),
+    status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'skipped'] }).notNull(),
+    detail: text('detail'),
+    startedAt: text('started_at'),
+    finishedAt: text('finished_at'),
+  },
+  (table) => [index('operation_steps_operation').on(table.operationId)],
+);
+
+/** What a service looked like before dockhand parked it; start restores exactly this, then deletes it. */
+export const parkedServices = sqliteTable('parked_services', {
+  serviceArn: text('service_arn').primaryKey(),
+  environment: text('environment').notNull(),
+  account: text('account').notNull(),
+  region: text('region').notNull(),
+  cluster: text('cluster').notNull(),
+  service: text('service').notNull(),
+  desired: integer('desired').notNull(),
+  minCapacity: integer('min_capacity'),
+  maxCapacity: integer('max_capacity'),
+  parkedAt: text('parked_at').notNull(),
+  parkedBy: text('parked_by').notNull(),
+});
+
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    environment: text('environment').notNull(),
+    verb: text('verb').notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestChannelId: text('request_channel_id').notNull(),
+    status: text('status', { enum: ['pending', 'approved', 'denied', 'expired'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+    reason: text('reason'),
+    approvalChannelId: text('approval_channel_id'),
+    approvalMessageTs: text('approval_message_ts'),
+    operationId: integer('operation_id'),
+  },
+  (table) => [index('approvals_status_expires').on(table.status, table.expiresAt)],
+);
+
+/** Time-boxed roles given with /env grant; they stop counting at expires_at without anyone cleaning up. */
+export const grants = sqliteTable(
+  'grants',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').notNull(),
+    role: text('role').notNull(),
+    environments: text('environments').notNull(),
+    grantedBy: text('granted_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    revokedBy: text('revoked_by'),
+    revokedAt: text('revoked_at'),
+  },
+  (table) => [index('grants_user').on(table.userId)],
+);
+
+/** Slack request keys already handled (a slash command's trigger_id), so a redelivery does nothing twice. */
+export const handledRequests = sqliteTable('handled_requests', {
+  key: text('key').primaryKey(),
+  at: text('at').notNull(),
+});
