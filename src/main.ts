@@ -3,6 +3,17 @@ import { AwsClients, type AwsClientOptions } from './aws/clients.js';
 import type { Env } from './config/env.js';
 import { ConfigError, loadEnv, loadPolicy } from './config/load.js';
 import { accessPolicyOf, environmentRulesOf, type Policy } from './config/policy.js';
+import { withGrants } from './domain/permissions.js';
+import { Housekeeping } from './jobs/housekeeping.js';
+import { ApprovalService } from './operations/approval-service.js';
+import { OperationLauncher } from './operations/launch.js';
+import type { Messenger } from './operations/messenger.js';
+import { OperationRunner } from './operations/runner.js';
+import { slackMessenger } from './slack/messenger.js';
+import { ApprovalsStore } from './store/approvals-store.js';
+import { GrantsStore } from './store/grants-store.js';
+import { HandledRequests } from './store/handled-requests.js';
+import { OperationsStore } from './store/operations-store.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { InventoryRefresher } from './jobs/inventory-refresh.js';
 import { errorMessage, jsonLogger, type Logger } from './log.js';
@@ -40,23 +51,34 @@ export interface DockhandOptions {
   aws?: AwsClientOptions;
   /** Replaces Slack user-group lookups (the demo console has no Slack). */
   directory?: Directory;
+  /** Replaces Slack for posting progress, approvals and DMs (the demo console). */
+  messenger?: Messenger;
   /** Connect to Slack; needs SLACK_BOT_TOKEN and a signing secret or app token. */
   slack?: boolean;
-  /** Periodic inventory refresh; off lets tests and the console refresh by hand. */
+  /** Periodic inventory refresh; null lets tests and the console refresh by hand. */
   refreshEveryMs?: number | null;
+  /** The every-minute housekeeping (approval expiry); off lets tests drive it. */
+  housekeeping?: boolean;
 }
 
 export interface Dockhand {
-  handle(request: EnvRequest): Promise<Reply>;
+  handle(request: EnvRequest): Promise<Reply | null>;
   refresher: InventoryRefresher;
   fleet: Fleet;
   audit: AuditStore;
   aws: AwsClients;
+  approvals: ApprovalService;
+  operations: OperationsStore;
+  housekeeping: Housekeeping;
   slack: SlackApp | null;
   /** The port Slack requests and /health are served on, when Slack is on. */
   port: number | null;
+  /** Finishes operations a previous process left running; start-up does this by itself. */
+  resumed: Promise<number>;
   stop(): Promise<void>;
 }
+
+const NO_GROUPS: Directory = { groupsOf: async () => [] };
 
 /** The composition root: config → store → AWS clients → Slack app → jobs. Nothing else wires things. */
 export async function startDockhand(options: DockhandOptions): Promise<Dockhand> {
@@ -68,33 +90,68 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const rules = environmentRulesOf(policy);
   const fleet = new Fleet(inventory, rules);
   const audit = new AuditStore(db);
+  const operations = new OperationsStore(db);
+  const grants = new GrantsStore(db);
+  const handled = new HandledRequests(db);
   const aws = new AwsClients(options.aws);
   const refresher = new InventoryRefresher({ accounts: policy.accounts, rules, aws, store: inventory, clock, logger });
-  const access = accessPolicyOf(policy);
+  const basePolicy = accessPolicyOf(policy);
+  const access = () => withGrants(basePolicy, grants.active(clock.now().toISOString()));
   const usesGroups = policy.bindings.some((b) => b.subjects.some((s) => s.startsWith('group:')));
+  const runner = new OperationRunner({
+    accounts: policy.accounts,
+    aws,
+    operations,
+    audit,
+    clock,
+    logger,
+    startFallbackDesired: policy.operations.start_fallback_desired,
+    onDesiredSet: (arn, desired) => inventory.setDesired(arn, desired),
+    afterOperation: () => void refresher.refresh('after operation').catch(() => undefined),
+  });
+
+  const wire = (directory: Directory, messenger: Messenger) => {
+    const launcher = new OperationLauncher(runner, messenger);
+    const approvals = new ApprovalService({
+      store: new ApprovalsStore(db),
+      launcher,
+      fleet,
+      access,
+      messenger,
+      audit,
+      clock,
+      logger,
+      channel: policy.approvals.channel,
+      expireMinutes: policy.approvals.expire_minutes,
+    });
+    const command: EnvCommandHandlerDeps = {
+      fleet,
+      access,
+      protect: policy.protect,
+      refresh: (trigger) => refresher.refresh(trigger),
+      launcher,
+      approvals,
+      audit,
+      grants,
+      clock,
+      directory,
+      logger,
+    };
+    return { command, approvals, launcher, handled };
+  };
 
   const health = () => ({ lastRefresh: fleet.lastRefresh() ?? null, environments: fleet.environments().length });
-  const commandDeps = (directory: Directory): EnvCommandHandlerDeps => ({
-    fleet,
-    access,
-    refresh: (trigger) => refresher.refresh(trigger),
-    clock,
-    directory,
-    audit,
-    logger,
-  });
   let slack: SlackApp | null = null;
-  let handlerDeps = commandDeps(options.directory ?? { groupsOf: async () => [] });
+  let wired: ReturnType<typeof wire> | null = null;
   if (options.slack) {
     if (!env.SLACK_BOT_TOKEN) throw new ConfigError('the environment', ['SLACK_BOT_TOKEN: got missing; is required to connect to Slack']);
     slack = createSlackApp(
       { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, slackApiUrl: env.SLACK_API_URL, port: env.PORT, logger, health },
-      (client) => {
-        handlerDeps = commandDeps(options.directory ?? new SlackDirectory(client, clock, usesGroups));
-        return handlerDeps;
-      },
+      (client) => (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), options.messenger ?? slackMessenger(client, logger))),
     );
   }
+  const { command, approvals, launcher } = wired ?? wire(options.directory ?? NO_GROUPS, options.messenger ?? silentMessenger(logger));
+  const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
 
   const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;
   if (refreshEveryMs !== null) {
@@ -103,21 +160,44 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   }
   const port = slack ? await slack.start() : null;
   if (slack) logger.info('dockhand is listening', { mode: slack.mode, port });
+  if (options.housekeeping !== false) housekeeping.start();
+  const resumed = launcher.resumeUnfinished(operations.unfinished()).catch((error) => {
+    logger.error('could not resume unfinished operations', { error: errorMessage(error) });
+    return 0;
+  });
 
   return {
-    handle: (request) => handleEnvCommand(request, handlerDeps),
+    handle: (request) => handleEnvCommand(request, command),
     refresher,
     fleet,
     audit,
     aws,
+    approvals,
+    operations,
+    housekeeping,
     slack,
     port,
+    resumed,
     async stop() {
+      housekeeping.stop();
       refresher.stop();
+      await refresher.settled();
       await slack?.stop();
       aws.destroy();
       db.$client.close();
     },
+  };
+}
+
+/** Without Slack or a console there is nowhere to post; operations still run and are journaled. */
+function silentMessenger(logger: Logger): Messenger {
+  return {
+    post: async (channel) => {
+      logger.warn('no messenger configured; not posting', { channel });
+      return null;
+    },
+    update: async () => undefined,
+    tell: async () => undefined,
   };
 }
 

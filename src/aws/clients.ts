@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -49,53 +50,67 @@ function countCalls(client: CountableClient, counter: AwsCallCounter, account: s
   client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter' });
 }
 
-/** Builds and caches one SDK client per account, region and service; adaptive retries absorb throttling. */
+/** The Slack user an AWS call is made for; null for dockhand's own reads (inventory). */
+export type Actor = string | null;
+
+/**
+ * Builds and caches one SDK client per account, region, service and actor; adaptive retries absorb
+ * throttling. Where an account has a role, calls for a Slack user assume it as `dockhand-<user id>` with
+ * that id as SourceIdentity, so CloudTrail names the person. The SDK refreshes the assumed credentials
+ * shortly before they expire, so a cached client keeps working.
+ */
 export class AwsClients {
   readonly counter = new AwsCallCounter();
-  private readonly ecsClients = new Map<string, ECSClient>();
-  private readonly roleCredentials = new Map<string, AwsCredentialIdentityProvider>();
+  private readonly clients = new Map<string, { destroy(): void }>();
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
-  private credentialsFor(account: Account, region: string): AwsClientOptions['credentials'] {
+  private credentialsFor(account: Account, region: string, actor: Actor): AwsClientOptions['credentials'] {
     if (!account.role_arn) return this.options.credentials;
-    const key = `${account.role_arn}/${region}`;
-    let provider = this.roleCredentials.get(key);
-    if (!provider) {
-      provider = fromTemporaryCredentials({
-        params: { RoleArn: account.role_arn, RoleSessionName: 'dockhand-inventory', DurationSeconds: 3600 },
-        masterCredentials: this.options.credentials,
-        clientConfig: { region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
-      });
-      this.roleCredentials.set(key, provider);
-    }
-    return provider;
+    const params = actor
+      ? { RoleArn: account.role_arn, RoleSessionName: `dockhand-${actor}`, SourceIdentity: actor, DurationSeconds: 3600 }
+      : { RoleArn: account.role_arn, RoleSessionName: 'dockhand-inventory', DurationSeconds: 3600 };
+    return fromTemporaryCredentials({
+      params,
+      masterCredentials: this.options.credentials,
+      clientConfig: { region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
+    });
   }
 
-  private common(account: Account, region: string) {
-    const credentials = this.credentialsFor(account, region);
-    return {
-      region,
-      retryMode: 'adaptive',
-      maxAttempts: this.options.maxAttempts ?? 5,
-      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-      ...(credentials ? { credentials } : {}),
-    };
-  }
-
-  ecs(account: Account, region: string): ECSClient {
-    const key = `${account.id}/${region}`;
-    let client = this.ecsClients.get(key);
+  private cached<T extends { destroy(): void } & CountableClient>(
+    kind: string,
+    account: Account,
+    region: string,
+    actor: Actor,
+    create: (config: Record<string, unknown>) => T,
+  ): T {
+    const key = `${kind}/${account.id}/${region}/${actor ?? ''}`;
+    let client = this.clients.get(key) as T | undefined;
     if (!client) {
-      client = new ECSClient(this.common(account, region));
+      const credentials = this.credentialsFor(account, region, actor);
+      client = create({
+        region,
+        retryMode: 'adaptive',
+        maxAttempts: this.options.maxAttempts ?? 5,
+        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+        ...(credentials ? { credentials } : {}),
+      });
       countCalls(client, this.counter, account.id, region);
-      this.ecsClients.set(key, client);
+      this.clients.set(key, client);
     }
     return client;
   }
 
+  ecs(account: Account, region: string, actor: Actor = null): ECSClient {
+    return this.cached('ecs', account, region, actor, (config) => new ECSClient(config));
+  }
+
+  autoscaling(account: Account, region: string, actor: Actor = null): ApplicationAutoScalingClient {
+    return this.cached('autoscaling', account, region, actor, (config) => new ApplicationAutoScalingClient(config));
+  }
+
   destroy(): void {
-    for (const client of this.ecsClients.values()) client.destroy();
-    this.ecsClients.clear();
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
   }
 }

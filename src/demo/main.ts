@@ -8,6 +8,7 @@ import { jsonLogger } from '../log.js';
 import { startDockhand } from '../main.js';
 import { startSandbox } from '../sandbox/index.js';
 import { StaticDirectory } from '../slack/directory.js';
+import { consoleMessenger } from './console-messenger.js';
 import { blocksToText } from './render-text.js';
 import { DEMO_USERS, demoGroups, type DemoUser } from './users.js';
 
@@ -15,6 +16,7 @@ const POLICY = fileURLToPath(new URL('./dockhand.demo.yml', import.meta.url));
 
 const CONSOLE_HELP = `Type a slash command as the current user, e.g. /env list, /env status staging-3, /env help.
   as <name>   switch user (${DEMO_USERS.map((u) => u.name).join(', ')})
+  approve <n> / deny <n> [reason]   click Approve / Deny on approval request n, as the current user
   users       who is who
   quit        stop the demo (or Ctrl-D)`;
 
@@ -29,6 +31,7 @@ function withSlack(): boolean {
 async function main(): Promise<void> {
   const sandbox = await startSandbox({ convergeDelayMs: 5_000 });
   const slack = withSlack();
+  const directory = new StaticDirectory(demoGroups());
   // A fresh database per run unless DOCKHAND_DB says otherwise: the demo starts from the seeded fleet.
   const database = process.env.DOCKHAND_DB || join(mkdtempSync(join(tmpdir(), 'dockhand-demo-')), 'dockhand.db');
   const dockhand = await startDockhand({
@@ -36,7 +39,8 @@ async function main(): Promise<void> {
     policy: loadPolicy(POLICY),
     logger: jsonLogger((process.env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'warn'),
     aws: { endpoint: sandbox.url, credentials: { accessKeyId: 'AKIASANDBOXDEMO', secretAccessKey: 'sandbox' } },
-    directory: new StaticDirectory(demoGroups()),
+    directory,
+    messenger: consoleMessenger((text) => process.stdout.write(`${text}\n`)),
     slack,
     refreshEveryMs: 15_000,
   });
@@ -65,8 +69,12 @@ async function main(): Promise<void> {
       process.stdout.write(next ? `now acting as ${next.name} (${next.about})\n` : `no demo user called ${line.slice(3).trim()}; try: users\n`);
       rl.setPrompt(`${user.name}> `);
     } else if (line.startsWith('/env')) {
-      const reply = await dockhand.handle({ userId: user.userId, channelId: 'CDEMO', text: line.slice(4) });
-      process.stdout.write(`${blocksToText(reply.blocks)}\n`);
+      const reply = await dockhand.handle({ userId: user.userId, channelId: 'CDEMO', text: line.slice(4).trim() });
+      if (reply) process.stdout.write(`${blocksToText(reply.blocks)}\n`);
+    } else if (/^(approve|deny) \d+/.test(line)) {
+      const [decision, id, ...reason] = line.split(/\s+/);
+      const subject = { userId: user.userId, groupIds: await directory.groupsOf(user.userId) };
+      process.stdout.write(`${await dockhand.approvals.decide(Number(id), subject, decision as 'approve' | 'deny', reason.join(' ') || null)}\n`);
     } else if (line) {
       process.stdout.write(`${CONSOLE_HELP}\n`);
     }

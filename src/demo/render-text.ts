@@ -10,12 +10,22 @@ const EMOJI: Record<string, string> = {
   no_entry: '⛔',
   mag: '🔍',
   hourglass_flowing_sand: '⏳',
+  hourglass: '⌛',
+  white_circle: '⚪',
+  white_check_mark: '✅',
+  x: '❌',
+  heavy_minus_sign: '➖',
+  lock: '🔒',
+  key: '🔑',
+  no_entry_sign: '🚫',
 };
 
 /** Slack mrkdwn as a terminal shows it: emoji as characters, entities unescaped, markup left readable. */
 function mrkdwnToText(text: string): string {
   return text
     .replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole)
+    // <!date^epoch^{time}|fallback>: Slack renders it in the reader's time zone; the fallback is UTC text.
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

@@ -76,6 +76,11 @@ export function monthlyCost(hourlyDollars: number): number {
 export interface InventorySample {
   at: Date;
   running: number;
+  /**
+   * How long this sample may stand when no newer sample follows, instead of the window's maxSampleGapMs:
+   * a stored run of identical observations is one sample that stands for all of them.
+   */
+  holdMs?: number;
 }
 
 export type CostedService = Pick<ServiceSnapshot, 'arn' | 'name' | 'cluster' | 'environment'> & PricedServiceShape;
@@ -149,7 +154,7 @@ export function integrateTaskHours(samples: readonly InventorySample[], window: 
     const sample = ordered[i]!;
     const start = sample.at.getTime();
     const next = ordered[i + 1]?.at.getTime() ?? Infinity;
-    const end = Math.min(next, start + window.maxSampleGapMs, to);
+    const end = Math.min(next, start + (sample.holdMs ?? window.maxSampleGapMs), to);
     const span = end - Math.max(start, from);
     if (span <= 0) continue;
     coveredMs += span;
@@ -238,6 +243,24 @@ export interface ScheduleSavings {
   dollars: number;
 }
 
+/** Hours covered by the union of the intervals (overlaps count once), clamped to `within` when given. */
+export function unionHours(intervals: readonly TimeInterval[], within?: TimeInterval): number {
+  const clampFrom = within?.from.getTime() ?? -Infinity;
+  const clampTo = within?.to.getTime() ?? Infinity;
+  const spans = intervals
+    .map((interval) => [Math.max(interval.from.getTime(), clampFrom), Math.min(interval.to.getTime(), clampTo)] as const)
+    .filter(([start, end]) => end > start)
+    .sort((a, b) => a[0] - b[0]);
+  let coveredMs = 0;
+  let coveredUntil = -Infinity;
+  for (const [start, end] of spans) {
+    if (end <= coveredUntil) continue;
+    coveredMs += end - Math.max(start, coveredUntil);
+    coveredUntil = end;
+  }
+  return coveredMs / MS_PER_HOUR;
+}
+
 /**
  * Hours parked × what the environment costs per hour while running. Overlapping intervals count once;
  * `within` clamps to a reporting period (e.g. month to date).
@@ -247,20 +270,7 @@ export function savedBySchedule(
   hourlyRateWhileRunning: number,
   within?: TimeInterval,
 ): ScheduleSavings {
-  const clampFrom = within?.from.getTime() ?? -Infinity;
-  const clampTo = within?.to.getTime() ?? Infinity;
-  const spans = parkedIntervals
-    .map((interval) => [Math.max(interval.from.getTime(), clampFrom), Math.min(interval.to.getTime(), clampTo)] as const)
-    .filter(([start, end]) => end > start)
-    .sort((a, b) => a[0] - b[0]);
-  let parkedMs = 0;
-  let coveredUntil = -Infinity;
-  for (const [start, end] of spans) {
-    if (end <= coveredUntil) continue;
-    parkedMs += end - Math.max(start, coveredUntil);
-    coveredUntil = end;
-  }
-  const parkedHours = parkedMs / MS_PER_HOUR;
+  const parkedHours = unionHours(parkedIntervals, within);
   return { parkedHours, dollars: parkedHours * Math.max(0, hourlyRateWhileRunning) };
 }
 

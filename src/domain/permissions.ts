@@ -68,3 +68,16 @@ export function whoToAsk(policy: AccessPolicy, verb: string, environment: string
   const holders = granters.length > 0 ? granters : holdersOf(policy, verb, environment);
   return holders.length > 0 ? holders.slice(0, 5).map(mention).join(', ') : 'your dockhand administrator (no one holds it in the policy yet)';
 }
+
+export interface ActiveGrant {
+  userId: string;
+  role: string;
+  environments: string;
+}
+
+/** Time-boxed grants count as bindings while they last; the caller passes only the unexpired ones. */
+export function withGrants(policy: AccessPolicy, grants: readonly ActiveGrant[]): AccessPolicy {
+  if (grants.length === 0) return policy;
+  const extra = grants.map((grant) => ({ subjects: [`user:${grant.userId}`], role: grant.role, environments: [grant.environments] }));
+  return { ...policy, bindings: [...policy.bindings, ...extra] };
+}

@@ -81,4 +81,9 @@ export class InventoryRefresher {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
+
+  /** Waits for a refresh in flight, so shutting down does not cut it off half-way. */
+  async settled(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+  }
 }

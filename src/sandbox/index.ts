@@ -7,7 +7,7 @@ import { demoFleet, type FleetSpec } from './fleet.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, identities, userAgents, type SandboxIdentity } from './identity.js';
 import type { AuditResource, Call } from './protocol.js';
 import type { RolloutState } from './service-state.js';
-import { Dispatcher, Faults, type FaultHook, type RecordedRequest } from './server.js';
+import { Dispatcher, Faults, type FaultHook, type Hold, type HoldMatcher, type RecordedRequest } from './server.js';
 import { World } from './state.js';
 
 export { SandboxError, awsError } from './errors.js';
@@ -144,6 +144,7 @@ export class Sandbox {
   }
 
   async close(): Promise<void> {
+    this.faults.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
@@ -173,6 +174,14 @@ export class Sandbox {
    */
   failOn(hook: FaultHook): void {
     this.faults.failOn(hook);
+  }
+
+  /**
+   * Keeps matching requests waiting, unanswered, until released: a call in flight when a process dies.
+   * `reached` resolves once the first such request is waiting.
+   */
+  hold(matches: HoldMatcher): Hold {
+    return this.faults.hold(matches);
   }
 
   clearFaults(): void {

@@ -47,6 +47,16 @@ export interface FaultRequest {
 
 export type FaultHook = (request: FaultRequest) => Error | undefined;
 
+/** Which requests a hold keeps waiting: matched on the raw request, before anything is executed. */
+export type HoldMatcher = (request: { service: ServiceName; operation: string; params: unknown }) => boolean;
+
+export interface Hold {
+  /** Resolves when the first matching request arrives and is being held. */
+  reached: Promise<void>;
+  /** Lets held requests (and later matching ones) through. */
+  release(): void;
+}
+
 /** Faults tests inject: latency, throttling by operation, and arbitrary failures. */
 export class Faults {
   latencyMs = 0;
@@ -69,6 +79,36 @@ export class Faults {
     this.hooks.push(hook);
   }
 
+  private readonly holds: Array<{ matches: HoldMatcher; reach: () => void; released: Promise<void>; release: () => void }> = [];
+
+  hold(matches: HoldMatcher): Hold {
+    let reach = () => undefined as void;
+    let letGo = () => undefined as void;
+    const reached = new Promise<void>((resolve) => (reach = resolve));
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    const entry = {
+      matches,
+      reach,
+      released,
+      release: () => {
+        const index = this.holds.indexOf(entry);
+        if (index >= 0) this.holds.splice(index, 1);
+        letGo();
+      },
+    };
+    this.holds.push(entry);
+    return { reached, release: entry.release };
+  }
+
+  /** Waits while any hold matches the request: the caller sees a request that never answers. */
+  async waitForHolds(request: { service: ServiceName; operation: string; params: unknown }): Promise<void> {
+    for (const hold of [...this.holds]) {
+      if (!hold.matches(request)) continue;
+      hold.reach();
+      await hold.released;
+    }
+  }
+
   check(request: FaultRequest): Error | undefined {
     for (const hook of this.hooks) {
       const error = hook(request);
@@ -77,10 +117,11 @@ export class Faults {
     return undefined;
   }
 
-  /** Drops throttles and failure hooks; latency stays until setLatency changes it. */
+  /** Drops throttles and failure hooks and releases holds; latency stays until setLatency changes it. */
   clear(): void {
     this.throttles.clear();
     this.hooks.length = 0;
+    for (const hold of [...this.holds]) hold.release();
   }
 }
 
@@ -138,6 +179,7 @@ export class Dispatcher {
       } catch {
         return sendJsonError(response, requestId, new SandboxError('SerializationException', 'The request body is not valid JSON.'));
       }
+      await this.faults.waitForHolds({ service: api.service, operation: target.slice(dot + 1), params: raw });
       return this.serve(request, response, requestId, api, target.slice(dot + 1), raw);
     }
     const form = new URLSearchParams(body);

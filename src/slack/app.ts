@@ -1,8 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../log.js';
-import type { SlackClient } from './directory.js';
+import type { ApprovalService } from '../operations/approval-service.js';
+import type { HandledRequests } from '../store/handled-requests.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
+import type { SlackClient } from './directory.js';
+import { registerApprovalInteractions } from './interactions/approvals.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -15,6 +18,13 @@ export interface SlackAppOptions {
   port: number;
   logger: Logger;
   health: () => Record<string, unknown>;
+}
+
+/** What the listeners need; built from the app's own WebClient so lookups go to the same API. */
+export interface SlackListenerDeps {
+  command: EnvCommandHandlerDeps;
+  approvals: ApprovalService;
+  handled: HandledRequests;
 }
 
 export interface SlackApp {
@@ -56,7 +66,7 @@ function healthRoute(health: () => Record<string, unknown>): CustomRoute {
  * The one place that knows Bolt: picks the receiver, wires the listeners, exposes /health. The command
  * dependencies are built from the app's own WebClient, so lookups go to the same (possibly overridden) API.
  */
-export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => EnvCommandHandlerDeps): SlackApp {
+export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => SlackListenerDeps): SlackApp {
   const logger = boltLogger(options.logger);
   const customRoutes = [healthRoute(options.health)];
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
@@ -74,9 +84,16 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   app.command('/env', async ({ command, ack, respond }) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
     await ack();
-    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text }, deps);
-    await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+    // A redelivered request (same trigger id) must not act twice.
+    if (!deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString())) return;
+    const answer = async (reply: { text: string; blocks: unknown[] }) => {
+      await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks as never });
+    };
+    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer }, deps.command);
+    if (reply) await answer(reply);
   });
+
+  registerApprovalInteractions(app, { approvals: deps.approvals, directory: deps.command.directory, logger: options.logger });
 
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });

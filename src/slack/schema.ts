@@ -15,3 +15,20 @@ export const slashCommandSchema = z.object({
   team_id: z.string().optional(),
   response_url: z.string().optional(),
 });
+
+export const postMessageResponseSchema = z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() });
+
+/** A button click: who clicked, and the button's value (for approvals, only the request id). */
+export const buttonClickSchema = z.object({
+  user: z.object({ id: z.string() }),
+  trigger_id: z.string(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+});
+
+export const denyModalSubmissionSchema = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    private_metadata: z.string().regex(/^\d+$/),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  }),
+});

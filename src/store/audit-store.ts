@@ -1,4 +1,4 @@
-import { desc } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { auditLog } from './schema.js';
 
@@ -13,7 +13,9 @@ export class AuditStore {
     this.db.insert(auditLog).values(entry).run();
   }
 
-  recent(limit = 50): AuditRow[] {
-    return this.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
+  /** Newest first, optionally for one environment. */
+  recent(limit = 50, environment?: string): AuditRow[] {
+    const query = this.db.select().from(auditLog);
+    return (environment ? query.where(eq(auditLog.environment, environment)) : query).orderBy(desc(auditLog.id)).limit(limit).all();
   }
 }

@@ -60,6 +60,15 @@ export class InventoryStore {
     this.snapshot = [...this.snapshot.filter((s) => s.account !== account || s.region !== region), ...fresh];
   }
 
+  /**
+   * Records a desired count dockhand just set, so `/env list` shows it at once rather than after the next
+   * refresh; running counts catch up when the inventory is read again.
+   */
+  setDesired(arn: string, desired: number): void {
+    this.db.update(services).set({ desired }).where(eq(services.arn, arn)).run();
+    this.snapshot = this.snapshot.map((service) => (service.arn === arn ? { ...service, desired } : service));
+  }
+
   recordRefresh(record: RefreshRecord): void {
     this.db.insert(inventoryRefreshes).values(record).run();
     this.latestRefresh = record;

@@ -57,7 +57,7 @@ export const auditLog = sqliteTable(
     verb: text('verb').notNull(),
     environment: text('environment'),
     params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-    outcome: text('outcome', { enum: ['ok', 'denied', 'invalid', 'not-found', 'error'] }).notNull(),
+    outcome: text('outcome', { enum: ['ok', 'denied', 'invalid', 'not-found', 'error', 'requested', 'approved', 'rejected', 'expired', 'partial', 'busy'] }).notNull(),
     detail: text('detail'),
     durationMs: integer('duration_ms'),
   },

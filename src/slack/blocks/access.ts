@@ -1,3 +1,4 @@
+import { mention } from '../../domain/permissions.js';
 import { context, section, type Reply } from './common.js';
 
 export function noAccessReply(whoToAsk: string): Reply {
@@ -5,8 +6,10 @@ export function noAccessReply(whoToAsk: string): Reply {
   return { text, blocks: [section(`:no_entry: ${text}`), context('Access is deny-by-default; a binding names Slack users or user groups, a role and environment globs.')] };
 }
 
-export function deniedReply(verb: string, environment: string, whoToAsk: string): Reply {
-  const text = `You don’t have \`${verb}\` on \`${environment}\`. Ask ${whoToAsk} for access.`;
+/** Names the missing permission, who holds it, and whom to ask for it. */
+export function deniedReply(verb: string, environment: string, holders: readonly string[], whoToAsk: string): Reply {
+  const held = holders.length > 0 ? ` It is held by ${holders.slice(0, 5).map(mention).join(', ')}.` : '';
+  const text = `You don’t have \`${verb}\` on \`${environment}\`.${held} Ask ${whoToAsk} for access.`;
   return { text, blocks: [section(`:no_entry: ${text}`)] };
 }
 

@@ -6,8 +6,12 @@ import { noAccessReply } from '../blocks/access.js';
 import { problemReply, type Reply } from '../blocks/common.js';
 import { helpReply, usageReply } from '../blocks/help.js';
 import type { Directory } from '../directory.js';
+import { approvalsCommand } from './approvals.js';
+import { auditCommand } from './audit.js';
 import type { CommandContext, CommandDeps, CommandOutcome } from './context.js';
+import { grantCommand, revokeCommand } from './grant.js';
 import { listCommand } from './list.js';
+import { operateCommand } from './operate.js';
 import { refreshCommand } from './refresh.js';
 import { statusCommand } from './status.js';
 
@@ -15,11 +19,11 @@ export interface EnvRequest {
   userId: string;
   channelId: string;
   text: string;
+  respond?: ((reply: Reply) => Promise<void>) | undefined;
 }
 
 export interface EnvCommandHandlerDeps extends CommandDeps {
   directory: Directory;
-  audit: AuditStore;
   logger: Logger;
 }
 
@@ -33,7 +37,24 @@ function run(command: EnvCommand, ctx: CommandContext): CommandOutcome | Promise
       return statusCommand(command.environment, ctx);
     case 'refresh':
       return refreshCommand(ctx);
+    case 'restart':
+    case 'stop':
+    case 'start':
+    case 'scale':
+      return operateCommand(command, ctx);
+    case 'approvals':
+      return approvalsCommand(ctx);
+    case 'audit':
+      return auditCommand(command.environment, ctx);
+    case 'grant':
+      return grantCommand(command, ctx);
+    case 'revoke':
+      return revokeCommand(command, ctx);
   }
+}
+
+function environmentOf(command: EnvCommand): string | null {
+  return 'environment' in command ? command.environment : null;
 }
 
 async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Promise<CommandOutcome & { verb: string }> {
@@ -43,19 +64,20 @@ async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Prom
     return { verb: parsed.usage?.verb ?? 'unknown', reply, outcome: 'invalid', detail: parsed.problem };
   }
   const { command } = parsed;
-  if (command.verb === 'help') return { verb: 'help', ...(await run(command, { ...deps, subject: { userId: request.userId, groupIds: [] } })) };
+  if (command.verb === 'help') return { verb: 'help', reply: helpReply(), outcome: 'ok' };
   const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId) };
-  if (!hasAnyBinding(deps.access, subject)) {
-    return { verb: command.verb, reply: noAccessReply(whoToAsk(deps.access, 'view', '*')), outcome: 'denied', detail: 'no binding' };
+  if (!hasAnyBinding(deps.access(), subject)) {
+    return { verb: command.verb, environment: environmentOf(command), reply: noAccessReply(whoToAsk(deps.access(), 'view', '*')), outcome: 'denied', detail: 'no binding' };
   }
-  return { verb: command.verb, ...(await run(command, { ...deps, subject })) };
+  const ctx: CommandContext = { ...deps, subject, channelId: request.channelId, respond: request.respond };
+  return { verb: command.verb, environment: environmentOf(command), ...(await run(command, ctx)) };
 }
 
 /**
- * Turns one `/env …` request into a reply, and records it in the audit trail whatever happens. The same
- * function serves Slack and the demo console, so both give the same answers.
+ * Turns one `/env …` request into a reply (or null when the command answered in the channel itself), and
+ * records it in the audit trail whatever happens. The same function serves Slack and the demo console.
  */
-export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHandlerDeps): Promise<Reply> {
+export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHandlerDeps): Promise<Reply | null> {
   const started = deps.clock.now();
   let result: CommandOutcome & { verb: string };
   try {
@@ -64,7 +86,7 @@ export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHand
     deps.logger.error('command failed', { user: request.userId, text: request.text, error: errorMessage(error) });
     result = {
       verb: request.text.trim().split(/\s+/)[0] || 'help',
-      reply: problemReply(`Something went wrong: ${errorMessage(error)}`, 'Nothing was changed. Try again, and tell your dockhand administrator if it keeps happening.'),
+      reply: problemReply(`Something went wrong: ${errorMessage(error)}`, 'Nothing more was changed. Try again, and tell your dockhand administrator if it keeps happening.'),
       outcome: 'error',
       detail: errorMessage(error),
     };

@@ -4,9 +4,10 @@ import { listReply } from '../blocks/list.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 
 export function listCommand(filter: string | null, ctx: CommandContext): CommandOutcome {
+  const access = ctx.access();
   const visible = ctx.fleet
     .environments()
-    .filter((env) => isAllowed(ctx.access, ctx.subject, 'view', env.name))
+    .filter((env) => isAllowed(access, ctx.subject, 'view', env.name))
     .filter((env) => filter === null || matchesGlob(filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`, env.name));
   const reply = listReply({
     environments: visible,

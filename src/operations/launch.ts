@@ -1,0 +1,30 @@
+import type { Reply } from '../slack/blocks/common.js';
+import { ago } from '../slack/blocks/format.js';
+import type { OperationRow } from '../store/operations-store.js';
+import { messageProgress, type Messenger } from './messenger.js';
+import type { OperationRequest, OperationResult, OperationRunner } from './runner.js';
+
+const DOING: Record<OperationRow['verb'], string> = { stop: 'stopping', start: 'starting', restart: 'restarting', scale: 'scaling' };
+
+/** "<@U1> has been stopping `qa-2` since 10:02 UTC (2m ago, operation #7)." */
+export function busyText(running: OperationRow, now: Date): string {
+  return `<@${running.requestedBy}> has been ${DOING[running.verb]} \`${running.environment}\` since ${running.startedAt.slice(11, 16)} UTC (${ago(running.startedAt, now)}, operation #${running.id}). Try again when it has finished.`;
+}
+
+/** Runs an operation with its progress shown as one message in the channel it was asked from. */
+export class OperationLauncher {
+  constructor(
+    private readonly runner: OperationRunner,
+    private readonly messenger: Messenger,
+  ) {}
+
+  launch(request: OperationRequest, fallback?: (reply: Reply) => Promise<void>): Promise<OperationResult> {
+    return this.runner.run(request, messageProgress(this.messenger, request.channelId, fallback));
+  }
+
+  /** At start: finishes what a previous process left running, reporting in the channel it was asked from. */
+  async resumeUnfinished(unfinished: readonly OperationRow[]): Promise<number> {
+    for (const operation of unfinished) await this.runner.resume(operation, messageProgress(this.messenger, operation.channelId));
+    return unfinished.length;
+  }
+}

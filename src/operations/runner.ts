@@ -1,0 +1,194 @@
+import pLimit from 'p-limit';
+import type { AwsClients } from '../aws/clients.js';
+import { explainAwsError } from '../aws/errors.js';
+import type { Account } from '../config/policy.js';
+import type { Clock } from '../domain/clock.js';
+import type { Environment } from '../domain/environments.js';
+import type { ServiceSnapshot } from '../domain/inventory.js';
+import type { ServiceCurrent } from '../domain/operations.js';
+import { errorMessage, type Logger } from '../log.js';
+import { operationReply, type OperationView } from '../slack/blocks/operation.js';
+import type { AuditStore } from '../store/audit-store.js';
+import type { OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
+import { readCurrent, type AuditedCall } from './current.js';
+import type { ProgressReporter } from './messenger.js';
+import { STEP_ACTIONS, StepRefused, type StepContext } from './steps.js';
+
+export interface OperationRequest {
+  verb: OperationVerb;
+  environment: Environment;
+  /** restart of one service, or the service to scale. */
+  service: string | null;
+  count: number | null;
+  requestedBy: string;
+  approvedBy: string | null;
+  channelId: string;
+}
+
+export type OperationResult =
+  | { kind: 'done'; operation: OperationRow; steps: StepRow[] }
+  | { kind: 'busy'; running: OperationRow };
+
+export interface OperationRunnerDeps {
+  accounts: readonly Account[];
+  aws: AwsClients;
+  operations: OperationsStore;
+  audit: AuditStore;
+  clock: Clock;
+  logger: Logger;
+  startFallbackDesired: number;
+  /** Called with each desired count an operation set, so the stored inventory shows it at once. */
+  onDesiredSet?: (serviceArn: string, desired: number) => void;
+  /** Called after an operation so `/env list` shows the new state soon. */
+  afterOperation?: () => void;
+}
+
+/** Services of one environment run in parallel, but never more than this many AWS calls at once. */
+const PARALLEL_SERVICES = 10;
+
+/**
+ * Runs stop, start, restart and scale through the journal: the operation and a step per service are
+ * stored before anything changes, each step's outcome as it happens, so a restart can finish the rest.
+ */
+export class OperationRunner {
+  constructor(private readonly deps: OperationRunnerDeps) {}
+
+  private account(id: string): Account {
+    const account = this.deps.accounts.find((a) => a.id === id);
+    if (!account) throw new Error(`account ${id} is not in the policy file any more`);
+    return account;
+  }
+
+  private targets(request: OperationRequest): ServiceSnapshot[] {
+    const { environment, service } = request;
+    return service ? environment.services.filter((s) => s.name === service) : environment.services;
+  }
+
+  async run(request: OperationRequest, progress: ProgressReporter): Promise<OperationResult> {
+    const now = this.deps.clock.now().toISOString();
+    const services = this.targets(request);
+    const begun = this.deps.operations.begin(
+      {
+        environment: request.environment.name,
+        verb: request.verb,
+        params: { service: request.service, count: request.count },
+        requestedBy: request.requestedBy,
+        approvedBy: request.approvedBy,
+        channelId: request.channelId,
+        startedAt: now,
+      },
+      services.map((s) => ({ serviceArn: s.arn, account: s.account, region: s.region, cluster: s.cluster, service: s.name })),
+    );
+    if (!begun.ok) return { kind: 'busy', running: begun.running };
+    return this.execute(begun.operation, progress);
+  }
+
+  /** Finishes an operation a previous process left running; steps already done are not repeated. */
+  resume(operation: OperationRow, progress: ProgressReporter): Promise<OperationResult> {
+    return this.execute(operation, progress, 'resumed after dockhand restarted');
+  }
+
+  private view(operation: OperationRow, steps: StepRow[], note?: string): OperationView {
+    return { ...operation, steps: steps.map((s) => ({ service: s.service, status: s.status, detail: s.detail })), ...(note ? { note } : {}) };
+  }
+
+  private async execute(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationResult> {
+    const { operations, clock, logger } = this.deps;
+    const steps = new Map(operations.steps(operation.id).map((s) => [s.id, s]));
+    const show = (final = false) => progress.show(operationReply(this.view(operation, [...steps.values()], note)), final);
+    await show().catch((error) => logger.warn('could not show progress', { error: errorMessage(error) }));
+    const ts = progress.messageTs();
+    if (ts) operations.setMessage(operation.id, ts);
+
+    const todo = [...steps.values()].filter((s) => s.status === 'pending' || s.status === 'running');
+    const setStep = (step: StepRow, change: Partial<StepRow>) => {
+      Object.assign(step, change);
+      operations.updateStep(step.id, change);
+      void show().catch(() => undefined);
+    };
+    const audited: AuditedCall = (call) => this.audited(operation, call);
+    try {
+      const current = await readCurrent(todo, (id) => this.account(id), this.deps.aws, operation.requestedBy, audited);
+      const context: StepContext = {
+        operation,
+        current,
+        aws: this.deps.aws,
+        operations,
+        account: (id) => this.account(id),
+        audited,
+        fallbackDesired: this.deps.startFallbackDesired,
+        now: () => clock.now().toISOString(),
+        resumed: note !== undefined,
+      };
+      if (operation.verb === 'stop') STEP_ACTIONS.stop.prepare?.(todo, context);
+      const limit = pLimit(PARALLEL_SERVICES);
+      await Promise.all(
+        todo.map((step) =>
+          limit(async () => {
+            setStep(step, { status: 'running', startedAt: clock.now().toISOString() });
+            try {
+              const detail = await STEP_ACTIONS[operation.verb].run(step, context);
+              if (detail.desired !== undefined) this.deps.onDesiredSet?.(step.serviceArn, detail.desired);
+              setStep(step, { status: detail.skipped ? 'skipped' : 'done', detail: detail.text, finishedAt: clock.now().toISOString() });
+            } catch (error) {
+              const detail = error instanceof StepRefused ? error.message : explainAwsError(error, error instanceof StepError ? error.action : 'the call').message;
+              setStep(step, { status: 'failed', detail, finishedAt: clock.now().toISOString() });
+            }
+          }),
+        ),
+      );
+    } catch (error) {
+      // Reading the current state failed, so nothing was changed: every remaining step fails with the reason.
+      const reason = explainAwsError(error, 'a read').message;
+      for (const step of todo) if (step.status !== 'done') setStep(step, { status: 'failed', detail: `nothing changed: ${reason}` });
+    }
+
+    const all = [...steps.values()];
+    const failed = all.filter((s) => s.status === 'failed').length;
+    const status = failed === 0 ? 'succeeded' : failed === all.length ? 'failed' : 'partial';
+    const finishedAt = clock.now().toISOString();
+    const summary = `${all.length - failed}/${all.length} services ${status === 'succeeded' ? 'done' : 'done, ' + failed + ' failed'}`;
+    operations.finish(operation.id, status, finishedAt, summary);
+    Object.assign(operation, { status, finishedAt, summary });
+    await show(true).catch((error) => logger.warn('could not show the outcome', { error: errorMessage(error) }));
+    this.deps.afterOperation?.();
+    return { kind: 'done', operation, steps: all };
+  }
+
+  /** Every AWS call an operation makes lands in the audit trail with the person it was made for. */
+  private async audited<T>(operation: OperationRow, call: { action: string; params: Record<string, unknown>; run: () => Promise<T> }): Promise<T> {
+    const started = this.deps.clock.now();
+    const record = (outcome: 'ok' | 'error', detail: string | null) =>
+      this.deps.audit.record({
+        at: started.toISOString(),
+        actor: operation.requestedBy,
+        verb: `aws:${call.action}`,
+        environment: operation.environment,
+        params: { ...call.params, operation: operation.id },
+        outcome,
+        detail,
+        durationMs: this.deps.clock.now().getTime() - started.getTime(),
+      });
+    try {
+      const result = await call.run();
+      record('ok', null);
+      return result;
+    } catch (error) {
+      record('error', errorMessage(error));
+      throw new StepError(call.action, error);
+    }
+  }
+}
+
+/** Carries the IAM action that failed, so the message can name the missing permission. */
+export class StepError extends Error {
+  constructor(
+    readonly action: string,
+    override readonly cause: unknown,
+  ) {
+    super(errorMessage(cause));
+    this.name = (cause as { name?: string }).name ?? 'Error';
+  }
+}
+
+export type { ServiceCurrent };

@@ -1,0 +1,51 @@
+import { context, linesToSections, section, type Reply } from './common.js';
+import { escapeMrkdwn } from './format.js';
+
+export interface OperationStepView {
+  service: string;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  detail: string | null;
+}
+
+export interface OperationView {
+  id: number;
+  verb: 'stop' | 'start' | 'restart' | 'scale';
+  environment: string;
+  requestedBy: string;
+  approvedBy: string | null;
+  status: 'running' | 'succeeded' | 'failed' | 'partial' | 'interrupted';
+  startedAt: string;
+  finishedAt: string | null;
+  steps: readonly OperationStepView[];
+  /** Said when a restarted dockhand finished what a previous process started. */
+  note?: string;
+}
+
+const DOING: Record<OperationView['verb'], string> = { stop: 'stopping', start: 'starting', restart: 'restarting', scale: 'scaling' };
+const DONE: Record<OperationView['verb'], string> = { stop: 'stopped', start: 'started', restart: 'restarted', scale: 'scaled' };
+const STEP_ICON: Record<OperationStepView['status'], string> = {
+  pending: ':white_circle:',
+  running: ':hourglass_flowing_sand:',
+  done: ':white_check_mark:',
+  failed: ':x:',
+  skipped: ':heavy_minus_sign:',
+};
+
+function seconds(from: string, to: string): string {
+  return `${((new Date(to).getTime() - new Date(from).getTime()) / 1000).toFixed(1)} s`;
+}
+
+export function operationReply(view: OperationView): Reply {
+  const done = view.steps.filter((s) => s.status === 'done').length;
+  const env = `\`${view.environment}\``;
+  const approved = view.approvedBy ? `, approved by <@${view.approvedBy}>` : '';
+  const headline =
+    view.status === 'running'
+      ? `:hourglass_flowing_sand: <@${view.requestedBy}> is ${DOING[view.verb]} ${env}${approved}: ${done}/${view.steps.length} services done`
+      : view.status === 'succeeded'
+        ? `:white_check_mark: ${env} ${DONE[view.verb]} for <@${view.requestedBy}>${approved}: ${done}/${view.steps.length} services in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`
+        : `:warning: ${view.verb} of ${env} for <@${view.requestedBy}> ${view.status === 'partial' ? 'partly failed' : view.status}: ${done}/${view.steps.length} services done in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`;
+  const lines = view.steps.map((step) => `${STEP_ICON[step.status]} *${escapeMrkdwn(step.service)}*${step.detail ? ` — ${escapeMrkdwn(step.detail)}` : ''}`);
+  const blocks = [section(headline), ...linesToSections(lines), context(`Operation #${view.id}${view.note ? ` · ${view.note}` : ''} · \`/env audit ${view.environment}\` shows the trail`)];
+  return { text: headline.replace(/:[a-z_]+: /, ''), blocks };
+}

@@ -1,0 +1,51 @@
+import { approvalRequired } from '../../domain/approvals.js';
+import type { EnvCommand } from '../../domain/command.js';
+import { closestNames } from '../../domain/suggest.js';
+import { busyText } from '../../operations/launch.js';
+import { problemReply, section } from '../blocks/common.js';
+import type { CommandContext, CommandOutcome } from './context.js';
+import { authorizedEnvironment } from './environment.js';
+
+type OperateCommand = Extract<EnvCommand, { verb: 'restart' | 'stop' | 'start' | 'scale' }>;
+
+/**
+ * restart, stop, start and scale: permission first, then approval where the policy protects the
+ * environment, then the operation itself, whose progress is one message in the channel.
+ */
+export async function operateCommand(command: OperateCommand, ctx: CommandContext): Promise<CommandOutcome> {
+  const found = authorizedEnvironment(command.environment, command.verb, ctx);
+  if ('refusal' in found) return found.refusal;
+  const { env } = found;
+  const service = 'service' in command ? command.service : null;
+  const count = command.verb === 'scale' ? command.count : null;
+
+  if (service && !env.services.some((s) => s.name === service)) {
+    const names = env.services.map((s) => s.name);
+    const hint = closestNames(service, names);
+    return {
+      reply: problemReply(
+        `\`${env.name}\` has no service called \`${service}\`.`,
+        `${hint.length > 0 ? `Did you mean ${hint.map((n) => `\`${n}\``).join(', ')}? ` : ''}Its services: ${names.join(', ')}.`,
+      ),
+      environment: env.name,
+      outcome: 'not-found',
+    };
+  }
+
+  if (approvalRequired(ctx.protect, command.verb, env.name)) {
+    const reply = await ctx.approvals.request({ verb: command.verb, environment: env.name, service, count, requestedBy: ctx.subject.userId, channelId: ctx.channelId });
+    return { reply, environment: env.name, outcome: 'requested', detail: 'needs approval' };
+  }
+
+  const result = await ctx.launcher.launch(
+    { verb: command.verb, environment: env, service, count, requestedBy: ctx.subject.userId, approvedBy: null, channelId: ctx.channelId },
+    ctx.respond,
+  );
+  if (result.kind === 'busy') {
+    const text = busyText(result.running, ctx.clock.now());
+    return { reply: { text, blocks: [section(`:no_entry_sign: ${text}`)] }, environment: env.name, outcome: 'busy', detail: `operation #${result.running.id} running` };
+  }
+  const { operation } = result;
+  const outcome = operation.status === 'succeeded' ? 'ok' : operation.status === 'partial' ? 'partial' : 'error';
+  return { reply: null, environment: env.name, outcome, detail: `operation #${operation.id}: ${operation.summary}` };
+}
