@@ -17,19 +17,31 @@ export interface InventoryRefresherDeps {
 
 /**
  * Reads every account and region into the store. A location that fails keeps its previous snapshot and is
- * named in the refresh record; one refresh runs at a time and an on-demand request joins the one in flight.
+ * named in the refresh record. One refresh runs at a time; a request made while one runs gets one more run
+ * after it (the running one may have read AWS before the change the caller wants to see), and any further
+ * requests join that queued run.
  */
 export class InventoryRefresher {
   private inFlight: Promise<RefreshRecord> | null = null;
+  private queued: Promise<RefreshRecord> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: InventoryRefresherDeps) {}
 
   refresh(trigger: string): Promise<RefreshRecord> {
-    this.inFlight ??= this.run(trigger).finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+    if (!this.inFlight) {
+      this.inFlight = this.run(trigger).finally(() => {
+        this.inFlight = null;
+      });
+      return this.inFlight;
+    }
+    this.queued ??= this.inFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.refresh(trigger);
+      });
+    return this.queued;
   }
 
   private async run(trigger: string): Promise<RefreshRecord> {
@@ -40,6 +52,7 @@ export class InventoryRefresher {
     const outcomes = await Promise.all(
       locations.map(async ({ account, region }) => {
         try {
+          const mark = store.changeMark();
           const result = await readRegionInventory(aws.ecs(account, region), {
             account: account.id,
             region,
@@ -48,7 +61,7 @@ export class InventoryRefresher {
             now: startedAt,
           });
           store.saveTaskDefinitions(result.newTaskDefinitions);
-          store.replaceLocation(account.id, region, result.services);
+          store.replaceLocation(account.id, region, result.services, mark);
           return { services: result.services.length, error: null };
         } catch (error) {
           const message = `${account.name} (${account.id}) ${region}: ${errorMessage(error)}`;
@@ -84,6 +97,6 @@ export class InventoryRefresher {
 
   /** Waits for a refresh in flight, so shutting down does not cut it off half-way. */
   async settled(): Promise<void> {
-    await this.inFlight?.catch(() => undefined);
+    while (this.inFlight || this.queued) await (this.queued ?? this.inFlight)?.catch(() => undefined);
   }
 }

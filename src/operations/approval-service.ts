@@ -36,6 +36,10 @@ export interface ApprovalServiceDeps {
 
 export type Decision = 'approve' | 'deny';
 
+function alreadyDecided(row: ApprovalRow): string {
+  return `Not counted: request #${row.id} was already ${row.status}${row.decidedBy ? ` by <@${row.decidedBy}>` : ''}.`;
+}
+
 function viewOf(row: ApprovalRow): ApprovalView {
   return row;
 }
@@ -102,6 +106,7 @@ export class ApprovalService {
     const { store, clock, access } = this.deps;
     const row = store.get(id);
     if (!row) return `There is no request #${id}.`;
+    if (row.status !== 'pending') return alreadyDecided(row);
     const now = clock.now();
     const verdict = judgeDecision(row, clicker.userId, isAllowed(access(), clicker, 'approve', row.environment), now);
     if (!verdict.ok) {
@@ -110,10 +115,7 @@ export class ApprovalService {
       return `Not counted: ${verdict.reason}.`;
     }
     const status = decision === 'approve' ? 'approved' : 'denied';
-    if (!store.decide(id, status, clicker.userId, now.toISOString(), reason)) {
-      const latest = store.get(id);
-      return `Not counted: request #${id} was already ${latest?.status ?? 'decided'}${latest?.decidedBy ? ` by <@${latest.decidedBy}>` : ''}.`;
-    }
+    if (!store.decide(id, status, clicker.userId, now.toISOString(), reason)) return alreadyDecided(store.get(id) ?? row);
     const decided = store.get(id) as ApprovalRow;
     this.audit(clicker.userId, decision, decided, decision === 'approve' ? 'approved' : 'rejected', reason ?? '');
     if (decision === 'deny') {

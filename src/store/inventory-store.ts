@@ -20,6 +20,9 @@ export class InventoryStore {
   private snapshot: ServiceSnapshot[];
   private taskDefinitionCache: Map<string, TaskDefinitionInfo>;
   private latestRefresh: RefreshRecord | undefined;
+  /** Desired counts dockhand set, by ARN, with the change number they were set at. */
+  private readonly setByDockhand = new Map<string, { desired: number; change: number }>();
+  private changes = 0;
 
   constructor(private readonly db: Db) {
     this.taskDefinitionCache = new Map(db.select().from(taskDefinitions).all().map((row) => [row.arn, row]));
@@ -48,8 +51,23 @@ export class InventoryStore {
     for (const info of infos) this.taskDefinitionCache.set(info.arn, info);
   }
 
-  /** Replaces the snapshot of one account and region at once, so a reader never sees half a refresh. */
-  replaceLocation(account: string, region: string, fresh: readonly ServiceSnapshot[]): void {
+  /** Taken before a refresh reads AWS; passed back to replaceLocation with what it read. */
+  changeMark(): number {
+    return this.changes;
+  }
+
+  /**
+   * Replaces the snapshot of one account and region at once, so a reader never sees half a refresh. A
+   * desired count dockhand set after the refresh began reading wins over what that refresh read.
+   */
+  replaceLocation(account: string, region: string, read: readonly ServiceSnapshot[], readSince: number = this.changes): void {
+    const fresh = read.map((service) => {
+      const set = this.setByDockhand.get(service.arn);
+      if (!set) return service;
+      if (set.change > readSince) return { ...service, desired: set.desired };
+      this.setByDockhand.delete(service.arn);
+      return service;
+    });
     this.db.transaction((tx) => {
       tx.delete(services).where(and(eq(services.account, account), eq(services.region, region))).run();
       for (const service of fresh) {
@@ -65,6 +83,7 @@ export class InventoryStore {
    * refresh; running counts catch up when the inventory is read again.
    */
   setDesired(arn: string, desired: number): void {
+    this.setByDockhand.set(arn, { desired, change: ++this.changes });
     this.db.update(services).set({ desired }).where(eq(services.arn, arn)).run();
     this.snapshot = this.snapshot.map((service) => (service.arn === arn ? { ...service, desired } : service));
   }

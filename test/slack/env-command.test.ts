@@ -87,7 +87,7 @@ describe('/env status', () => {
 
   it('refuses an environment outside the asker’s bindings, naming who to ask', async () => {
     const { answer } = await env('U0MARIA', 'status prod');
-    expect(answer.body.text).toBe('You don’t have `view` on `prod`. Ask <@U0ADMIN> for access.');
+    expect(answer.body.text).toBe('You don’t have `view` on `prod`. It is held by <!subteam^S0PLATFORM>, <@U0DEV>, <@U0ADMIN>. Ask <@U0ADMIN> for access.');
   });
 });
 

@@ -12,7 +12,10 @@ import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 export const SIGNING_SECRET = 'test-signing-secret';
 export const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIASANDBOXTEST', secretAccessKey: 'sandbox' };
 
-/** The policy most integration tests use: maria sees dev/qa/staging, the platform group sees everything. */
+/**
+ * The policy most integration tests use: maria develops on dev/qa/staging, dev is a developer everywhere
+ * (prod included, behind approvals), the platform group leads, admin has every verb.
+ */
 export const TEST_POLICY = `
 accounts:
   - id: "111111111111"
@@ -30,18 +33,31 @@ bindings:
   - subjects: [user:U0MARIA]
     role: developer
     environments: ["dev-*", "qa-*", "staging-*"]
+  - subjects: [user:U0DEV]
+    role: developer
+    environments: ["*"]
   - subjects: [user:U0ADMIN]
     role: admin
     environments: ["*"]
+protect:
+  - environments: ["prod", "prod-*"]
+    approval: [restart, start, stop, scale]
+approvals:
+  channel: C0APPROVALS
+  expire_minutes: 30
 `;
 
 export interface Harness {
   sandbox: Sandbox;
   slack: FakeSlack;
   dockhand: Dockhand;
+  /** Where the database lives; another harness can be started on it to play a restarted bot. */
+  dbPath: string;
   /** http://127.0.0.1:<port>/slack/events */
   eventsUrl: string;
   baseUrl: string;
+  /** Stops dockhand only, keeping the sandbox, fake Slack and database for another harness. */
+  stopDockhand(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,35 +67,49 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Read the fleet before returning (default true). */
   refresh?: boolean;
+  /** Reuse these instead of starting new ones (a "restarted" dockhand). */
+  reuse?: { sandbox: Sandbox; slack: FakeSlack; dbPath: string };
 }
 
 /** Sandbox + fake Slack + dockhand in HTTP mode on a random port, with a throwaway database. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'dockhand-test-'));
-  const sandbox = await startSandbox({ convergeDelayMs: 0, ...options.sandbox });
-  const slack = await startFakeSlack();
+  const dir = options.reuse ? null : mkdtempSync(join(tmpdir(), 'dockhand-test-'));
+  const dbPath = options.reuse?.dbPath ?? join(dir as string, 'dockhand.db');
+  const sandbox = options.reuse?.sandbox ?? (await startSandbox({ convergeDelayMs: 0, ...options.sandbox }));
+  const slack = options.reuse?.slack ?? (await startFakeSlack());
   const dockhand = await startDockhand({
-    env: { DOCKHAND_DB: join(dir, 'dockhand.db'), PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+    env: { DOCKHAND_DB: dbPath, PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
     policy: options.policy ?? parsePolicy(TEST_POLICY),
     logger: silentLogger,
     aws: { endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS },
     slack: true,
     refreshEveryMs: null,
+    housekeeping: false,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   if (options.refresh !== false) await dockhand.refresher.refresh('test');
   const baseUrl = `http://127.0.0.1:${dockhand.port}`;
+  let stopped = false;
+  const stopDockhand = async () => {
+    if (stopped) return;
+    stopped = true;
+    await dockhand.resumed;
+    await dockhand.stop();
+  };
   return {
     sandbox,
     slack,
     dockhand,
+    dbPath,
     baseUrl,
     eventsUrl: `${baseUrl}/slack/events`,
+    stopDockhand,
     async close() {
-      await dockhand.stop();
+      await stopDockhand();
+      if (options.reuse) return;
       await slack.close();
       await sandbox.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

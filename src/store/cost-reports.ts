@@ -1,0 +1,92 @@
+import type { WatchedEstimate } from '../domain/anomaly.js';
+import type { CostEstimate, EnvironmentCostEstimate, TimeInterval } from '../domain/cost.js';
+import { estimateHistory, savingsByEnvironment, watchedHours, type HistorySettings } from '../domain/cost-history.js';
+import { costRows, daysOf, periodWindows, totalsOf, UNTAGGED, type BilledTotal, type CostPeriod, type CostRow, type CostTotalsRow, type PeriodWindows } from '../domain/cost-report.js';
+import type { CostActualsStore } from './cost-actuals-store.js';
+import type { CostHistoryStore } from './cost-history-store.js';
+
+/** The previous period is compared only when dockhand watched at least this share of it. */
+const MIN_PREVIOUS_WATCHED_SHARE = 0.5;
+const MS_PER_HOUR = 3_600_000;
+
+export interface CostTable {
+  rows: CostRow[];
+  totals: CostTotalsRow;
+  /** Spend outside any environment: services without one, and billed spend without the tag. */
+  unassigned: { estimate: number; billed: BilledTotal | null };
+  /** Hours of the window dockhand was sampling; less than the window when it was not running. */
+  watchedHours: number;
+  windowHours: number;
+}
+
+export interface CostReport extends CostTable {
+  windows: PeriodWindows;
+  /** Per service, for a report on one environment. */
+  services: EnvironmentCostEstimate['services'];
+}
+
+export interface CostTableRequest {
+  window: TimeInterval;
+  /** The period to compare with, if any. */
+  previous?: TimeInterval;
+  include: (environment: string) => boolean;
+  /** Narrows the history read to one environment. */
+  environment?: string;
+}
+
+function hoursOf(window: TimeInterval): number {
+  return (window.to.getTime() - window.from.getTime()) / MS_PER_HOUR;
+}
+
+/** Estimates from inventory samples next to Cost Explorer's figures, as `/env cost` and the digest show them. */
+export class CostReports {
+  constructor(
+    private readonly history: CostHistoryStore,
+    private readonly actuals: CostActualsStore,
+    readonly settings: HistorySettings,
+  ) {}
+
+  estimate(window: TimeInterval, environment?: string): WatchedEstimate {
+    const histories = this.history.histories(window, this.settings.maxSampleGapMs, environment);
+    return { estimate: estimateHistory(histories, window, this.settings), watchedHours: watchedHours(histories, window, this.settings.maxSampleGapMs) };
+  }
+
+  table(request: CostTableRequest): CostTable & { current: CostEstimate } {
+    const { window, previous } = request;
+    const readFrom = previous && previous.from < window.from ? previous.from : window.from;
+    const histories = this.history.histories({ from: readFrom, to: window.to }, this.settings.maxSampleGapMs, request.environment);
+    const gap = this.settings.maxSampleGapMs;
+    const current = estimateHistory(histories, window, this.settings);
+    const previousWatched = previous ? watchedHours(histories, previous, gap) : 0;
+    const comparable = previous !== undefined && previousWatched >= hoursOf(previous) * MIN_PREVIOUS_WATCHED_SHARE;
+    const billed = this.actuals.billed(daysOf(window));
+    const rows = costRows({
+      current,
+      previous: comparable ? estimateHistory(histories, previous, this.settings) : null,
+      billed,
+      savings: savingsByEnvironment(histories, window, this.settings),
+      include: request.include,
+    });
+    return {
+      current,
+      rows,
+      totals: totalsOf(rows),
+      unassigned: { estimate: current.environments.find((e) => e.environment === null)?.dollars ?? 0, billed: billed.get(UNTAGGED) ?? null },
+      watchedHours: watchedHours(histories, window, gap),
+      windowHours: hoursOf(window),
+    };
+  }
+
+  /** `/env cost`: the period against the one before; for one environment, its services too. */
+  report(period: CostPeriod, now: Date, include: (environment: string) => boolean, environment?: string): CostReport {
+    const windows = periodWindows(period, now);
+    const { current, ...table } = this.table({
+      window: windows.current,
+      previous: windows.previous,
+      include,
+      ...(environment === undefined ? {} : { environment }),
+    });
+    const services = environment === undefined ? [] : (current.environments.find((e) => e.environment === environment)?.services ?? []);
+    return { ...table, windows, services };
+  }
+}

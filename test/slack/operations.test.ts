@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { askPrivately, blocksText, sendCommand } from '../support/slack-requests.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  h.slack.reset();
+  h.sandbox.clearFaults();
+});
+
+const STAGING_3 = ['api', 'web', 'worker', 'scheduler', 'payments-gateway', 'ledger'];
+
+function staging3() {
+  return STAGING_3.map((name) => {
+    const view = h.sandbox.service('111111111111', 'us-east-1', 'staging-3', name);
+    if (!view) throw new Error(`sandbox has no staging-3/${name}`);
+    return { name, desired: view.desiredCount, bounds: view.scalableTarget ? `${view.scalableTarget.min}-${view.scalableTarget.max}` : null };
+  });
+}
+
+/** The final state of the operation message: the last chat.update of the message dockhand posted. */
+async function finalMessage(channel = 'C0DEV') {
+  const posted = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
+  const final = await h.slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === channel && !String(c.body.text).includes(' is '));
+  return { posted, final };
+}
+
+describe('stop and start', () => {
+  it('parks every service, scalable targets included, and restores exactly what was recorded', async () => {
+    const before = staging3();
+    expect(before.find((s) => s.name === 'api')).toEqual({ name: 'api', desired: 2, bounds: '1-4' });
+
+    const stop = await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop staging-3');
+    expect(stop.ack.status).toBe(200);
+    const stopped = await finalMessage();
+    expect(String(stopped.posted.body.text)).toMatch(/is stopping `staging-3`/);
+    expect(String(stopped.final.body.text)).toMatch(/^`staging-3` stopped for <@U0MARIA>: 6\/6 services in \d+\.\d s$/);
+    expect(blocksText(stopped.final)).toContain('parked (was 2 tasks, autoscaling 1–4)');
+    expect(staging3()).toEqual(STAGING_3.map((name) => ({ name, desired: 0, bounds: name === 'api' ? '0-0' : null })));
+
+    h.slack.reset();
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');
+    const started = await finalMessage();
+    expect(String(started.final.body.text)).toMatch(/^`staging-3` started for <@U0MARIA>: 6\/6 services/);
+    expect(blocksText(started.final)).toContain('2 tasks, autoscaling 1–4 (as recorded)');
+    expect(staging3()).toEqual(before);
+  });
+
+  it('says so when start finds nothing recorded, and uses the configured fallback', async () => {
+    // qa-2 was scaled to zero outside dockhand: there is no park record for it.
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start qa-2');
+    const { final } = await finalMessage();
+    expect(blocksText(final)).toContain('1 task (nothing was recorded, so the fallback of 1)');
+    expect(h.sandbox.service('111111111111', 'us-east-1', 'nonprod', 'qa-2-api')?.desiredCount).toBe(1);
+  });
+
+  it('lists the new desired counts at once, even while a refresh that read AWS earlier is writing', async () => {
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop dev-2');
+    await finalMessage();
+    const list = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'list dev-2');
+    expect(blocksText(list)).toMatch(/`dev-2` (transitioning|stopped) · \d+\/0 tasks/);
+    h.slack.reset();
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start dev-2');
+    await finalMessage();
+  });
+});
+
+describe('refusals and bad input change nothing', () => {
+  it('answers a bad scale with usage help and changes nothing', async () => {
+    h.sandbox.resetCounts();
+    const trailBefore = h.dockhand.audit.recent(1)[0]?.id ?? 0;
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'scale staging-3 api lots');
+    expect(answer.body.text).toBe('`lots` is not a task count: use a whole number from 0 to 1000. Usage: /env scale <env> <service> <count>');
+    expect(h.sandbox.countCalls({ operation: 'UpdateService' }) + h.sandbox.countCalls({ operation: 'RegisterScalableTarget' })).toBe(0);
+    const trail = h.dockhand.audit.recent(10).filter((row) => row.id > trailBefore);
+    expect(trail.map((row) => `${row.verb} ${row.outcome}`)).toContain('scale invalid');
+    expect(trail.filter((row) => row.verb.startsWith('aws:') || row.verb === 'scale').map((row) => row.verb)).toEqual(['scale']);
+  });
+
+  it('refuses a count outside the autoscaling bounds, explaining why', async () => {
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'scale staging-3 api 9');
+    const { final } = await finalMessage();
+    expect(blocksText(final)).toContain("api's autoscaling keeps it between 1 and 4 tasks, so 9 would be undone");
+    expect(h.sandbox.countCalls({ operation: 'UpdateService' })).toBe(0);
+    expect(h.sandbox.service('111111111111', 'us-east-1', 'staging-3', 'api')?.desiredCount).toBe(2);
+  });
+
+  it('names the missing permission and who holds it', async () => {
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'stop perf-1');
+    expect(answer.body.text).toBe('You don’t have `stop` on `perf-1`. It is held by <!subteam^S0PLATFORM>, <@U0DEV>, <@U0ADMIN>. Ask <@U0ADMIN> for access.');
+  });
+
+  it('names an unknown service and lists the real ones', async () => {
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'restart staging-3 apii');
+    expect(answer.body.text).toBe('`staging-3` has no service called `apii`. Did you mean `api`? Its services: api, ledger, payments-gateway, scheduler, web, worker.');
+  });
+});
+
+describe('one operation per environment', () => {
+  it('tells a second request who is doing what since when', async () => {
+    const hold = h.sandbox.hold((r) => r.operation === 'UpdateService');
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'restart staging-1');
+    await hold.reached;
+    const second = await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'stop staging-1');
+    expect(second.body.text).toMatch(/^<@U0MARIA> has been restarting `staging-1` since \d\d:\d\d UTC \(\d+s ago, operation #\d+\)\. Try again when it has finished\.$/);
+    hold.release();
+    await finalMessage();
+  });
+});
+
+describe('AWS failures', () => {
+  it('reports a missing IAM permission and a vanished service per service, not as a crash', async () => {
+    h.sandbox.failOn((req) => {
+      if (req.operation !== 'UpdateService') return undefined;
+      const service = (req.params as { service: string }).service;
+      if (service === 'dev-1-web') return Object.assign(new Error('User: arn:aws:iam::111111111111:user/dockhand is not authorized to perform: ecs:UpdateService'), { name: 'AccessDeniedException' });
+      if (service === 'dev-1-worker') return Object.assign(new Error('Service not found.'), { name: 'ServiceNotFoundException' });
+      return undefined;
+    });
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'restart dev-1');
+    const { final } = await finalMessage();
+    expect(String(final.body.text)).toMatch(/^restart of `dev-1` for <@U0MARIA> partly failed: 2\/4 services done/);
+    expect(blocksText(final)).toContain("AWS denied ecs:UpdateService: dockhand's IAM role needs that permission");
+    expect(blocksText(final)).toContain('it no longer exists in AWS (ServiceNotFoundException)');
+    await vi.waitFor(() => {
+      const trail = h.dockhand.audit.recent(20, 'dev-1').map((row) => `${row.verb} ${row.outcome}`);
+      expect(trail).toContain('aws:ecs:UpdateService error');
+      expect(trail).toContain('restart partial');
+    });
+  });
+});

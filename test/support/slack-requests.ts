@@ -1,0 +1,31 @@
+import type { FakeSlack, FakeSlackCall } from './fake-slack.js';
+import { SIGNING_SECRET } from './harness.js';
+import { blockActionsPayload, interactionBody, postSigned, slashCommandBody } from './signed-request.js';
+
+let sequence = 0;
+
+/** Sends a signed `/env <text>` from a user; resolves with the HTTP ack. */
+export async function sendCommand(eventsUrl: string, slack: FakeSlack, userId: string, text: string, channel = 'C0DEV') {
+  const responseId = `r${++sequence}`;
+  const body = slashCommandBody({ command: '/env', text, user_id: userId, channel_id: channel, response_url: slack.responseUrl(responseId), trigger_id: `t${sequence}.${Date.now()}` });
+  const ack = await postSigned(eventsUrl, SIGNING_SECRET, body);
+  return { ack, responseId };
+}
+
+/** Sends a command and waits for its private answer on the response URL. */
+export async function askPrivately(eventsUrl: string, slack: FakeSlack, userId: string, text: string, channel = 'C0DEV'): Promise<FakeSlackCall> {
+  const { responseId } = await sendCommand(eventsUrl, slack, userId, text, channel);
+  return slack.waitFor((call) => call.method === 'response_url' && call.responseId === responseId);
+}
+
+/** Clicks a button on a message, as Slack delivers it; resolves with the HTTP ack. */
+export async function clickButton(eventsUrl: string, slack: FakeSlack, userId: string, actionId: string, value: string) {
+  const responseId = `click${++sequence}`;
+  const payload = blockActionsPayload({ action_id: actionId, value, user_id: userId, channel_id: 'C0APPROVALS', response_url: slack.responseUrl(responseId) });
+  const ack = await postSigned(eventsUrl, SIGNING_SECRET, interactionBody(payload));
+  return { ack, responseId };
+}
+
+export function blocksText(call: FakeSlackCall): string {
+  return JSON.stringify(call.body.blocks ?? call.body.text);
+}
