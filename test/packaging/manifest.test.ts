@@ -60,7 +60,8 @@ describe('manifest.yml', () => {
     expect(env).toBeDefined();
     expect(env?.description.length).toBeGreaterThan(0);
     expect(env?.usage_hint).toMatch(/list/);
-    expect(env?.should_escape).toBe(false);
+    // Escaped mentions carry user ids, which `/env grant @user` needs.
+    expect(env?.should_escape).toBe(true);
     expect(env?.url).toMatch(/^https:\/\/.+\/slack\/events$/);
   });
 
