@@ -5,6 +5,7 @@ import { ConfigError, loadEnv, loadPolicy } from './config/load.js';
 import { accessPolicyOf, environmentRulesOf, type Policy } from './config/policy.js';
 import { withGrants } from './domain/permissions.js';
 import { Housekeeping } from './jobs/housekeeping.js';
+import { Scheduler } from './jobs/scheduler.js';
 import { ApprovalService } from './operations/approval-service.js';
 import { OperationLauncher } from './operations/launch.js';
 import type { Messenger } from './operations/messenger.js';
@@ -14,6 +15,7 @@ import { ApprovalsStore } from './store/approvals-store.js';
 import { GrantsStore } from './store/grants-store.js';
 import { HandledRequests } from './store/handled-requests.js';
 import { OperationsStore } from './store/operations-store.js';
+import { SchedulesStore } from './store/schedules-store.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { InventoryRefresher } from './jobs/inventory-refresh.js';
 import { errorMessage, jsonLogger, type Logger } from './log.js';
@@ -59,6 +61,8 @@ export interface DockhandOptions {
   refreshEveryMs?: number | null;
   /** The every-minute housekeeping (approval expiry); off lets tests drive it. */
   housekeeping?: boolean;
+  /** The every-minute schedule reconciler; off lets tests and simulations drive `scheduler.tick`. */
+  scheduler?: boolean;
 }
 
 export interface Dockhand {
@@ -70,6 +74,7 @@ export interface Dockhand {
   approvals: ApprovalService;
   operations: OperationsStore;
   housekeeping: Housekeeping;
+  scheduler: Scheduler;
   slack: SlackApp | null;
   /** The port Slack requests and /health are served on, when Slack is on. */
   port: number | null;
@@ -107,14 +112,35 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     logger,
     startFallbackDesired: policy.operations.start_fallback_desired,
     onDesiredSet: (arn, desired) => inventory.setDesired(arn, desired),
-    afterOperation: () => void refresher.refresh('after operation').catch(() => undefined),
+    afterOperation: (operation) => {
+      scheduler?.noteOperation(operation);
+      void refresher.refresh('after operation').catch(() => undefined);
+    },
   });
+  const schedules = new SchedulesStore(db);
+  let scheduler: Scheduler | null = null;
 
   const wire = (directory: Directory, messenger: Messenger) => {
     const launcher = new OperationLauncher(runner, messenger);
+    scheduler = new Scheduler({
+      fleet,
+      store: schedules,
+      operations,
+      runner,
+      messenger,
+      clock,
+      logger,
+      rules: { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key },
+      channel: policy.schedules.channel,
+      graceMs: policy.schedules.grace_minutes * 60_000,
+      warnMs: policy.schedules.warn_minutes * 60_000,
+      catchUpMs: policy.schedules.catch_up_hours * 3600_000,
+    });
+    const extend = scheduler.extend.bind(scheduler);
     const approvals = new ApprovalService({
       store: new ApprovalsStore(db),
       launcher,
+      extend,
       fleet,
       access,
       messenger,
@@ -133,11 +159,12 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       approvals,
       audit,
       grants,
+      scheduler,
       clock,
       directory,
       logger,
     };
-    return { command, approvals, launcher, handled };
+    return { command, approvals, launcher, handled, scheduler };
   };
 
   const health = () => ({ lastRefresh: fleet.lastRefresh() ?? null, environments: fleet.environments().length });
@@ -150,7 +177,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       (client) => (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), options.messenger ?? slackMessenger(client, logger))),
     );
   }
-  const { command, approvals, launcher } = wired ?? wire(options.directory ?? NO_GROUPS, options.messenger ?? silentMessenger(logger));
+  const { command, approvals, launcher, scheduler: schedule } = wired ?? wire(options.directory ?? NO_GROUPS, options.messenger ?? silentMessenger(logger));
   const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
 
   const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;
@@ -161,6 +188,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const port = slack ? await slack.start() : null;
   if (slack) logger.info('dockhand is listening', { mode: slack.mode, port });
   if (options.housekeeping !== false) housekeeping.start();
+  if (options.scheduler !== false) schedule.start();
   const resumed = launcher.resumeUnfinished(operations.unfinished()).catch((error) => {
     logger.error('could not resume unfinished operations', { error: errorMessage(error) });
     return 0;
@@ -175,11 +203,13 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     approvals,
     operations,
     housekeeping,
+    scheduler: schedule,
     slack,
     port,
     resumed,
     async stop() {
       housekeeping.stop();
+      schedule.stop();
       refresher.stop();
       await refresher.settled();
       await slack?.stop();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { AccessPolicy } from '../domain/permissions.js';
+import { parseSchedule } from '../domain/schedule.js';
 
 /** Verbs a role can grant. `*` grants every verb. Later features add to this list. */
 export const VERBS = ['view', 'restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve', 'grant'] as const;
@@ -50,6 +51,25 @@ const protectSchema = z.strictObject({
   after_hours_approval: z.array(verb).default([]),
 });
 
+const schedulesSchema = z
+  .strictObject({
+    /** Named schedules, e.g. business-hours: "weekdays 09:00-19:00 Europe/Berlin". */
+    named: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'a schedule name is lowercase letters, digits and dashes' }), z.string().min(1)).default({}),
+    /** The first matching entry gives an environment without its own schedule one: new ones inherit it. */
+    defaults: z.array(z.strictObject({ environments: z.array(glob).min(1), schedule: z.string().min(1) })).default([]),
+    /** A tag on an environment's services that sets its schedule (a spec or a name). */
+    tag_key: z.string().min(1).default('schedule'),
+    /** Where the scheduler reports what it did (one message per edge) and what it found. */
+    channel: z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'a channel id looks like C0123ABCD' }).optional(),
+    grace_minutes: z.number().int().min(0).max(24 * 60).default(30),
+    warn_minutes: z.number().int().min(0).max(24 * 60).default(30),
+    /** After downtime, edges older than this are not caught up on. */
+    catch_up_hours: z.number().int().min(1).max(24 * 14).default(72),
+    /** Environments whose schedule is also written to AWS as scheduled actions, so it holds while dockhand is down. */
+    native: z.array(glob).default([]),
+  })
+  .prefault({});
+
 const roleSchema = z.array(verb).min(1, { message: 'a role needs at least one verb' });
 
 const bindingSchema = z.strictObject({
@@ -76,6 +96,7 @@ export const policySchema = z
     roles: z.record(z.string(), roleSchema).default({}),
     bindings: z.array(bindingSchema).default([]),
     protect: z.array(protectSchema).default([]),
+    schedules: schedulesSchema,
     approvals: z
       .strictObject({
         /** Where Approve / Deny requests are posted, e.g. C0APPROVALS. Without it, approvals are refused. */
@@ -93,6 +114,13 @@ export const policySchema = z
     access_contact: z.string().min(1).optional(),
   })
   .superRefine((policy, ctx) => {
+    const named = policy.schedules.named;
+    const checkSchedule = (text: string, path: PropertyKey[]) => {
+      const parsed = parseSchedule(text, named);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', path, input: text, message: `${parsed.error.message} (e.g. ${parsed.error.example})` });
+    };
+    for (const [name, text] of Object.entries(named)) checkSchedule(text, ['schedules', 'named', name]);
+    policy.schedules.defaults.forEach((rule, index) => checkSchedule(rule.schedule, ['schedules', 'defaults', index, 'schedule']));
     policy.bindings.forEach((binding, index) => {
       if (!(binding.role in policy.roles)) {
         ctx.addIssue({
@@ -110,6 +138,7 @@ export type Account = Policy['accounts'][number];
 export type Binding = Policy['bindings'][number];
 export type DiscoveryRules = Policy['discovery'];
 export type ProtectRule = Policy['protect'][number];
+export type SchedulesPolicy = Policy['schedules'];
 
 /** The policy's discovery and tier settings in the shape the domain works with. */
 export function environmentRulesOf(policy: Policy): EnvironmentRules {

@@ -3,11 +3,18 @@ import { matchesAny } from './glob.js';
 export interface ProtectionRule {
   environments: readonly string[];
   approval: readonly string[];
+  /** Verbs that need approval only when they reach outside the environment's scheduled hours. */
+  after_hours_approval?: readonly string[];
 }
 
 /** True when a protect rule makes this verb on this environment wait for a second person. */
 export function approvalRequired(rules: readonly ProtectionRule[], verb: string, environment: string): boolean {
   return rules.some((rule) => matchesAny(rule.environments, environment) && (rule.approval.includes(verb) || rule.approval.includes('*')));
+}
+
+/** True when a protect rule wants approval for this verb outside the environment's scheduled hours. */
+export function afterHoursApprovalRequired(rules: readonly ProtectionRule[], verb: string, environment: string): boolean {
+  return rules.some((rule) => matchesAny(rule.environments, environment) && (rule.after_hours_approval ?? []).includes(verb));
 }
 
 export interface PendingDecision {

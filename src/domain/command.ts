@@ -14,7 +14,9 @@ export type EnvCommand =
   | { verb: 'approvals' }
   | { verb: 'grant'; userId: string; role: string; glob: string; durationMs: number }
   | { verb: 'revoke'; userId: string; role: string | null; glob: string | null }
-  | { verb: 'audit'; environment: string | null };
+  | { verb: 'audit'; environment: string | null }
+  | { verb: 'schedule'; environment: string; spec: string | null }
+  | { verb: 'extend'; environment: string; durationMs: number | null; until: string | null };
 
 export type CommandVerb = EnvCommand['verb'];
 
@@ -31,6 +33,7 @@ export interface CommandHelp {
 
 export const MAX_SCALE = 1000;
 export const MAX_GRANT_MS = 30 * 86_400_000;
+export const MAX_EXTEND_MS = 7 * 86_400_000;
 
 export const COMMAND_HELP: readonly CommandHelp[] = [
   { verb: 'list', usage: '/env list [glob]', summary: 'every environment you can see: state, tasks, tier, owner', example: '/env list staging-*' },
@@ -39,6 +42,8 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { verb: 'stop', usage: '/env stop <env>', summary: 'park it: desired counts and autoscaling bounds are saved, then set to 0', example: '/env stop qa-2' },
   { verb: 'start', usage: '/env start <env>', summary: 'bring a parked environment back exactly as it was', example: '/env start qa-2' },
   { verb: 'scale', usage: '/env scale <env> <service> <count>', summary: 'set a service’s desired count, within its autoscaling bounds', example: '/env scale staging-3 api 3' },
+  { verb: 'schedule', usage: '/env schedule <env> [spec | name | off]', summary: 'show why an environment has its schedule, or set one', example: '/env schedule qa-2 weekdays 08:00-18:00 Europe/Berlin' },
+  { verb: 'extend', usage: '/env extend <env> <duration | until HH:MM>', summary: 'keep it up past its schedule (after hours, a lead approves)', example: '/env extend staging-3 until 22:00' },
   { verb: 'approvals', usage: '/env approvals', summary: 'requests waiting for someone to approve them', example: '/env approvals' },
   { verb: 'audit', usage: '/env audit [env]', summary: 'who asked dockhand to do what, and what came of it', example: '/env audit staging-3' },
   { verb: 'grant', usage: '/env grant @user <role> <env-glob> <duration>', summary: 'give someone a role for a while (admins)', example: '/env grant @maria developer staging-* 8h' },
@@ -111,12 +116,26 @@ class Words {
     return count;
   }
 
-  duration(): number {
+  duration(max = MAX_GRANT_MS): number {
     const word = this.next('a duration such as 8h');
     const ms = parseDuration(word);
     if (ms === null) throw new UsageError(`\`${word}\` is not a duration: use minutes, hours or days, e.g. 30m, 8h, 2d`);
-    if (ms > MAX_GRANT_MS) throw new UsageError(`grants last at most ${formatDuration(MAX_GRANT_MS)}; for longer, add a binding to dockhand.yml`);
+    if (ms > max) {
+      throw new UsageError(max === MAX_GRANT_MS ? `grants last at most ${formatDuration(max)}; for longer, add a binding to dockhand.yml` : `that is longer than ${formatDuration(max)}; set a schedule instead`);
+    }
     return ms;
+  }
+
+  clockTime(): string {
+    const word = this.next('a time such as 22:00');
+    if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(word)) throw new UsageError(`\`${word}\` is not a time of day: use HH:MM, e.g. 22:00`);
+    return word.padStart(5, '0');
+  }
+
+  /** Everything left, as typed: for schedule specs, which have spaces. */
+  rest(): string | null {
+    const rest = this.words.splice(0).join(' ');
+    return rest || null;
   }
 
   end(): void {
@@ -154,6 +173,18 @@ function parseVerb(verb: CommandVerb, args: string[]): EnvCommand {
     }
     case 'audit':
       return done({ verb, environment: w.optionalName('environment name') });
+    case 'schedule': {
+      const environment = w.name('the environment’s name');
+      return { verb, environment, spec: w.rest() };
+    }
+    case 'extend': {
+      const environment = w.name('the environment’s name');
+      if (args[0]?.toLowerCase() === 'until') {
+        args.shift();
+        return done({ verb, environment, durationMs: null, until: w.clockTime() });
+      }
+      return done({ verb, environment, durationMs: w.duration(MAX_EXTEND_MS), until: null });
+    }
     case 'grant': {
       const userId = w.user();
       const role = w.role();

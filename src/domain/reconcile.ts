@@ -6,6 +6,9 @@ import { edgesBetween, isUp, nextEdge, type Edge, type Schedule } from './schedu
  * two edges stands until the next one.
  */
 
+/** Operations the schedule starts are journaled under this name, in place of a Slack user id. */
+export const SCHEDULER_ACTOR = 'scheduler';
+
 export interface Override {
   /** `up` keeps the environment running (extend, or a start from outside); `down` keeps it parked. */
   kind: 'up' | 'down';

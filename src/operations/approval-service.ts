@@ -11,18 +11,23 @@ import type { OperationVerb } from '../store/operations-store.js';
 import { busyText, type OperationLauncher } from './launch.js';
 import type { Messenger } from './messenger.js';
 
+/** An operation (stop, start, restart, scale with service/count) or an extension (`until`, ISO time). */
 export interface ApprovalRequest {
-  verb: OperationVerb;
+  verb: OperationVerb | 'extend';
   environment: string;
-  service: string | null;
-  count: number | null;
+  params: { service?: string | null; count?: number | null; until?: string };
   requestedBy: string;
   channelId: string;
 }
 
+/** Carries out an approved extension; answers with what came of it. */
+export type ExtendExecutor = (environment: string, until: Date, requestedBy: string, approvedBy: string) => Promise<string>;
+
 export interface ApprovalServiceDeps {
   store: ApprovalsStore;
   launcher: OperationLauncher;
+  /** Set once the scheduler exists; extensions cannot be approved without it. */
+  extend?: ExtendExecutor;
   fleet: Fleet;
   access: () => AccessPolicy;
   messenger: Messenger;
@@ -75,7 +80,7 @@ export class ApprovalService {
     const row = store.create({
       environment: request.environment,
       verb: request.verb,
-      params: { service: request.service, count: request.count },
+      params: request.params,
       requestedBy: request.requestedBy,
       requestChannelId: request.channelId,
       createdAt: now.toISOString(),
@@ -133,7 +138,11 @@ export class ApprovalService {
   private async run(row: ApprovalRow, approvedBy: string): Promise<string> {
     const environment = this.deps.fleet.environment(row.environment);
     if (!environment) return `But \`${row.environment}\` no longer exists, so nothing ran.`;
-    const params = row.params as { service?: string | null; count?: number | null };
+    const params = row.params as ApprovalRequest['params'];
+    if (row.verb === 'extend') {
+      if (!this.deps.extend || !params.until) return 'But extensions cannot be carried out: the scheduler is not running.';
+      return this.deps.extend(row.environment, new Date(params.until), row.requestedBy, approvedBy);
+    }
     try {
       const result = await this.deps.launcher.launch({
         verb: row.verb as OperationVerb,

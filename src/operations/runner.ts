@@ -40,7 +40,7 @@ export interface OperationRunnerDeps {
   /** Called with each desired count an operation set, so the stored inventory shows it at once. */
   onDesiredSet?: (serviceArn: string, desired: number) => void;
   /** Called after an operation so `/env list` shows the new state soon. */
-  afterOperation?: () => void;
+  afterOperation?: (operation: OperationRow) => void;
 }
 
 /** Services of one environment run in parallel, but never more than this many AWS calls at once. */
@@ -151,7 +151,7 @@ export class OperationRunner {
     operations.finish(operation.id, status, finishedAt, summary);
     Object.assign(operation, { status, finishedAt, summary });
     await show(true).catch((error) => logger.warn('could not show the outcome', { error: errorMessage(error) }));
-    this.deps.afterOperation?.();
+    this.deps.afterOperation?.(operation);
     return { kind: 'done', operation, steps: all };
   }
 

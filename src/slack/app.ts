@@ -6,6 +6,7 @@ import type { HandledRequests } from '../store/handled-requests.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
 import type { SlackClient } from './directory.js';
 import { registerApprovalInteractions } from './interactions/approvals.js';
+import { registerScheduleInteractions } from './interactions/schedule.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -94,6 +95,7 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   });
 
   registerApprovalInteractions(app, { approvals: deps.approvals, directory: deps.command.directory, logger: options.logger });
+  registerScheduleInteractions(app, deps.command);
 
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });

@@ -45,7 +45,7 @@ describe('npm run demo', () => {
 
 describe('console rendering', () => {
   it('renders Block Kit as text with emoji and entities decoded', () => {
-    const reply = listReply({ environments: [], filter: 'a&b', orphanServices: 0, lastRefresh: undefined, now: new Date() });
+    const reply = listReply({ environments: [], filter: 'a&b', orphanServices: 0, lastRefresh: undefined, now: new Date(), schedules: new Map() });
     expect(blocksToText(reply.blocks)).toBe(
       'No environments you can see matching `a&b`.\n  The fleet has not been read from AWS yet; try again in a minute or run `/env refresh`.',
     );

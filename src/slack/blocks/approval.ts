@@ -20,7 +20,8 @@ export const DENY_MODAL = 'approval_deny_reason';
 
 /** "/env scale prod api 4" as the requester typed it, rebuilt from the stored parameters. */
 export function describeRequest(view: Pick<ApprovalView, 'verb' | 'environment' | 'params'>): string {
-  const { service, count } = view.params as { service?: string | null; count?: number | null };
+  const { service, count, until } = view.params as { service?: string | null; count?: number | null; until?: string };
+  if (view.verb === 'extend' && until) return `/env extend ${view.environment} until ${until.slice(0, 16).replace('T', ' ')} UTC`;
   return ['/env', view.verb, view.environment, service ?? '', count ?? ''].filter((part) => part !== '').join(' ');
 }
 

@@ -1,4 +1,5 @@
 import type { EnvironmentState } from '../../domain/environments.js';
+import { SCHEDULER_ACTOR } from '../../domain/reconcile.js';
 
 export const STATE_EMOJI: Record<EnvironmentState, string> = {
   running: ':large_green_circle:',
@@ -33,4 +34,9 @@ export function memory(mib: number): string {
 
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** A Slack mention for a person; the schedule's own operations say so instead. */
+export function who(actor: string): string {
+  return actor === SCHEDULER_ACTOR ? 'the schedule' : `<@${actor}>`;
 }

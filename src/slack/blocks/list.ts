@@ -11,12 +11,14 @@ export interface ListView {
   orphanServices: number;
   lastRefresh: RefreshRecord | undefined;
   now: Date;
+  /** A one-line schedule summary per environment name. */
+  schedules: ReadonlyMap<string, string>;
 }
 
-function line(env: Environment): string {
+function line(env: Environment, schedule: string | undefined): string {
   const tier = env.tier === 'production' ? '*prod*' : 'non-prod';
   const owner = env.owner ? escapeMrkdwn(env.owner) : '_no owner_';
-  return `${STATE_EMOJI[env.state]} \`${env.name}\` ${env.state} · ${env.running}/${env.desired} tasks · ${tier} · ${owner}`;
+  return `${STATE_EMOJI[env.state]} \`${env.name}\` ${env.state} · ${env.running}/${env.desired} tasks · ${tier} · ${owner}${schedule ? ` · ${schedule}` : ''}`;
 }
 
 export function refreshFooter(lastRefresh: RefreshRecord | undefined, now: Date): string {
@@ -40,6 +42,6 @@ export function listReply(view: ListView): Reply {
   const footer = [refreshFooter(view.lastRefresh, view.now), view.orphanServices > 0 ? `${view.orphanServices} services belong to no environment` : '']
     .filter(Boolean)
     .join(' · ');
-  const blocks = capBlocks([section(summary), ...linesToSections(environments.map(line)), context(footer)], 'Narrow it with `/env list <glob>`.');
+  const blocks = capBlocks([section(summary), ...linesToSections(environments.map((env) => line(env, view.schedules.get(env.name)))), context(footer)], 'Narrow it with `/env list <glob>`.');
   return { text: `${environments.length} environments${filter ? ` matching ${filter}` : ''}: ${counts}`, blocks };
 }

@@ -1,5 +1,5 @@
 import { context, linesToSections, section, type Reply } from './common.js';
-import { escapeMrkdwn } from './format.js';
+import { escapeMrkdwn, who } from './format.js';
 
 export interface OperationStepView {
   service: string;
@@ -41,10 +41,10 @@ export function operationReply(view: OperationView): Reply {
   const approved = view.approvedBy ? `, approved by <@${view.approvedBy}>` : '';
   const headline =
     view.status === 'running'
-      ? `:hourglass_flowing_sand: <@${view.requestedBy}> is ${DOING[view.verb]} ${env}${approved}: ${done}/${view.steps.length} services done`
+      ? `:hourglass_flowing_sand: ${who(view.requestedBy)} is ${DOING[view.verb]} ${env}${approved}: ${done}/${view.steps.length} services done`
       : view.status === 'succeeded'
-        ? `:white_check_mark: ${env} ${DONE[view.verb]} for <@${view.requestedBy}>${approved}: ${done}/${view.steps.length} services in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`
-        : `:warning: ${view.verb} of ${env} for <@${view.requestedBy}> ${view.status === 'partial' ? 'partly failed' : view.status}: ${done}/${view.steps.length} services done in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`;
+        ? `:white_check_mark: ${env} ${DONE[view.verb]} for ${who(view.requestedBy)}${approved}: ${done}/${view.steps.length} services in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`
+        : `:warning: ${view.verb} of ${env} for ${who(view.requestedBy)} ${view.status === 'partial' ? 'partly failed' : view.status}: ${done}/${view.steps.length} services done in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`;
   const lines = view.steps.map((step) => `${STEP_ICON[step.status]} *${escapeMrkdwn(step.service)}*${step.detail ? ` — ${escapeMrkdwn(step.detail)}` : ''}`);
   const blocks = [section(headline), ...linesToSections(lines), context(`Operation #${view.id}${view.note ? ` · ${view.note}` : ''} · \`/env audit ${view.environment}\` shows the trail`)];
   return { text: headline.replace(/:[a-z_]+: /, ''), blocks };

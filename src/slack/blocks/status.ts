@@ -36,11 +36,12 @@ function recentEvents(env: Environment): string[] {
     .map((e) => `${e.at.slice(0, 16).replace('T', ' ')}Z · ${escapeMrkdwn(e.service)}: ${escapeMrkdwn(e.message)}`);
 }
 
-export function statusReply(env: Environment, now: Date, refreshedFooter: string): Reply {
+export function statusReply(env: Environment, now: Date, refreshedFooter: string, schedule: string): Reply {
   const tier = env.tier === 'production' ? 'production' : 'non-production';
   const facts = [
     `${STATE_EMOJI[env.state]} *${env.state}* · ${env.running}/${env.desired} tasks · ${tier}`,
     `owner ${env.owner ? escapeMrkdwn(env.owner) : '_none_'} · team ${env.team ? escapeMrkdwn(env.team) : '_none_'} · ${env.locations.join(', ')}`,
+    schedule,
   ].join('\n');
   const events = recentEvents(env);
   const blocks: KnownBlock[] = [

@@ -1,6 +1,7 @@
 import type { ProtectionRule } from '../../domain/approvals.js';
 import type { Clock } from '../../domain/clock.js';
 import type { AccessPolicy, Subject } from '../../domain/permissions.js';
+import type { Scheduler } from '../../jobs/scheduler.js';
 import type { ApprovalService } from '../../operations/approval-service.js';
 import type { OperationLauncher } from '../../operations/launch.js';
 import type { AuditEntry, AuditStore } from '../../store/audit-store.js';
@@ -20,6 +21,7 @@ export interface CommandDeps {
   approvals: ApprovalService;
   audit: AuditStore;
   grants: GrantsStore;
+  scheduler: Scheduler;
   clock: Clock;
 }
 

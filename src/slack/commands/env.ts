@@ -9,10 +9,12 @@ import type { Directory } from '../directory.js';
 import { approvalsCommand } from './approvals.js';
 import { auditCommand } from './audit.js';
 import type { CommandContext, CommandDeps, CommandOutcome } from './context.js';
+import { extendCommand } from './extend.js';
 import { grantCommand, revokeCommand } from './grant.js';
 import { listCommand } from './list.js';
 import { operateCommand } from './operate.js';
 import { refreshCommand } from './refresh.js';
+import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
 
 export interface EnvRequest {
@@ -50,6 +52,10 @@ function run(command: EnvCommand, ctx: CommandContext): CommandOutcome | Promise
       return grantCommand(command, ctx);
     case 'revoke':
       return revokeCommand(command, ctx);
+    case 'schedule':
+      return scheduleCommand(command, ctx);
+    case 'extend':
+      return extendCommand(command, ctx);
   }
 }
 

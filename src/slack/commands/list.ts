@@ -1,6 +1,7 @@
 import { matchesGlob } from '../../domain/glob.js';
 import { isAllowed } from '../../domain/permissions.js';
 import { listReply } from '../blocks/list.js';
+import { scheduleSummary } from '../blocks/schedule.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 
 export function listCommand(filter: string | null, ctx: CommandContext): CommandOutcome {
@@ -15,6 +16,7 @@ export function listCommand(filter: string | null, ctx: CommandContext): Command
     orphanServices: ctx.fleet.orphanServices(),
     lastRefresh: ctx.fleet.lastRefresh(),
     now: ctx.clock.now(),
+    schedules: new Map([...ctx.scheduler.explainAll(visible)].filter(([, e]) => e.resolved.text !== null).map(([name, e]) => [name, scheduleSummary(e)])),
   });
   return { reply, environment: filter, outcome: 'ok', detail: `${visible.length} environments shown` };
 }

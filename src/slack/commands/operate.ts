@@ -33,7 +33,7 @@ export async function operateCommand(command: OperateCommand, ctx: CommandContex
   }
 
   if (approvalRequired(ctx.protect, command.verb, env.name)) {
-    const reply = await ctx.approvals.request({ verb: command.verb, environment: env.name, service, count, requestedBy: ctx.subject.userId, channelId: ctx.channelId });
+    const reply = await ctx.approvals.request({ verb: command.verb, environment: env.name, params: { service, count }, requestedBy: ctx.subject.userId, channelId: ctx.channelId });
     return { reply, environment: env.name, outcome: 'requested', detail: 'needs approval' };
   }
 

@@ -1,0 +1,255 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import pLimit from 'p-limit';
+import type { Clock } from '../domain/clock.js';
+import type { Environment } from '../domain/environments.js';
+import { decide, SCHEDULER_ACTOR, type Override, type ScheduledEnvironment, type SchedulerAction } from '../domain/reconcile.js';
+import { nextEdge, parseSchedule, type Edge } from '../domain/schedule.js';
+import { resolveSchedule, type ResolvedSchedule, type ScheduleRules } from '../domain/scheduling.js';
+import { errorMessage, type Logger } from '../log.js';
+import type { Messenger } from '../operations/messenger.js';
+import type { OperationRunner } from '../operations/runner.js';
+import { schedulerReportReply, warningReply } from '../slack/blocks/scheduler.js';
+import type { Fleet } from '../store/fleet.js';
+import type { OperationsStore, OperationRow } from '../store/operations-store.js';
+import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
+
+export { SCHEDULER_ACTOR };
+
+export interface SchedulerDeps {
+  fleet: Fleet;
+  store: SchedulesStore;
+  operations: OperationsStore;
+  runner: OperationRunner;
+  messenger: Messenger;
+  clock: Clock;
+  logger: Logger;
+  rules: ScheduleRules;
+  channel: string | undefined;
+  graceMs: number;
+  warnMs: number;
+  catchUpMs: number;
+}
+
+export interface ScheduleExplanation {
+  resolved: ResolvedSchedule;
+  /** The override in force now, if any. */
+  override: Override | null;
+  /** The schedule's next edge (an override may postpone what it does). */
+  next: Edge | null;
+}
+
+export interface TickReport {
+  at: Date;
+  considered: number;
+  actions: Array<{ environment: string; action: SchedulerAction; outcome: string }>;
+}
+
+const PARALLEL_ENVIRONMENTS = 4;
+const NO_OP_PROGRESS = { show: async () => undefined, messageTs: () => null };
+
+/**
+ * The reconciler: every minute it asks the domain what is due for each scheduled environment and does it
+ * through the same journaled park/restore as `/env stop` and `/env start`. Everything it did in one tick is
+ * reported as one message, never one per environment or service.
+ */
+export class Scheduler {
+  private task: ScheduledTask | null = null;
+  /** The first edge after the last tick, per environment and schedule: most ticks need no time-zone maths. */
+  private readonly upcoming = new Map<string, { schedule: string; edge: Edge | null }>();
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  resolve(environment: Environment): ResolvedSchedule {
+    return resolveSchedule(environment, this.deps.store.settings().get(environment.name), this.deps.rules);
+  }
+
+  private upcomingEdge(name: string, resolved: ResolvedSchedule, since: Date): Edge | null {
+    const cached = this.upcoming.get(name);
+    if (cached && cached.schedule === resolved.text && (cached.edge === null || cached.edge.at > since)) return cached.edge;
+    const edge = resolved.schedule ? nextEdge(resolved.schedule, since) : null;
+    this.upcoming.set(name, { schedule: resolved.text ?? '', edge });
+    return edge;
+  }
+
+  async tick(now: Date = this.deps.clock.now()): Promise<TickReport> {
+    const { store, operations, fleet } = this.deps;
+    const last = store.lastTick() ?? new Date(now.getTime() - 60_000);
+    const since = new Date(Math.max(last.getTime(), now.getTime() - this.deps.catchUpMs));
+    const settings = store.settings();
+    const overrides = store.openOverrides();
+    const memory = store.memory();
+    const parked = operations.parkedEnvironments();
+    const window = { since, now, graceMs: this.deps.graceMs, warnMs: this.deps.warnMs };
+
+    const due: Array<{ env: Environment; actions: SchedulerAction[] }> = [];
+    let considered = 0;
+    for (const env of fleet.environments()) {
+      const resolved = resolveSchedule(env, settings.get(env.name), this.deps.rules);
+      if (!resolved.schedule) continue;
+      considered += 1;
+      const remembered = memory.get(env.name);
+      const scheduled: ScheduledEnvironment = {
+        name: env.name,
+        schedule: resolved.schedule,
+        running: env.desired > 0,
+        parkedByDockhand: parked.has(env.name),
+        override: overrideOf(overrides.get(env.name)),
+        graceUntil: remembered?.graceUntil ? new Date(remembered.graceUntil) : null,
+        warnedFor: remembered?.warnedFor ? new Date(remembered.warnedFor) : null,
+      };
+      const actions = decide(scheduled, window, this.upcomingEdge(env.name, resolved, since));
+      if (actions.length > 0) due.push({ env, actions });
+    }
+
+    const limit = pLimit(PARALLEL_ENVIRONMENTS);
+    const done = await Promise.all(due.map(({ env, actions }) => limit(() => this.apply(env, actions, now))));
+    store.setLastTick(now);
+    const report: TickReport = { at: now, considered, actions: done.flat() };
+    await this.reportTick(report);
+    return report;
+  }
+
+  private async apply(env: Environment, actions: SchedulerAction[], now: Date): Promise<TickReport['actions']> {
+    const { store, clock } = this.deps;
+    const results: TickReport['actions'] = [];
+    const remember = (change: { graceUntil?: Date | null; warnedFor?: Date | null }) => {
+      const current = store.memory().get(env.name);
+      store.remember({
+        environment: env.name,
+        graceUntil: change.graceUntil === undefined ? (current?.graceUntil ?? null) : (change.graceUntil?.toISOString() ?? null),
+        warnedFor: change.warnedFor === undefined ? (current?.warnedFor ?? null) : (change.warnedFor?.toISOString() ?? null),
+      });
+    };
+    for (const action of actions) {
+      let outcome = '';
+      try {
+        switch (action.kind) {
+          case 'park':
+          case 'restore':
+            outcome = await this.operate(env, action.kind === 'park' ? 'stop' : 'start');
+            if (action.kind === 'park') remember({ graceUntil: null });
+            break;
+          case 'end-override':
+            store.endOverride(env.name, now.toISOString());
+            outcome = 'override ended';
+            break;
+          case 'announce-new':
+            remember({ graceUntil: action.parkAt });
+            outcome = `up outside its hours; parking it at ${action.parkAt.toISOString().slice(11, 16)} UTC unless someone extends it`;
+            break;
+          case 'report-external': {
+            const until = action.until ?? new Date(now.getTime() + 24 * 3600_000);
+            store.openOverride(env.name, { kind: 'up', until, reason: 'external' }, 'outside dockhand', clock.now().toISOString());
+            outcome = `started from outside dockhand while parked; left running until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+            break;
+          }
+          case 'warn':
+            remember({ warnedFor: action.stopAt });
+            await this.warn(env, action.stopAt, action.because);
+            outcome = 'owner warned';
+            break;
+        }
+      } catch (error) {
+        outcome = `failed: ${errorMessage(error)}`;
+        this.deps.logger.error('scheduler action failed', { environment: env.name, action: action.kind, error: errorMessage(error) });
+      }
+      results.push({ environment: env.name, action, outcome });
+    }
+    return results;
+  }
+
+  private async operate(env: Environment, verb: 'stop' | 'start'): Promise<string> {
+    const result = await this.deps.runner.run(
+      { verb, environment: env, service: null, count: null, requestedBy: SCHEDULER_ACTOR, approvedBy: null, channelId: this.deps.channel ?? '' },
+      NO_OP_PROGRESS,
+    );
+    if (result.kind === 'busy') return `skipped: operation #${result.running.id} by <@${result.running.requestedBy}> is running`;
+    return `${result.operation.status} (${result.operation.summary}, operation #${result.operation.id})`;
+  }
+
+  private async warn(env: Environment, stopAt: Date, because: 'schedule' | 'override'): Promise<void> {
+    if (!this.deps.channel) return;
+    await this.deps.messenger.post(this.deps.channel, warningReply(env, stopAt, because));
+  }
+
+  private async reportTick(report: TickReport): Promise<void> {
+    const worth = report.actions.filter((a) => a.action.kind !== 'warn' && a.action.kind !== 'end-override');
+    if (worth.length === 0 || !this.deps.channel) return;
+    await this.deps.messenger
+      .post(this.deps.channel, schedulerReportReply(report.at, worth))
+      .catch((error) => this.deps.logger.warn('could not post the scheduler report', { error: errorMessage(error) }));
+  }
+
+  /**
+   * A start or stop by a person is an override until the next edge; the schedule resumes after it. Called
+   * for every finished operation that was not the scheduler's own.
+   */
+  noteOperation(operation: OperationRow): void {
+    if (operation.requestedBy === SCHEDULER_ACTOR || (operation.verb !== 'start' && operation.verb !== 'stop') || operation.status === 'failed') return;
+    const env = this.deps.fleet.environment(operation.environment);
+    const resolved = env ? this.resolve(env) : null;
+    if (!resolved?.schedule) return;
+    const now = this.deps.clock.now();
+    const edge = nextEdge(resolved.schedule, now);
+    if (!edge) return;
+    const override: Override = { kind: operation.verb === 'start' ? 'up' : 'down', until: edge.at, reason: 'manual' };
+    this.deps.store.openOverride(operation.environment, override, operation.requestedBy, now.toISOString());
+  }
+
+  /** What `/env schedule <env>`, `/env list` and `/env status` show: the schedule, where it came from, what is next. */
+  explain(environment: Environment): ScheduleExplanation {
+    return this.explainAll([environment]).get(environment.name) as ScheduleExplanation;
+  }
+
+  /** The same for many environments, reading the settings and overrides once. */
+  explainAll(environments: readonly Environment[]): Map<string, ScheduleExplanation> {
+    const now = this.deps.clock.now();
+    const settings = this.deps.store.settings();
+    const overrides = this.deps.store.openOverrides();
+    return new Map(
+      environments.map((environment) => {
+        const resolved = resolveSchedule(environment, settings.get(environment.name), this.deps.rules);
+        const override = overrideOf(overrides.get(environment.name));
+        const next = resolved.schedule ? nextEdge(resolved.schedule, now) : null;
+        return [environment.name, { resolved, override: override && override.until > now ? override : null, next }];
+      }),
+    );
+  }
+
+  /** `/env schedule <env> <spec | name | off | default>`: validated here, so a bad spec changes nothing. */
+  setSchedule(environment: string, spec: string, setBy: string): { ok: true; resolved: ResolvedSchedule } | { ok: false; problem: string; example: string } {
+    const now = this.deps.clock.now().toISOString();
+    const text = spec.trim();
+    if (text.toLowerCase() === 'default') {
+      this.deps.store.clearSchedule(environment);
+    } else {
+      if (text.toLowerCase() !== 'off') {
+        const parsed = parseSchedule(text, this.deps.rules.named);
+        if (!parsed.ok) {
+          const pointer = parsed.error.token ? ` at \`${parsed.error.token}\` (character ${parsed.error.index + 1})` : '';
+          return { ok: false, problem: `${parsed.error.message}${pointer}`, example: parsed.error.example };
+        }
+      }
+      this.deps.store.setSchedule({ environment, schedule: text, setBy, setAt: now });
+    }
+    this.upcoming.delete(environment);
+    const env = this.deps.fleet.environment(environment);
+    return { ok: true, resolved: env ? this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules) };
+  }
+
+  /** Keeps an environment up until `until`; the scheduler parks it then if its schedule says down. */
+  async extend(environment: string, until: Date, requestedBy: string, approvedBy: string | null): Promise<string> {
+    this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
+    const who = approvedBy ? ` (approved by <@${approvedBy}>)` : '';
+    return `\`${environment}\` stays up until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC${who}.`;
+  }
+
+  start(): void {
+    this.task = cron.schedule('* * * * *', () => this.tick().then(() => undefined), { noOverlap: true });
+  }
+
+  stop(): void {
+    void this.task?.stop();
+    this.task = null;
+  }
+}

@@ -1,0 +1,35 @@
+import { describeSchedule } from '../../domain/schedule.js';
+import { explainSource } from '../../domain/scheduling.js';
+import type { ScheduleExplanation } from '../../jobs/scheduler.js';
+import { context, section, type Reply } from './common.js';
+import { escapeMrkdwn } from './format.js';
+
+function at(date: Date): string {
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+}
+
+/** One line for `/env list` and `/env status`: the schedule, the next thing it will do, any override. */
+export function scheduleSummary(explanation: ScheduleExplanation): string {
+  const { resolved, override, next } = explanation;
+  if (resolved.problem) return `:warning: schedule ${escapeMrkdwn(resolved.problem)}`;
+  if (!resolved.schedule) return resolved.text === 'off' ? 'schedule off' : 'no schedule';
+  const name = resolved.schedule.name ?? describeSchedule(resolved.schedule);
+  const nextText = next ? `, ${next.kind === 'down' ? 'parks' : 'starts'} ${at(next.at)}` : '';
+  const overrideText = override ? ` · ${override.reason === 'extend' ? 'extended' : override.reason === 'external' ? 'started outside dockhand, left' : 'overridden'} ${override.kind} until ${at(override.until)}` : '';
+  return `:calendar: ${escapeMrkdwn(name)}${nextText}${overrideText}`;
+}
+
+/** `/env schedule <env>`: which rule gave the environment its schedule, and what happens next. */
+export function scheduleExplanationReply(environment: string, explanation: ScheduleExplanation): Reply {
+  const { resolved } = explanation;
+  const what = resolved.schedule ? `\`${escapeMrkdwn(describeSchedule(resolved.schedule))}\`` : resolved.text === 'off' ? 'no schedule (off)' : 'no schedule';
+  const text = `\`${environment}\` follows ${what}: ${explainSource(resolved.source)}.`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      section(scheduleSummary(explanation)),
+      context('Precedence: `/env schedule` › the schedule tag on its services › the policy’s defaults. `/env schedule <env> default` drops a setting.'),
+    ],
+  };
+}

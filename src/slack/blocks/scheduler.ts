@@ -1,0 +1,47 @@
+import type { Environment } from '../../domain/environments.js';
+import type { SchedulerAction } from '../../domain/reconcile.js';
+import { context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
+import { escapeMrkdwn } from './format.js';
+
+export const EXTEND_ACTION = 'schedule_extend_1h';
+export const STOP_NOW_ACTION = 'schedule_stop_now';
+
+function utc(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
+}
+
+const VERB: Record<SchedulerAction['kind'], string> = {
+  park: 'parked',
+  restore: 'restored',
+  'announce-new': 'found up outside its hours',
+  'report-external': 'started from outside dockhand',
+  warn: 'warned',
+  'end-override': 'override ended',
+};
+
+/** One message per tick: every environment the scheduler acted on, with the outcome. */
+export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment: string; action: SchedulerAction; outcome: string }>): Reply {
+  const lines = done.map(({ environment, action, outcome }) => {
+    const reason = 'reason' in action ? ` (${action.reason})` : '';
+    const failed = outcome.startsWith('failed') || outcome.startsWith('partial') || outcome.startsWith('skipped');
+    return `${failed ? ':warning:' : ':calendar:'} \`${escapeMrkdwn(environment)}\` ${VERB[action.kind]}${reason}: ${escapeMrkdwn(outcome)}`;
+  });
+  const head = `Schedule at ${utc(at)}: ${done.length} environment${done.length === 1 ? '' : 's'}`;
+  return { text: `${head}. ${done.map((d) => `${d.environment} ${VERB[d.action.kind]}`).join(', ')}`, blocks: [section(`*${head}*`), ...linesToSections(lines)] };
+}
+
+/** Sent before the schedule (or an extension) parks an environment, with the two things people want to do. */
+export function warningReply(env: Environment, stopAt: Date, because: 'schedule' | 'override'): Reply {
+  const owner = env.owner ? ` (owner: ${escapeMrkdwn(env.owner)})` : '';
+  const why = because === 'schedule' ? 'its schedule ends' : 'its extension ends';
+  const text = `:alarm_clock: \`${env.name}\`${owner} will be parked at ${utc(stopAt)}: ${why}. ${env.running}/${env.desired} tasks are running.`;
+  const actions: KnownBlock = {
+    type: 'actions',
+    block_id: `schedule_warning_${env.name}`,
+    elements: [
+      { type: 'button', action_id: EXTEND_ACTION, text: { type: 'plain_text', text: 'Extend 1h' }, value: env.name },
+      { type: 'button', action_id: STOP_NOW_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Stop now' }, value: env.name },
+    ],
+  };
+  return { text: text.replace(/^:[a-z_]+: /, ''), blocks: [section(text), actions, context('Extending may need a lead’s approval after hours.')] };
+}
