@@ -23,9 +23,20 @@ export interface ScheduleRules {
   tagKey: string;
 }
 
+/** Parsed schedules by text, per set of named schedules: every tick resolves every environment's schedule. */
+const parsedCache = new WeakMap<Record<string, string>, Map<string, ReturnType<typeof parseSchedule>>>();
+
+function parseCached(text: string, named: Record<string, string>): ReturnType<typeof parseSchedule> {
+  let cache = parsedCache.get(named);
+  if (!cache) parsedCache.set(named, (cache = new Map()));
+  let parsed = cache.get(text);
+  if (!parsed) cache.set(text, (parsed = parseSchedule(text, named)));
+  return parsed;
+}
+
 function resolved(text: string, source: ScheduleSource, named: Record<string, string>): ResolvedSchedule {
   if (text.trim().toLowerCase() === 'off') return { schedule: null, text: 'off', source, problem: null };
-  const parsed = parseSchedule(text, named);
+  const parsed = parseCached(text, named);
   if (parsed.ok) return { schedule: parsed.value, text, source, problem: null };
   return { schedule: null, text, source, problem: `\`${text}\` does not parse: ${parsed.error.message}` };
 }
