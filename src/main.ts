@@ -5,6 +5,7 @@ import { ConfigError, loadEnv, loadPolicy } from './config/load.js';
 import { accessPolicyOf, environmentRulesOf, type Policy } from './config/policy.js';
 import { withGrants } from './domain/permissions.js';
 import { Housekeeping } from './jobs/housekeeping.js';
+import { NativeSchedules } from './jobs/native-schedules.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { ApprovalService } from './operations/approval-service.js';
 import { OperationLauncher } from './operations/launch.js';
@@ -135,6 +136,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       graceMs: policy.schedules.grace_minutes * 60_000,
       warnMs: policy.schedules.warn_minutes * 60_000,
       catchUpMs: policy.schedules.catch_up_hours * 3600_000,
+      native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger }),
     });
     const extend = scheduler.extend.bind(scheduler);
     const approvals = new ApprovalService({
@@ -188,7 +190,13 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const port = slack ? await slack.start() : null;
   if (slack) logger.info('dockhand is listening', { mode: slack.mode, port });
   if (options.housekeeping !== false) housekeeping.start();
-  if (options.scheduler !== false) schedule.start();
+  if (options.scheduler !== false) {
+    schedule.start();
+    if (policy.schedules.native.length > 0) {
+      // Native mode's drift check: once the fleet has been read, then daily.
+      void refresher.settled().then(() => schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) })));
+    }
+  }
   const resumed = launcher.resumeUnfinished(operations.unfinished()).catch((error) => {
     logger.error('could not resume unfinished operations', { error: errorMessage(error) });
     return 0;

@@ -10,6 +10,7 @@ import type { Messenger } from '../operations/messenger.js';
 import type { OperationRunner } from '../operations/runner.js';
 import { schedulerReportReply, warningReply } from '../slack/blocks/scheduler.js';
 import type { Fleet } from '../store/fleet.js';
+import type { NativeSchedules, SyncResult } from './native-schedules.js';
 import type { OperationsStore, OperationRow } from '../store/operations-store.js';
 import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
 
@@ -28,6 +29,8 @@ export interface SchedulerDeps {
   graceMs: number;
   warnMs: number;
   catchUpMs: number;
+  /** Native mode, for the environments it applies to. */
+  native?: NativeSchedules;
 }
 
 export interface ScheduleExplanation {
@@ -131,6 +134,7 @@ export class Scheduler {
             break;
           case 'end-override':
             store.endOverride(env.name, now.toISOString());
+            await this.suspendNative(env, false);
             outcome = 'override ended';
             break;
           case 'announce-new':
@@ -194,6 +198,7 @@ export class Scheduler {
     if (!edge) return;
     const override: Override = { kind: operation.verb === 'start' ? 'up' : 'down', until: edge.at, reason: 'manual' };
     this.deps.store.openOverride(operation.environment, override, operation.requestedBy, now.toISOString());
+    if (env) void this.suspendNative(env, true);
   }
 
   /** What `/env schedule <env>`, `/env list` and `/env status` show: the schedule, where it came from, what is next. */
@@ -216,8 +221,22 @@ export class Scheduler {
     );
   }
 
+  private async suspendNative(env: Environment, suspended: boolean): Promise<void> {
+    if (!this.deps.native?.applies(env.name)) return;
+    await this.deps.native.setSuspended(env, suspended).catch((error) => {
+      this.deps.logger.error('could not change scheduled scaling suspension', { environment: env.name, suspended, error: errorMessage(error) });
+    });
+  }
+
+  /** Native mode's daily drift check (and the first sync at start): every native environment's actions as the policy says. */
+  async repairNative(): Promise<SyncResult | null> {
+    if (!this.deps.native) return null;
+    const environments = this.deps.fleet.environments().map((env) => ({ env, schedule: this.resolve(env).schedule }));
+    return this.deps.native.repairAll(environments);
+  }
+
   /** `/env schedule <env> <spec | name | off | default>`: validated here, so a bad spec changes nothing. */
-  setSchedule(environment: string, spec: string, setBy: string): { ok: true; resolved: ResolvedSchedule } | { ok: false; problem: string; example: string } {
+  async setSchedule(environment: string, spec: string, setBy: string): Promise<{ ok: true; resolved: ResolvedSchedule } | { ok: false; problem: string; example: string }> {
     const now = this.deps.clock.now().toISOString();
     const text = spec.trim();
     if (text.toLowerCase() === 'default') {
@@ -234,22 +253,28 @@ export class Scheduler {
     }
     this.upcoming.delete(environment);
     const env = this.deps.fleet.environment(environment);
-    return { ok: true, resolved: env ? this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules) };
+    const resolved = env ? this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules);
+    if (env && this.deps.native?.applies(environment)) await this.deps.native.sync(env, resolved.schedule);
+    return { ok: true, resolved };
   }
 
   /** Keeps an environment up until `until`; the scheduler parks it then if its schedule says down. */
   async extend(environment: string, until: Date, requestedBy: string, approvedBy: string | null): Promise<string> {
     this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
+    const env = this.deps.fleet.environment(environment);
+    if (env) await this.suspendNative(env, true);
     const who = approvedBy ? ` (approved by <@${approvedBy}>)` : '';
     return `\`${environment}\` stays up until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC${who}.`;
   }
 
   start(): void {
     this.task = cron.schedule('* * * * *', () => this.tick().then(() => undefined), { noOverlap: true });
+    if (this.deps.native?.enabled) this.deps.native.start(() => this.repairNative());
   }
 
   stop(): void {
     void this.task?.stop();
     this.task = null;
+    this.deps.native?.stop();
   }
 }

@@ -11,6 +11,7 @@ import { operationReply, type OperationView } from '../slack/blocks/operation.js
 import type { AuditStore } from '../store/audit-store.js';
 import type { OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
 import { readCurrent, type AuditedCall } from './current.js';
+import { auditedAwsCall } from './audited.js';
 import type { ProgressReporter } from './messenger.js';
 import { STEP_ACTIONS, StepRefused, type StepContext } from './steps.js';
 
@@ -157,24 +158,10 @@ export class OperationRunner {
 
   /** Every AWS call an operation makes lands in the audit trail with the person it was made for. */
   private async audited<T>(operation: OperationRow, call: { action: string; params: Record<string, unknown>; run: () => Promise<T> }): Promise<T> {
-    const started = this.deps.clock.now();
-    const record = (outcome: 'ok' | 'error', detail: string | null) =>
-      this.deps.audit.record({
-        at: started.toISOString(),
-        actor: operation.requestedBy,
-        verb: `aws:${call.action}`,
-        environment: operation.environment,
-        params: { ...call.params, operation: operation.id },
-        outcome,
-        detail,
-        durationMs: this.deps.clock.now().getTime() - started.getTime(),
-      });
+    const record = { actor: operation.requestedBy, environment: operation.environment, action: call.action, params: { ...call.params, operation: operation.id } };
     try {
-      const result = await call.run();
-      record('ok', null);
-      return result;
+      return await auditedAwsCall(this.deps.audit, this.deps.clock, record, call.run);
     } catch (error) {
-      record('error', errorMessage(error));
       throw new StepError(call.action, error);
     }
   }

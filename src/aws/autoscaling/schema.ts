@@ -15,3 +15,12 @@ export const scalableTargetSchema = z.object({
 });
 
 export type ScalableTarget = z.infer<typeof scalableTargetSchema>;
+
+export const scheduledActionSchema = z.object({
+  ScheduledActionName: z.string(),
+  Schedule: z.string(),
+  Timezone: z.string().optional(),
+  ScalableTargetAction: z.object({ MinCapacity: z.number().int().optional(), MaxCapacity: z.number().int().optional() }).optional(),
+});
+
+export type ScheduledAction = z.infer<typeof scheduledActionSchema>;

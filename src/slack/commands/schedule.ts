@@ -6,13 +6,13 @@ import type { CommandContext, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
 
 /** `/env schedule <env>` explains (needs view); with a spec, name, `off` or `default` it sets (needs schedule). */
-export function scheduleCommand(command: Extract<EnvCommand, { verb: 'schedule' }>, ctx: CommandContext): CommandOutcome {
+export async function scheduleCommand(command: Extract<EnvCommand, { verb: 'schedule' }>, ctx: CommandContext): Promise<CommandOutcome> {
   const found = authorizedEnvironment(command.environment, command.spec === null ? 'view' : 'schedule', ctx);
   if ('refusal' in found) return found.refusal;
   const { env } = found;
   if (command.spec === null) return { reply: scheduleExplanationReply(env.name, ctx.scheduler.explain(env)), environment: env.name, outcome: 'ok' };
 
-  const result = ctx.scheduler.setSchedule(env.name, command.spec, ctx.subject.userId);
+  const result = await ctx.scheduler.setSchedule(env.name, command.spec, ctx.subject.userId);
   if (!result.ok) {
     return { reply: problemReply(`That schedule does not parse: ${result.problem}.`, `Example: \`/env schedule ${env.name} ${result.example}\``), environment: env.name, outcome: 'invalid', detail: result.problem };
   }
