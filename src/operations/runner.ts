@@ -97,9 +97,13 @@ export class OperationRunner {
     const { operations, clock, logger } = this.deps;
     const steps = new Map(operations.steps(operation.id).map((s) => [s.id, s]));
     const show = (final = false) => progress.show(operationReply(this.view(operation, [...steps.values()], note)), final);
-    await show().catch((error) => logger.warn('could not show progress', { error: errorMessage(error) }));
-    const ts = progress.messageTs();
-    if (ts) operations.setMessage(operation.id, ts);
+    // The first progress message and the reads go out together: neither waits for the other.
+    const posted = show()
+      .catch((error) => logger.warn('could not show progress', { error: errorMessage(error) }))
+      .then(() => {
+        const ts = progress.messageTs();
+        if (ts) operations.setMessage(operation.id, ts);
+      });
 
     const todo = [...steps.values()].filter((s) => s.status === 'pending' || s.status === 'running');
     const setStep = (step: StepRow, change: Partial<StepRow>) => {
@@ -144,6 +148,7 @@ export class OperationRunner {
       for (const step of todo) if (step.status !== 'done') setStep(step, { status: 'failed', detail: `nothing changed: ${reason}` });
     }
 
+    await posted;
     const all = [...steps.values()];
     const failed = all.filter((s) => s.status === 'failed').length;
     const status = failed === 0 ? 'succeeded' : failed === all.length ? 'failed' : 'partial';

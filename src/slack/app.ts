@@ -85,6 +85,9 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   app.command('/env', async ({ command, ack, respond }) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
     await ack();
+    // Yield once, so the event loop acks every request that has already arrived before doing this one's
+    // work: under load, acks (Slack's 3-second deadline) do not queue behind other commands' answers.
+    await new Promise((resolve) => setImmediate(resolve));
     // A redelivered request (same trigger id) must not act twice.
     if (!deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString())) return;
     const answer = async (reply: { text: string; blocks: unknown[] }) => {
