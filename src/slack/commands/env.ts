@@ -1,7 +1,6 @@
 import { parseEnvCommand, type EnvCommand } from '../../domain/command.js';
 import { hasAnyBinding, whoToAsk, type Subject } from '../../domain/permissions.js';
 import { errorMessage, type Logger } from '../../log.js';
-import type { AuditStore } from '../../store/audit-store.js';
 import { noAccessReply } from '../blocks/access.js';
 import { problemReply, type Reply } from '../blocks/common.js';
 import { helpReply, usageReply } from '../blocks/help.js';
