@@ -1,4 +1,23 @@
 import { pathToFileURL } from 'node:url';
+import { VisibilityAwsClients } from './aws/visibility-clients.js';
+import { costSettingsOf, idleRulesOf } from './config/visibility.js';
+import { isUp } from './domain/schedule.js';
+import { AnomalyMonitor } from './jobs/anomalies.js';
+import { AuditIngestJob } from './jobs/audit-ingest.js';
+import { CostIngestJob } from './jobs/cost-ingest.js';
+import { DigestJob } from './jobs/digest.js';
+import { InventorySampler } from './jobs/inventory-samples.js';
+import { describeRequest } from './slack/blocks/approval.js';
+import { ChannelPoster, type ChatPoster } from './slack/channel-poster.js';
+import { idleSnoozer } from './slack/commands/idle.js';
+import type { SlackClient } from './slack/directory.js';
+import { SlackMembers } from './slack/members.js';
+import { CostActualsStore } from './store/cost-actuals-store.js';
+import { CostHistoryStore } from './store/cost-history-store.js';
+import { CostReports } from './store/cost-reports.js';
+import { TrailStore } from './store/trail-store.js';
+import { VisibilityReports } from './store/visibility-reports.js';
+import { VisibilityStore } from './store/visibility-store.js';
 import { AwsClients, type AwsClientOptions } from './aws/clients.js';
 import type { Env } from './config/env.js';
 import { ConfigError, loadEnv, loadPolicy } from './config/load.js';
@@ -64,6 +83,8 @@ export interface DockhandOptions {
   housekeeping?: boolean;
   /** The every-minute schedule reconciler; off lets tests and simulations drive `scheduler.tick`. */
   scheduler?: boolean;
+  /** CloudTrail and Cost Explorer ingest and digests on their crons; off lets tests drive them. */
+  visibility?: boolean;
 }
 
 export interface Dockhand {
@@ -76,6 +97,9 @@ export interface Dockhand {
   operations: OperationsStore;
   housekeeping: Housekeeping;
   scheduler: Scheduler;
+  digests: DigestJob;
+  auditIngest: AuditIngestJob;
+  costIngest: CostIngestJob;
   slack: SlackApp | null;
   /** The port Slack requests and /health are served on, when Slack is on. */
   port: number | null;
@@ -100,7 +124,47 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const grants = new GrantsStore(db);
   const handled = new HandledRequests(db);
   const aws = new AwsClients(options.aws);
-  const refresher = new InventoryRefresher({ accounts: policy.accounts, rules, aws, store: inventory, clock, logger });
+  // Visibility: cost samples from every refresh, CloudTrail and Cost Explorer ingest, idle rules, digests.
+  const refreshMs = policy.inventory.refresh_seconds * 1000;
+  const history = new CostHistoryStore(db);
+  const trail = new TrailStore(db);
+  const visibilityStore = new VisibilityStore(db);
+  const actuals = new CostActualsStore(db);
+  const costs = new CostReports(history, actuals, costSettingsOf(policy.cost, refreshMs));
+  const sampler = new InventorySampler({
+    store: history,
+    clock,
+    refreshIntervalMs: refreshMs,
+    retentionDays: policy.cost.sample_retention_days,
+    parkedDesired: (arns) => new Map([...operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
+  });
+  const visibilityAws = new VisibilityAwsClients({ ...options.aws, counter: aws.counter });
+  let anomalies: AnomalyMonitor | null = null;
+  const refresher = new InventoryRefresher({
+    accounts: policy.accounts,
+    rules,
+    aws,
+    store: inventory,
+    clock,
+    logger,
+    onRefreshed: async () => {
+      sampler.record(inventory.services());
+      await anomalies?.runOnce();
+    },
+  });
+  const auditIngest = new AuditIngestJob({
+    accounts: policy.accounts,
+    clients: visibilityAws,
+    store: trail,
+    history,
+    services: () => inventory.services(),
+    rules,
+    policy: policy.cloudtrail,
+    maxSampleGapMs: sampler.maxSampleGapMs,
+    clock,
+    logger,
+  });
+  const costIngest = new CostIngestJob({ accounts: policy.accounts, clients: visibilityAws, store: actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger });
   const basePolicy = accessPolicyOf(policy);
   const access = () => withGrants(basePolicy, grants.active(clock.now().toISOString()));
   const usesGroups = policy.bindings.some((b) => b.subjects.some((s) => s.startsWith('group:')));
@@ -121,7 +185,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const schedules = new SchedulesStore(db);
   let scheduler: Scheduler | null = null;
 
-  const wire = (directory: Directory, messenger: Messenger) => {
+  const wire = (directory: Directory, messenger: Messenger, client: SlackClient | null) => {
     const launcher = new OperationLauncher(runner, messenger);
     scheduler = new Scheduler({
       fleet,
@@ -138,6 +202,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       catchUpMs: policy.schedules.catch_up_hours * 3600_000,
       native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger }),
     });
+    const schedulerOf = scheduler;
     const extend = scheduler.extend.bind(scheduler);
     const approvals = new ApprovalService({
       store: new ApprovalsStore(db),
@@ -152,6 +217,29 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       channel: policy.approvals.channel,
       expireMinutes: policy.approvals.expire_minutes,
     });
+    const members = client ? new SlackMembers(client, clock, logger) : null;
+    const reports = new VisibilityReports({
+      fleet,
+      services: () => inventory.services(),
+      costs,
+      trail,
+      store: visibilityStore,
+      idleRules: idleRulesOf(policy.idle),
+      ...(members ? { activeOwners: () => members.activeOwners() } : {}),
+      isUp: (name, at) => {
+        const env = fleet.environment(name);
+        const schedule = env ? schedulerOf.resolve(env).schedule : null;
+        return schedule ? isUp(schedule, at) : null;
+      },
+      pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)).map((a) => `#${a.id} \`${describeRequest(a)}\` by <@${a.requestedBy}>`),
+      activeOverrides: (envs) =>
+        [...schedulerOf.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
+          .filter(([, e]) => e.override)
+          .map(([name, e]) => `\`${name}\` ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
+    });
+    const poster = new ChannelPoster(client ?? messengerPoster(messenger));
+    anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: visibilityStore, poster, clock, logger });
+    const digests = new DigestJob({ digests: policy.digests, reports, store: visibilityStore, poster, clock, logger });
     const command: EnvCommandHandlerDeps = {
       fleet,
       access,
@@ -162,11 +250,12 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       audit,
       grants,
       scheduler,
+      visibility: { costs, reports, trail, snoozeDays: policy.idle.snooze_days, digests: policy.digests },
       clock,
       directory,
       logger,
     };
-    return { command, approvals, launcher, handled, scheduler };
+    return { command, approvals, launcher, handled, scheduler, digests, snooze: idleSnoozer({ store: visibilityStore, snoozeDays: policy.idle.snooze_days }) };
   };
 
   const health = () => ({ lastRefresh: fleet.lastRefresh() ?? null, environments: fleet.environments().length });
@@ -176,10 +265,10 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     if (!env.SLACK_BOT_TOKEN) throw new ConfigError('the environment', ['SLACK_BOT_TOKEN: got missing; is required to connect to Slack']);
     slack = createSlackApp(
       { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, slackApiUrl: env.SLACK_API_URL, port: env.PORT, logger, health },
-      (client) => (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), options.messenger ?? slackMessenger(client, logger))),
+      (client) => (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), options.messenger ?? slackMessenger(client, logger), client)),
     );
   }
-  const { command, approvals, launcher, scheduler: schedule } = wired ?? wire(options.directory ?? NO_GROUPS, options.messenger ?? silentMessenger(logger));
+  const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, options.messenger ?? silentMessenger(logger), null);
   const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
 
   const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;
@@ -197,6 +286,11 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       void refresher.settled().then(() => schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) })));
     }
   }
+  if (options.visibility !== false) {
+    auditIngest.start();
+    costIngest.start();
+    digests.start();
+  }
   const resumed = launcher.resumeUnfinished(operations.unfinished()).catch((error) => {
     logger.error('could not resume unfinished operations', { error: errorMessage(error) });
     return 0;
@@ -212,17 +306,29 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     operations,
     housekeeping,
     scheduler: schedule,
+    digests,
+    auditIngest,
+    costIngest,
     slack,
     port,
     resumed,
     async stop() {
-      housekeeping.stop();
-      schedule.stop();
       refresher.stop();
+      await Promise.all([housekeeping.stop(), schedule.stop(), auditIngest.stop(), costIngest.stop(), digests.stop()]);
       await refresher.settled();
       await slack?.stop();
       aws.destroy();
+      visibilityAws.destroy();
       db.$client.close();
+    },
+  };
+}
+
+/** Lets the digest and anomaly jobs post through a Messenger when there is no Slack client (the demo console). */
+function messengerPoster(messenger: Messenger): ChatPoster {
+  return {
+    chat: {
+      postMessage: async ({ channel, text, blocks }) => ({ ts: (await messenger.post(channel, { text, blocks: blocks ?? [] }))?.ts ?? '0' }),
     },
   };
 }

@@ -1,17 +1,24 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Clock } from './domain/clock.js';
+import { systemClock, type Clock } from './domain/clock.js';
 
 export type Sleep = (ms: number) => Promise<void>;
 
 export const realSleep: Sleep = (ms) => delay(ms);
 
+/** A clock and a way to wait on it, always together: a limiter reading a ManualClock while sleeping real time would wait forever. */
+export interface Timing {
+  clock: Clock;
+  sleep: Sleep;
+}
+
+export const realTiming: Timing = { clock: systemClock, sleep: realSleep };
+
 export interface RateLimitOptions {
   /** Requests allowed in any window of `intervalMs`. */
   limit: number;
   intervalMs: number;
-  clock: Clock;
-  /** Waits on the same time as `clock`: tests pass one that advances a ManualClock. */
-  sleep?: Sleep;
+  /** Default: real time. Tests pass a ManualClock and a sleep that advances it. */
+  timing?: Timing;
 }
 
 /**
@@ -26,12 +33,13 @@ export class RateLimiter {
   private readonly freeAt: number[];
   private queue: Promise<unknown> = Promise.resolve();
   private wakeOnRelease: (() => void) | null = null;
+  private readonly clock: Clock;
   private readonly sleep: Sleep;
 
   constructor(private readonly options: RateLimitOptions) {
     if (options.limit < 1 || options.intervalMs < 0) throw new Error('a rate limit needs limit ≥ 1 and intervalMs ≥ 0');
     this.freeAt = Array.from({ length: options.limit }, () => -Infinity);
-    this.sleep = options.sleep ?? realSleep;
+    ({ clock: this.clock, sleep: this.sleep } = options.timing ?? realTiming);
   }
 
   /** Runs `request` once a slot is free, holding the slot until `intervalMs` after it settles. */
@@ -53,7 +61,7 @@ export class RateLimiter {
 
   private async takeSlot(): Promise<() => void> {
     for (;;) {
-      const now = this.options.clock.now().getTime();
+      const now = this.clock.now().getTime();
       const slot = this.freeAt.findIndex((free) => free <= now);
       if (slot >= 0) {
         this.freeAt[slot] = Infinity;
@@ -61,7 +69,7 @@ export class RateLimiter {
         return () => {
           if (released) return;
           released = true;
-          this.freeAt[slot] = this.options.clock.now().getTime() + this.options.intervalMs;
+          this.freeAt[slot] = this.clock.now().getTime() + this.options.intervalMs;
           this.wakeOnRelease?.();
         };
       }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { AccessPolicy } from '../domain/permissions.js';
 import { parseSchedule } from '../domain/schedule.js';
+import { visibilityPolicyFields } from './visibility.js';
 
 /** Verbs a role can grant. `*` grants every verb. Later features add to this list. */
 export const VERBS = ['view', 'restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve', 'grant'] as const;
@@ -97,6 +98,7 @@ export const policySchema = z
     bindings: z.array(bindingSchema).default([]),
     protect: z.array(protectSchema).default([]),
     schedules: schedulesSchema,
+    ...visibilityPolicyFields,
     approvals: z
       .strictObject({
         /** Where Approve / Deny requests are posted, e.g. C0APPROVALS. Without it, approvals are refused. */

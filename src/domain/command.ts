@@ -1,3 +1,4 @@
+import { COST_PERIODS, DEFAULT_COST_PERIOD, type CostPeriod } from './cost-report.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 /** The `/env` grammar: pure parsing of what someone typed into a command, or a message saying what was wrong. */
@@ -16,7 +17,14 @@ export type EnvCommand =
   | { verb: 'revoke'; userId: string; role: string | null; glob: string | null }
   | { verb: 'audit'; environment: string | null }
   | { verb: 'schedule'; environment: string; spec: string | null }
-  | { verb: 'extend'; environment: string; durationMs: number | null; until: string | null };
+  | { verb: 'extend'; environment: string; durationMs: number | null; until: string | null }
+  | { verb: 'cost'; environment: string | null; period: CostPeriod }
+  | { verb: 'idle' }
+  | { verb: 'who'; environment: string | null; window: WhoWindow }
+  | { verb: 'digest'; action: 'preview' };
+
+export const WHO_WINDOWS = ['24h', '7d'] as const;
+export type WhoWindow = (typeof WHO_WINDOWS)[number];
 
 export type CommandVerb = EnvCommand['verb'];
 
@@ -44,6 +52,10 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { verb: 'scale', usage: '/env scale <env> <service> <count>', summary: 'set a service’s desired count, within its autoscaling bounds', example: '/env scale staging-3 api 3' },
   { verb: 'schedule', usage: '/env schedule <env> [spec | name | off]', summary: 'show why an environment has its schedule, or set one', example: '/env schedule qa-2 weekdays 08:00-18:00 Europe/Berlin' },
   { verb: 'extend', usage: '/env extend <env> <duration | until HH:MM>', summary: 'keep it up past its schedule (after hours, a lead approves)', example: '/env extend staging-3 until 22:00' },
+  { verb: 'cost', usage: '/env cost [env] [7d|30d|mtd]', summary: 'estimated and billed cost, the trend, and what schedules saved', example: '/env cost staging-3 30d' },
+  { verb: 'idle', usage: '/env idle', summary: 'idle and orphaned environments, ranked by what they cost a month', example: '/env idle' },
+  { verb: 'who', usage: '/env who <env|all> [24h|7d]', summary: 'who changed what in ECS, from CloudTrail', example: '/env who staging-3 7d' },
+  { verb: 'digest', usage: '/env digest preview', summary: 'the daily digest, now, just for you', example: '/env digest preview' },
   { verb: 'approvals', usage: '/env approvals', summary: 'requests waiting for someone to approve them', example: '/env approvals' },
   { verb: 'audit', usage: '/env audit [env]', summary: 'who asked dockhand to do what, and what came of it', example: '/env audit staging-3' },
   { verb: 'grant', usage: '/env grant @user <role> <env-glob> <duration>', summary: 'give someone a role for a while (admins)', example: '/env grant @maria developer staging-* 8h' },
@@ -153,7 +165,29 @@ function parseVerb(verb: CommandVerb, args: string[]): EnvCommand {
     case 'help':
     case 'refresh':
     case 'approvals':
+    case 'idle':
       return done({ verb });
+    case 'cost': {
+      // Both words are optional and may come in either order: a period word is the period.
+      let period: CostPeriod = DEFAULT_COST_PERIOD;
+      let environment: string | null = null;
+      for (const word of args.splice(0, 2)) {
+        if ((COST_PERIODS as readonly string[]).includes(word.toLowerCase())) period = word.toLowerCase() as CostPeriod;
+        else environment = new Words(verb, [word]).name('environment name');
+      }
+      return done({ verb, environment, period });
+    }
+    case 'who': {
+      const target = w.name('an environment or `all`');
+      const window = args.length > 0 ? args.shift()?.toLowerCase() : '24h';
+      if (!(WHO_WINDOWS as readonly string[]).includes(window ?? '')) throw new UsageError(`\`${window}\` is not a window: use 24h or 7d`);
+      return done({ verb, environment: target.toLowerCase() === 'all' ? null : target, window: window as WhoWindow });
+    }
+    case 'digest': {
+      const action = args.shift()?.toLowerCase();
+      if (action !== 'preview') throw new UsageError(action ? `\`${action}\` is not a digest action: use preview` : '`digest` needs an action: preview');
+      return done({ verb, action });
+    }
     case 'list': {
       const filter = args.length > 0 ? w.glob('a glob') : null;
       return done({ verb, filter });

@@ -1,18 +1,18 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../domain/clock.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { ApprovalService } from '../operations/approval-service.js';
 import type { HandledRequests } from '../store/handled-requests.js';
+import { CronTasks } from './cron.js';
 
 const KEEP_HANDLED_REQUESTS_MS = 24 * 3600_000;
 
 /** Every minute: expire overdue approval requests (saying so on their messages) and forget old request keys. */
 export class Housekeeping {
-  private task: ScheduledTask | null = null;
+  private readonly cron: CronTasks;
 
-  constructor(
-    private readonly deps: { approvals: ApprovalService; handled: HandledRequests; clock: Clock; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { approvals: ApprovalService; handled: HandledRequests; clock: Clock; logger: Logger }) {
+    this.cron = new CronTasks(deps.logger);
+  }
 
   async tick(): Promise<void> {
     const { approvals, handled, clock, logger } = this.deps;
@@ -25,11 +25,10 @@ export class Housekeeping {
   }
 
   start(): void {
-    this.task = cron.schedule('* * * * *', () => this.tick(), { noOverlap: true });
+    this.cron.add('housekeeping', '* * * * *', () => this.tick());
   }
 
-  stop(): void {
-    void this.task?.stop();
-    this.task = null;
+  stop(): Promise<void> {
+    return this.cron.stop();
   }
 }

@@ -13,6 +13,8 @@ export interface InventoryRefresherDeps {
   store: InventoryStore;
   clock: Clock;
   logger: Logger;
+  /** Runs after every refresh, periodic or asked for (cost samples, anomaly checks); its failures are logged. */
+  onRefreshed?: (record: RefreshRecord) => void | Promise<void>;
 }
 
 /**
@@ -80,6 +82,11 @@ export class InventoryRefresher {
     };
     store.recordRefresh(record);
     logger.info('inventory refreshed', { trigger, awsCalls: record.awsCalls, services: record.services, errors: record.errors.length });
+    try {
+      await this.deps.onRefreshed?.(record);
+    } catch (error) {
+      logger.error('after-refresh work failed', { error: errorMessage(error) });
+    }
     return record;
   }
 

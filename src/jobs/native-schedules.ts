@@ -1,4 +1,3 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import pLimit from 'p-limit';
 import { describeScheduledActions, deleteScheduledAction, putScheduledAction, setScheduledScalingSuspended } from '../aws/autoscaling/scheduled-actions.js';
 import { describeBounds, resourceIdOf, setBounds } from '../aws/autoscaling/targets.js';
@@ -39,8 +38,6 @@ const PREFIX = 'dockhand-';
  * `dockhand-…` are touched; anything else on the targets is left alone.
  */
 export class NativeSchedules {
-  private task: ScheduledTask | null = null;
-
   constructor(private readonly deps: NativeSchedulesDeps) {}
 
   get enabled(): boolean {
@@ -145,14 +142,5 @@ export class NativeSchedules {
       }
     }
     return total;
-  }
-
-  start(job: () => Promise<unknown>): void {
-    this.task = cron.schedule('17 3 * * *', () => job().then(() => undefined), { noOverlap: true, timezone: 'UTC' });
-  }
-
-  stop(): void {
-    void this.task?.stop();
-    this.task = null;
   }
 }

@@ -1,4 +1,3 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import pLimit from 'p-limit';
 import type { Clock } from '../domain/clock.js';
 import type { Environment } from '../domain/environments.js';
@@ -10,6 +9,7 @@ import type { Messenger } from '../operations/messenger.js';
 import type { OperationRunner } from '../operations/runner.js';
 import { schedulerReportReply, warningReply } from '../slack/blocks/scheduler.js';
 import type { Fleet } from '../store/fleet.js';
+import { CronTasks } from './cron.js';
 import type { NativeSchedules, SyncResult } from './native-schedules.js';
 import type { OperationsStore, OperationRow } from '../store/operations-store.js';
 import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
@@ -56,11 +56,13 @@ const NO_OP_PROGRESS = { show: async () => undefined, messageTs: () => null };
  * reported as one message, never one per environment or service.
  */
 export class Scheduler {
-  private task: ScheduledTask | null = null;
+  private readonly cron: CronTasks;
   /** The first edge after the last tick, per environment and schedule: most ticks need no time-zone maths. */
   private readonly upcoming = new Map<string, { schedule: string; edge: Edge | null }>();
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    this.cron = new CronTasks(deps.logger);
+  }
 
   resolve(environment: Environment): ResolvedSchedule {
     return resolveSchedule(environment, this.deps.store.settings().get(environment.name), this.deps.rules);
@@ -268,13 +270,12 @@ export class Scheduler {
   }
 
   start(): void {
-    this.task = cron.schedule('* * * * *', () => this.tick().then(() => undefined), { noOverlap: true });
-    if (this.deps.native?.enabled) this.deps.native.start(() => this.repairNative());
+    this.cron.add('scheduler tick', '* * * * *', () => this.tick());
+    // Native mode's daily drift check.
+    if (this.deps.native?.enabled) this.cron.add('native schedule repair', '17 3 * * *', () => this.repairNative());
   }
 
-  stop(): void {
-    void this.task?.stop();
-    this.task = null;
-    this.deps.native?.stop();
+  stop(): Promise<void> {
+    return this.cron.stop();
   }
 }

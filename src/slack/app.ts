@@ -6,7 +6,8 @@ import type { HandledRequests } from '../store/handled-requests.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
 import type { SlackClient } from './directory.js';
 import { registerApprovalInteractions } from './interactions/approvals.js';
-import { registerScheduleInteractions } from './interactions/schedule.js';
+import { registerCommandButtons } from './interactions/command-buttons.js';
+import type { SnoozeResult } from './commands/idle.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -26,6 +27,7 @@ export interface SlackListenerDeps {
   command: EnvCommandHandlerDeps;
   approvals: ApprovalService;
   handled: HandledRequests;
+  snooze: (environment: string, userId: string, now: Date) => SnoozeResult;
 }
 
 export interface SlackApp {
@@ -98,7 +100,7 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   });
 
   registerApprovalInteractions(app, { approvals: deps.approvals, directory: deps.command.directory, logger: options.logger });
-  registerScheduleInteractions(app, deps.command);
+  registerCommandButtons(app, deps.command, deps.snooze);
 
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });

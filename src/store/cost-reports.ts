@@ -46,9 +46,18 @@ export class CostReports {
     readonly settings: HistorySettings,
   ) {}
 
-  estimate(window: TimeInterval, environment?: string): WatchedEstimate {
-    const histories = this.history.histories(window, this.settings.maxSampleGapMs, environment);
-    return { estimate: estimateHistory(histories, window, this.settings), watchedHours: watchedHours(histories, window, this.settings.maxSampleGapMs) };
+  /** Several windows from one read of the history: the anomaly check compares eight. */
+  estimates(windows: readonly TimeInterval[]): WatchedEstimate[] {
+    if (windows.length === 0) return [];
+    const span = {
+      from: new Date(Math.min(...windows.map((w) => w.from.getTime()))),
+      to: new Date(Math.max(...windows.map((w) => w.to.getTime()))),
+    };
+    const histories = this.history.histories(span, this.settings.maxSampleGapMs);
+    return windows.map((window) => ({
+      estimate: estimateHistory(histories, window, this.settings),
+      watchedHours: watchedHours(histories, window, this.settings.maxSampleGapMs),
+    }));
   }
 
   table(request: CostTableRequest): CostTable & { current: CostEstimate } {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DecodedEvent } from '../domain/cloudtrail.js';
 import type { Db } from './db.js';
 import { trailCursors, trailEvents } from './schema-visibility.js';
@@ -13,6 +13,7 @@ export type TrailCursor = typeof trailCursors.$inferSelect;
 
 export interface EventQuery {
   from: Date;
+  /** Inclusive: "up to now" includes what happened now. */
   to: Date;
   /** Environments to include; null for every one. */
   environments: readonly string[] | null;
@@ -74,19 +75,19 @@ export class TrailStore {
     const placed = query.environments === null ? sql`1 = 1` : query.environments.length > 0 ? inArray(trailEvents.environment, [...query.environments]) : sql`1 = 0`;
     const where = and(
       gte(trailEvents.atMs, query.from.getTime()),
-      lt(trailEvents.atMs, query.to.getTime()),
+      lte(trailEvents.atMs, query.to.getTime()),
       query.includeUnplaced ? or(placed, isNull(trailEvents.environment)) : and(placed, sql`${trailEvents.environment} is not null`),
     );
     const rows = this.db.select().from(trailEvents).where(where).orderBy(desc(trailEvents.atMs)).limit(query.limit ?? 10_000).all();
     return rows.map(revive);
   }
 
-  /** The latest successful change per environment by anyone but an AWS service: when someone last touched it. */
-  lastChanges(): Map<string, Date> {
+  /** The latest successful change since `since` per environment, by anyone but an AWS service: when someone last touched it. */
+  lastChanges(since: Date): Map<string, Date> {
     const rows = this.db
       .select({ environment: trailEvents.environment, atMs: sql<number>`max(${trailEvents.atMs})` })
       .from(trailEvents)
-      .where(sql`${trailEvents.environment} is not null and json_extract(${trailEvents.event}, '$.failed') = 0 and json_extract(${trailEvents.event}, '$.who.kind') != 'aws-service'`)
+      .where(sql`${trailEvents.atMs} >= ${since.getTime()} and ${trailEvents.environment} is not null and json_extract(${trailEvents.event}, '$.failed') = 0 and json_extract(${trailEvents.event}, '$.who.kind') != 'aws-service'`)
       .groupBy(trailEvents.environment)
       .all();
     return new Map(rows.flatMap((row) => (row.environment === null ? [] : [[row.environment, new Date(row.atMs)] as const])));

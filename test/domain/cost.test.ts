@@ -8,6 +8,7 @@ import {
   monthlyCost,
   savedBySchedule,
   spendIncrease,
+  unionHours,
   type CostedService,
   type InventorySample,
 } from '../../src/domain/cost.js';
@@ -174,6 +175,14 @@ describe('cost estimate from inventory samples', () => {
     expect(outage.coveredHours).toBeCloseTo(2, 10);
   });
 
+  it('lets a sample stand for its own holdMs: a stored run of identical observations is one sample', () => {
+    const run = integrateTaskHours([{ at: at(0), running: 3, holdMs: 5 * HOUR }], window(0, 10, 10 * MINUTE));
+    expect(run.taskHours).toBeCloseTo(15, 10);
+    expect(run.coveredHours).toBeCloseTo(5, 10);
+    const capped = integrateTaskHours([{ at: at(0), running: 3, holdMs: 5 * HOUR }, { at: at(2), running: 1 }], window(0, 10, HOUR));
+    expect(capped.taskHours).toBeCloseTo(3 * 2 + 1, 10);
+  });
+
   it('accepts samples out of order and reads nonsense counts as zero', () => {
     const integrated = integrateTaskHours(
       [
@@ -220,6 +229,7 @@ describe('saved by schedule', () => {
     ];
     expect(savedBySchedule(intervals, 1).parkedHours).toBeCloseTo(22, 10);
     expect(savedBySchedule(intervals, 1, { from: at(6), to: at(25) }).parkedHours).toBeCloseTo(11, 10);
+    expect(unionHours(intervals, { from: at(6), to: at(25) })).toBeCloseTo(11, 10);
   });
 });
 

@@ -24,6 +24,7 @@ const dockhand = await startDockhand({
   slack: true,
   refreshEveryMs: null,
   housekeeping: false,
+  visibility: false,
 });
 await dockhand.refresher.refresh('test');
 process.stdout.write(`listening ${dockhand.port}\n`);

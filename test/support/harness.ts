@@ -85,6 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack: true,
     refreshEveryMs: null,
     housekeeping: false,
+    visibility: false,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   if (options.refresh !== false) await dockhand.refresher.refresh('test');

@@ -9,6 +9,7 @@ import type { Fleet } from '../../store/fleet.js';
 import type { GrantsStore } from '../../store/grants-store.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import type { Reply } from '../blocks/common.js';
+import type { VisibilityCommandDeps } from './visibility-context.js';
 
 /** Everything a command may use; built once in the composition root. */
 export interface CommandDeps {
@@ -22,6 +23,8 @@ export interface CommandDeps {
   audit: AuditStore;
   grants: GrantsStore;
   scheduler: Scheduler;
+  /** What `/env cost|idle|who|digest` read: cost history, the CloudTrail trail, digests. */
+  visibility: VisibilityCommandDeps;
   clock: Clock;
 }
 

@@ -8,13 +8,17 @@ import type { Directory } from '../directory.js';
 import { approvalsCommand } from './approvals.js';
 import { auditCommand } from './audit.js';
 import type { CommandContext, CommandDeps, CommandOutcome } from './context.js';
+import { costCommand } from './cost.js';
+import { digestCommand } from './digest.js';
 import { extendCommand } from './extend.js';
 import { grantCommand, revokeCommand } from './grant.js';
+import { idleCommand } from './idle.js';
 import { listCommand } from './list.js';
 import { operateCommand } from './operate.js';
 import { refreshCommand } from './refresh.js';
 import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
+import { whoCommand } from './who.js';
 
 export interface EnvRequest {
   userId: string;
@@ -55,6 +59,14 @@ function run(command: EnvCommand, ctx: CommandContext): CommandOutcome | Promise
       return scheduleCommand(command, ctx);
     case 'extend':
       return extendCommand(command, ctx);
+    case 'cost':
+      return costCommand(command, { ...ctx, ...ctx.visibility });
+    case 'idle':
+      return idleCommand({}, { ...ctx, ...ctx.visibility });
+    case 'who':
+      return whoCommand(command, { ...ctx, ...ctx.visibility });
+    case 'digest':
+      return digestCommand(command, { ...ctx, ...ctx.visibility });
   }
 }
 

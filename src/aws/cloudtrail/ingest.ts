@@ -1,0 +1,79 @@
+import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { decodeEvent, type DecodeContext, type DecodedEvent } from '../../domain/cloudtrail.js';
+import type { TrailLocation, TrailStore } from '../../store/trail-store.js';
+import { parseAws } from '../ecs/schema.js';
+import { lookupEventsPageSchema } from './schema.js';
+
+/** LookupEvents' page size limit. */
+export const LOOKUP_PAGE_SIZE = 50;
+
+export interface LookedUpEvent {
+  eventId: string;
+  cloudTrailEvent: string;
+}
+
+/**
+ * Every event of one source between `start` and `end`, page by page. The one lookup attribute is the event
+ * source (LookupEvents takes one); an event seen on two pages is kept once.
+ */
+export async function lookupEvents(
+  client: CloudTrailClient,
+  query: { eventSource: string; start: Date; end: Date },
+): Promise<{ events: LookedUpEvent[]; requests: number }> {
+  const byId = new Map<string, LookedUpEvent>();
+  let requests = 0;
+  let nextToken: string | undefined;
+  do {
+    const raw = await client.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: query.eventSource }],
+        StartTime: query.start,
+        EndTime: query.end,
+        MaxResults: LOOKUP_PAGE_SIZE,
+        NextToken: nextToken,
+      }),
+    );
+    requests += 1;
+    const page = parseAws(lookupEventsPageSchema, raw, 'LookupEvents');
+    for (const event of page.Events) byId.set(event.EventId, { eventId: event.EventId, cloudTrailEvent: event.CloudTrailEvent });
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return { events: [...byId.values()], requests };
+}
+
+export interface TrailIngestOptions {
+  store: TrailStore;
+  decodeContext: DecodeContext;
+  /** How far before the last run's end each run starts again, for events CloudTrail delivers late. */
+  overlapMs: number;
+  /** Where the very first run of a location starts. */
+  firstLookbackMs: number;
+}
+
+export interface TrailIngestResult {
+  location: TrailLocation;
+  requests: number;
+  /** Events LookupEvents returned, overlap included. */
+  events: number;
+  /** Events not stored before. */
+  added: number;
+  /** Records that are not CloudTrail records dockhand can read; skipped. */
+  undecodable: string[];
+}
+
+/** Reads one account, region and event source from its cursor to `now`, decodes and stores what is new. */
+export async function ingestTrailLocation(client: CloudTrailClient, location: TrailLocation, now: Date, options: TrailIngestOptions): Promise<TrailIngestResult> {
+  const cursor = options.store.cursor(location);
+  const end = now.getTime();
+  const start = Math.min(cursor ? cursor.endMs - options.overlapMs : end - options.firstLookbackMs, end);
+  const { events, requests } = await lookupEvents(client, { eventSource: location.eventSource, start: new Date(start), end: now });
+  const decoded: DecodedEvent[] = [];
+  const undecodable: string[] = [];
+  for (const event of events) {
+    const result = decodeEvent(event.cloudTrailEvent, options.decodeContext);
+    if (result.ok) decoded.push(result.event);
+    else undecodable.push(`${event.eventId}: ${result.error}`);
+  }
+  const added = options.store.save(location, decoded, { endMs: end, requests, events: events.length });
+  return { location, requests, events: events.length, added, undecodable };
+}

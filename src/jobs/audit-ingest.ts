@@ -1,0 +1,109 @@
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { ingestTrailLocation, type TrailIngestResult } from '../aws/cloudtrail/ingest.js';
+import type { Account } from '../config/policy.js';
+import type { CloudTrailPolicy } from '../config/visibility.js';
+import type { Clock } from '../domain/clock.js';
+import { DEFAULT_DOCKHAND_SESSION_PREFIX, type DecodeContext } from '../domain/cloudtrail.js';
+import type { EnvironmentRules } from '../domain/environments.js';
+import type { ServiceSnapshot } from '../domain/inventory.js';
+import { environmentLocator } from '../domain/who.js';
+import { errorMessage, type Logger } from '../log.js';
+import type { CostHistoryStore } from '../store/cost-history-store.js';
+import type { TrailStore } from '../store/trail-store.js';
+import { CronTasks } from './cron.js';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+export interface AuditIngestDeps {
+  accounts: readonly Account[];
+  clients: { cloudTrail(account: Account, region: string): CloudTrailClient };
+  store: TrailStore;
+  /** Desired counts before a change, and whether dockhand had a service parked, from the samples. */
+  history: Pick<CostHistoryStore, 'desiredBefore' | 'parkedAt'>;
+  /** The current inventory, to place events in environments. */
+  services: () => readonly ServiceSnapshot[];
+  rules: EnvironmentRules;
+  policy: CloudTrailPolicy;
+  maxSampleGapMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface AuditIngestRun {
+  results: TrailIngestResult[];
+  /** One line per location that failed; the others are stored. */
+  errors: string[];
+}
+
+/** The roles dockhand assumes: only their sessions named `dockhand-…` are believed to be dockhand's. */
+export function dockhandRoleNamesOf(accounts: readonly Account[]): string[] | undefined {
+  const names = accounts.flatMap((account) => (account.role_arn ? [account.role_arn.slice(account.role_arn.lastIndexOf('/') + 1)] : []));
+  return names.length > 0 ? [...new Set(names)] : undefined;
+}
+
+/** Who changed what: every few minutes, each account, region and event source from its cursor. */
+export class AuditIngestJob {
+  private inFlight: Promise<AuditIngestRun> | null = null;
+  private lastPrune = -Infinity;
+  private readonly cron: CronTasks;
+
+  constructor(private readonly deps: AuditIngestDeps) {
+    this.cron = new CronTasks(deps.logger);
+  }
+
+  private decodeContext(): DecodeContext {
+    const { history, maxSampleGapMs } = this.deps;
+    const roleNames = dockhandRoleNamesOf(this.deps.accounts);
+    return {
+      dockhandSessionPrefix: DEFAULT_DOCKHAND_SESSION_PREFIX,
+      ...(roleNames ? { dockhandRoleNames: roleNames } : {}),
+      environmentOf: environmentLocator(this.deps.services(), this.deps.rules),
+      lastDesiredCount: (target, before) => history.desiredBefore(target, before),
+      isParked: (target, at) => history.parkedAt(target, at, maxSampleGapMs),
+    };
+  }
+
+  /** A run already going is joined rather than doubled. */
+  runOnce(now: Date = this.deps.clock.now()): Promise<AuditIngestRun> {
+    this.inFlight ??= this.run(now).finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async run(now: Date): Promise<AuditIngestRun> {
+    const { accounts, policy, store, logger } = this.deps;
+    const decodeContext = this.decodeContext();
+    const options = { store, decodeContext, overlapMs: policy.overlap_minutes * MINUTE_MS, firstLookbackMs: policy.first_lookback_hours * 60 * MINUTE_MS };
+    const locations = accounts.flatMap((account) => account.regions.flatMap((region) => policy.event_sources.map((eventSource) => ({ account, region, eventSource }))));
+    const outcomes = await Promise.all(
+      locations.map(async ({ account, region, eventSource }) => {
+        try {
+          const client = this.deps.clients.cloudTrail(account, region);
+          const result = await ingestTrailLocation(client, { account: account.id, region, eventSource }, now, options);
+          if (result.undecodable.length > 0) logger.warn('CloudTrail records skipped', { account: account.id, region, skipped: result.undecodable.slice(0, 5) });
+          return { result };
+        } catch (error) {
+          logger.warn('CloudTrail ingest failed for a location; its cursor stays', { account: account.id, region, eventSource, error: errorMessage(error) });
+          return { error: `${account.name} (${account.id}) ${region} ${eventSource}: ${errorMessage(error)}` };
+        }
+      }),
+    );
+    if (now.getTime() - this.lastPrune >= DAY_MS) {
+      store.prune(new Date(now.getTime() - policy.retention_days * DAY_MS));
+      this.lastPrune = now.getTime();
+    }
+    const results = outcomes.flatMap((o) => (o.result ? [o.result] : []));
+    logger.info('CloudTrail ingested', { requests: results.reduce((n, r) => n + r.requests, 0), added: results.reduce((n, r) => n + r.added, 0) });
+    return { results, errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])) };
+  }
+
+  start(): void {
+    this.cron.add('CloudTrail ingest', `*/${this.deps.policy.every_minutes} * * * *`, () => this.runOnce());
+  }
+
+  stop(): Promise<void> {
+    return this.cron.stop();
+  }
+}

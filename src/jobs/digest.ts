@@ -1,0 +1,87 @@
+import type { DigestPolicy } from '../config/visibility.js';
+import type { Clock } from '../domain/clock.js';
+import { localDateOf } from '../domain/digest.js';
+import { matchesAny } from '../domain/glob.js';
+import { errorMessage, type Logger } from '../log.js';
+import { digestMessages } from '../slack/blocks/digest.js';
+import type { ChannelPoster } from '../slack/channel-poster.js';
+import type { Audience, VisibilityReports } from '../store/visibility-reports.js';
+import type { VisibilityStore } from '../store/visibility-store.js';
+import { CronTasks } from './cron.js';
+
+const KEEP_RECORDS_MS = 90 * 86_400_000;
+
+export interface DigestJobDeps {
+  digests: readonly DigestPolicy[];
+  reports: Pick<VisibilityReports, 'digest'>;
+  store: VisibilityStore;
+  poster: Pick<ChannelPoster, 'post'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type DigestOutcome =
+  | { channel: string; localDate: string; status: 'posted'; ts: string; messages: number; blocks: number[] }
+  | { channel: string; localDate: string; status: 'already-posted' }
+  | { channel: string; localDate: string; status: 'failed'; error: string };
+
+/** What a channel's digest covers: the policy's globs; `*` also shows services outside environments. */
+export function digestAudience(digest: DigestPolicy): Audience {
+  return { sees: (environment) => matchesAny(digest.environments, environment), seesUnplaced: digest.environments.includes('*') };
+}
+
+/**
+ * Posts each channel's digest on its cron, in its time zone. The channel and local date are claimed in the
+ * store before anything is posted, so a restart, a second process or two digests for one channel due at once
+ * post once per channel and day. Overflow beyond 50 blocks goes into the thread, a message a second.
+ */
+export class DigestJob {
+  private readonly cron: CronTasks;
+
+  constructor(private readonly deps: DigestJobDeps) {
+    this.cron = new CronTasks(deps.logger);
+  }
+
+  async post(digest: DigestPolicy, now: Date): Promise<DigestOutcome> {
+    const { store, poster, reports, logger } = this.deps;
+    const { channel } = digest;
+    const localDate = localDateOf(now, digest.time_zone);
+    store.prune(new Date(now.getTime() - KEEP_RECORDS_MS), now);
+    if (!store.claimDigest(channel, localDate, now)) return { channel, localDate, status: 'already-posted' };
+    let posted = 0;
+    try {
+      const model = await reports.digest({ sections: digest.sections, timeZone: digest.time_zone, localDate }, now, digestAudience(digest));
+      const { main, thread } = digestMessages(model);
+      const ts = await poster.post(channel, main);
+      posted = 1;
+      for (const reply of thread) {
+        await poster.post(channel, reply, ts);
+        posted += 1;
+      }
+      store.finishDigest(channel, localDate, { status: 'posted', ts, messages: posted });
+      return { channel, localDate, status: 'posted', ts, messages: posted, blocks: [main, ...thread].map((m) => m.blocks.length) };
+    } catch (error) {
+      // Once the main message is out the day is done (a partial thread beats a second digest); before, retry later.
+      store.finishDigest(channel, localDate, { status: posted > 0 ? 'posted' : 'failed', messages: posted, detail: errorMessage(error) });
+      logger.error('digest failed', { channel, localDate, posted, error: errorMessage(error) });
+      return { channel, localDate, status: 'failed', error: errorMessage(error) };
+    }
+  }
+
+  /** Posts every configured digest not yet posted today (per its time zone); for tests and catching up. */
+  async runOnce(now: Date = this.deps.clock.now()): Promise<DigestOutcome[]> {
+    const outcomes: DigestOutcome[] = [];
+    for (const digest of this.deps.digests) outcomes.push(await this.post(digest, now));
+    return outcomes;
+  }
+
+  start(): void {
+    for (const digest of this.deps.digests) {
+      this.cron.add(`digest for ${digest.channel}`, digest.cron, () => this.post(digest, this.deps.clock.now()), digest.time_zone);
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.cron.stop();
+  }
+}

@@ -1,0 +1,87 @@
+import type { CostAnomaly } from '../../domain/anomaly.js';
+import type { CostPeriod, CostRow } from '../../domain/cost-report.js';
+import type { CostReport } from '../../store/cost-reports.js';
+import { capBlocks, context, header, linesToSections, section, type KnownBlock, type Reply } from './common.js';
+import { escapeMrkdwn } from './format.js';
+import { billed, ESTIMATE_FOOTNOTE, money, sourceNote, trend } from './money.js';
+
+const PERIOD_TITLES: Record<CostPeriod, string> = { '7d': 'last 7 days', '30d': 'last 30 days', mtd: 'month to date' };
+/** Below this share of the period sampled, the figures are called partial. */
+const WELL_WATCHED_SHARE = 0.95;
+
+function day(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+export function savedText(row: Pick<CostRow, 'saved'>): string | null {
+  if (!row.saved || row.saved.parkedHours <= 0) return null;
+  return `saved ${money(row.saved.dollars)} (${Math.round(row.saved.parkedHours)} h parked)`;
+}
+
+function rowLine(row: CostRow): string {
+  const parts = [`\`${row.environment}\``, `est. *${money(row.estimate)}*`, billed(row.billed), `${trend(row.trend)} vs previous`, savedText(row)];
+  return parts.filter((part): part is string => part !== null).join(' · ');
+}
+
+function coverageNote(report: Pick<CostReport, 'watchedHours' | 'windowHours'>): string | null {
+  if (report.watchedHours >= report.windowHours * WELL_WATCHED_SHARE) return null;
+  return `:warning: dockhand sampled the fleet for ${Math.round(report.watchedHours)} of the ${Math.round(report.windowHours)} hours in this period; estimates cover only those.`;
+}
+
+function notes(report: CostReport): string {
+  const caveats = [coverageNote(report), sourceNote(report.totals.source)].filter((note): note is string => note !== null);
+  return [...caveats, ESTIMATE_FOOTNOTE].join('\n');
+}
+
+export interface CostView {
+  report: CostReport;
+  /** Set for a report on one environment. */
+  environment: string | null;
+  /** Whether to show spend outside any environment. */
+  showUnassigned: boolean;
+}
+
+export function costReply(view: CostView): Reply {
+  const { report, environment } = view;
+  const { period, current, previous } = report.windows;
+  const span = `${day(current.from)} → now (UTC), compared with ${day(previous.from)} → ${day(previous.to)}`;
+  const title = `Cost${environment ? ` of ${environment}` : ''}, ${PERIOD_TITLES[period]}`;
+  if (report.rows.length === 0) {
+    const text = `${title}: nothing to show${environment ? '' : ' for the environments you can see'} yet.`;
+    return { text, blocks: [section(text), context(notes(report))] };
+  }
+  const blocks: KnownBlock[] = [header(title), context(span)];
+  const { totals } = report;
+  if (environment) {
+    const row = report.rows[0]!;
+    blocks.push(section(rowLine(row)));
+    const serviceLines = report.services.map(
+      (s) => `${escapeMrkdwn(s.name)} · est. ${money(s.dollars)} · ${Math.round(s.taskHours)} task-hours${s.source === 'unpriced' ? ' · _task size unknown_' : ''}`,
+    );
+    if (serviceLines.length > 0) blocks.push(section('*By service* (billing does not split by service)'), ...linesToSections(serviceLines));
+  } else {
+    const total = [`*Total* est. *${money(totals.estimate)}*`, billed(totals.billed), totals.saved > 0 ? `saved ${money(totals.saved)}` : null];
+    blocks.push(section(total.filter(Boolean).join(' · ')), ...linesToSections(report.rows.map(rowLine)));
+    if (view.showUnassigned && (report.unassigned.estimate > 0 || report.unassigned.billed)) {
+      blocks.push(section(`_Outside any environment_ · est. ${money(report.unassigned.estimate)} · ${billed(report.unassigned.billed)} (untagged)`));
+    }
+  }
+  blocks.push(context(notes(report)));
+  const text = `${title}: est. ${money(totals.estimate)}, ${billed(totals.billed)}`;
+  return { text, blocks: capBlocks(blocks, 'Ask for one environment: `/env cost <env>`.') };
+}
+
+/** The alert an environment's channel gets when its spend jumps. */
+export function anomalyAlertReply(anomaly: CostAnomaly, hours: number): Reply {
+  const increase = anomaly.increase.percent === null ? 'from nothing' : `+${Math.round(anomaly.increase.percent)}%`;
+  const text =
+    `:chart_with_upwards_trend: \`${anomaly.environment}\` is spending more than usual: est. ${money(anomaly.recentDollars)} over the last ${hours} h, ` +
+    `against ${money(anomaly.baselineDollars)} for the same hours on an average day (${increase}, +${money(anomaly.increase.dollars)}).`;
+  return {
+    text,
+    blocks: [
+      section(text),
+      context(`Compared with the same ${hours} hours of the previous ${anomaly.baselineDays} day(s) dockhand watched. See \`/env cost ${anomaly.environment}\` and \`/env who ${anomaly.environment}\`.`),
+    ],
+  };
+}

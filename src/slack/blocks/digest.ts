@@ -1,0 +1,94 @@
+import type { DigestCostRow, DigestModel, DigestSectionModel } from '../../domain/digest.js';
+import { context, header, linesToSections, MAX_BLOCKS, section, type KnownBlock, type Reply } from './common.js';
+import { savedText } from './cost.js';
+import { findingLine, orphanLine } from './idle.js';
+import { billed, ESTIMATE_FOOTNOTE, money } from './money.js';
+import { countLine, eventLine } from './who.js';
+
+const IDLE_LISTED = 15;
+const ORPHANS_LISTED = 10;
+
+function costLine(row: DigestCostRow): string {
+  const yesterday = row.yesterday ? `yesterday est. ${money(row.yesterday.estimate)}, ${billed(row.yesterday.billed)}` : 'yesterday —';
+  const month = row.monthToDate ? `month est. *${money(row.monthToDate.estimate)}*, ${billed(row.monthToDate.billed)}` : 'month —';
+  const saved = row.monthToDate ? savedText(row.monthToDate) : null;
+  return [`\`${row.environment}\``, yesterday, month, saved].filter(Boolean).join(' · ');
+}
+
+function lines(title: string, items: readonly string[], empty: string): KnownBlock[] {
+  return [section(`*${title}*`), ...(items.length > 0 ? linesToSections(items) : [context(empty)])];
+}
+
+function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
+  switch (model.kind) {
+    case 'fleet': {
+      const s = model.summary;
+      const degraded = s.degradedNames.length > 0 ? `\n:red_circle: degraded: ${s.degradedNames.map((n) => `\`${n}\``).join(', ')}` : '';
+      return [section(`*Fleet* · ${s.total} environments: ${s.running} running · ${s.parked} parked · ${s.degraded} degraded · ${s.other} other${degraded}`)];
+    }
+    case 'idle': {
+      const total = model.findings.reduce((sum, f) => sum + f.monthlyCost, 0) + model.orphans.reduce((sum, o) => sum + o.monthlyCost, 0);
+      const items = [
+        ...model.findings.slice(0, IDLE_LISTED).map(findingLine),
+        ...(model.findings.length > IDLE_LISTED ? [`…and ${model.findings.length - IDLE_LISTED} more (\`/env idle\`)`] : []),
+        ...model.orphans.slice(0, ORPHANS_LISTED).map((o) => `:ghost: ${orphanLine(o)}`),
+      ];
+      return lines(`Idle and orphaned · about ${money(total)}/month`, items, 'Nothing idle. :sparkles:');
+    }
+    case 'cost':
+      return [...lines('Cost (UTC days)', model.rows.map(costLine), 'No cost figures yet.'), context(ESTIMATE_FOOTNOTE)];
+    case 'changes': {
+      const flagged = model.flagged.map((event) => eventLine(event, false));
+      return [
+        ...lines('Who changed what · last 24 h', model.counts.map(countLine), 'No changes.'),
+        ...(flagged.length > 0 ? [section('*Flagged*'), ...linesToSections(flagged)] : []),
+      ];
+    }
+    case 'anomalies': {
+      const items = model.alerts.map(
+        (a) => `:chart_with_upwards_trend: \`${a.environment}\` est. ${money(a.recentDollars)} vs usual ${money(a.baselineDollars)} (from ${a.windowStart.toISOString().slice(11, 16)}Z)`,
+      );
+      return lines('Cost anomalies · last 24 h', items, 'None.');
+    }
+    case 'approvals':
+      return lines('Pending approvals', model.lines, 'None pending.');
+    case 'overrides':
+      return lines('Active overrides', model.lines, 'None.');
+  }
+}
+
+/** The whole digest as blocks, in the policy's section order. */
+export function digestBlocks(model: DigestModel): KnownBlock[] {
+  const blocks: KnownBlock[] = [header(`dockhand digest · ${model.localDate}`), context(`${model.environments} environments · ${model.timeZone}`)];
+  for (const part of model.sections) blocks.push({ type: 'divider' }, ...sectionBlocks(part));
+  return blocks;
+}
+
+export interface DigestMessages {
+  main: Reply;
+  /** Posted in the main message's thread, in order. */
+  thread: Reply[];
+}
+
+/**
+ * At most 50 blocks a message: the main message keeps the first 49 and says the rest is in the thread,
+ * which gets the remainder 50 blocks at a time.
+ */
+export function digestMessages(model: DigestModel): DigestMessages {
+  const blocks = digestBlocks(model);
+  const text = `dockhand digest for ${model.localDate}: ${model.environments} environments`;
+  if (blocks.length <= MAX_BLOCKS) return { main: { text, blocks }, thread: [] };
+  const mainBlocks = [...blocks.slice(0, MAX_BLOCKS - 1), context(':thread: Continued in the thread.')];
+  const rest = blocks.slice(MAX_BLOCKS - 1);
+  const thread: Reply[] = [];
+  for (let i = 0; i < rest.length; i += MAX_BLOCKS) thread.push({ text: `${text} (continued)`, blocks: rest.slice(i, i + MAX_BLOCKS) });
+  return { main: { text, blocks: mainBlocks }, thread };
+}
+
+/** For `/env digest preview`: one ephemeral message, cut at 50 blocks with a note. */
+export function digestPreviewReply(model: DigestModel): Reply {
+  const { main, thread } = digestMessages(model);
+  if (thread.length === 0) return { text: `Preview: ${main.text}`, blocks: main.blocks };
+  const blocks = [...main.blocks.slice(0, MAX_BLOCKS - 1), context(`Preview cut here; the posted digest continues in its thread (${thread.length} more message(s)).`)];
+  return { text: `Preview: ${main.text}`, blocks };
+}

@@ -1,0 +1,64 @@
+import { formatDecoded, type DecodedEvent } from '../../domain/cloudtrail.js';
+import { changeCounts, FLAG_LABELS, type ChangeCount, type WhoWindow } from '../../domain/who.js';
+import type { TrailCursor } from '../../store/trail-store.js';
+import { capBlocks, context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
+import { ago, escapeMrkdwn } from './format.js';
+
+/** Events listed one per line; beyond this the counts still say how many there were. */
+const MAX_LINES = 200;
+
+function time(at: Date, withDate: boolean): string {
+  const iso = at.toISOString();
+  return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}Z` : `${iso.slice(11, 16)}Z`;
+}
+
+/** One event for people: time, who (via what) did what, and any flags in words. */
+export function eventLine(event: DecodedEvent, withDate: boolean): string {
+  const flags = event.flags.map((flag) => FLAG_LABELS[flag]).join(', ');
+  const mark = event.flags.length > 0 ? ':warning: ' : event.failed ? ':x: ' : '';
+  // Actor names can carry Slack mentions (<@U…>), which must stay unescaped to render.
+  const line = escapeMrkdwn(formatDecoded(event)).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+  return `\`${time(event.at, withDate)}\` ${mark}${line}${flags ? ` — _${flags}_` : ''}`;
+}
+
+export function countLine(count: ChangeCount): string {
+  const extras = [count.failed > 0 ? `${count.failed} failed` : null, count.flagged > 0 ? `:warning: ${count.flagged} flagged` : null].filter(Boolean);
+  const name = count.environment === null ? '_no environment_' : `\`${count.environment}\``;
+  return `${name} · ${count.changes} change${count.changes === 1 ? '' : 's'}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+}
+
+/** When CloudTrail was last read, so people know how fresh "who changed what" is. */
+export function ingestFooter(cursors: readonly TrailCursor[], now: Date): string {
+  if (cursors.length === 0) return 'CloudTrail has not been read yet.';
+  const oldest = Math.min(...cursors.map((c) => c.endMs));
+  return `CloudTrail read to ${ago(new Date(oldest).toISOString(), now)} (events arrive minutes late); ECS changes only, read-only calls are not listed.`;
+}
+
+export interface WhoView {
+  events: readonly DecodedEvent[];
+  window: WhoWindow;
+  /** Null for every environment the asker can see. */
+  environment: string | null;
+  footer: string;
+}
+
+export function whoReply(view: WhoView): Reply {
+  const { events, window, environment } = view;
+  const scope = environment ? `\`${environment}\`` : 'the environments you can see';
+  if (events.length === 0) {
+    const text = `No changes to ${scope} in the last ${window}.`;
+    return { text: text.replace(/`/g, ''), blocks: [section(text), context(view.footer)] };
+  }
+  const flagged = events.filter((e) => e.flags.length > 0).length;
+  const blocks: KnownBlock[] = [section(`*${events.length} change${events.length === 1 ? '' : 's'} to ${scope} in the last ${window}*${flagged ? ` · :warning: ${flagged} flagged` : ''}`)];
+  if (!environment) blocks.push(...linesToSections(changeCounts(events).map(countLine)));
+  const withDate = window !== '24h';
+  const listed = events.slice(0, MAX_LINES).map((event) => eventLine(event, withDate));
+  blocks.push(...linesToSections(listed));
+  if (events.length > MAX_LINES) blocks.push(context(`…${events.length - MAX_LINES} older changes not listed.`));
+  blocks.push(context(view.footer));
+  return {
+    text: `${events.length} changes to ${environment ?? 'your environments'} in the last ${window}`,
+    blocks: capBlocks(blocks, 'Narrow it with `/env who <env>` or a shorter window.'),
+  };
+}

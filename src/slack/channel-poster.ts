@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
+import type { KnownBlock, Reply } from './blocks/common.js';
+
+/** The part of Slack's WebClient that posting needs; Bolt's `app.client` is one. */
+export interface ChatPoster {
+  chat: {
+    postMessage(args: { channel: string; text: string; blocks?: KnownBlock[]; thread_ts?: string; unfurl_links?: boolean; unfurl_media?: boolean }): Promise<unknown>;
+  };
+}
+
+const postedSchema = z.object({ ts: z.string() });
+
+/** chat.postMessage allows about one message a second per channel. */
+export const MESSAGES_PER_SECOND_PER_CHANNEL = 1;
+
+/** Posts replies to channels, never faster than Slack's per-channel rate. */
+export class ChannelPoster {
+  private readonly limits: KeyedRateLimiters;
+
+  /** `timing` defaults to real time; tests pass a ManualClock and a sleep that advances it. */
+  constructor(
+    private readonly client: ChatPoster,
+    timing?: Timing,
+  ) {
+    this.limits = new KeyedRateLimiters({ limit: MESSAGES_PER_SECOND_PER_CHANNEL, intervalMs: 1000, ...(timing ? { timing } : {}) });
+  }
+
+  /** Returns the message's ts, for threading and updates. */
+  async post(channel: string, reply: Reply, threadTs?: string): Promise<string> {
+    const response = await this.limits.for(channel).run(() =>
+      this.client.chat.postMessage({
+        channel,
+        text: reply.text,
+        blocks: reply.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
+    );
+    return postedSchema.parse(response).ts;
+  }
+}

@@ -1,0 +1,21 @@
+import type { WhoWindow } from '../../domain/who.js';
+import { WHO_WINDOW_MS } from '../../domain/who.js';
+import { ingestFooter, whoReply } from '../blocks/who.js';
+import type { CommandOutcome } from './context.js';
+import { authorizedEnvironment } from './environment.js';
+import { askerAudience, type VisibilityContext } from './visibility-context.js';
+
+/** `/env who <env|all> [24h|7d]`: who changed what, newest first, flagged events marked. */
+export function whoCommand(args: { environment: string | null; window: WhoWindow }, ctx: VisibilityContext): CommandOutcome {
+  const now = ctx.clock.now();
+  const window = { from: new Date(now.getTime() - WHO_WINDOW_MS[args.window]), to: now };
+  const footer = ingestFooter(ctx.trail.cursors(), now);
+  if (args.environment !== null) {
+    const found = authorizedEnvironment(args.environment, 'view', ctx);
+    if ('refusal' in found) return found.refusal;
+    const events = ctx.reports.changes(window, askerAudience(ctx), found.env.name);
+    return { reply: whoReply({ events, window: args.window, environment: found.env.name, footer }), environment: found.env.name, outcome: 'ok', detail: `${events.length} events` };
+  }
+  const events = ctx.reports.changes(window, askerAudience(ctx));
+  return { reply: whoReply({ events, window: args.window, environment: null, footer }), outcome: 'ok', detail: `${events.length} events` };
+}

@@ -1,0 +1,135 @@
+import type { DigestSection } from '../config/visibility.js';
+import type { DecodedEvent } from '../domain/cloudtrail.js';
+import type { TimeInterval } from '../domain/cost.js';
+import { monthToDateWindow, yesterdayWindow } from '../domain/cost-report.js';
+import { digestCostRows, fleetSummary, type AlertedAnomaly, type DigestModel, type DigestSectionModel } from '../domain/digest.js';
+import type { Environment } from '../domain/environments.js';
+import { idleFindings, monthlyRunRate, orphanServices, type IdleFinding, type IdleRules, type OrphanService } from '../domain/idle.js';
+import type { ServiceSnapshot } from '../domain/inventory.js';
+import { changeCounts } from '../domain/who.js';
+import type { CostReports } from './cost-reports.js';
+import type { Fleet } from './fleet.js';
+import type { TrailStore } from './trail-store.js';
+import type { VisibilityStore } from './visibility-store.js';
+
+const DAY_MS = 86_400_000;
+
+/** Who a report is for: the environments they may see, and whether they see what belongs to none. */
+export interface Audience {
+  sees: (environment: string) => boolean;
+  seesUnplaced: boolean;
+}
+
+/** Lines another feature contributes to the digest (approvals, overrides), for the given environments. */
+export type DigestLines = (environments: readonly string[], now: Date) => string[] | Promise<string[]>;
+
+export interface VisibilityReportsDeps {
+  fleet: Pick<Fleet, 'environments'>;
+  /** The inventory snapshot, for services that belong to no environment. */
+  services: () => readonly ServiceSnapshot[];
+  costs: CostReports;
+  trail: TrailStore;
+  store: VisibilityStore;
+  idleRules: IdleRules;
+  /** Whether the environment's schedule wants it up at `at`; null when it has none. */
+  isUp?: (environment: string, at: Date) => boolean | null;
+  /** Keys (domain/idle.ts ownerKey) of everyone active in the Slack workspace; undefined when unknown. */
+  activeOwners?: () => Promise<ReadonlySet<string> | undefined>;
+  pendingApprovals?: DigestLines;
+  activeOverrides?: DigestLines;
+}
+
+export interface IdleReport {
+  findings: IdleFinding[];
+  /** Null when the audience does not see services outside environments. */
+  orphans: OrphanService[] | null;
+}
+
+/** Idle environments, changes and digests, as `/env idle`, `/env who`, `/env digest` and the digest job read them. */
+export class VisibilityReports {
+  constructor(private readonly deps: VisibilityReportsDeps) {}
+
+  private visibleEnvironments(audience: Audience): Environment[] {
+    return this.deps.fleet.environments().filter((env) => audience.sees(env.name));
+  }
+
+  async idle(now: Date, audience: Audience): Promise<IdleReport> {
+    const { costs, trail, store, idleRules, isUp } = this.deps;
+    // Only changes within the untouched horizon can clear the rule; older ones leave it flagged either way.
+    const lastChanges = trail.lastChanges(new Date(now.getTime() - Math.max(idleRules.untouchedDays, 1) * DAY_MS));
+    const snoozes = store.snoozes(now);
+    const activeOwners = await this.deps.activeOwners?.();
+    const findings = idleFindings({
+      environments: this.visibleEnvironments(audience),
+      now,
+      rules: idleRules,
+      monthlyCost: (env) => monthlyRunRate(env.services, costs.settings),
+      lastChangeAt: (name) => lastChanges.get(name) ?? null,
+      snoozedUntil: (name) => snoozes.get(name) ?? null,
+      ...(isUp ? { isUp } : {}),
+      ...(activeOwners ? { activeOwners } : {}),
+    });
+    return { findings, orphans: audience.seesUnplaced ? orphanServices(this.deps.services(), costs.settings) : null };
+  }
+
+  /** Newest first: one environment's (the caller checked the audience may see it), or all the audience sees. */
+  changes(window: TimeInterval, audience: Audience, environment?: string): DecodedEvent[] {
+    if (environment !== undefined) return this.deps.trail.events({ ...window, environments: [environment], includeUnplaced: false });
+    return this.deps.trail
+      .events({ ...window, environments: null, includeUnplaced: audience.seesUnplaced })
+      .filter((event) => event.what.environment === null || audience.sees(event.what.environment));
+  }
+
+  private anomalies(since: Date, audience: Audience): AlertedAnomaly[] {
+    const seen = new Map<string, AlertedAnomaly>();
+    for (const row of this.deps.store.anomalyAlertsSince(since)) {
+      if (!audience.sees(row.environment)) continue;
+      seen.set(`${row.environment}/${row.windowStartMs}`, {
+        environment: row.environment,
+        windowStart: new Date(row.windowStartMs),
+        recentDollars: row.recentDollars,
+        baselineDollars: row.baselineDollars,
+      });
+    }
+    return [...seen.values()].sort((a, b) => b.windowStart.getTime() - a.windowStart.getTime());
+  }
+
+  private async section(kind: DigestSection, now: Date, audience: Audience, environments: readonly Environment[]): Promise<DigestSectionModel | null> {
+    const names = environments.map((env) => env.name);
+    const lastDay = { from: new Date(now.getTime() - DAY_MS), to: now };
+    switch (kind) {
+      case 'fleet':
+        return { kind, summary: fleetSummary(environments) };
+      case 'idle': {
+        const idle = await this.idle(now, audience);
+        return { kind, findings: idle.findings, orphans: idle.orphans ?? [] };
+      }
+      case 'cost': {
+        const yesterday = this.deps.costs.table({ window: yesterdayWindow(now), include: audience.sees });
+        const monthToDate = this.deps.costs.table({ window: monthToDateWindow(now), include: audience.sees });
+        return { kind, rows: digestCostRows(yesterday.rows, monthToDate.rows) };
+      }
+      case 'changes': {
+        const events = this.changes(lastDay, audience);
+        return { kind, counts: changeCounts(events), flagged: events.filter((event) => event.flags.length > 0) };
+      }
+      case 'anomalies':
+        return { kind, alerts: this.anomalies(lastDay.from, audience) };
+      case 'approvals':
+        return this.deps.pendingApprovals ? { kind, lines: await this.deps.pendingApprovals(names, now) } : null;
+      case 'overrides':
+        return this.deps.activeOverrides ? { kind, lines: await this.deps.activeOverrides(names, now) } : null;
+    }
+  }
+
+  /** The digest's content for an audience; sections another feature has not supplied yet are left out. */
+  async digest(spec: { sections: readonly DigestSection[]; timeZone: string; localDate: string }, now: Date, audience: Audience): Promise<DigestModel> {
+    const environments = this.visibleEnvironments(audience);
+    const sections: DigestSectionModel[] = [];
+    for (const kind of spec.sections) {
+      const section = await this.section(kind, now, audience, environments);
+      if (section) sections.push(section);
+    }
+    return { localDate: spec.localDate, timeZone: spec.timeZone, environments: environments.length, sections };
+  }
+}
