@@ -25,7 +25,7 @@ import { accessPolicyOf, environmentRulesOf, type Policy } from './config/policy
 import { withGrants } from './domain/permissions.js';
 import { Housekeeping } from './jobs/housekeeping.js';
 import { NativeSchedules } from './jobs/native-schedules.js';
-import { Scheduler } from './jobs/scheduler.js';
+import { SCHEDULER_ACTOR, Scheduler } from './jobs/scheduler.js';
 import { ApprovalService } from './operations/approval-service.js';
 import { OperationLauncher } from './operations/launch.js';
 import type { Messenger } from './operations/messenger.js';
@@ -200,6 +200,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       graceMs: policy.schedules.grace_minutes * 60_000,
       warnMs: policy.schedules.warn_minutes * 60_000,
       catchUpMs: policy.schedules.catch_up_hours * 3600_000,
+      lastActivity: (environment) => audit.lastActivity(environment, [SCHEDULER_ACTOR]),
       native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger }),
     });
     const schedulerOf = scheduler;

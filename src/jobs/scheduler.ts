@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import pLimit from 'p-limit';
 import type { Clock } from '../domain/clock.js';
 import type { Environment } from '../domain/environments.js';
@@ -31,6 +32,8 @@ export interface SchedulerDeps {
   catchUpMs: number;
   /** Native mode, for the environments it applies to. */
   native?: NativeSchedules;
+  /** When a person last acted on the environment through dockhand (ISO time), for "was it used today". */
+  lastActivity?: (environment: string) => string | undefined;
 }
 
 export interface ScheduleExplanation {
@@ -44,7 +47,7 @@ export interface ScheduleExplanation {
 export interface TickReport {
   at: Date;
   considered: number;
-  actions: Array<{ environment: string; action: SchedulerAction; outcome: string }>;
+  actions: Array<{ environment: string; owner: string | null; action: SchedulerAction; outcome: string }>;
 }
 
 const PARALLEL_ENVIRONMENTS = 4;
@@ -151,15 +154,19 @@ export class Scheduler {
           }
           case 'warn':
             remember({ warnedFor: action.stopAt });
-            await this.warn(env, action.stopAt, action.because);
-            outcome = 'owner warned';
+            if (this.usedToday(env, now)) {
+              await this.warn(env, action.stopAt, action.because);
+              outcome = 'owner warned';
+            } else {
+              outcome = 'not warned: nobody used it today';
+            }
             break;
         }
       } catch (error) {
         outcome = `failed: ${errorMessage(error)}`;
         this.deps.logger.error('scheduler action failed', { environment: env.name, action: action.kind, error: errorMessage(error) });
       }
-      results.push({ environment: env.name, action, outcome });
+      results.push({ environment: env.name, owner: env.owner, action, outcome });
     }
     return results;
   }
@@ -171,6 +178,18 @@ export class Scheduler {
     );
     if (result.kind === 'busy') return `skipped: operation #${result.running.id} by <@${result.running.requestedBy}> is running`;
     return `${result.operation.status} (${result.operation.summary}, operation #${result.operation.id})`;
+  }
+
+  /**
+   * Only environments someone used today are worth a warning: deployed today, or acted on through dockhand
+   * today (local midnight in the schedule's zone).
+   */
+  private usedToday(env: Environment, now: Date): boolean {
+    const resolved = this.resolve(env);
+    const zone = resolved.schedule?.kind === 'windows' ? resolved.schedule.timeZone : 'UTC';
+    const midnight = DateTime.fromJSDate(now, { zone }).startOf('day').toJSDate().toISOString();
+    if (env.services.some((s) => s.lastDeployAt !== null && s.lastDeployAt >= midnight)) return true;
+    return this.deps.lastActivity?.(env.name)?.localeCompare(midnight) === 1;
   }
 
   private async warn(env: Environment, stopAt: Date, because: 'schedule' | 'override'): Promise<void> {

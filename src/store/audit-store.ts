@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { auditLog } from './schema.js';
 
@@ -11,6 +11,17 @@ export class AuditStore {
 
   record(entry: AuditEntry): void {
     this.db.insert(auditLog).values(entry).run();
+  }
+
+  /** When a person (not dockhand's own jobs) last did anything with the environment. */
+  lastActivity(environment: string, except: readonly string[]): string | undefined {
+    return this.db
+      .select({ at: auditLog.at })
+      .from(auditLog)
+      .where(and(eq(auditLog.environment, environment), notInArray(auditLog.actor, [...except])))
+      .orderBy(desc(auditLog.id))
+      .limit(1)
+      .get()?.at;
   }
 
   /** Newest first, optionally for one environment. */

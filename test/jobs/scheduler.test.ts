@@ -19,7 +19,7 @@ let h: Harness;
 const clock = new ManualClock('2026-03-23T08:00:00Z'); // Monday 09:00 in Berlin
 
 beforeAll(async () => {
-  h = await startHarness({ clock, policy: parsePolicy(POLICY) });
+  h = await startHarness({ clock, policy: parsePolicy(POLICY), sandbox: { clock } });
   h.slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE'] }] });
   h.dockhand.scheduler.tick(clock.now());
 });
@@ -51,9 +51,13 @@ describe('the scheduler against the sandbox', () => {
     expect(explained.body.text).toContain("the policy's default");
   });
 
-  it('warns 30 minutes before the evening edge, with Extend 1h and Stop now', async () => {
+  it('warns 30 minutes before the evening edge, with Extend 1h and Stop now, about environments used today', async () => {
+    await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'status dev-1');
     h.slack.reset();
-    await tickAt('2026-03-23T17:30:00Z');
+    const report = await tickAt('2026-03-23T17:30:00Z');
+    expect(report.actions.filter((a) => a.action.kind === 'warn').map((a) => `${a.environment}: ${a.outcome}`)).toEqual(
+      expect.arrayContaining(['dev-1: owner warned', 'dev-2: not warned: nobody used it today']),
+    );
     const warning = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0SCHEDULE' && String(c.body.text).includes('`dev-1`'));
     expect(String(warning.body.text)).toMatch(/^`dev-1` \(owner: maria@example\.com\) will be parked at .*: its schedule ends\./);
     expect(blocksText(warning)).toContain('schedule_extend_1h');

@@ -20,11 +20,13 @@ const VERB: Record<SchedulerAction['kind'], string> = {
 };
 
 /** One message per tick: every environment the scheduler acted on, with the outcome. */
-export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment: string; action: SchedulerAction; outcome: string }>): Reply {
-  const lines = done.map(({ environment, action, outcome }) => {
+export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment: string; owner?: string | null; action: SchedulerAction; outcome: string }>): Reply {
+  const lines = done.map(({ environment, owner, action, outcome }) => {
     const reason = 'reason' in action ? ` (${action.reason})` : '';
+    // What the owner should hear about (found up, started from outside) names them.
+    const notify = owner && (action.kind === 'announce-new' || action.kind === 'report-external') ? ` · owner ${escapeMrkdwn(owner)}` : '';
     const failed = outcome.startsWith('failed') || outcome.startsWith('partial') || outcome.startsWith('skipped');
-    return `${failed ? ':warning:' : ':calendar:'} \`${escapeMrkdwn(environment)}\` ${VERB[action.kind]}${reason}: ${escapeMrkdwn(outcome)}`;
+    return `${failed ? ':warning:' : ':calendar:'} \`${escapeMrkdwn(environment)}\` ${VERB[action.kind]}${reason}: ${escapeMrkdwn(outcome)}${notify}`;
   });
   const head = `Schedule at ${utc(at)}: ${done.length} environment${done.length === 1 ? '' : 's'}`;
   return { text: `${head}. ${done.map((d) => `${d.environment} ${VERB[d.action.kind]}`).join(', ')}`, blocks: [section(`*${head}*`), ...linesToSections(lines)] };
