@@ -50,6 +50,27 @@ function countCalls(client: CountableClient, counter: AwsCallCounter, account: s
   client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter' });
 }
 
+/**
+ * SDK client settings for an account and region: adaptive retries, the endpoint override, and where the account
+ * has a role, credentials that assume it with this session name (and SourceIdentity, for a person).
+ */
+export function sdkConfig(options: AwsClientOptions, account: Account, region: string, session: { name: string; sourceIdentity?: string }): Record<string, unknown> {
+  const endpoint = options.endpoint ? { endpoint: options.endpoint } : {};
+  const credentials = account.role_arn
+    ? fromTemporaryCredentials({
+        params: {
+          RoleArn: account.role_arn,
+          RoleSessionName: session.name,
+          DurationSeconds: 3600,
+          ...(session.sourceIdentity ? { SourceIdentity: session.sourceIdentity } : {}),
+        },
+        masterCredentials: options.credentials,
+        clientConfig: { region, ...endpoint },
+      })
+    : options.credentials;
+  return { region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 5, ...endpoint, ...(credentials ? { credentials } : {}) };
+}
+
 /** The Slack user an AWS call is made for; null for dockhand's own reads (inventory). */
 export type Actor = string | null;
 
@@ -65,18 +86,6 @@ export class AwsClients {
 
   constructor(private readonly options: AwsClientOptions = {}) {}
 
-  private credentialsFor(account: Account, region: string, actor: Actor): AwsClientOptions['credentials'] {
-    if (!account.role_arn) return this.options.credentials;
-    const params = actor
-      ? { RoleArn: account.role_arn, RoleSessionName: `dockhand-${actor}`, SourceIdentity: actor, DurationSeconds: 3600 }
-      : { RoleArn: account.role_arn, RoleSessionName: 'dockhand-inventory', DurationSeconds: 3600 };
-    return fromTemporaryCredentials({
-      params,
-      masterCredentials: this.options.credentials,
-      clientConfig: { region, ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}) },
-    });
-  }
-
   private cached<T extends { destroy(): void } & CountableClient>(
     kind: string,
     account: Account,
@@ -87,14 +96,8 @@ export class AwsClients {
     const key = `${kind}/${account.id}/${region}/${actor ?? ''}`;
     let client = this.clients.get(key) as T | undefined;
     if (!client) {
-      const credentials = this.credentialsFor(account, region, actor);
-      client = create({
-        region,
-        retryMode: 'adaptive',
-        maxAttempts: this.options.maxAttempts ?? 5,
-        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-        ...(credentials ? { credentials } : {}),
-      });
+      const session = actor ? { name: `dockhand-${actor}`, sourceIdentity: actor } : { name: 'dockhand-inventory' };
+      client = create(sdkConfig(this.options, account, region, session));
       countCalls(client, this.counter, account.id, region);
       this.clients.set(key, client);
     }

@@ -1,9 +1,8 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Account } from '../config/policy.js';
 import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
-import { AwsCallCounter, type AwsClientOptions } from './clients.js';
+import { AwsCallCounter, sdkConfig, type AwsClientOptions } from './clients.js';
 
 /** LookupEvents allows 2 requests a second per account and region; more are throttled. */
 export const CLOUDTRAIL_REQUESTS_PER_SECOND = 2;
@@ -50,21 +49,7 @@ export class VisibilityAwsClients {
   }
 
   private config(account: Account, region: string) {
-    const { endpoint, credentials: master } = this.options;
-    const credentials = account.role_arn
-      ? fromTemporaryCredentials({
-          params: { RoleArn: account.role_arn, RoleSessionName: 'dockhand-visibility', DurationSeconds: 3600 },
-          masterCredentials: master,
-          clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
-        })
-      : master;
-    return {
-      region,
-      retryMode: 'adaptive',
-      maxAttempts: this.options.maxAttempts ?? 5,
-      ...(endpoint ? { endpoint } : {}),
-      ...(credentials ? { credentials } : {}),
-    };
+    return sdkConfig(this.options, account, region, { name: 'dockhand-visibility' });
   }
 
   cloudTrail(account: Account, region: string): CloudTrailClient {
