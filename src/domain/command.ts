@@ -50,7 +50,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { verb: 'stop', usage: '/env stop <env>', summary: 'park it: desired counts and autoscaling bounds are saved, then set to 0', example: '/env stop qa-2' },
   { verb: 'start', usage: '/env start <env>', summary: 'bring a parked environment back exactly as it was', example: '/env start qa-2' },
   { verb: 'scale', usage: '/env scale <env> <service> <count>', summary: 'set a service’s desired count, within its autoscaling bounds', example: '/env scale staging-3 api 3' },
-  { verb: 'schedule', usage: '/env schedule <env> [spec | name | off]', summary: 'show why an environment has its schedule, or set one', example: '/env schedule qa-2 weekdays 08:00-18:00 Europe/Berlin' },
+  { verb: 'schedule', usage: '/env schedule <env> [spec | name | off | default]', summary: 'show why an environment has its schedule, or set one', example: '/env schedule qa-2 weekdays 08:00-18:00 Europe/Berlin' },
   { verb: 'extend', usage: '/env extend <env> <duration | until HH:MM>', summary: 'keep it up past its schedule (after hours, a lead approves)', example: '/env extend staging-3 until 22:00' },
   { verb: 'cost', usage: '/env cost [env] [7d|30d|mtd]', summary: 'estimated and billed cost, the trend, and what schedules saved', example: '/env cost staging-3 30d' },
   { verb: 'idle', usage: '/env idle', summary: 'idle and orphaned environments, ranked by what they cost a month', example: '/env idle' },
