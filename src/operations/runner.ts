@@ -105,7 +105,7 @@ export class OperationRunner {
         if (ts) operations.setMessage(operation.id, ts);
       });
 
-    const todo = [...steps.values()].filter((s) => s.status === 'pending' || s.status === 'running');
+    const remaining = [...steps.values()].filter((s) => s.status === 'pending' || s.status === 'running');
     const setStep = (step: StepRow, change: Partial<StepRow>) => {
       Object.assign(step, change);
       operations.updateStep(step.id, change);
@@ -113,7 +113,7 @@ export class OperationRunner {
     };
     const audited: AuditedCall = (call) => this.audited(operation, call);
     try {
-      const current = await readCurrent(todo, (id) => this.account(id), this.deps.aws, operation.requestedBy, audited);
+      const current = await readCurrent(remaining, (id) => this.account(id), this.deps.aws, operation.requestedBy, audited);
       const context: StepContext = {
         operation,
         current,
@@ -125,10 +125,10 @@ export class OperationRunner {
         now: () => clock.now().toISOString(),
         resumed: note !== undefined,
       };
-      if (operation.verb === 'stop') STEP_ACTIONS.stop.prepare?.(todo, context);
+      if (operation.verb === 'stop') STEP_ACTIONS.stop.prepare?.(remaining, context);
       const limit = pLimit(PARALLEL_SERVICES);
       await Promise.all(
-        todo.map((step) =>
+        remaining.map((step) =>
           limit(async () => {
             setStep(step, { status: 'running', startedAt: clock.now().toISOString() });
             try {
@@ -145,7 +145,7 @@ export class OperationRunner {
     } catch (error) {
       // Reading the current state failed, so nothing was changed: every remaining step fails with the reason.
       const reason = explainAwsError(error, 'a read').message;
-      for (const step of todo) if (step.status !== 'done') setStep(step, { status: 'failed', detail: `nothing changed: ${reason}` });
+      for (const step of remaining) if (step.status !== 'done') setStep(step, { status: 'failed', detail: `nothing changed: ${reason}` });
     }
 
     await posted;
