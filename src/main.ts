@@ -185,7 +185,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const schedules = new SchedulesStore(db);
   let scheduler: Scheduler | null = null;
 
-  const wire = (directory: Directory, messenger: Messenger, client: SlackClient | null) => {
+  const wire = (directory: Directory, messenger: Messenger, client: SlackClient | null, poster: ChannelPoster) => {
     const launcher = new OperationLauncher(runner, messenger);
     scheduler = new Scheduler({
       fleet,
@@ -238,7 +238,6 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
           .filter(([, e]) => e.override)
           .map(([name, e]) => `\`${name}\` ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
     });
-    const poster = new ChannelPoster(client ?? messengerPoster(messenger));
     anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: visibilityStore, poster, clock, logger });
     const digests = new DigestJob({ digests: policy.digests, reports, store: visibilityStore, poster, clock, logger });
     const command: EnvCommandHandlerDeps = {
@@ -266,10 +265,16 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     if (!env.SLACK_BOT_TOKEN) throw new ConfigError('the environment', ['SLACK_BOT_TOKEN: got missing; is required to connect to Slack']);
     slack = createSlackApp(
       { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, slackApiUrl: env.SLACK_API_URL, port: env.PORT, logger, health },
-      (client) => (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), options.messenger ?? slackMessenger(client, logger), client)),
+      (client) => {
+        // One poster for everything dockhand posts, so every channel stays within Slack's rate together.
+        const poster = new ChannelPoster(client);
+        const messenger = options.messenger ?? slackMessenger(client, poster, logger);
+        return (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), messenger, client, poster));
+      },
     );
   }
-  const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, options.messenger ?? silentMessenger(logger), null);
+  const offline = options.messenger ?? silentMessenger(logger);
+  const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, offline, null, new ChannelPoster(messengerPoster(offline)));
   const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
 
   const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;

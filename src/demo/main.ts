@@ -44,9 +44,11 @@ async function main(): Promise<void> {
     slack,
     refreshEveryMs: 15_000,
   });
-  const first = await dockhand.refresher.refresh('demo start');
+  // startDockhand began the first refresh; wait for it rather than asking for a second one.
+  await dockhand.refresher.settled();
+  const first = dockhand.fleet.lastRefresh();
   process.stdout.write(
-    `dockhand demo: sandbox at ${sandbox.url}, ${first.services} services read in ${first.awsCalls} AWS calls.` +
+    `dockhand demo: sandbox at ${sandbox.url}, ${first?.services ?? 0} services read in ${first?.awsCalls ?? 0} AWS calls.` +
       `${slack ? ` Connected to Slack (${dockhand.slack?.mode} mode).` : ''}\n${CONSOLE_HELP}\n`,
   );
 

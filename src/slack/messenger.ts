@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Messenger } from '../operations/messenger.js';
+import type { ChannelPoster } from './channel-poster.js';
 import type { SlackClient } from './directory.js';
-import { postMessageResponseSchema } from './schema.js';
 
 /** Errors that mean "this channel cannot be posted to", as opposed to Slack being down. */
 const UNPOSTABLE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
@@ -10,12 +10,12 @@ function slackErrorCode(error: unknown): string | undefined {
   return (error as { data?: { error?: string } }).data?.error;
 }
 
-export function slackMessenger(client: SlackClient, logger: Logger): Messenger {
+/** New messages go through the poster, which keeps every channel under Slack's rate; updates go straight out. */
+export function slackMessenger(client: SlackClient, poster: Pick<ChannelPoster, 'post'>, logger: Logger): Messenger {
   return {
     async post(channel, reply) {
       try {
-        const response = postMessageResponseSchema.parse(await client.chat.postMessage({ channel, text: reply.text, blocks: reply.blocks }));
-        return { channel: response.channel, ts: response.ts };
+        return { channel, ts: await poster.post(channel, reply) };
       } catch (error) {
         const code = slackErrorCode(error);
         if (code && UNPOSTABLE.has(code)) {
@@ -30,7 +30,7 @@ export function slackMessenger(client: SlackClient, logger: Logger): Messenger {
     },
     async tell(userId, reply) {
       // Posting to a user id lands in the bot's DM with them (the app's Messages tab).
-      await client.chat.postMessage({ channel: userId, text: reply.text, blocks: reply.blocks });
+      await poster.post(userId, reply);
     },
   };
 }

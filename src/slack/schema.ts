@@ -16,7 +16,6 @@ export const slashCommandSchema = z.object({
   response_url: z.string().optional(),
 });
 
-export const postMessageResponseSchema = z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() });
 
 /** A button click: who clicked, and the button's value (for approvals, only the request id). */
 export const buttonClickSchema = z.object({

@@ -9,18 +9,24 @@ export type SchedulerMemory = typeof schedulerEnvironments.$inferSelect;
 
 /** Schedules set by command, overrides, and what the scheduler remembers between ticks. */
 export class SchedulesStore {
+  /** Read on every tick and for every environment listed; changed only through this store, so kept in memory. */
+  private cachedSettings: Map<string, ScheduleSetting> | null = null;
+
   constructor(private readonly db: Db) {}
 
-  settings(): Map<string, ScheduleSetting> {
-    return new Map(this.db.select().from(environmentSchedules).all().map((row) => [row.environment, row]));
+  settings(): ReadonlyMap<string, ScheduleSetting> {
+    this.cachedSettings ??= new Map(this.db.select().from(environmentSchedules).all().map((row) => [row.environment, row]));
+    return this.cachedSettings;
   }
 
   setSchedule(row: ScheduleSetting): void {
     this.db.insert(environmentSchedules).values(row).onConflictDoUpdate({ target: environmentSchedules.environment, set: row }).run();
+    this.cachedSettings = null;
   }
 
   clearSchedule(environment: string): void {
     this.db.delete(environmentSchedules).where(eq(environmentSchedules.environment, environment)).run();
+    this.cachedSettings = null;
   }
 
   /** The open override of each environment (at most one is open: opening one ends the previous). */

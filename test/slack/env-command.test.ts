@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeSlackCall } from '../support/fake-slack.js';
 import { startHarness, SIGNING_SECRET, type Harness } from '../support/harness.js';
 import { postSigned, slashCommandBody } from '../support/signed-request.js';
+import { ask, blocksText as textOf } from '../support/slack-requests.js';
 
 let h: Harness;
-let sequence = 0;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -13,18 +12,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.slack.reset());
 
-/** Sends a signed `/env <text>` and returns the ack and what dockhand then posted to the response URL. */
-async function env(userId: string, text: string): Promise<{ ack: { status: number; text: string }; answer: FakeSlackCall }> {
-  const responseId = `r${++sequence}`;
-  const body = slashCommandBody({ command: '/env', text, user_id: userId, channel_id: 'C0DEV', response_url: h.slack.responseUrl(responseId) });
-  const ack = await postSigned(h.eventsUrl, SIGNING_SECRET, body);
-  const answer = await h.slack.waitFor((call) => call.method === 'response_url' && call.responseId === responseId);
-  return { ack, answer };
-}
-
-function textOf(call: FakeSlackCall): string {
-  return JSON.stringify(call.body.blocks);
-}
+const env = (userId: string, text: string) => ask(h.eventsUrl, h.slack, userId, text);
 
 describe('/env list through the real HTTP receiver', () => {
   it('acks, then answers a developer with the environments they may see, with their true state', async () => {

@@ -61,6 +61,8 @@ describe('visibility commands through the real receiver', () => {
   it('/env digest preview shows the digest to the asker only', async () => {
     const answer = await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'digest preview');
     expect(answer.body.response_type).toBe('ephemeral');
+    expect(blocksText(answer)).toMatch(/\*Fleet\* · 13 environments/);
+    expect(blocksText(answer)).toContain('Who changed what');
     expect(h.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0DIGEST')).toEqual([]);
   });
 });

@@ -12,10 +12,16 @@ export async function sendCommand(eventsUrl: string, slack: FakeSlack, userId: s
   return { ack, responseId };
 }
 
+/** Sends a command; resolves with the HTTP ack and the private answer dockhand then posted to the response URL. */
+export async function ask(eventsUrl: string, slack: FakeSlack, userId: string, text: string, channel = 'C0DEV') {
+  const { ack, responseId } = await sendCommand(eventsUrl, slack, userId, text, channel);
+  const answer = await slack.waitFor((call) => call.method === 'response_url' && call.responseId === responseId);
+  return { ack, answer };
+}
+
 /** Sends a command and waits for its private answer on the response URL. */
 export async function askPrivately(eventsUrl: string, slack: FakeSlack, userId: string, text: string, channel = 'C0DEV'): Promise<FakeSlackCall> {
-  const { responseId } = await sendCommand(eventsUrl, slack, userId, text, channel);
-  return slack.waitFor((call) => call.method === 'response_url' && call.responseId === responseId);
+  return (await ask(eventsUrl, slack, userId, text, channel)).answer;
 }
 
 /** Clicks a button on a message, as Slack delivers it; resolves with the HTTP ack. */

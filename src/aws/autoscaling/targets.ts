@@ -4,11 +4,10 @@ import {
   type ApplicationAutoScalingClient,
 } from '@aws-sdk/client-application-auto-scaling';
 import type { ScalableBounds } from '../../domain/operations.js';
+import { API_BATCH, chunks } from '../batches.js';
 import { parseAws } from '../ecs/schema.js';
 import { scalableTargetSchema } from './schema.js';
 
-/** DescribeScalableTargets accepts at most 50 resource ids per call. */
-const RESOURCE_IDS_PER_CALL = 50;
 const DIMENSION = 'ecs:service:DesiredCount';
 
 export function resourceIdOf(cluster: string, service: string): string {
@@ -18,8 +17,7 @@ export function resourceIdOf(cluster: string, service: string): string {
 /** The bounds of each service that has a scalable target, by resource id; services without one are absent. */
 export async function describeBounds(client: ApplicationAutoScalingClient, resourceIds: readonly string[]): Promise<Map<string, ScalableBounds>> {
   const bounds = new Map<string, ScalableBounds>();
-  for (let i = 0; i < resourceIds.length; i += RESOURCE_IDS_PER_CALL) {
-    const ResourceIds = resourceIds.slice(i, i + RESOURCE_IDS_PER_CALL);
+  for (const ResourceIds of chunks(resourceIds, API_BATCH.scalableTargetResourceIds)) {
     const pages = paginateDescribeScalableTargets({ client }, { ServiceNamespace: 'ecs', ScalableDimension: DIMENSION, ResourceIds });
     for await (const page of pages) {
       for (const raw of page.ScalableTargets ?? []) {

@@ -9,12 +9,9 @@ import {
 import pLimit from 'p-limit';
 import { environmentNameOf, type EnvironmentRules } from '../../domain/environments.js';
 import type { Capacity, ServiceSnapshot, TaskDefinitionInfo } from '../../domain/inventory.js';
+import { API_BATCH, chunks } from '../batches.js';
 import { clusterSchema, parseAws, serviceSchema, taskDefinitionSchema, type EcsService } from './schema.js';
 
-/** API limits: ListServices pages up to 100, DescribeServices takes 10, DescribeClusters takes 100. */
-const LIST_PAGE_SIZE = 100;
-const DESCRIBE_SERVICES_BATCH = 10;
-const DESCRIBE_CLUSTERS_BATCH = 100;
 const EVENTS_KEPT = 5;
 
 export interface RegionReadContext {
@@ -30,12 +27,6 @@ export interface RegionReadContext {
 export interface RegionInventory {
   services: ServiceSnapshot[];
   newTaskDefinitions: TaskDefinitionInfo[];
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }
 
 function clusterNameOf(clusterArn: string): string {
@@ -62,13 +53,13 @@ function toTaskDefinitionInfo(raw: unknown): TaskDefinitionInfo {
 
 async function listClusterArns(ecs: ECSClient): Promise<string[]> {
   const arns: string[] = [];
-  for await (const page of paginateListClusters({ client: ecs, pageSize: LIST_PAGE_SIZE }, {})) arns.push(...(page.clusterArns ?? []));
+  for await (const page of paginateListClusters({ client: ecs, pageSize: API_BATCH.listServicesPage }, {})) arns.push(...(page.clusterArns ?? []));
   return arns;
 }
 
 async function listServiceArns(ecs: ECSClient, cluster: string): Promise<string[]> {
   const arns: string[] = [];
-  for await (const page of paginateListServices({ client: ecs, pageSize: LIST_PAGE_SIZE }, { cluster, maxResults: LIST_PAGE_SIZE })) {
+  for await (const page of paginateListServices({ client: ecs, pageSize: API_BATCH.listServicesPage }, { cluster, maxResults: API_BATCH.listServicesPage })) {
     arns.push(...(page.serviceArns ?? []));
   }
   return arns;
@@ -83,7 +74,7 @@ export async function readRegionInventory(ecs: ECSClient, context: RegionReadCon
   const clusterArns = await listClusterArns(ecs);
   const serviceArnsByCluster = await Promise.all(clusterArns.map((cluster) => limit(() => listServiceArns(ecs, cluster))));
 
-  const batches = clusterArns.flatMap((cluster, i) => chunks(serviceArnsByCluster[i] ?? [], DESCRIBE_SERVICES_BATCH).map((arns) => ({ cluster, arns })));
+  const batches = clusterArns.flatMap((cluster, i) => chunks(serviceArnsByCluster[i] ?? [], API_BATCH.describeServices).map((arns) => ({ cluster, arns })));
   const described = await Promise.all(
     batches.map(({ cluster, arns }) =>
       limit(async () => {
@@ -98,7 +89,7 @@ export async function readRegionInventory(ecs: ECSClient, context: RegionReadCon
   const clusterTags = new Map<string, Record<string, string>>();
   if (context.rules.mode === 'tag') {
     const needTags = [...new Set(ecsServices.filter((s) => !s.tags[context.rules.tagKey]).map((s) => s.clusterArn))];
-    for (const batch of chunks(needTags, DESCRIBE_CLUSTERS_BATCH)) {
+    for (const batch of chunks(needTags, API_BATCH.describeClusters)) {
       const out = await ecs.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS'] }));
       for (const raw of out.clusters ?? []) {
         const cluster = parseAws(clusterSchema, raw, 'DescribeClusters');

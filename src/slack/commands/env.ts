@@ -83,10 +83,12 @@ async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Prom
   const { command } = parsed;
   if (command.verb === 'help') return { verb: 'help', reply: helpReply(), outcome: 'ok' };
   const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId) };
-  if (!hasAnyBinding(deps.access(), subject)) {
-    return { verb: command.verb, environment: environmentOf(command), reply: noAccessReply(whoToAsk(deps.access(), 'view', '*')), outcome: 'denied', detail: 'no binding' };
+  // The policy plus the grants active now, read once per request however often the command asks.
+  const access = deps.access();
+  if (!hasAnyBinding(access, subject)) {
+    return { verb: command.verb, environment: environmentOf(command), reply: noAccessReply(whoToAsk(access, 'view', '*')), outcome: 'denied', detail: 'no binding' };
   }
-  const ctx: CommandContext = { ...deps, subject, channelId: request.channelId, respond: request.respond };
+  const ctx: CommandContext = { ...deps, access: () => access, subject, channelId: request.channelId, respond: request.respond };
   return { verb: command.verb, environment: environmentOf(command), ...(await run(command, ctx)) };
 }
 
