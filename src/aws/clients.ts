@@ -4,16 +4,23 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Account } from '../config/policy.js';
 
-/** Every HTTP attempt dockhand makes to AWS, retries included, by account, region and operation. */
+/**
+ * Every HTTP attempt dockhand makes to AWS, retries included, by account, region and operation, and by who
+ * made it (`scope`), so one job's count is not mixed with calls other jobs make at the same time.
+ */
 export class AwsCallCounter {
   private readonly counts = new Map<string, number>();
+  private readonly scoped = new Map<string, number>();
 
-  record(account: string, region: string, operation: string): void {
+  record(account: string, region: string, operation: string, scope = 'other'): void {
     const key = `${account}/${region}/${operation}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.scoped.set(scope, (this.scoped.get(scope) ?? 0) + 1);
   }
 
-  total(): number {
+  /** All calls, or those of one scope (e.g. `INVENTORY_SCOPE`). */
+  total(scope?: string): number {
+    if (scope !== undefined) return this.scoped.get(scope) ?? 0;
     let sum = 0;
     for (const count of this.counts.values()) sum += count;
     return sum;
@@ -41,10 +48,13 @@ interface CountableClient {
   middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void };
 }
 
+/** The scope of the ECS calls dockhand makes for itself: reading the fleet. */
+export const INVENTORY_SCOPE = 'ecs:dockhand';
+
 /** Counts at the deserialize step, which runs once per attempt inside the SDK's retry loop. */
-function countCalls(client: CountableClient, counter: AwsCallCounter, account: string, region: string): void {
+function countCalls(client: CountableClient, counter: AwsCallCounter, account: string, region: string, scope: string): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-    counter.record(account, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+    counter.record(account, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''), scope);
     return next(args);
   };
   client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter' });
@@ -98,7 +108,7 @@ export class AwsClients {
     if (!client) {
       const session = actor ? { name: `dockhand-${actor}`, sourceIdentity: actor } : { name: 'dockhand-inventory' };
       client = create(sdkConfig(this.options, account, region, session));
-      countCalls(client, this.counter, account.id, region);
+      countCalls(client, this.counter, account.id, region, `${kind}:${actor ?? 'dockhand'}`);
       this.clients.set(key, client);
     }
     return client;

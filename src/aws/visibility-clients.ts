@@ -59,7 +59,7 @@ export class VisibilityAwsClients {
       client = new CloudTrailClient(this.config(account, region));
       const limiter = this.cloudTrailLimits.for(`${account.id}/${region}`);
       aroundEachAttempt(client, (operation, send) => {
-        this.counter.record(account.id, region, operation);
+        this.counter.record(account.id, region, operation, 'cloudtrail');
         return limiter.run(send);
       });
       this.clients.set(key, client);
@@ -73,7 +73,7 @@ export class VisibilityAwsClients {
     if (!client) {
       client = new CostExplorerClient(this.config(account, COST_EXPLORER_REGION));
       aroundEachAttempt(client, (operation, send) => {
-        this.counter.record(account.id, COST_EXPLORER_REGION, operation);
+        this.counter.record(account.id, COST_EXPLORER_REGION, operation, 'ce');
         return send();
       });
       this.clients.set(key, client);

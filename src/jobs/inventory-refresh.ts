@@ -1,4 +1,4 @@
-import type { AwsClients } from '../aws/clients.js';
+import { INVENTORY_SCOPE, type AwsClients } from '../aws/clients.js';
 import { readRegionInventory } from '../aws/ecs/inventory.js';
 import type { Account } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
@@ -49,7 +49,7 @@ export class InventoryRefresher {
   private async run(trigger: string): Promise<RefreshRecord> {
     const { accounts, aws, store, clock, rules, logger } = this.deps;
     const startedAt = clock.now();
-    const callsBefore = aws.counter.total();
+    const callsBefore = aws.counter.total(INVENTORY_SCOPE);
     const locations = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
     const outcomes = await Promise.all(
       locations.map(async ({ account, region }) => {
@@ -76,7 +76,7 @@ export class InventoryRefresher {
       startedAt: startedAt.toISOString(),
       finishedAt: clock.now().toISOString(),
       trigger,
-      awsCalls: aws.counter.total() - callsBefore,
+      awsCalls: aws.counter.total(INVENTORY_SCOPE) - callsBefore,
       services: outcomes.reduce((sum, o) => sum + o.services, 0),
       errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])),
     };

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../src/aws/clients.js';
 import { parsePolicy } from '../../src/config/load.js';
@@ -106,3 +107,21 @@ function accessDenied(): Error {
   error.name = 'AccessDeniedException';
   return error;
 }
+
+describe('counting a refresh', () => {
+  it('counts only the refresh’s own calls, not what other jobs ask AWS at the same time', async () => {
+    const sandbox = await startSandbox({ fleet: generatedFleet({ environments: 4, servicesPerEnvironment: 2 }), convergeDelayMs: 0 });
+    open.push(sandbox);
+    const { refresher, aws } = await setup(sandbox, policyFor(['111111111111']));
+    await refresher.refresh('test');
+    const account = policyFor(['111111111111']).accounts[0];
+    if (!account) throw new Error('no account');
+    sandbox.resetCounts();
+    // A user's operation reads ECS while the refresh runs; its calls belong to that user, not the refresh.
+    const [record] = await Promise.all([
+      refresher.refresh('test'),
+      aws.ecs(account, 'us-east-1', 'U0MARIA').send(new ListClustersCommand({})),
+    ]);
+    expect(sandbox.countCalls()).toBe(record.awsCalls + 1);
+  });
+});
