@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const manifestPath = resolve(repoRoot, 'manifest.yml');
-// The repository is checked out with the shared material as a sibling folder (../shared).
-const schemaPath = resolve(repoRoot, '../shared/slack-manifest-schema/manifest.schema.1.0.0.json');
+// Slack's manifest JSON Schema (MIT, see slack-manifest-schema/LICENSE) is copied into the repository.
+const schemaPath = resolve(repoRoot, 'test/packaging/slack-manifest-schema/manifest.schema.1.0.0.json');
 
 type Manifest = {
   _metadata?: { major_version?: number };
