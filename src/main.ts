@@ -123,7 +123,9 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const operations = new OperationsStore(db);
   const grants = new GrantsStore(db);
   const handled = new HandledRequests(db);
-  const aws = new AwsClients(options.aws);
+  // Every AWS client, of every job, gets these deadlines (one place builds client settings: aws/clients.ts).
+  const awsOptions: AwsClientOptions = { ...options.aws, timeouts: { connectMs: policy.aws.connect_timeout_ms, requestMs: policy.aws.request_timeout_ms } };
+  const aws = new AwsClients(awsOptions);
   // Visibility: cost samples from every refresh, CloudTrail and Cost Explorer ingest, idle rules, digests.
   const refreshMs = policy.inventory.refresh_seconds * 1000;
   const history = new CostHistoryStore(db);
@@ -138,7 +140,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     retentionDays: policy.cost.sample_retention_days,
     parkedDesired: (arns) => new Map([...operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
   });
-  const visibilityAws = new VisibilityAwsClients({ ...options.aws, counter: aws.counter });
+  const visibilityAws = new VisibilityAwsClients({ ...awsOptions, counter: aws.counter });
   let anomalies: AnomalyMonitor | null = null;
   const refresher = new InventoryRefresher({
     accounts: policy.accounts,
@@ -147,6 +149,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     store: inventory,
     clock,
     logger,
+    deadlineMs: policy.aws.refresh_deadline_ms,
     onRefreshed: async () => {
       sampler.record(inventory.services());
       await anomalies?.runOnce();
@@ -157,6 +160,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     clients: visibilityAws,
     store: trail,
     history,
+    audit,
     services: () => inventory.services(),
     rules,
     policy: policy.cloudtrail,
@@ -176,6 +180,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     clock,
     logger,
     startFallbackDesired: policy.operations.start_fallback_desired,
+    stepDeadlineMs: policy.aws.step_deadline_ms,
     onDesiredSet: (arn, desired) => inventory.setDesired(arn, desired),
     afterOperation: (operation) => {
       scheduler?.noteOperation(operation);

@@ -8,6 +8,7 @@ import type { EnvironmentRules } from '../domain/environments.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
 import { environmentLocator } from '../domain/who.js';
 import { errorMessage, type Logger } from '../log.js';
+import type { AuditStore } from '../store/audit-store.js';
 import type { CostHistoryStore } from '../store/cost-history-store.js';
 import type { TrailStore } from '../store/trail-store.js';
 import { CronTasks } from './cron.js';
@@ -21,6 +22,8 @@ export interface AuditIngestDeps {
   store: TrailStore;
   /** Desired counts before a change, and whether dockhand had a service parked, from the samples. */
   history: Pick<CostHistoryStore, 'desiredBefore' | 'parkedAt'>;
+  /** dockhand's own AWS calls by request id, to know them in the trail. */
+  audit: Pick<AuditStore, 'ownCall'>;
   /** The current inventory, to place events in environments. */
   services: () => readonly ServiceSnapshot[];
   rules: EnvironmentRules;
@@ -36,12 +39,6 @@ export interface AuditIngestRun {
   errors: string[];
 }
 
-/** The roles dockhand assumes: only their sessions named `dockhand-…` are believed to be dockhand's. */
-export function dockhandRoleNamesOf(accounts: readonly Account[]): string[] | undefined {
-  const names = accounts.flatMap((account) => (account.role_arn ? [account.role_arn.slice(account.role_arn.lastIndexOf('/') + 1)] : []));
-  return names.length > 0 ? [...new Set(names)] : undefined;
-}
-
 /** Who changed what: every few minutes, each account, region and event source from its cursor. */
 export class AuditIngestJob {
   private inFlight: Promise<AuditIngestRun> | null = null;
@@ -54,10 +51,9 @@ export class AuditIngestJob {
 
   private decodeContext(): DecodeContext {
     const { history, maxSampleGapMs } = this.deps;
-    const roleNames = dockhandRoleNamesOf(this.deps.accounts);
     return {
       dockhandSessionPrefix: DEFAULT_DOCKHAND_SESSION_PREFIX,
-      ...(roleNames ? { dockhandRoleNames: roleNames } : {}),
+      ownCall: (requestId) => this.deps.audit.ownCall(requestId),
       environmentOf: environmentLocator(this.deps.services(), this.deps.rules),
       lastDesiredCount: (target, before) => history.desiredBefore(target, before),
       isParked: (target, at) => history.parkedAt(target, at, maxSampleGapMs),
