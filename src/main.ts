@@ -161,6 +161,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     store: trail,
     history,
     audit,
+    parked: operations,
     services: () => inventory.services(),
     rules,
     policy: policy.cloudtrail,
