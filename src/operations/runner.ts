@@ -205,9 +205,12 @@ class StepCalls {
     if (error instanceof StepRefused) return error.message;
     const action = error instanceof StepError ? error.action : ([...this.inFlight][0] ?? 'the call');
     const reason = explainAwsError(error, action).message;
-    const unsure = this.inFlight.size > 0 ? ` (${[...this.inFlight].join(', ')} may or may not have reached AWS)` : '';
-    const writes = this.done.filter((a) => !/:(Describe|List)/.test(a));
-    return writes.length > 0 ? `${reason}${unsure}; done before that: ${writes.join(', ')}` : `nothing changed: ${reason}${unsure}`;
+    const isWrite = (call: string) => !/:(Describe|List)/.test(call);
+    const cutOff = [...this.inFlight].filter(isWrite);
+    const unsure = cutOff.length > 0 ? ` ${cutOff.join(', ')} may or may not have reached AWS.` : '';
+    const writes = this.done.filter(isWrite);
+    if (writes.length > 0) return `${reason}${unsure} Done before that: ${writes.join(', ')}.`;
+    return unsure ? `${reason}${unsure} Nothing else was changed.` : `nothing changed: ${reason}`;
   }
 }
 
