@@ -63,6 +63,9 @@ Environment variables:
   DOCKHAND_DB           SQLite database (default ./data/dockhand.db)
   LOG_LEVEL             debug | info | warn | error (default info)
   AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …  read by the AWS SDK as usual
+
+AWS timeouts and deadlines are set in the policy file under aws: (connect_timeout_ms, request_timeout_ms,
+refresh_deadline_ms, step_deadline_ms); see dockhand.example.yml.
 `;
 
 export interface DockhandOptions {
