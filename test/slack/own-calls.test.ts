@@ -10,7 +10,7 @@ import { DOCKHAND_VERSION } from '../../src/package.js';
 import { AuditStore } from '../../src/store/audit-store.js';
 import { openDb } from '../../src/store/db.js';
 import { auditLog } from '../../src/store/schema.js';
-import { SANDBOX_CREDENTIALS, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
+import { DIGEST_POLICY, SANDBOX_CREDENTIALS, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { askPrivately, blocksText, sendCommand } from '../support/slack-requests.js';
 
 /** No role_arn: dockhand calls AWS with the same credentials as anyone else holding them. */
@@ -21,12 +21,7 @@ schedules:
   defaults:
     - environments: ["dev-*"]
       schedule: business-hours
-digests:
-  - channel: C0DIGEST
-    environments: ["*"]
-    cron: "0 9 * * *"
-    time_zone: Europe/Berlin
-`;
+${DIGEST_POLICY}`;
 
 let h: Harness;
 const clock = new ManualClock('2026-03-23T08:00:00Z'); // Monday 09:00 in Berlin
