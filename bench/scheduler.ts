@@ -89,7 +89,7 @@ export async function wireScheduler(mod: Record<string, unknown>, deps: Schedule
   if (typeof SchedulesStore !== 'function') return 'src/store/schedules-store.ts does not export SchedulesStore';
   const { policy, aws, db, fleet, clock, logger } = deps;
   const operations = new OperationsStore(db);
-  const runner = new OperationRunner({ accounts: policy.accounts, aws, operations, audit: new AuditStore(db), clock, logger, startFallbackDesired: 1 });
+  const runner = new OperationRunner({ accounts: policy.accounts, aws, operations, audit: new AuditStore(db), clock, logger, startFallbackDesired: 1, stepDeadlineMs: policy.aws.step_deadline_ms });
   return new Scheduler({
     fleet,
     store: new SchedulesStore(db),
@@ -146,7 +146,7 @@ export async function benchSchedulerTick(options: SchedulerBenchOptions): Promis
     // A Wednesday noon UTC, one tick a minute: schedules built for the benchmark have no edge in this hour.
     const start = Date.UTC(2026, 0, 7, 12, 0, 0);
     const clock = new ManualClock(start);
-    await new InventoryRefresher({ accounts: policy.accounts, rules, aws, store: inventory, clock, logger: silentLogger }).refresh('bench');
+    await new InventoryRefresher({ accounts: policy.accounts, rules, aws, store: inventory, clock, logger: silentLogger, deadlineMs: policy.aws.refresh_deadline_ms }).refresh('bench');
     const fleet = new Fleet(inventory, rules);
     const ticks = options.ticks ?? 20;
     const batches = options.batches ?? 3;

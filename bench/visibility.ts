@@ -247,7 +247,7 @@ async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openDb>, sc
   const aws = new AwsClients({ endpoint: sandbox.url, credentials: { accessKeyId: 'AKIABENCHDIGEST', secretAccessKey: 'bench' } });
   sandbox.setLatency(0);
   try {
-    await new InventoryRefresher({ accounts: policy.accounts, rules, aws, store: inventory, clock: systemClock, logger: silentLogger }).refresh('bench');
+    await new InventoryRefresher({ accounts: policy.accounts, rules, aws, store: inventory, clock: systemClock, logger: silentLogger, deadlineMs: policy.aws.refresh_deadline_ms }).refresh('bench');
   } finally {
     aws.destroy();
   }

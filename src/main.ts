@@ -63,6 +63,9 @@ Environment variables:
   DOCKHAND_DB           SQLite database (default ./data/dockhand.db)
   LOG_LEVEL             debug | info | warn | error (default info)
   AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …  read by the AWS SDK as usual
+
+AWS timeouts and deadlines are set in the policy file under aws: (connect_timeout_ms, request_timeout_ms,
+refresh_deadline_ms, step_deadline_ms); see dockhand.example.yml.
 `;
 
 export interface DockhandOptions {
@@ -123,7 +126,9 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const operations = new OperationsStore(db);
   const grants = new GrantsStore(db);
   const handled = new HandledRequests(db);
-  const aws = new AwsClients(options.aws);
+  // Every AWS client, of every job, gets these deadlines (one place builds client settings: aws/clients.ts).
+  const awsOptions: AwsClientOptions = { ...options.aws, timeouts: { connectMs: policy.aws.connect_timeout_ms, requestMs: policy.aws.request_timeout_ms } };
+  const aws = new AwsClients(awsOptions);
   // Visibility: cost samples from every refresh, CloudTrail and Cost Explorer ingest, idle rules, digests.
   const refreshMs = policy.inventory.refresh_seconds * 1000;
   const history = new CostHistoryStore(db);
@@ -138,7 +143,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     retentionDays: policy.cost.sample_retention_days,
     parkedDesired: (arns) => new Map([...operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
   });
-  const visibilityAws = new VisibilityAwsClients({ ...options.aws, counter: aws.counter });
+  const visibilityAws = new VisibilityAwsClients({ ...awsOptions, counter: aws.counter });
   let anomalies: AnomalyMonitor | null = null;
   const refresher = new InventoryRefresher({
     accounts: policy.accounts,
@@ -147,6 +152,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     store: inventory,
     clock,
     logger,
+    deadlineMs: policy.aws.refresh_deadline_ms,
     onRefreshed: async () => {
       sampler.record(inventory.services());
       await anomalies?.runOnce();
@@ -157,6 +163,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     clients: visibilityAws,
     store: trail,
     history,
+    audit,
+    parked: operations,
     services: () => inventory.services(),
     rules,
     policy: policy.cloudtrail,
@@ -176,6 +184,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     clock,
     logger,
     startFallbackDesired: policy.operations.start_fallback_desired,
+    stepDeadlineMs: policy.aws.step_deadline_ms,
     onDesiredSet: (arn, desired) => inventory.setDesired(arn, desired),
     afterOperation: (operation) => {
       scheduler?.noteOperation(operation);

@@ -3,6 +3,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Account } from '../config/policy.js';
+import { DOCKHAND_VERSION } from '../package.js';
+import { scopeEachAttempt } from './call-scope.js';
 
 /**
  * Every HTTP attempt dockhand makes to AWS, retries included, by account, region and operation, and by who
@@ -36,12 +38,27 @@ export class AwsCallCounter {
   }
 }
 
+/** Deadlines of one HTTP attempt to AWS; the SDK retries an attempt that timed out. */
+export interface AwsTimeouts {
+  /** Establishing the TCP (and TLS) connection. */
+  connectMs: number;
+  /** From sending the request to the whole response, once connected. */
+  requestMs: number;
+}
+
+/** AWS answers most control-plane calls in well under a second; ECS writes take one or two. */
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectMs: 3_000, requestMs: 10_000 };
+
+/** What humans reading CloudTrail see; dockhand itself recognises its calls by request id, not by this. */
+export const DOCKHAND_USER_AGENT = `dockhand/${DOCKHAND_VERSION}`;
+
 export interface AwsClientOptions {
   /** Overrides AWS_ENDPOINT_URL; the SDK reads that variable by itself when this is unset. */
   endpoint?: string | undefined;
   /** Overrides the SDK's default provider chain (env, profile, container, instance). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   maxAttempts?: number;
+  timeouts?: AwsTimeouts;
 }
 
 interface CountableClient {
@@ -61,11 +78,26 @@ function countCalls(client: CountableClient, counter: AwsCallCounter, account: s
 }
 
 /**
- * SDK client settings for an account and region: adaptive retries, the endpoint override, and where the account
- * has a role, credentials that assume it with this session name (and SourceIdentity, for a person).
+ * The HTTP settings of every AWS client dockhand makes (STS for assumed roles included): connection and
+ * request timeouts, and `throwOnRequestTimeout`, without which @smithy/node-http-handler only logs a warning
+ * when `requestTimeout` passes and keeps waiting. Plus dockhand's user agent.
  */
-export function sdkConfig(options: AwsClientOptions, account: Account, region: string, session: { name: string; sourceIdentity?: string }): Record<string, unknown> {
+function httpSettings(options: AwsClientOptions): Record<string, unknown> {
+  const timeouts = options.timeouts ?? DEFAULT_AWS_TIMEOUTS;
+  return {
+    requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true },
+    customUserAgent: DOCKHAND_USER_AGENT,
+  };
+}
+
+/**
+ * SDK client settings for an account and region, the one place every AWS client's settings come from:
+ * timeouts, user agent, adaptive retries, the endpoint override, and where the account has a role,
+ * credentials that assume it with this session name (and SourceIdentity, for a person).
+ */
+export function clientSettings(options: AwsClientOptions, account: Account, region: string, session: { name: string; sourceIdentity?: string }): Record<string, unknown> {
   const endpoint = options.endpoint ? { endpoint: options.endpoint } : {};
+  const http = httpSettings(options);
   const credentials = account.role_arn
     ? fromTemporaryCredentials({
         params: {
@@ -75,10 +107,16 @@ export function sdkConfig(options: AwsClientOptions, account: Account, region: s
           ...(session.sourceIdentity ? { SourceIdentity: session.sourceIdentity } : {}),
         },
         masterCredentials: options.credentials,
-        clientConfig: { region, ...endpoint },
+        clientConfig: { region, ...endpoint, ...http },
       })
     : options.credentials;
-  return { region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 5, ...endpoint, ...(credentials ? { credentials } : {}) };
+  return { region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 5, ...endpoint, ...http, ...(credentials ? { credentials } : {}) };
+}
+
+/** What every client gets: its attempts counted, held to the caller's deadline, and their request ids kept. */
+export function instrumentClient(client: CountableClient, counter: AwsCallCounter, account: string, region: string, scope: string): void {
+  countCalls(client, counter, account, region, scope);
+  scopeEachAttempt(client);
 }
 
 /** The Slack user an AWS call is made for; null for dockhand's own reads (inventory). */
@@ -107,8 +145,8 @@ export class AwsClients {
     let client = this.clients.get(key) as T | undefined;
     if (!client) {
       const session = actor ? { name: `dockhand-${actor}`, sourceIdentity: actor } : { name: 'dockhand-inventory' };
-      client = create(sdkConfig(this.options, account, region, session));
-      countCalls(client, this.counter, account.id, region, `${kind}:${actor ?? 'dockhand'}`);
+      client = create(clientSettings(this.options, account, region, session));
+      instrumentClient(client, this.counter, account.id, region, `${kind}:${actor ?? 'dockhand'}`);
       this.clients.set(key, client);
     }
     return client;

@@ -1,6 +1,6 @@
 /** AWS failures as a person can act on them: which permission is missing, what no longer exists. */
 export interface ExplainedAwsError {
-  kind: 'access-denied' | 'not-found' | 'throttled' | 'invalid' | 'other';
+  kind: 'access-denied' | 'not-found' | 'throttled' | 'timeout' | 'invalid' | 'other';
   message: string;
 }
 
@@ -19,6 +19,7 @@ export function explainAwsError(error: unknown, attemptedAction: string): Explai
   if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(name)) {
     return { kind: 'throttled', message: 'AWS kept throttling the call even after retries; try again in a minute.' };
   }
+  if (/DeadlineExceeded|TimeoutError/.test(name)) return { kind: 'timeout', message: `${attemptedAction}: ${message}.` };
   if (/InvalidParameter|Validation/.test(name)) return { kind: 'invalid', message: `AWS rejected the request: ${message}` };
   return { kind: 'other', message: `${name}: ${message}` };
 }

@@ -2,7 +2,8 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { Account } from '../config/policy.js';
 import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
-import { AwsCallCounter, sdkConfig, type AwsClientOptions } from './clients.js';
+import { scopeEachAttempt } from './call-scope.js';
+import { AwsCallCounter, clientSettings, type AwsClientOptions } from './clients.js';
 
 /** LookupEvents allows 2 requests a second per account and region; more are throttled. */
 export const CLOUDTRAIL_REQUESTS_PER_SECOND = 2;
@@ -22,12 +23,13 @@ interface MiddlewareClient {
 
 /**
  * Wraps every HTTP attempt (the deserialize step runs inside the SDK's retry loop), so retries are counted
- * and rate limited like first attempts.
+ * and rate limited like first attempts, and held to the caller's deadline like every client's.
  */
 function aroundEachAttempt(client: MiddlewareClient, around: (operation: string, send: () => Promise<unknown>) => Promise<unknown>): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
     around((context.commandName ?? 'Unknown').replace(/Command$/, ''), () => next(args));
   client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandVisibilityAttempts' });
+  scopeEachAttempt(client);
 }
 
 /**
@@ -49,7 +51,7 @@ export class VisibilityAwsClients {
   }
 
   private config(account: Account, region: string) {
-    return sdkConfig(this.options, account, region, { name: 'dockhand-visibility' });
+    return clientSettings(this.options, account, region, { name: 'dockhand-visibility' });
   }
 
   cloudTrail(account: Account, region: string): CloudTrailClient {

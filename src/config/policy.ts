@@ -94,6 +94,17 @@ export const policySchema = z
         refresh_seconds: z.number().int().min(15).max(3600).default(60),
       })
       .prefault({}),
+    /** Deadlines for AWS: every HTTP attempt, and the work built of several calls (with their retries). */
+    aws: z
+      .strictObject({
+        connect_timeout_ms: z.number().int().min(50).max(60_000).default(3_000),
+        request_timeout_ms: z.number().int().min(50).max(120_000).default(10_000),
+        /** Reading one account and region for the inventory, every page and retry included. */
+        refresh_deadline_ms: z.number().int().min(100).max(600_000).default(30_000),
+        /** One service's part of an operation (its reads or its writes), retries included. */
+        step_deadline_ms: z.number().int().min(100).max(600_000).default(20_000),
+      })
+      .prefault({}),
     roles: z.record(z.string(), roleSchema).default({}),
     bindings: z.array(bindingSchema).default([]),
     protect: z.array(protectSchema).default([]),

@@ -46,16 +46,17 @@ export interface Actor {
 }
 
 export interface ActorContext {
-  /** Sessions (and source identities) dockhand opens are named `<prefix><SlackUserId>`, e.g. `dockhand-U0MARIA`. */
-  dockhandSessionPrefix: string;
   /**
-   * When set, only sessions of these roles are believed to be dockhand's: a session name is chosen by
-   * whoever assumes the role, so anyone could call their session `dockhand-U0MARIA`.
+   * Sessions (and source identities) dockhand opens are named `<prefix><SlackUserId>`, e.g. `dockhand-U0MARIA`.
+   * Anyone can name a session so; such a name only makes an event one that claims to be dockhand's.
    */
-  dockhandRoleNames?: readonly string[];
+  dockhandSessionPrefix: string;
   /** Resolves a Slack user id to a display name; without it the name is a Slack mention `<@U…>`. */
   slackUserName?(slackUserId: string): string | undefined;
 }
+
+/** The audit trail's actor for work dockhand's scheduler does (domain/reconcile's SCHEDULER_ACTOR). */
+const SCHEDULER = 'scheduler';
 
 export const DEFAULT_DOCKHAND_SESSION_PREFIX = 'dockhand-';
 
@@ -75,14 +76,29 @@ function afterLastSlash(value: string | null | undefined): string | null {
   return index >= 0 ? value.slice(index + 1) : value;
 }
 
-/** A name dockhand gave a session: null when it is not dockhand's; slackUserId null for dockhand's own work. */
-function dockhandClaim(name: string | null | undefined, prefix: string): { slackUserId: string | null } | null {
-  if (!name || !prefix || !name.startsWith(prefix)) return null;
-  const rest = name.slice(prefix.length);
-  return { slackUserId: SLACK_USER_ID.test(rest) ? rest : null };
+/**
+ * The actor of a call dockhand made (recognised by its request id), for whoever it was made for: a Slack
+ * user, or dockhand's own jobs (the scheduler).
+ */
+export function dockhandActor(identity: UserIdentity, madeFor: string, context: Pick<ActorContext, 'slackUserName'>): Actor {
+  const fromArn = assumedRoleParts(identity.arn);
+  const base = { roleName: fromArn.role, sessionName: fromArn.session, arn: identity.arn ?? null, accountId: identity.accountId ?? null };
+  if (SLACK_USER_ID.test(madeFor)) {
+    return { ...base, kind: 'slack-user-via-dockhand', name: context.slackUserName?.(madeFor) ?? `<@${madeFor}>`, slackUserId: madeFor };
+  }
+  return { ...base, kind: 'dockhand', name: madeFor === SCHEDULER ? 'the schedule' : 'dockhand', slackUserId: null };
 }
 
-export function actorOf(identity: UserIdentity, context: ActorContext): Actor {
+/** Whether a call not made by dockhand says it is: by user agent, session name or source identity. */
+export function claimsDockhand(identity: UserIdentity, userAgent: string | null | undefined, prefix: string): boolean {
+  if (userAgent && /dockhand/i.test(userAgent)) return true;
+  const session = assumedRoleParts(identity.arn).session ?? identity.principalId?.split(':')[1] ?? null;
+  const source = identity.sessionContext?.sourceIdentity ?? null;
+  return prefix !== '' && [session, source].some((name) => name?.startsWith(prefix) ?? false);
+}
+
+/** Who made a call that is not dockhand's, from its identity alone. */
+export function actorOf(identity: UserIdentity): Actor {
   const base = { roleName: null, sessionName: null, slackUserId: null, arn: identity.arn ?? null, accountId: identity.accountId ?? null };
   switch (identity.type) {
     case 'IAMUser':
@@ -95,7 +111,7 @@ export function actorOf(identity: UserIdentity, context: ActorContext): Actor {
       // arn:aws:sts::<account>:federated-user/<name>, from GetFederationToken.
       return { ...base, kind: 'federated-user', name: afterLastSlash(identity.arn) ?? identity.principalId ?? 'federated user' };
     case 'AssumedRole':
-      return assumedRoleActor(identity, context, base);
+      return assumedRoleActor(identity, base);
     default:
       return { ...base, kind: 'unknown', name: identity.userName ?? identity.arn ?? identity.principalId ?? identity.type };
   }
@@ -105,7 +121,7 @@ function isServiceLinkedRole(roleName: string | null, roleArn: string | null | u
   return Boolean(roleArn?.includes(':role/aws-service-role/') || roleName?.startsWith('AWSServiceRoleFor'));
 }
 
-function assumedRoleActor(identity: UserIdentity, context: ActorContext, base: Omit<Actor, 'kind' | 'name'>): Actor {
+function assumedRoleActor(identity: UserIdentity, base: Omit<Actor, 'kind' | 'name'>): Actor {
   const fromArn = assumedRoleParts(identity.arn);
   const roleName = identity.sessionContext?.sessionIssuer?.userName ?? fromArn.role;
   // principalId is `<role id>:<session>` when the arn is missing.
@@ -116,19 +132,6 @@ function assumedRoleActor(identity: UserIdentity, context: ActorContext, base: O
   // the service itself; a service acting with someone's role (CloudFormation) is that someone, via the service.
   if (identity.invokedBy && isServiceLinkedRole(roleName, identity.sessionContext?.sessionIssuer?.arn)) {
     return { ...actor, kind: 'aws-service', name: identity.invokedBy };
-  }
-
-  const trustedRole = !context.dockhandRoleNames || (roleName !== null && context.dockhandRoleNames.includes(roleName));
-  if (trustedRole) {
-    // The source identity survives role chaining and cannot be changed by the session, so it wins.
-    const bySource = dockhandClaim(identity.sessionContext?.sourceIdentity, context.dockhandSessionPrefix);
-    const bySession = dockhandClaim(sessionName, context.dockhandSessionPrefix);
-    const slackUserId = bySource?.slackUserId ?? bySession?.slackUserId ?? null;
-    if (slackUserId) {
-      const name = context.slackUserName?.(slackUserId) ?? `<@${slackUserId}>`;
-      return { ...actor, kind: 'slack-user-via-dockhand', name, slackUserId };
-    }
-    if (bySource || bySession) return { ...actor, kind: 'dockhand', name: 'dockhand' };
   }
 
   if (roleName && SSO_ROLE.test(roleName)) return { ...actor, kind: 'sso-user', name: sessionName ?? roleName };
@@ -228,7 +231,8 @@ function sdkOf(userAgent: string): string | null {
 export function viaOf(userAgent: string | null | undefined, actor: Actor): Via {
   const agent = userAgent ?? '';
   const none = { tool: null, ci: null };
-  if (actor.kind === 'dockhand' || actor.kind === 'slack-user-via-dockhand' || /dockhand/i.test(agent)) {
+  // Only calls dockhand made (known by request id) are via dockhand; a user agent saying so proves nothing.
+  if (actor.kind === 'dockhand' || actor.kind === 'slack-user-via-dockhand') {
     return { ...none, kind: 'dockhand', label: 'dockhand' };
   }
   if (actor.kind === 'aws-service') return { ...none, kind: 'aws-service', label: actor.name };

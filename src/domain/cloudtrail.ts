@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, userIdentitySchema, viaOf, type Actor, type ActorContext, type Via } from './cloudtrail-actor.js';
+import { actorOf, claimsDockhand, dockhandActor, userIdentitySchema, viaOf, type Actor, type ActorContext, type Via } from './cloudtrail-actor.js';
 
 export {
   DEFAULT_DOCKHAND_SESSION_PREFIX,
@@ -25,6 +25,9 @@ export const cloudTrailRecordSchema = z.looseObject({
   sourceIPAddress: z.string().nullish(),
   errorCode: z.string().nullish(),
   errorMessage: z.string().nullish(),
+  /** The id AWS gave the request: the same as the SDK's `$metadata.requestId` for the caller. */
+  requestID: z.string().nullish(),
+  readOnly: z.boolean().nullish(),
   requestParameters: body,
   responseElements: body,
   userIdentity: userIdentitySchema,
@@ -49,9 +52,11 @@ export interface DecodeContext extends ActorContext {
   lastDesiredCount(target: ServiceTarget, before: Date): number | null;
   /** Whether dockhand had the service parked at `at`. */
   isParked(target: ServiceTarget, at: Date): boolean;
+  /** Who dockhand made the call with this AWS request id for (a Slack user id or `scheduler`), if it made it. */
+  ownCall(requestId: string): { actor: string } | undefined;
 }
 
-export type EventFlag = 'root-activity' | 'scale-to-zero' | 'deletion' | 'permission-failure' | 'terraform-reset-parked';
+export type EventFlag = 'root-activity' | 'scale-to-zero' | 'deletion' | 'permission-failure' | 'terraform-reset-parked' | 'claims-dockhand';
 
 export interface EventSubject {
   cluster: string | null;
@@ -78,6 +83,10 @@ export interface DecodedEvent {
   failed: boolean;
   errorCode: string | null;
   errorMessage: string | null;
+  /** A read (Describe…, List…): not a change. */
+  readOnly: boolean;
+  /** Not dockhand's call (its request id is not one dockhand made), yet its user agent or session names dockhand. */
+  claimsDockhand: boolean;
   flags: EventFlag[];
 }
 
@@ -163,6 +172,7 @@ function flagsOf(event: Omit<DecodedEvent, 'flags'>, parked: boolean): EventFlag
   const flags: EventFlag[] = [];
   const byDockhand = who.kind === 'dockhand' || who.kind === 'slack-user-via-dockhand' || via.kind === 'dockhand';
   if (who.kind === 'root') flags.push('root-activity');
+  if (event.claimsDockhand) flags.push('claims-dockhand');
   // Only changes that happened: a refused scale-down or deletion changed nothing (permission-failure covers it).
   // Auto Scaling clamping a parked service to zero is dockhand's parking taking effect, not news.
   const toZero = what.desiredAfter === 0 || what.maxCapacity === 0;
@@ -196,7 +206,9 @@ export function decodeEvent(record: unknown, context: DecodeContext): DecodeResu
   if (Number.isNaN(at.getTime())) return { ok: false, error: `not a CloudTrail record: eventTime ${data.eventTime} is not a time` };
 
   const accountId = data.recipientAccountId ?? data.userIdentity.accountId ?? null;
-  const who = actorOf(data.userIdentity, context);
+  // dockhand knows its own calls by the request id AWS answered them with; nothing else in a record is proof.
+  const own = data.requestID ? context.ownCall(data.requestID) : undefined;
+  const who = own ? dockhandActor(data.userIdentity, own.actor, context) : actorOf(data.userIdentity);
   const via = viaOf(data.userAgent, who);
   const { cluster, service } = subjectOf(data);
   const request = data.requestParameters;
@@ -227,6 +239,8 @@ export function decodeEvent(record: unknown, context: DecodeContext): DecodeResu
     failed: errorCode !== null,
     errorCode,
     errorMessage: data.errorMessage ?? null,
+    readOnly: data.readOnly === true,
+    claimsDockhand: !own && data.readOnly !== true && claimsDockhand(data.userIdentity, data.userAgent, context.dockhandSessionPrefix),
   };
   const parked = serviceTarget ? context.isParked(serviceTarget, at) : false;
   return { ok: true, event: { ...event, flags: flagsOf(event, parked) } };
@@ -277,7 +291,7 @@ function actionOf(event: DecodedEvent): string {
 export function formatDecoded(event: DecodedEvent): string {
   const { who, via } = event;
   // "dockhand (via dockhand)" and "autoscaling (via autoscaling)" say nothing twice.
-  const viaIsWho = (who.kind === 'dockhand' && via.kind === 'dockhand') || (who.kind === 'aws-service' && via.kind === 'aws-service');
+  const viaIsWho = (who.kind === 'dockhand' && who.name === via.label) || (who.kind === 'aws-service' && via.kind === 'aws-service');
   const viaText = via.kind === 'unknown' || viaIsWho ? '' : ` (via ${via.label})`;
   const action = actionOf(event);
   if (!event.failed) return `${who.name}${viaText} ${action}`;

@@ -16,6 +16,7 @@ export const FLAG_LABELS: Record<EventFlag, string> = {
   deletion: 'deleted',
   'permission-failure': 'refused for lack of permission',
   'terraform-reset-parked': 'Terraform restarted a parked environment',
+  'claims-dockhand': 'claims to be dockhand, but dockhand made no such call',
 };
 
 function sameLocation(service: ServiceSnapshot, target: EventTarget): boolean {

@@ -3,12 +3,14 @@ import { ingestTrailLocation, type TrailIngestResult } from '../aws/cloudtrail/i
 import type { Account } from '../config/policy.js';
 import type { CloudTrailPolicy } from '../config/visibility.js';
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_DOCKHAND_SESSION_PREFIX, type DecodeContext } from '../domain/cloudtrail.js';
+import { DEFAULT_DOCKHAND_SESSION_PREFIX, type DecodeContext, type ServiceTarget } from '../domain/cloudtrail.js';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
 import { environmentLocator } from '../domain/who.js';
 import { errorMessage, type Logger } from '../log.js';
+import type { AuditStore } from '../store/audit-store.js';
 import type { CostHistoryStore } from '../store/cost-history-store.js';
+import type { OperationsStore } from '../store/operations-store.js';
 import type { TrailStore } from '../store/trail-store.js';
 import { CronTasks } from './cron.js';
 
@@ -21,6 +23,13 @@ export interface AuditIngestDeps {
   store: TrailStore;
   /** Desired counts before a change, and whether dockhand had a service parked, from the samples. */
   history: Pick<CostHistoryStore, 'desiredBefore' | 'parkedAt'>;
+  /**
+   * The services dockhand has parked now: Auto Scaling clamping one to zero is dockhand's park taking effect,
+   * even before an inventory sample has seen it parked.
+   */
+  parked?: Pick<OperationsStore, 'parkedSince'>;
+  /** dockhand's own AWS calls by request id, to know them in the trail. */
+  audit: Pick<AuditStore, 'ownCall'>;
   /** The current inventory, to place events in environments. */
   services: () => readonly ServiceSnapshot[];
   rules: EnvironmentRules;
@@ -36,12 +45,6 @@ export interface AuditIngestRun {
   errors: string[];
 }
 
-/** The roles dockhand assumes: only their sessions named `dockhand-…` are believed to be dockhand's. */
-export function dockhandRoleNamesOf(accounts: readonly Account[]): string[] | undefined {
-  const names = accounts.flatMap((account) => (account.role_arn ? [account.role_arn.slice(account.role_arn.lastIndexOf('/') + 1)] : []));
-  return names.length > 0 ? [...new Set(names)] : undefined;
-}
-
 /** Who changed what: every few minutes, each account, region and event source from its cursor. */
 export class AuditIngestJob {
   private inFlight: Promise<AuditIngestRun> | null = null;
@@ -54,14 +57,19 @@ export class AuditIngestJob {
 
   private decodeContext(): DecodeContext {
     const { history, maxSampleGapMs } = this.deps;
-    const roleNames = dockhandRoleNamesOf(this.deps.accounts);
     return {
       dockhandSessionPrefix: DEFAULT_DOCKHAND_SESSION_PREFIX,
-      ...(roleNames ? { dockhandRoleNames: roleNames } : {}),
+      ownCall: (requestId) => this.deps.audit.ownCall(requestId),
       environmentOf: environmentLocator(this.deps.services(), this.deps.rules),
       lastDesiredCount: (target, before) => history.desiredBefore(target, before),
-      isParked: (target, at) => history.parkedAt(target, at, maxSampleGapMs),
+      isParked: (target, at) => history.parkedAt(target, at, maxSampleGapMs) || this.parkedBy(target, at),
     };
+  }
+
+  private parkedBy(target: ServiceTarget, at: Date): boolean {
+    if (!target.accountId || !this.deps.parked) return false;
+    const since = this.deps.parked.parkedSince({ account: target.accountId, region: target.region, cluster: target.cluster, service: target.service });
+    return since !== undefined && new Date(since).getTime() <= at.getTime();
   }
 
   /** A run already going is joined rather than doubled. */

@@ -1,3 +1,4 @@
+import { withDeadline } from '../aws/call-scope.js';
 import { INVENTORY_SCOPE, type AwsClients } from '../aws/clients.js';
 import { readRegionInventory } from '../aws/ecs/inventory.js';
 import type { Account } from '../config/policy.js';
@@ -13,6 +14,8 @@ export interface InventoryRefresherDeps {
   store: InventoryStore;
   clock: Clock;
   logger: Logger;
+  /** How long reading one account and region may take, every page and retry included. */
+  deadlineMs: number;
   /** Runs after every refresh, periodic or asked for (cost samples, anomaly checks); its failures are logged. */
   onRefreshed?: (record: RefreshRecord) => void | Promise<void>;
 }
@@ -55,20 +58,22 @@ export class InventoryRefresher {
       locations.map(async ({ account, region }) => {
         try {
           const mark = store.changeMark();
-          const result = await readRegionInventory(aws.ecs(account, region), {
-            account: account.id,
-            region,
-            rules,
-            knownTaskDefinition: (arn) => store.taskDefinition(arn),
-            now: startedAt,
-          });
+          const result = await withDeadline(this.deps.deadlineMs, `reading ${account.name} ${region}`, () =>
+            readRegionInventory(aws.ecs(account, region), {
+              account: account.id,
+              region,
+              rules,
+              knownTaskDefinition: (arn) => store.taskDefinition(arn),
+              now: startedAt,
+            }),
+          );
           store.saveTaskDefinitions(result.newTaskDefinitions);
           store.replaceLocation(account.id, region, result.services, mark);
-          return { services: result.services.length, error: null };
+          return { services: result.services.length, error: null, failure: null };
         } catch (error) {
           const message = `${account.name} (${account.id}) ${region}: ${errorMessage(error)}`;
           logger.warn('inventory refresh failed for a location; keeping its previous snapshot', { account: account.id, region, error: errorMessage(error) });
-          return { services: 0, error: message };
+          return { services: 0, error: message, failure: { account: account.id, accountName: account.name, region, error: errorMessage(error) } };
         }
       }),
     );
@@ -79,6 +84,7 @@ export class InventoryRefresher {
       awsCalls: aws.counter.total(INVENTORY_SCOPE) - callsBefore,
       services: outcomes.reduce((sum, o) => sum + o.services, 0),
       errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])),
+      failedLocations: outcomes.flatMap((o) => (o.failure ? [o.failure] : [])),
     };
     store.recordRefresh(record);
     logger.info('inventory refreshed', { trigger, awsCalls: record.awsCalls, services: record.services, errors: record.errors.length });

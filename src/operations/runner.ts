@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { withDeadline } from '../aws/call-scope.js';
 import type { AwsClients } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import type { Account } from '../config/policy.js';
@@ -38,6 +39,8 @@ export interface OperationRunnerDeps {
   clock: Clock;
   logger: Logger;
   startFallbackDesired: number;
+  /** How long reading the environment, and each service's step, may take, retries included. */
+  stepDeadlineMs: number;
   /** Called with each desired count an operation set, so the stored inventory shows it at once. */
   onDesiredSet?: (serviceArn: string, desired: number) => void;
   /** Called after an operation so `/env list` shows the new state soon. */
@@ -112,8 +115,11 @@ export class OperationRunner {
       void show().catch(() => undefined);
     };
     const audited: AuditedCall = (call) => this.audited(operation, call);
+    const deadlineMs = this.deps.stepDeadlineMs;
     try {
-      const current = await readCurrent(remaining, (id) => this.account(id), this.deps.aws, operation.requestedBy, audited);
+      const current = await withDeadline(deadlineMs, `reading ${operation.environment} from AWS`, () =>
+        readCurrent(remaining, (id) => this.account(id), this.deps.aws, operation.requestedBy, audited),
+      );
       const context: StepContext = {
         operation,
         current,
@@ -131,13 +137,15 @@ export class OperationRunner {
         remaining.map((step) =>
           limit(async () => {
             setStep(step, { status: 'running', startedAt: clock.now().toISOString() });
+            const calls = new StepCalls(audited);
             try {
-              const detail = await STEP_ACTIONS[operation.verb].run(step, context);
+              const detail = await withDeadline(deadlineMs, `${operation.verb} of ${step.service}`, () =>
+                STEP_ACTIONS[operation.verb].run(step, { ...context, audited: calls.audited }),
+              );
               if (detail.desired !== undefined) this.deps.onDesiredSet?.(step.serviceArn, detail.desired);
               setStep(step, { status: detail.skipped ? 'skipped' : 'done', detail: detail.text, finishedAt: clock.now().toISOString() });
             } catch (error) {
-              const detail = error instanceof StepRefused ? error.message : explainAwsError(error, error instanceof StepError ? error.action : 'the call').message;
-              setStep(step, { status: 'failed', detail, finishedAt: clock.now().toISOString() });
+              setStep(step, { status: 'failed', detail: calls.failure(error), finishedAt: clock.now().toISOString() });
             }
           }),
         ),
@@ -169,6 +177,40 @@ export class OperationRunner {
     } catch (error) {
       throw new StepError(call.action, error);
     }
+  }
+}
+
+/**
+ * The AWS calls of one step, so a failure can say what was done before it, and which call did not finish
+ * (a call cut off by the deadline may or may not have reached AWS).
+ */
+class StepCalls {
+  private readonly done: string[] = [];
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly through: AuditedCall) {}
+
+  readonly audited: AuditedCall = async (call) => {
+    this.inFlight.add(call.action);
+    try {
+      const result = await this.through(call);
+      this.done.push(call.action);
+      return result;
+    } finally {
+      this.inFlight.delete(call.action);
+    }
+  };
+
+  failure(error: unknown): string {
+    if (error instanceof StepRefused) return error.message;
+    const action = error instanceof StepError ? error.action : ([...this.inFlight][0] ?? 'the call');
+    const reason = explainAwsError(error, action).message;
+    const isWrite = (call: string) => !/:(Describe|List)/.test(call);
+    const cutOff = [...this.inFlight].filter(isWrite);
+    const unsure = cutOff.length > 0 ? ` ${cutOff.join(', ')} may or may not have reached AWS.` : '';
+    const writes = this.done.filter(isWrite);
+    if (writes.length > 0) return `${reason}${unsure} Done before that: ${writes.join(', ')}.`;
+    return unsure ? `${reason}${unsure} Nothing else was changed.` : `nothing changed: ${reason}`;
   }
 }
 

@@ -184,6 +184,14 @@ export class Sandbox {
     return this.faults.hold(matches);
   }
 
+  /**
+   * `true`: every request is accepted and never answered (nothing it asks for happens), until `hang(false)`
+   * or clearFaults(): an endpoint behind a black-holed network.
+   */
+  hang(on: boolean): void {
+    this.faults.hang(on);
+  }
+
   clearFaults(): void {
     this.faults.clear();
   }

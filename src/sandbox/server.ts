@@ -57,9 +57,32 @@ export interface Hold {
   release(): void;
 }
 
-/** Faults tests inject: latency, throttling by operation, and arbitrary failures. */
+/** Faults tests inject: latency, throttling by operation, arbitrary failures, and a black hole. */
 export class Faults {
   latencyMs = 0;
+  /** Requests taken in while hanging: never answered, never executed. */
+  private readonly hung = new Set<ServerResponse>();
+  private hanging = false;
+
+  /**
+   * While on, every request is accepted and never answered, and nothing it asks for happens: a black-holed
+   * network or a stuck proxy. Turning it off lets later requests through and drops the connections of the
+   * hung ones (their clients have given up on them, or see the connection reset).
+   */
+  hang(on: boolean): void {
+    this.hanging = on;
+    if (on) return;
+    for (const response of this.hung) response.socket?.destroy();
+    this.hung.clear();
+  }
+
+  /** Takes the request into the black hole if hanging; true when it was. */
+  swallow(response: ServerResponse): boolean {
+    if (!this.hanging) return false;
+    this.hung.add(response);
+    response.once('close', () => this.hung.delete(response));
+    return true;
+  }
   private readonly throttles = new Map<string, number>();
   private readonly hooks: FaultHook[] = [];
 
@@ -117,8 +140,9 @@ export class Faults {
     return undefined;
   }
 
-  /** Drops throttles and failure hooks and releases holds; latency stays until setLatency changes it. */
+  /** Drops throttles, failure hooks and the black hole, and releases holds; latency stays until setLatency changes it. */
   clear(): void {
+    this.hang(false);
     this.throttles.clear();
     this.hooks.length = 0;
     for (const hold of [...this.holds]) hold.release();
@@ -160,6 +184,7 @@ export class Dispatcher {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (this.faults.swallow(response)) return;
     const requestId = randomUUID();
     if (request.method === 'GET') {
       return send(response, 200, 'application/json', requestId, JSON.stringify({ sandbox: 'dockhand', ok: true }));

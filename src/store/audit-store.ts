@@ -1,16 +1,43 @@
 import { and, desc, eq, notInArray } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { auditLog } from './schema.js';
+import { auditLog, awsRequests } from './schema.js';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id'>;
 export type AuditRow = typeof auditLog.$inferSelect;
+
+/** The audited call an AWS request id belongs to: who dockhand made it for. */
+export interface OwnCall {
+  actor: string;
+  verb: string;
+  environment: string | null;
+  at: string;
+}
+
+/** Request ids are AWS's (UUIDs and the like); anything longer is not one and is not kept. */
+const MAX_REQUEST_ID = 128;
 
 /** Append-only trail of every request dockhand received and what came of it. */
 export class AuditStore {
   constructor(private readonly db: Db) {}
 
-  record(entry: AuditEntry): void {
-    this.db.insert(auditLog).values(entry).run();
+  /** Records the entry and, for an AWS call, the request ids AWS answered it with, in one transaction. */
+  record(entry: AuditEntry, requestIds: readonly string[] = []): void {
+    this.db.transaction((tx) => {
+      const { id } = tx.insert(auditLog).values(entry).returning({ id: auditLog.id }).get();
+      for (const requestId of new Set(requestIds)) {
+        if (requestId.length <= MAX_REQUEST_ID) tx.insert(awsRequests).values({ requestId, auditId: id }).onConflictDoNothing().run();
+      }
+    });
+  }
+
+  /** The audited call AWS gave this request id to, if dockhand made it. */
+  ownCall(requestId: string): OwnCall | undefined {
+    return this.db
+      .select({ actor: auditLog.actor, verb: auditLog.verb, environment: auditLog.environment, at: auditLog.at })
+      .from(awsRequests)
+      .innerJoin(auditLog, eq(auditLog.id, awsRequests.auditId))
+      .where(eq(awsRequests.requestId, requestId))
+      .get();
   }
 
   /** When a person (not dockhand's own jobs) last did anything with the environment. */

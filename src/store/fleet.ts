@@ -35,4 +35,8 @@ export class Fleet {
   lastRefresh(): RefreshRecord | undefined {
     return this.store.lastRefresh();
   }
+
+  locationReadAt(account: string, region: string): string | undefined {
+    return this.store.locationReadAt(account, region);
+  }
 }

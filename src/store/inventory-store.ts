@@ -1,7 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { ServiceSnapshot, TaskDefinitionInfo } from '../domain/inventory.js';
 import type { Db } from './db.js';
-import { inventoryRefreshes, services, taskDefinitions } from './schema.js';
+import { inventoryRefreshes, services, taskDefinitions, type FailedLocation } from './schema.js';
+
+export type { FailedLocation };
 
 export interface RefreshRecord {
   startedAt: string;
@@ -10,6 +12,7 @@ export interface RefreshRecord {
   awsCalls: number;
   services: number;
   errors: string[];
+  failedLocations: FailedLocation[];
 }
 
 /**
@@ -95,5 +98,14 @@ export class InventoryStore {
 
   lastRefresh(): RefreshRecord | undefined {
     return this.latestRefresh;
+  }
+
+  /** When what the snapshot holds for an account and region was read from AWS; undefined if it holds nothing. */
+  locationReadAt(account: string, region: string): string | undefined {
+    let latest: string | undefined;
+    for (const service of this.snapshot) {
+      if (service.account === account && service.region === region && (latest === undefined || service.refreshedAt > latest)) latest = service.refreshedAt;
+    }
+    return latest;
   }
 }

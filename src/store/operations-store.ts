@@ -68,6 +68,22 @@ export class OperationsStore {
     return new Map(rows.map((row) => [row.serviceArn, row]));
   }
 
+  /** When dockhand parked this service, if it has it parked now. */
+  parkedSince(location: { account: string; region: string; cluster: string; service: string }): string | undefined {
+    return this.db
+      .select({ parkedAt: parkedServices.parkedAt })
+      .from(parkedServices)
+      .where(
+        and(
+          eq(parkedServices.account, location.account),
+          eq(parkedServices.region, location.region),
+          eq(parkedServices.cluster, location.cluster),
+          eq(parkedServices.service, location.service),
+        ),
+      )
+      .get()?.parkedAt;
+  }
+
   parkedEnvironments(): Set<string> {
     return new Set(this.db.selectDistinct({ environment: parkedServices.environment }).from(parkedServices).all().map((r) => r.environment));
   }

@@ -2,6 +2,14 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Deployment, ServiceEvent, TaskDefinitionInfo } from '../domain/inventory.js';
 
+/** An account and region a refresh could not read. */
+export interface FailedLocation {
+  account: string;
+  accountName: string;
+  region: string;
+  error: string;
+}
+
 /** The latest snapshot of every ECS service dockhand has seen; replaced per account and region on refresh. */
 export const services = sqliteTable(
   'services',
@@ -45,6 +53,11 @@ export const inventoryRefreshes = sqliteTable('inventory_refreshes', {
   services: integer('services').notNull(),
   /** One line per account/region that failed; its previous snapshot is kept. */
   errors: text('errors', { mode: 'json' }).$type<string[]>().notNull(),
+  /** The same failures by location, so `/env list` can say how old the snapshot it shows for each is. */
+  failedLocations: text('failed_locations', { mode: 'json' })
+    .$type<FailedLocation[]>()
+    .notNull()
+    .default(sql`'[]'`),
 });
 
 /** Every request dockhand receives and every action it takes, with who asked and what came of it. */
@@ -62,6 +75,22 @@ export const auditLog = sqliteTable(
     durationMs: integer('duration_ms'),
   },
   (table) => [index('audit_environment_at').on(table.environment, table.at)],
+);
+
+/**
+ * The request id AWS answered each of dockhand's audited calls with (one per HTTP attempt, retries
+ * included): CloudTrail records the same id as `requestID`, which no other caller can make AWS give out, so
+ * dockhand recognises its own calls by it. Rows go with their audit entry (audit retention covers them).
+ */
+export const awsRequests = sqliteTable(
+  'aws_requests',
+  {
+    requestId: text('request_id').primaryKey(),
+    auditId: integer('audit_id')
+      .notNull()
+      .references(() => auditLog.id, { onDelete: 'cascade' }),
+  },
+  (table) => [index('aws_requests_audit').on(table.auditId)],
 );
 
 /**

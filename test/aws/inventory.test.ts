@@ -34,7 +34,7 @@ async function setup(sandbox: Sandbox, policy: Policy) {
   const aws = new AwsClients({ endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS });
   open.push({ close: () => { aws.destroy(); db.$client.close(); } });
   const rules = environmentRulesOf(policy);
-  const refresher = new InventoryRefresher({ accounts: policy.accounts, rules, aws, store, clock: new ManualClock(), logger: silentLogger });
+  const refresher = new InventoryRefresher({ accounts: policy.accounts, rules, aws, store, clock: new ManualClock(), logger: silentLogger, deadlineMs: policy.aws.refresh_deadline_ms });
   return { store, aws, refresher, fleet: new Fleet(store, rules) };
 }
 

@@ -80,6 +80,8 @@ const updateService = (cluster: string, service: string, desiredCount: number) =
   },
 });
 
+/** Request ids of calls dockhand made, as its audit trail keeps them: who each was made for. */
+const OWN_CALLS: Record<string, string> = { 'req-maria-stop': 'U0MARIA', 'req-bob-stop': 'U0BOB', 'req-schedule-park': 'scheduler' };
 const parked = new Set(['qa-7/web']);
 const lastDesired: Record<string, number> = { 'staging-3/api': 2, 'qa-7/web': 0 };
 const context: DecodeContext = {
@@ -88,6 +90,7 @@ const context: DecodeContext = {
   lastDesiredCount: ({ cluster, service }) => lastDesired[`${cluster}/${service}`] ?? null,
   isParked: ({ cluster, service }) => parked.has(`${cluster}/${service}`),
   slackUserName: (id) => ({ U0MARIA: 'maria' })[id],
+  ownCall: (requestId) => (OWN_CALLS[requestId] ? { actor: OWN_CALLS[requestId] } : undefined),
 };
 
 function decode(input: unknown, ctx: DecodeContext = context): DecodedEvent {
@@ -106,9 +109,10 @@ describe('decoding who, via what and what', () => {
     expect(formatDecoded(event)).toBe('jane (via console) set staging-3/api desired 2 → 3');
   });
 
-  it('dockhand on behalf of a Slack user, from the raw CloudTrailEvent string', () => {
+  it('dockhand on behalf of a Slack user, known by the request id, from the raw CloudTrailEvent string', () => {
     const json = JSON.stringify(
       record({
+        requestID: 'req-maria-stop',
         userIdentity: assumedRole('dockhand-operator', 'dockhand-U0MARIA', { sourceIdentity: 'dockhand-U0MARIA' }),
         userAgent: 'aws-sdk-js/3.1164.0 ua/2.1 os/linux#6.8.0 lang/js md/nodejs#20.18.0 api/ecs#3.1164.0 m/E,N dockhand/0.1.0',
         ...updateService('staging-3', 'api', 0),
@@ -121,22 +125,33 @@ describe('decoding who, via what and what', () => {
     expect(formatDecoded(event)).toBe('maria (via dockhand) set staging-3/api desired 2 → 0');
   });
 
-  it('trusts the source identity over a chained session name, and mentions unknown Slack users', () => {
-    const event = decode(
-      record({ userIdentity: assumedRole('fleet-admin', 'dockhand-inventory', { sourceIdentity: 'dockhand-U0BOB' }), ...updateService('qa-7', 'web', 0) }),
-    );
+  it('the same attribution without a role (default credentials): the request id is all it takes', () => {
+    const event = decode(record({ requestID: 'req-bob-stop', userIdentity: iamUser('dockhand-bot'), userAgent: 'aws-sdk-js/3.1164.0 dockhand/0.1.0', ...updateService('qa-7', 'web', 0) }));
     expect(event.who).toMatchObject({ kind: 'slack-user-via-dockhand', slackUserId: 'U0BOB', name: '<@U0BOB>' });
+    expect(event.flags).toEqual([]);
+    const park = decode(record({ requestID: 'req-schedule-park', userIdentity: iamUser('dockhand-bot'), ...updateService('staging-3', 'api', 0) }));
+    expect(park.who).toMatchObject({ kind: 'dockhand', name: 'the schedule' });
+    expect(formatDecoded(park)).toBe('the schedule (via dockhand) set staging-3/api desired 2 → 0');
+    expect(park.flags).toEqual([]);
   });
 
-  it("dockhand's own sessions, and session names claimed by roles that are not dockhand's", () => {
-    const own = decode(record({ userIdentity: assumedRole('dockhand-operator', 'dockhand-inventory'), ...updateService('qa-7', 'web', 0) }));
-    expect(own.who).toMatchObject({ kind: 'dockhand', name: 'dockhand' });
-    expect(formatDecoded(own)).toBe('dockhand set qa-7/web desired 0 → 0');
+  it('a user agent, session name or source identity saying dockhand, with a request id dockhand never got, is flagged', () => {
+    const agent = decode(record({ userIdentity: iamUser('mallory'), userAgent: 'aws-sdk-js/3.1164.0 dockhand/0.1.0', ...updateService('staging-3', 'api', 0) }));
+    expect(agent.who).toMatchObject({ kind: 'iam-user', name: 'mallory' });
+    expect(agent.via).toMatchObject({ kind: 'sdk', label: 'AWS SDK for JavaScript 3.1164.0' });
+    expect(agent.flags).toEqual(['claims-dockhand', 'scale-to-zero']);
 
-    const strict = { ...context, dockhandRoleNames: ['dockhand-operator'] };
-    const spoof = decode(record({ userIdentity: assumedRole('developer', 'dockhand-U0MARIA'), userAgent: CLI_AGENT, ...updateService('staging-3', 'api', 0) }), strict);
-    expect(spoof.who).toMatchObject({ kind: 'role', name: 'developer (dockhand-U0MARIA)', slackUserId: null });
-    expect(spoof.flags).toEqual(['scale-to-zero']);
+    const session = decode(record({ userIdentity: assumedRole('developer', 'dockhand-U0MARIA'), userAgent: CLI_AGENT, ...updateService('staging-3', 'api', 0) }));
+    expect(session.who).toMatchObject({ kind: 'role', name: 'developer (dockhand-U0MARIA)', slackUserId: null });
+    expect(session.flags).toEqual(['claims-dockhand', 'scale-to-zero']);
+
+    const source = decode(record({ userIdentity: assumedRole('fleet-admin', 'ops', { sourceIdentity: 'dockhand-U0BOB' }), ...updateService('staging-3', 'api', 3) }));
+    expect(source.flags).toEqual(['claims-dockhand']);
+
+    // A read is not a change: it is not flagged (and ingest does not store reads).
+    const read = decode(record({ eventName: 'DescribeServices', readOnly: true, userIdentity: iamUser('mallory'), userAgent: 'dockhand/0.1.0', requestParameters: { cluster: 'staging-3' } }));
+    expect(read.readOnly).toBe(true);
+    expect(read.flags).toEqual([]);
   });
 
   it('Terraform resetting a parked service, and the same apply on a running one', () => {

@@ -2,16 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { userAgents } from '../../src/sandbox/index.js';
-import { startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
+import { DIGEST_POLICY, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { askPrivately, blocksText, clickButton } from '../support/slack-requests.js';
 
-const POLICY = `${TEST_POLICY}
-digests:
-  - channel: C0DIGEST
-    environments: ["*"]
-    cron: "0 9 * * *"
-    time_zone: Europe/Berlin
-`;
+const POLICY = `${TEST_POLICY}${DIGEST_POLICY}`;
 
 let h: Harness;
 const clock = new ManualClock(Date.now());

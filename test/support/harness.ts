@@ -47,6 +47,15 @@ approvals:
   expire_minutes: 30
 `;
 
+/** A daily digest of every environment to C0DIGEST, to append to a policy. */
+export const DIGEST_POLICY = `
+digests:
+  - channel: C0DIGEST
+    environments: ["*"]
+    cron: "0 9 * * *"
+    time_zone: Europe/Berlin
+`;
+
 export interface Harness {
   sandbox: Sandbox;
   slack: FakeSlack;

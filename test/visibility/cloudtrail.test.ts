@@ -2,10 +2,13 @@ import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOOKUP_PAGE_SIZE } from '../../src/aws/cloudtrail/ingest.js';
+import { setDesiredCount } from '../../src/aws/ecs/actions.js';
 import type { DecodedEvent } from '../../src/domain/cloudtrail.js';
 import { AuditIngestJob } from '../../src/jobs/audit-ingest.js';
 import { silentLogger } from '../../src/log.js';
+import { auditedAwsCall } from '../../src/operations/audited.js';
 import { identities, SandboxError, userAgents, type RecordedRequest } from '../../src/sandbox/index.js';
+import { AuditStore } from '../../src/store/audit-store.js';
 import { HOUR, SANDBOX_CREDENTIALS, startFixture, testPolicy, type Fixture } from './fixture.js';
 
 let fx: Fixture;
@@ -20,6 +23,7 @@ function auditJob(f: Fixture): AuditIngestJob {
     clients: f.awsVisibility,
     store: f.stores.trail,
     history: f.stores.history,
+    audit: new AuditStore(f.db),
     services: () => f.inventory.services(),
     rules: f.rules,
     policy: f.visibility.cloudtrail,
@@ -69,15 +73,21 @@ describe('CloudTrail ingest against the sandbox', () => {
     await hourly(() => void fx.sandbox.externalUpdate({ cluster: 'nonprod', service: 'qa-1-web', desiredCount: 0 }));
     // 11:00 a developer scales staging-3's api with the CLI.
     await hourly(() => void fx.sandbox.externalUpdate({ cluster: 'staging-3', service: 'api', desiredCount: 3, identity: identities.iamUser('dmitri'), userAgent: userAgents.cli }));
-    // 12:00 dockhand stops staging-3's worker for Maria: her own session of dockhand's role.
+    // 12:00 dockhand stops staging-3's worker for Maria, through its own audited client (in an account with a
+    // role, her own session of it); someone else, in a session named like hers with dockhand's user agent,
+    // scales staging-3's web to zero.
     await hourly(async () => {
+      const account = { ...fx.policy.accounts[0]!, role_arn: 'arn:aws:iam::111111111111:role/dockhand' };
+      const call = { actor: 'U0MARIA', environment: 'staging-3', action: 'ecs:UpdateService', params: {} };
+      await auditedAwsCall(new AuditStore(fx.db), fx.clock, call, () => setDesiredCount(fx.aws.ecs(account, 'us-east-1', 'U0MARIA'), 'staging-3', 'worker', 0));
+
       const sts = new STSClient({ endpoint: fx.sandbox.url, region: 'us-east-1', credentials: SANDBOX_CREDENTIALS });
       const assumed = await sts.send(
         new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111111111111:role/dockhand', RoleSessionName: 'dockhand-U0MARIA', SourceIdentity: 'dockhand-U0MARIA' }),
       );
       const credentials = { accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!, sessionToken: assumed.Credentials!.SessionToken! };
       const ecs = new ECSClient({ endpoint: fx.sandbox.url, region: 'us-east-1', credentials, customUserAgent: 'dockhand/0.1.0' });
-      await ecs.send(new UpdateServiceCommand({ cluster: 'staging-3', service: 'worker', desiredCount: 0 }));
+      await ecs.send(new UpdateServiceCommand({ cluster: 'staging-3', service: 'web', desiredCount: 0 }));
       ecs.destroy();
       sts.destroy();
     });
@@ -123,6 +133,10 @@ describe('CloudTrail ingest against the sandbox', () => {
       what: { environment: 'staging-3', desiredBefore: 1, desiredAfter: 0 },
     });
     expect(forMaria.flags).toEqual([]);
+    const impostor = find(events, (e) => e.what.service === 'web' && e.what.cluster === 'staging-3');
+    expect(impostor.who).toMatchObject({ kind: 'role', name: 'dockhand (dockhand-U0MARIA)', slackUserId: null });
+    expect(impostor.via.kind).not.toBe('dockhand');
+    expect(impostor.flags).toEqual(['claims-dockhand', 'scale-to-zero']);
 
     const byTerraform = find(events, (e) => e.what.service === 'qa-2-api');
     expect(byTerraform).toMatchObject({ who: { kind: 'role', name: 'terraform-ci (GitHubActions)' }, via: { kind: 'terraform', label: 'Terraform 1.10.3 in GitHub Actions' } });

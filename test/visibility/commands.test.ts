@@ -13,6 +13,7 @@ import { digestCommand } from '../../src/slack/commands/digest.js';
 import { idleCommand, idleSnoozer } from '../../src/slack/commands/idle.js';
 import type { VisibilityContext } from '../../src/slack/commands/visibility-context.js';
 import { whoCommand } from '../../src/slack/commands/who.js';
+import { AuditStore } from '../../src/store/audit-store.js';
 import { HOUR, startFixture, type Fixture } from './fixture.js';
 
 let fx: Fixture;
@@ -32,6 +33,7 @@ beforeAll(async () => {
     clients: fx.awsVisibility,
     store: fx.stores.trail,
     history: fx.stores.history,
+    audit: new AuditStore(fx.db),
     services: () => fx.inventory.services(),
     rules: fx.rules,
     policy: fx.visibility.cloudtrail,

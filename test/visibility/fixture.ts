@@ -108,6 +108,7 @@ export class Fixture {
       store: this.inventory,
       clock,
       logger: silentLogger,
+      deadlineMs: policy.aws.refresh_deadline_ms,
       onRefreshed: () => void this.sampler.record(this.inventory.services()),
     });
     this.costs = new CostReports(this.stores.history, this.stores.actuals, costSettingsOf(visibility.cost, options.refreshIntervalMs ?? 60_000));

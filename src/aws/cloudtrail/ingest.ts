@@ -59,6 +59,8 @@ export interface TrailIngestResult {
   added: number;
   /** Records that are not CloudTrail records dockhand can read; skipped. */
   undecodable: string[];
+  /** Read-only calls (Describe…, List…): not changes, so not stored. */
+  reads: number;
 }
 
 /** Reads one account, region and event source from its cursor to `now`, decodes and stores what is new. */
@@ -69,11 +71,13 @@ export async function ingestTrailLocation(client: CloudTrailClient, location: Tr
   const { events, requests } = await lookupEvents(client, { eventSource: location.eventSource, start: new Date(start), end: now });
   const decoded: DecodedEvent[] = [];
   const undecodable: string[] = [];
+  let reads = 0;
   for (const event of events) {
     const result = decodeEvent(event.cloudTrailEvent, options.decodeContext);
-    if (result.ok) decoded.push(result.event);
-    else undecodable.push(`${event.eventId}: ${result.error}`);
+    if (!result.ok) undecodable.push(`${event.eventId}: ${result.error}`);
+    else if (result.event.readOnly) reads += 1;
+    else decoded.push(result.event);
   }
   const added = options.store.save(location, decoded, { endMs: end, requests, events: events.length });
-  return { location, requests, events: events.length, added, undecodable };
+  return { location, requests, events: events.length, added, undecodable, reads };
 }

@@ -10,6 +10,8 @@ export interface ListView {
   filter: string | null;
   orphanServices: number;
   lastRefresh: RefreshRecord | undefined;
+  /** When the snapshot shown for an account and region was read from AWS (not when a refresh last tried). */
+  locationReadAt?: (account: string, region: string) => string | undefined;
   now: Date;
   /** A one-line schedule summary per environment name. */
   schedules: ReadonlyMap<string, string>;
@@ -21,10 +23,26 @@ function line(env: Environment, schedule: string | undefined): string {
   return `${STATE_EMOJI[env.state]} \`${env.name}\` ${env.state} · ${env.running}/${env.desired} tasks · ${tier} · ${owner}${schedule ? ` · ${schedule}` : ''}`;
 }
 
-export function refreshFooter(lastRefresh: RefreshRecord | undefined, now: Date): string {
+const MAX_ERROR = 200;
+
+/**
+ * How fresh what is shown is. A location the last refresh could not read is named with the error and the
+ * true age of its snapshot: the time it was last read, not the time of the attempt that failed.
+ */
+export function refreshFooter(lastRefresh: RefreshRecord | undefined, now: Date, locationReadAt?: (account: string, region: string) => string | undefined): string {
   if (!lastRefresh) return 'The fleet has not been read from AWS yet; try again in a minute or run `/env refresh`.';
-  const problems = lastRefresh.errors.length > 0 ? ` · :warning: ${lastRefresh.errors.length} location(s) failed, showing their last snapshot` : '';
-  return `Read from AWS ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls)${problems}`;
+  const failed = lastRefresh.failedLocations;
+  if (failed.length === 0 && lastRefresh.errors.length > 0) {
+    return `Read from AWS ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls) · :warning: ${lastRefresh.errors.length} location(s) failed, showing their last snapshot`;
+  }
+  if (failed.length === 0) return `Read from AWS ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls)`;
+  const lines = failed.map((location) => {
+    const readAt = locationReadAt?.(location.account, location.region);
+    const error = location.error.length > MAX_ERROR ? `${location.error.slice(0, MAX_ERROR - 1)}…` : location.error;
+    const shown = readAt ? `showing what was read from AWS ${ago(readAt, now)}` : 'nothing read from it yet';
+    return `:warning: \`${escapeMrkdwn(location.region)}\` of ${escapeMrkdwn(location.accountName)} failed (${escapeMrkdwn(error)}): ${shown}`;
+  });
+  return [`Last refresh ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls) could not read everything:`, ...lines].join('\n');
 }
 
 export function listReply(view: ListView): Reply {
@@ -32,14 +50,14 @@ export function listReply(view: ListView): Reply {
   const scope = filter ? ` matching \`${filter}\`` : '';
   if (environments.length === 0) {
     const text = `No environments you can see${scope}.`;
-    return { text, blocks: [section(text), context(refreshFooter(view.lastRefresh, view.now))] };
+    return { text, blocks: [section(text), context(refreshFooter(view.lastRefresh, view.now, view.locationReadAt))] };
   }
   const counts = STATE_ORDER.map((state) => [state, environments.filter((e) => e.state === state).length] as const)
     .filter(([, count]) => count > 0)
     .map(([state, count]) => `${count} ${state}`)
     .join(' · ');
   const summary = `*${environments.length} environments*${scope}: ${counts}`;
-  const footer = [refreshFooter(view.lastRefresh, view.now), view.orphanServices > 0 ? `${view.orphanServices} services belong to no environment` : '']
+  const footer = [refreshFooter(view.lastRefresh, view.now, view.locationReadAt), view.orphanServices > 0 ? `${view.orphanServices} services belong to no environment` : '']
     .filter(Boolean)
     .join(' · ');
   const blocks = capBlocks([section(summary), ...linesToSections(environments.map((env) => line(env, view.schedules.get(env.name)))), context(footer)], 'Narrow it with `/env list <glob>`.');

@@ -15,6 +15,7 @@ export function listCommand(filter: string | null, ctx: CommandContext): Command
     filter,
     orphanServices: ctx.fleet.orphanServices(),
     lastRefresh: ctx.fleet.lastRefresh(),
+    locationReadAt: (account, region) => ctx.fleet.locationReadAt(account, region),
     now: ctx.clock.now(),
     schedules: new Map([...ctx.scheduler.explainAll(visible)].filter(([, e]) => e.resolved.text !== null).map(([name, e]) => [name, scheduleSummary(e)])),
   });

@@ -9,5 +9,5 @@ export function statusCommand(name: string, ctx: CommandContext): CommandOutcome
   if ('refusal' in found) return found.refusal;
   const now = ctx.clock.now();
   const schedule = scheduleSummary(ctx.scheduler.explain(found.env));
-  return { reply: statusReply(found.env, now, refreshFooter(ctx.fleet.lastRefresh(), now), schedule), environment: found.env.name, outcome: 'ok' };
+  return { reply: statusReply(found.env, now, refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region)), schedule), environment: found.env.name, outcome: 'ok' };
 }
