@@ -8,6 +8,7 @@ import type { SlackClient } from './directory.js';
 import { registerApprovalInteractions } from './interactions/approvals.js';
 import { registerCommandButtons } from './interactions/command-buttons.js';
 import type { SnoozeResult } from './commands/idle.js';
+import { checkBotToken, tokenRejection } from './preflight.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -20,6 +21,8 @@ export interface SlackAppOptions {
   port: number;
   logger: Logger;
   health: () => Record<string, unknown>;
+  /** Start-up stops retrying an unreachable Slack after this long (SLACK_CONNECT_TIMEOUT_SECONDS). */
+  connectDeadlineMs: number;
 }
 
 /** What the listeners need; built from the app's own WebClient so lookups go to the same API. */
@@ -111,13 +114,20 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
     app,
     mode,
     async start() {
+      // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
+      await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
       await app.init();
       if (receiver instanceof HTTPReceiver) {
         const server = await receiver.start(options.port);
         const address = server.address();
         return typeof address === 'object' && address ? address.port : options.port;
       }
-      await app.start();
+      try {
+        await app.start();
+      } catch (error) {
+        // apps.connections.open refuses a bad app-level token; Socket Mode then stops without retrying.
+        throw tokenRejection('SLACK_APP_TOKEN', error) ?? error;
+      }
       return options.port;
     },
     stop: () => app.stop() as Promise<void>,
