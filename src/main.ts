@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { VisibilityAwsClients } from './aws/visibility-clients.js';
 import { costSettingsOf, idleRulesOf } from './config/visibility.js';
@@ -395,7 +396,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Real paths: run through a symlink (a linked checkout, a bin link), argv[1] is the link, import.meta.url its target.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main().catch((error) => {
     process.stderr.write(error instanceof ConfigError || error instanceof SlackStartError ? `dockhand cannot start: ${error.message}\n` : `dockhand failed to start: ${errorMessage(error)}\n`);
     process.exit(1);
