@@ -57,6 +57,23 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/**
+ * Liveness: the process answers. What the ECS container health check (deploy/terraform) asks, so a task is
+ * replaced only when dockhand itself hangs, never because Slack or AWS is down.
+ */
+export const LIVENESS_PATH = '/health/live';
+
+function livenessRoute(): CustomRoute {
+  return {
+    path: LIVENESS_PATH,
+    method: ['GET'],
+    handler: (_req, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'alive' }));
+    },
+  };
+}
+
 function healthRoute(health: () => Record<string, unknown>): CustomRoute {
   return {
     path: '/health',
@@ -74,7 +91,7 @@ function healthRoute(health: () => Record<string, unknown>): CustomRoute {
  */
 export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => SlackListenerDeps): SlackApp {
   const logger = boltLogger(options.logger);
-  const customRoutes = [healthRoute(options.health)];
+  const customRoutes = [livenessRoute(), healthRoute(options.health)];
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (options.appToken) {
