@@ -17,7 +17,7 @@ variable "vpc_id" {
 }
 
 variable "subnet_ids" {
-  description = "Private subnets for the task and the EFS mount targets (one mount target per subnet). They need a route to Slack and to the AWS APIs (NAT gateway or VPC endpoints)."
+  description = "Private subnets, at most one per availability zone, for the task and the EFS mount targets (one mount target per subnet). They need a route to Slack and to the AWS APIs (NAT gateway or VPC endpoints)."
   type        = list(string)
 
   validation {
