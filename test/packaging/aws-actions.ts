@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { botSourceFiles } from './source.js';
 
 /** IAM prefixes of the SDK clients dockhand uses. */
 const IAM_PREFIX: Record<string, string> = {
@@ -10,18 +10,10 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-sts': 'sts',
 };
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'sandbox' || name === 'demo' ? [] : sourceFiles(path);
-    return path.endsWith('.ts') ? [path] : [];
-  });
-}
-
 /** Every AWS action the bot's code can call: `new XCommand(` and `paginateX(` of the clients it imports. */
 export function actionsCalledByCode(): Set<string> {
   const actions = new Set<string>();
-  for (const file of sourceFiles('src')) {
+  for (const file of botSourceFiles()) {
     const text = readFileSync(file, 'utf8');
     for (const [, names, module] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z-]+)'/g)) {
       const prefix = IAM_PREFIX[module as string];

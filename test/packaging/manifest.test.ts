@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_HELP } from '../../src/domain/command.js';
+import { botSourceFiles } from './source.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const manifestPath = resolve(repoRoot, 'manifest.yml');
@@ -45,19 +46,11 @@ const SCOPES_OF_METHOD: Record<string, string[]> = {
 
 const WEB_API_FAMILIES = 'admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|im|mpim|pins|reactions|reminders|search|stars|team|usergroups|users|views|workflows';
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === 'sandbox' ? [] : sourceFiles(path);
-    return path.endsWith('.ts') ? [path] : [];
-  });
-}
-
 /** Every `client.<family>.<method>(` / `.<family>.<method>.<sub>(` and apiCall('<method>') in src/, plus Bolt's own auth.test at start. */
 function webApiMethodsCalled(): Set<string> {
   const methods = new Set(['auth.test']);
   const call = new RegExp(`\\.(${WEB_API_FAMILIES})((?:\\.[a-z][A-Za-z]*)+)\\(`, 'g');
-  for (const file of sourceFiles(resolve(repoRoot, 'src'))) {
+  for (const file of botSourceFiles(resolve(repoRoot, 'src'))) {
     const text = readFileSync(file, 'utf8');
     for (const [, family, rest] of text.matchAll(call)) methods.add(`${family}${rest}`);
     for (const [, method] of text.matchAll(/apiCall\(\s*'([a-z.A-Z]+)'/g)) methods.add(method as string);
