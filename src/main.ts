@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { VisibilityAwsClients } from './aws/visibility-clients.js';
 import { costSettingsOf, idleRulesOf } from './config/visibility.js';
@@ -19,8 +20,8 @@ import { TrailStore } from './store/trail-store.js';
 import { VisibilityReports } from './store/visibility-reports.js';
 import { VisibilityStore } from './store/visibility-store.js';
 import { AwsClients, type AwsClientOptions } from './aws/clients.js';
-import type { Env } from './config/env.js';
-import { ConfigError, loadEnv, loadPolicy } from './config/load.js';
+import { DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS, type Env } from './config/env.js';
+import { ConfigError, loadEnv, loadPolicyOf } from './config/load.js';
 import { accessPolicyOf, environmentRulesOf, type Policy } from './config/policy.js';
 import { withGrants } from './domain/permissions.js';
 import { Housekeeping } from './jobs/housekeeping.js';
@@ -40,6 +41,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { InventoryRefresher } from './jobs/inventory-refresh.js';
 import { errorMessage, jsonLogger, type Logger } from './log.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
+import { SlackStartError } from './slack/preflight.js';
 import type { Reply } from './slack/blocks/common.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps, type EnvRequest } from './slack/commands/env.js';
 import { SlackDirectory, type Directory } from './slack/directory.js';
@@ -59,8 +61,11 @@ Environment variables:
   SLACK_APP_TOKEN       app-level token, xapp-…: use Socket Mode instead of HTTP
   SLACK_API_URL         another Slack API base URL (proxies, tests); default https://slack.com/api/
   PORT                  HTTP mode: port for /slack/events and /health; Socket Mode: /health only (default 3000)
+  SLACK_CONNECT_TIMEOUT_SECONDS  start-up gives up reaching Slack after this long (default 120)
   DOCKHAND_CONFIG       policy file (default dockhand.yml; see dockhand.example.yml)
+  DOCKHAND_POLICY       the policy's YAML itself, used instead of DOCKHAND_CONFIG (the Terraform module's way)
   DOCKHAND_DB           SQLite database (default ./data/dockhand.db)
+  DOCKHAND_DB_JOURNAL   wal (default) | delete: use delete on network file systems such as EFS
   LOG_LEVEL             debug | info | warn | error (default info)
   AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …  read by the AWS SDK as usual
 
@@ -69,7 +74,8 @@ refresh_deadline_ms, step_deadline_ms); see dockhand.example.yml.
 `;
 
 export interface DockhandOptions {
-  env: Pick<Env, 'DOCKHAND_DB' | 'PORT'> & Partial<Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>>;
+  env: Pick<Env, 'DOCKHAND_DB' | 'PORT'> &
+    Partial<Pick<Env, 'DOCKHAND_DB_JOURNAL' | 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'SLACK_CONNECT_TIMEOUT_SECONDS'>>;
   policy: Policy;
   clock?: Clock;
   logger?: Logger;
@@ -118,7 +124,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const { env, policy } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? jsonLogger();
-  const db = openDb(env.DOCKHAND_DB);
+  const db = openDb(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
   const inventory = new InventoryStore(db);
   const rules = environmentRulesOf(policy);
   const fleet = new Fleet(inventory, rules);
@@ -273,7 +279,16 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   if (options.slack) {
     if (!env.SLACK_BOT_TOKEN) throw new ConfigError('the environment', ['SLACK_BOT_TOKEN: got missing; is required to connect to Slack']);
     slack = createSlackApp(
-      { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, slackApiUrl: env.SLACK_API_URL, port: env.PORT, logger, health },
+      {
+        botToken: env.SLACK_BOT_TOKEN,
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        appToken: env.SLACK_APP_TOKEN,
+        slackApiUrl: env.SLACK_API_URL,
+        port: env.PORT,
+        logger,
+        health,
+        connectDeadlineMs: (env.SLACK_CONNECT_TIMEOUT_SECONDS ?? DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS) * 1000,
+      },
       (client) => {
         // One poster for everything dockhand posts, so every channel stays within Slack's rate together.
         const poster = new ChannelPoster(client);
@@ -286,13 +301,24 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, offline, null, new ChannelPoster(messengerPoster(offline)));
   const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
 
+  // Slack first: a rejected token or an unreachable Slack stops start-up before any job runs.
+  let port: number | null = null;
+  if (slack) {
+    try {
+      port = await slack.start();
+    } catch (error) {
+      aws.destroy();
+      visibilityAws.destroy();
+      db.$client.close();
+      throw error;
+    }
+    logger.info('dockhand is listening', { mode: slack.mode, port });
+  }
   const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;
   if (refreshEveryMs !== null) {
     void refresher.refresh('start').catch((error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
     refresher.start(refreshEveryMs);
   }
-  const port = slack ? await slack.start() : null;
-  if (slack) logger.info('dockhand is listening', { mode: slack.mode, port });
   if (options.housekeeping !== false) housekeeping.start();
   if (options.scheduler !== false) {
     schedule.start();
@@ -367,7 +393,7 @@ async function main(): Promise<void> {
   }
   const env = loadEnv();
   const logger = jsonLogger(env.LOG_LEVEL);
-  const dockhand = await startDockhand({ env, policy: loadPolicy(env.DOCKHAND_CONFIG), logger, slack: true });
+  const dockhand = await startDockhand({ env, policy: loadPolicyOf(env), logger, slack: true });
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
     dockhand.stop().then(
@@ -379,9 +405,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Real paths: run through a symlink (a linked checkout, a bin link), argv[1] is the link, import.meta.url its target.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main().catch((error) => {
-    process.stderr.write(error instanceof ConfigError ? `dockhand cannot start: ${error.message}\n` : `dockhand failed to start: ${errorMessage(error)}\n`);
+    process.stderr.write(error instanceof ConfigError || error instanceof SlackStartError ? `dockhand cannot start: ${error.message}\n` : `dockhand failed to start: ${errorMessage(error)}\n`);
     process.exit(1);
   });
 }

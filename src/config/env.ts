@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** How long start-up keeps trying to reach Slack, by default. */
+export const DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS = 120;
+
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** Environment variables, named as Slack and AWS users already know them. */
@@ -11,7 +14,13 @@ export const envSchema = z
     SLACK_API_URL: z.url({ message: 'must be a URL such as https://slack.com/api/' }).optional(),
     PORT: port.default(3000),
     DOCKHAND_CONFIG: z.string().min(1).default('dockhand.yml'),
+    /** The policy itself (YAML), instead of a file: how the Terraform module passes it (from an SSM parameter). */
+    DOCKHAND_POLICY: z.string().min(1).optional(),
     DOCKHAND_DB: z.string().min(1).default('./data/dockhand.db'),
+    /** `delete` on network file systems (EFS): WAL needs shared memory between processes that NFS does not give. */
+    DOCKHAND_DB_JOURNAL: z.enum(['wal', 'delete'], { message: 'is wal (local disk) or delete (network file systems such as EFS)' }).default('wal'),
+    /** How long start-up keeps trying to reach Slack before it gives up and exits. */
+    SLACK_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -83,3 +83,8 @@ export function loadPolicy(path: string): Policy {
   }
   return parsePolicy(text, path);
 }
+
+/** The policy from DOCKHAND_POLICY (its YAML, as the Terraform module passes it) when set, else from the DOCKHAND_CONFIG file. */
+export function loadPolicyOf(env: Pick<Env, 'DOCKHAND_CONFIG' | 'DOCKHAND_POLICY'>): Policy {
+  return env.DOCKHAND_POLICY ? parsePolicy(env.DOCKHAND_POLICY, 'DOCKHAND_POLICY') : loadPolicy(env.DOCKHAND_CONFIG);
+}

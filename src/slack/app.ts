@@ -8,6 +8,7 @@ import type { SlackClient } from './directory.js';
 import { registerApprovalInteractions } from './interactions/approvals.js';
 import { registerCommandButtons } from './interactions/command-buttons.js';
 import type { SnoozeResult } from './commands/idle.js';
+import { checkBotToken, tokenRejection } from './preflight.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -20,6 +21,8 @@ export interface SlackAppOptions {
   port: number;
   logger: Logger;
   health: () => Record<string, unknown>;
+  /** Start-up stops retrying an unreachable Slack after this long (SLACK_CONNECT_TIMEOUT_SECONDS). */
+  connectDeadlineMs: number;
 }
 
 /** What the listeners need; built from the app's own WebClient so lookups go to the same API. */
@@ -54,6 +57,23 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/**
+ * Liveness: the process answers. What the ECS container health check (deploy/terraform) asks, so a task is
+ * replaced only when dockhand itself hangs, never because Slack or AWS is down.
+ */
+export const LIVENESS_PATH = '/health/live';
+
+function livenessRoute(): CustomRoute {
+  return {
+    path: LIVENESS_PATH,
+    method: ['GET'],
+    handler: (_req, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'alive' }));
+    },
+  };
+}
+
 function healthRoute(health: () => Record<string, unknown>): CustomRoute {
   return {
     path: '/health',
@@ -71,7 +91,7 @@ function healthRoute(health: () => Record<string, unknown>): CustomRoute {
  */
 export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => SlackListenerDeps): SlackApp {
   const logger = boltLogger(options.logger);
-  const customRoutes = [healthRoute(options.health)];
+  const customRoutes = [livenessRoute(), healthRoute(options.health)];
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (options.appToken) {
@@ -111,13 +131,20 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
     app,
     mode,
     async start() {
+      // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
+      await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
       await app.init();
       if (receiver instanceof HTTPReceiver) {
         const server = await receiver.start(options.port);
         const address = server.address();
         return typeof address === 'object' && address ? address.port : options.port;
       }
-      await app.start();
+      try {
+        await app.start();
+      } catch (error) {
+        // apps.connections.open refuses a bad app-level token; Socket Mode then stops without retrying.
+        throw tokenRejection('SLACK_APP_TOKEN', error) ?? error;
+      }
       return options.port;
     },
     stop: () => app.stop() as Promise<void>,

@@ -10,12 +10,20 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 export const MIGRATIONS_FOLDER = join(packageRoot(), 'migrations');
 
-/** Opens (creating if needed) the SQLite database in WAL mode and applies pending migrations. */
-export function openDb(path: string): Db {
+/**
+ * `wal` on a local disk: readers never block the writer. `delete` (a rollback journal) on a network file
+ * system such as EFS: WAL keeps its index in shared memory (the -shm file, mmap'd), which NFS does not share
+ * coherently, so it is unsafe there; a rollback journal needs only the POSIX byte-range locks NFSv4 provides.
+ */
+export type JournalMode = 'wal' | 'delete';
+
+/** Opens (creating if needed) the SQLite database with the given journal (WAL by default) and applies pending migrations. */
+export function openDb(path: string, journal: JournalMode = 'wal'): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`journal_mode = ${journal === 'wal' ? 'WAL' : 'DELETE'}`);
+  // WAL is durable enough with NORMAL; a rollback journal needs FULL to survive a crash mid-commit.
+  sqlite.pragma(`synchronous = ${journal === 'wal' ? 'NORMAL' : 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv, loadPolicy, parsePolicy } from '../../src/config/load.js';
+import { ConfigError, loadEnv, loadPolicy, loadPolicyOf, parsePolicy } from '../../src/config/load.js';
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -72,5 +72,15 @@ describe('environment variables', () => {
 
   it('rejects a port that is not a number', () => {
     expect(problemsOf(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: 'eighty' }))[0]).toMatch(/^PORT: got "eighty"; /);
+  });
+});
+
+describe('the policy from DOCKHAND_POLICY', () => {
+  it('is used instead of the DOCKHAND_CONFIG file, and its mistakes are reported as DOCKHAND_POLICY', () => {
+    const policy = loadPolicyOf({ DOCKHAND_CONFIG: '/nonexistent/dockhand.yml', DOCKHAND_POLICY: minimal });
+    expect(policy.accounts[0]?.name).toBe('main');
+    expect(() => loadPolicyOf({ DOCKHAND_CONFIG: 'dockhand.example.yml', DOCKHAND_POLICY: 'accounts: 7\n' })).toThrow(/^DOCKHAND_POLICY is not valid:\n {2}- accounts: got 7;/);
+    // Unset, the file is read.
+    expect(loadPolicyOf({ DOCKHAND_CONFIG: 'dockhand.example.yml' }).discovery.tag_key).toBe('environment');
   });
 });

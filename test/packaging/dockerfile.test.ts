@@ -3,6 +3,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
+import { LIVENESS_PATH } from '../../src/slack/app.js';
 
 // No Docker engine runs here: the Dockerfile is checked by reading it, and by checking that everything it
 // copies from the build context exists in the repository (so a renamed file breaks this test, not a release).
@@ -156,12 +157,12 @@ describe('Dockerfile', () => {
     expect(['root', '0']).not.toContain(user);
   });
 
-  it('has a HEALTHCHECK that calls /health without curl', () => {
+  it('has a HEALTHCHECK that calls the liveness path without curl', () => {
     const healthchecks = finalStage(stages).instructions.filter((i) => i.keyword === 'HEALTHCHECK');
     expect(healthchecks).toHaveLength(1);
     const check = healthchecks[0]?.args ?? '';
     expect(check).toMatch(/CMD/);
-    expect(check).toMatch(/\/health\b/);
+    expect(check).toContain(`'${LIVENESS_PATH}'`);
     expect(check).toMatch(/\bnode\b/);
     expect(check).not.toMatch(/\b(curl|wget)\b/);
   });

@@ -5,6 +5,8 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_HELP } from '../../src/domain/command.js';
+import { botSourceFiles } from './source.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const manifestPath = resolve(repoRoot, 'manifest.yml');
@@ -26,6 +28,35 @@ type Manifest = {
   };
   [key: string]: unknown;
 };
+
+/**
+ * Bot scopes each Web API method needs, from its page on api.slack.com/methods. chat.postMessage also needs
+ * chat:write.public because digests and approvals go to channels the bot was never invited to; users.list
+ * needs users:read.email because owners tagged by email are matched against members' emails. DMs are
+ * chat.postMessage to a user id, so no im:write. auth.test and views.open need no scope.
+ */
+const SCOPES_OF_METHOD: Record<string, string[]> = {
+  'auth.test': [],
+  'chat.postMessage': ['chat:write', 'chat:write.public'],
+  'chat.update': ['chat:write'],
+  'usergroups.list': ['usergroups:read'],
+  'users.list': ['users:read', 'users:read.email'],
+  'views.open': [],
+};
+
+const WEB_API_FAMILIES = 'admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|im|mpim|pins|reactions|reminders|search|stars|team|usergroups|users|views|workflows';
+
+/** Every `client.<family>.<method>(` / `.<family>.<method>.<sub>(` and apiCall('<method>') in src/, plus Bolt's own auth.test at start. */
+function webApiMethodsCalled(): Set<string> {
+  const methods = new Set(['auth.test']);
+  const call = new RegExp(`\\.(${WEB_API_FAMILIES})((?:\\.[a-z][A-Za-z]*)+)\\(`, 'g');
+  for (const file of botSourceFiles(resolve(repoRoot, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const [, family, rest] of text.matchAll(call)) methods.add(`${family}${rest}`);
+    for (const [, method] of text.matchAll(/apiCall\(\s*'([a-z.A-Z]+)'/g)) methods.add(method as string);
+  }
+  return methods;
+}
 
 function loadManifest(): Manifest {
   return parse(readFileSync(manifestPath, 'utf8')) as Manifest;
@@ -75,12 +106,26 @@ describe('manifest.yml', () => {
     expect(manifest.settings?.org_deploy_enabled).toBe(false);
   });
 
-  it('requests the bot scopes dockhand needs', () => {
+  it('requests exactly the bot scopes of the Web API methods the code calls', () => {
     const scopes = loadManifest().oauth_config?.scopes?.bot ?? [];
-    for (const scope of ['commands', 'chat:write', 'chat:write.public', 'usergroups:read', 'users:read', 'im:write']) {
-      expect(scopes, `missing bot scope ${scope}`).toContain(scope);
+    const called = webApiMethodsCalled();
+    expect(called.size).toBeGreaterThan(3);
+    const needed = new Set(['commands']); // the /env slash command the manifest declares
+    for (const method of called) {
+      const forMethod = SCOPES_OF_METHOD[method];
+      if (!forMethod) throw new Error(`src/ calls ${method}: add the bot scopes it needs (api.slack.com/methods/${method}) to SCOPES_OF_METHOD`);
+      for (const scope of forMethod) needed.add(scope);
     }
-    expect(new Set(scopes).size).toBe(scopes.length);
+    expect([...scopes].sort()).toEqual([...needed].sort());
+    expect(scopes).not.toContain('im:write');
+  });
+
+  it('names the commands people use most in the usage hint, each one dockhand knows', () => {
+    const hint = loadManifest().features?.slash_commands?.find((c) => c.command === '/env')?.usage_hint ?? '';
+    const named = hint.split('|').map((part) => part.trim().split(/\s+/)[0] ?? '');
+    const verbs = new Set(COMMAND_HELP.map((entry) => entry.verb));
+    for (const verb of named) expect(verbs.has(verb as never), `usage_hint names "${verb}"`).toBe(true);
+    for (const verb of ['list', 'status', 'stop', 'start', 'restart', 'extend', 'help']) expect(named).toContain(verb);
   });
 
   it('rejects a manifest with an unknown top-level property', () => {

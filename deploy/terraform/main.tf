@@ -1,0 +1,269 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  # The path the container health check asks: liveness only (see README: readiness must not kill the task).
+  health_check_path = "/health/live"
+  # The image's database directory (Dockerfile: DOCKHAND_DB=/data/dockhand.db), on EFS.
+  data_directory = "/data"
+  # The image runs as `node`, uid and gid 1000 in the official Node images.
+  posix_uid = 1000
+  posix_gid = 1000
+
+  policy_parameter_arn = var.policy_ssm_parameter_arn != null ? var.policy_ssm_parameter_arn : one(aws_ssm_parameter.policy[*].arn)
+
+  # Slack's credentials come into the container through `secrets` (read by the execution role at start):
+  # never as Terraform values, never in `environment`.
+  slack_secret_arns = {
+    SLACK_BOT_TOKEN      = var.slack_bot_token_secret_arn
+    SLACK_APP_TOKEN      = var.slack_mode == "socket" ? var.slack_app_token_secret_arn : null
+    SLACK_SIGNING_SECRET = var.slack_mode == "http" ? var.slack_signing_secret_arn : null
+  }
+  secret_arns = merge(local.slack_secret_arns, { DOCKHAND_POLICY = local.policy_parameter_arn })
+  secrets     = [for name, arn in local.secret_arns : { name = name, valueFrom = arn } if arn != null]
+
+  # What the execution role may read: the secrets above, without a JSON key suffix (arn:…:secret:name:key::).
+  secret_resource_arns = [for arn in values(local.secret_arns) : join(":", slice(split(":", arn), 0, min(7, length(split(":", arn))))) if arn != null]
+  secretsmanager_arns  = [for arn in local.secret_resource_arns : arn if split(":", arn)[2] == "secretsmanager"]
+  ssm_parameter_arns   = [for arn in local.secret_resource_arns : arn if split(":", arn)[2] == "ssm"]
+
+  environment = [
+    { name = "PORT", value = tostring(var.port) },
+    { name = "LOG_LEVEL", value = var.log_level },
+    { name = "DOCKHAND_DB", value = "${local.data_directory}/dockhand.db" },
+    # EFS is NFS: WAL's shared-memory index is not safe there; a rollback journal with full syncs is.
+    { name = "DOCKHAND_DB_JOURNAL", value = "delete" },
+    # Changes with policy_yaml, so a new policy makes a new task definition and a deployment (ECS reads
+    # DOCKHAND_POLICY only when a task starts). dockhand ignores it. With policy_ssm_parameter_arn, redeploy yourself.
+    { name = "DOCKHAND_POLICY_REVISION", value = var.policy_yaml != null ? sha256(var.policy_yaml) : "external-parameter" },
+  ]
+
+  container = {
+    name      = "dockhand"
+    image     = var.image
+    essential = true
+    portMappings           = [{ containerPort = var.port, protocol = "tcp" }]
+    environment            = local.environment
+    secrets                = local.secrets
+    mountPoints            = [{ sourceVolume = "data", containerPath = local.data_directory, readOnly = false }]
+    # ECS ignores the Dockerfile's HEALTHCHECK; this is the one it runs. The slim image has no curl or wget.
+    healthCheck = {
+      command     = ["CMD-SHELL", "node -e \"fetch('http://127.0.0.1:${var.port}${local.health_check_path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))\""]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = 60
+    }
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        "awslogs-group"         = aws_cloudwatch_log_group.this.name
+        "awslogs-region"        = local.region
+        "awslogs-stream-prefix" = "dockhand"
+      }
+    }
+    # SIGTERM first: dockhand finishes its journal writes and closes the database.
+    stopTimeout = 30
+  }
+
+  # The log group's ARN names the region; data.aws_region's attribute name differs between provider versions.
+  region = split(":", aws_cloudwatch_log_group.this.arn)[3]
+}
+
+# ---- logs -------------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/ecs/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
+# ---- the policy file --------------------------------------------------------------------------------------
+
+resource "aws_ssm_parameter" "policy" {
+  count = var.policy_yaml != null ? 1 : 0
+
+  name        = "/${var.name}/policy"
+  description = "dockhand's policy file (dockhand.yml), read into DOCKHAND_POLICY when the task starts."
+  type        = "String"
+  # Standard parameters hold 4 KB, Advanced 8 KB.
+  tier  = length(coalesce(var.policy_yaml, " ")) > 4096 ? "Advanced" : "Standard"
+  value = var.policy_yaml
+  tags  = var.tags
+}
+
+# ---- the database: EFS, one access point, encrypted in transit and at rest --------------------------------
+
+resource "aws_efs_file_system" "this" {
+  creation_token = var.name
+  encrypted      = true
+  # Losing it loses the journal, approvals, grants and audit (parks survive: they are also tags on services).
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_efs_backup_policy" "this" {
+  file_system_id = aws_efs_file_system.this.id
+
+  backup_policy {
+    status = "ENABLED"
+  }
+}
+
+resource "aws_security_group" "efs" {
+  name        = "${var.name}-efs"
+  description = "NFS from dockhand's task to its EFS mount targets"
+  vpc_id      = var.vpc_id
+  tags        = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "efs_from_task" {
+  count = length(var.security_group_ids)
+
+  security_group_id            = aws_security_group.efs.id
+  referenced_security_group_id = var.security_group_ids[count.index]
+  ip_protocol                  = "tcp"
+  from_port                    = 2049
+  to_port                      = 2049
+  description                  = "NFS from dockhand's task"
+}
+
+resource "aws_efs_mount_target" "this" {
+  count = length(var.subnet_ids)
+
+  file_system_id  = aws_efs_file_system.this.id
+  subnet_id       = var.subnet_ids[count.index]
+  security_groups = [aws_security_group.efs.id]
+}
+
+resource "aws_efs_access_point" "this" {
+  file_system_id = aws_efs_file_system.this.id
+  tags           = merge(var.tags, { Name = var.name })
+
+  # Every file the task writes belongs to the image's `node` user, whatever the client says.
+  posix_user {
+    uid = local.posix_uid
+    gid = local.posix_gid
+  }
+
+  root_directory {
+    path = "/dockhand"
+    creation_info {
+      owner_uid   = local.posix_uid
+      owner_gid   = local.posix_gid
+      permissions = "0750"
+    }
+  }
+}
+
+# Only dockhand's task role, only through the access point, only over TLS.
+resource "aws_efs_file_system_policy" "this" {
+  file_system_id = aws_efs_file_system.this.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DockhandTaskThroughAccessPoint"
+        Effect    = "Allow"
+        Principal = { AWS = aws_iam_role.task.arn }
+        Action    = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+        Resource  = aws_efs_file_system.this.arn
+        Condition = {
+          StringEquals = { "elasticfilesystem:AccessPointArn" = aws_efs_access_point.this.arn }
+          Bool         = { "aws:SecureTransport" = "true" }
+        }
+      },
+    ]
+  })
+}
+
+# ---- the task and the service -----------------------------------------------------------------------------
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+  container_definitions    = jsonencode([local.container])
+  tags                     = var.tags
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+
+  volume {
+    name = "data"
+
+    efs_volume_configuration {
+      file_system_id     = aws_efs_file_system.this.id
+      transit_encryption = "ENABLED"
+
+      authorization_config {
+        access_point_id = aws_efs_access_point.this.id
+        iam             = "ENABLED"
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = (var.policy_yaml == null) != (var.policy_ssm_parameter_arn == null)
+      error_message = "Set exactly one of policy_yaml (the policy's content) and policy_ssm_parameter_arn (a parameter holding it)."
+    }
+    precondition {
+      condition     = var.slack_mode != "socket" || var.slack_app_token_secret_arn != null
+      error_message = "Socket Mode needs slack_app_token_secret_arn (the app-level token, xapp-…)."
+    }
+    precondition {
+      condition     = var.slack_mode != "http" || var.slack_signing_secret_arn != null
+      error_message = "HTTP mode needs slack_signing_secret_arn (the app's signing secret)."
+    }
+  }
+}
+
+resource "aws_ecs_service" "this" {
+  name             = var.name
+  cluster          = var.cluster_arn
+  task_definition  = aws_ecs_task_definition.this.arn
+  launch_type      = "FARGATE"
+  platform_version = "1.4.0" # the first with EFS volumes
+  propagate_tags   = "SERVICE"
+  tags             = var.tags
+
+  # Exactly one dockhand at a time: two would both run the scheduler against one database. A deployment
+  # stops the old task before it starts the new one (a minute or so without the bot, never two).
+  desired_count                      = 1
+  deployment_maximum_percent         = 100
+  deployment_minimum_healthy_percent = 0
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = var.subnet_ids
+    security_groups  = var.security_group_ids
+    assign_public_ip = var.assign_public_ip
+  }
+
+  dynamic "load_balancer" {
+    for_each = var.target_group_arn != null ? [var.target_group_arn] : []
+    content {
+      target_group_arn = load_balancer.value
+      container_name   = local.container.name
+      container_port   = var.port
+    }
+  }
+
+  health_check_grace_period_seconds = var.target_group_arn != null ? 60 : null
+
+  # The mount targets must exist before a task can mount the file system.
+  depends_on = [aws_efs_mount_target.this, aws_efs_file_system_policy.this]
+}

@@ -1,0 +1,34 @@
+output "service_name" {
+  description = "Name of dockhand's ECS service."
+  value       = aws_ecs_service.this.name
+}
+
+output "task_role_arn" {
+  description = "dockhand's task role: trust it from the cross-account roles (modules/cross-account-role)."
+  value       = aws_iam_role.task.arn
+}
+
+output "execution_role_arn" {
+  description = "The role ECS uses to pull the image, write logs and read the secrets."
+  value       = aws_iam_role.execution.arn
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of dockhand's JSON logs."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "file_system_id" {
+  description = "EFS file system holding dockhand's SQLite database."
+  value       = aws_efs_file_system.this.id
+}
+
+output "access_point_id" {
+  description = "EFS access point the task mounts at /data."
+  value       = aws_efs_access_point.this.id
+}
+
+output "policy_parameter_arn" {
+  description = "SSM parameter the task reads its policy (DOCKHAND_POLICY) from."
+  value       = local.policy_parameter_arn
+}
