@@ -90,8 +90,12 @@ describe('refusals and bad input change nothing', () => {
     expect(h.sandbox.service('111111111111', 'us-east-1', 'staging-3', 'api')?.desiredCount).toBe(2);
   });
 
-  it('names the missing permission and who holds it', async () => {
-    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'stop perf-1');
+  it('names the missing permission and who holds it to someone who can see the environment, and nothing to others', async () => {
+    const hidden = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'stop perf-1');
+    expect(hidden.body.text).toMatch(/^No environment called perf-1\./);
+    expect(hidden.body.text).not.toMatch(/<@|<!subteam|`perf-1`/);
+    await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'grant <@U0VIEWER> viewer perf-1 1h');
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0VIEWER', 'stop perf-1');
     expect(answer.body.text).toBe('You don’t have `stop` on `perf-1`. It is held by <!subteam^S0PLATFORM>, <@U0DEV>, <@U0ADMIN>. Ask <@U0ADMIN> for access.');
   });
 
