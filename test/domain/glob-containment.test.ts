@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expandBraces, globContained, patternContained } from '../../src/domain/glob-containment.js';
+import { prng } from '../support/prng.js';
 
 /** A reference matcher for the test's own small patterns (`*` any run, `?` one character). */
 function matches(pattern: string, name: string): boolean {
   const source = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))).join('');
   return new RegExp(`^${source}$`, 's').test(name);
-}
-
-/** A small seeded PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function allNames(alphabet: string, maxLength: number): string[] {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/config/policy.js';
 import { grantScope, isAllowed, withGrants, type AccessPolicy } from '../../src/domain/permissions.js';
-
-/** mulberry32: a seeded PRNG, so any failure replays with the same seed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 const granter = { userId: 'U0GRANTER', groupIds: ['S0TEAM'] };
 const grantee = { userId: 'U0NEW', groupIds: [] };
