@@ -226,6 +226,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       extend,
       fleet,
       access,
+      groupsOf: (userId) => directory.groupsOf(userId),
       messenger,
       audit,
       clock,
@@ -332,7 +333,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     costIngest.start();
     digests.start();
   }
-  const resumed = launcher.resumeUnfinished(operations.unfinished()).catch((error) => {
+  const resumed = launcher.resumeUnfinished(operations.unfinished(), (operation, result) => approvals.reportResumed(operation, result)).catch((error) => {
     logger.error('could not resume unfinished operations', { error: errorMessage(error) });
     return 0;
   });

@@ -58,7 +58,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { verb: 'digest', usage: '/env digest preview', summary: 'the daily digest, now, just for you', example: '/env digest preview' },
   { verb: 'approvals', usage: '/env approvals', summary: 'requests waiting for someone to approve them', example: '/env approvals' },
   { verb: 'audit', usage: '/env audit [env]', summary: 'who asked dockhand to do what, and what came of it', example: '/env audit staging-3' },
-  { verb: 'grant', usage: '/env grant @user <role> <env-glob> <duration>', summary: 'give someone a role for a while (admins)', example: '/env grant @maria developer staging-* 8h' },
+  { verb: 'grant', usage: '/env grant @user <role> <env-glob> <duration>', summary: 'give someone a role for a while, within what you hold yourself on every environment of the glob', example: '/env grant @maria developer staging-* 8h' },
   { verb: 'revoke', usage: '/env revoke @user [<role> <env-glob>]', summary: 'end someone’s time-boxed grants early (admins)', example: '/env revoke @maria' },
   { verb: 'refresh', usage: '/env refresh', summary: 'read the fleet from AWS now instead of waiting for the next refresh', example: '/env refresh' },
   { verb: 'help', usage: '/env help', summary: 'this help', example: '/env help' },

@@ -1,3 +1,4 @@
+import { globContained } from './glob-containment.js';
 import { matchesAny } from './glob.js';
 
 /** Who is asking: a Slack user and the user groups they belong to. */
@@ -69,6 +70,11 @@ export function whoToAsk(policy: AccessPolicy, verb: string, environment: string
   return holders.length > 0 ? holders.slice(0, 5).map(mention).join(', ') : 'your dockhand administrator (no one holds it in the policy yet)';
 }
 
+/** Whom to point someone at without naming anyone who holds access: the configured contact, or the administrator. */
+export function neutralContact(policy: AccessPolicy): string {
+  return policy.accessContact ?? 'your dockhand administrator';
+}
+
 export interface ActiveGrant {
   userId: string;
   role: string;
@@ -80,4 +86,37 @@ export function withGrants(policy: AccessPolicy, grants: readonly ActiveGrant[])
   if (grants.length === 0) return policy;
   const extra = grants.map((grant) => ({ subjects: [`user:${grant.userId}`], role: grant.role, environments: [grant.environments] }));
   return { ...policy, bindings: [...policy.bindings, ...extra] };
+}
+
+/** The environment globs on which the subject holds a verb, from its bindings and active grants. */
+export function globsHolding(policy: AccessPolicy, subject: Subject, verb: string): string[] {
+  const keys = subjectKeys(subject);
+  return policy.bindings.filter((b) => b.subjects.some((s) => keys.has(s)) && roleGrants(policy, b.role, verb)).flatMap((b) => b.environments);
+}
+
+/** True when the subject holds the verb on every name the glob matches (compared as sets; undecidable is false). */
+export function holdsOnAll(policy: AccessPolicy, subject: Subject, verb: string, glob: string): boolean {
+  return globContained(glob, globsHolding(policy, subject, verb)).contained === true;
+}
+
+export type GrantScopeVerdict =
+  | { ok: true }
+  /** `missing`: verbs the granter lacks somewhere in the scope, with a name there they don't hold them on. */
+  | { ok: false; missing: { verb: string; example: string | null; why?: string }[] };
+
+/**
+ * Whether a subject may grant `role` on `glob`: it must hold `grant` and every verb of the role (a `*` role
+ * is every verb in `allVerbs`) on every name the glob matches, so no grant reaches beyond its granter.
+ * Holding a verb on a union of globs counts (each binding and grant adds to it); when the comparison can't
+ * be decided, the verb counts as missing.
+ */
+export function grantScope(policy: AccessPolicy, subject: Subject, role: string, glob: string, allVerbs: readonly string[]): GrantScopeVerdict {
+  const roleVerbs = policy.roles[role] ?? [];
+  const verbs = [...new Set(['grant', ...(roleVerbs.includes('*') ? allVerbs : roleVerbs)])];
+  const missing = verbs.flatMap((verb) => {
+    const verdict = globContained(glob, globsHolding(policy, subject, verb));
+    if (verdict.contained === true) return [];
+    return [verdict.contained === false ? { verb, example: verdict.example } : { verb, example: null, why: verdict.why }];
+  });
+  return missing.length === 0 ? { ok: true } : { ok: false, missing };
 }

@@ -7,8 +7,9 @@ import { section, type Reply } from '../slack/blocks/common.js';
 import type { ApprovalRow, ApprovalsStore } from '../store/approvals-store.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { Fleet } from '../store/fleet.js';
-import type { OperationVerb } from '../store/operations-store.js';
+import type { OperationRow, OperationVerb } from '../store/operations-store.js';
 import { busyText, type OperationLauncher } from './launch.js';
+import type { OperationDone } from './runner.js';
 import type { Messenger } from './messenger.js';
 
 /** An operation (stop, start, restart, scale with service/count) or an extension (`until`, ISO time). */
@@ -30,6 +31,8 @@ export interface ApprovalServiceDeps {
   extend?: ExtendExecutor;
   fleet: Fleet;
   access: () => AccessPolicy;
+  /** The requester's user groups, to re-check their access when Approve is clicked. */
+  groupsOf: (userId: string) => Promise<readonly string[]>;
   messenger: Messenger;
   audit: AuditStore;
   clock: Clock;
@@ -43,6 +46,10 @@ export type Decision = 'approve' | 'deny';
 
 function alreadyDecided(row: ApprovalRow): string {
   return `Not counted: request #${row.id} was already ${row.status}${row.decidedBy ? ` by <@${row.decidedBy}>` : ''}.`;
+}
+
+function outcomeText(operation: OperationRow): string {
+  return `Operation #${operation.id}: ${operation.status}, ${operation.summary}.`;
 }
 
 function viewOf(row: ApprovalRow): ApprovalView {
@@ -112,54 +119,98 @@ export class ApprovalService {
     const row = store.get(id);
     if (!row) return `There is no request #${id}.`;
     if (row.status !== 'pending') return alreadyDecided(row);
+    const requester = decision === 'approve' ? { userId: row.requestedBy, groupIds: await this.deps.groupsOf(row.requestedBy) } : null;
+    // Access is read after every await, so a grant revoked meanwhile counts.
+    const policy = access();
     const now = clock.now();
-    const verdict = judgeDecision(row, clicker.userId, isAllowed(access(), clicker, 'approve', row.environment), now);
+    const verdict = judgeDecision(row, clicker.userId, isAllowed(policy, clicker, 'approve', row.environment), now);
     if (!verdict.ok) {
       if (verdict.expired) await this.expireDue();
       this.audit(clicker.userId, decision, row, 'denied', verdict.reason);
       return `Not counted: ${verdict.reason}.`;
     }
-    const status = decision === 'approve' ? 'approved' : 'denied';
-    if (!store.decide(id, status, clicker.userId, now.toISOString(), reason)) return alreadyDecided(store.get(id) ?? row);
-    const decided = store.get(id) as ApprovalRow;
-    this.audit(clicker.userId, decision, decided, decision === 'approve' ? 'approved' : 'rejected', reason ?? '');
+    if (requester && !isAllowed(policy, requester, row.verb, row.environment)) return this.cancel(row, clicker.userId, now);
     if (decision === 'deny') {
-      await this.refreshMessage(decided);
-      await this.tellRequester(decided, `Your request \`${describeRequest(decided)}\` was denied by <@${clicker.userId}>${reason ? `: ${reason}` : '.'}`);
+      if (!store.decide(id, 'denied', clicker.userId, now.toISOString(), reason)) return alreadyDecided(store.get(id) ?? row);
+      const denied = store.get(id) as ApprovalRow;
+      this.audit(clicker.userId, decision, denied, 'rejected', reason ?? '');
+      await this.refreshMessage(denied);
+      await this.tellRequester(denied, `Your request \`${describeRequest(denied)}\` was denied by <@${clicker.userId}>${reason ? `: ${reason}` : '.'}`);
       return `You denied request #${id}.`;
     }
-    await this.refreshMessage(decided, 'Running it now…');
-    const outcome = await this.run(decided, clicker.userId);
-    await this.refreshMessage(decided, outcome);
-    await this.tellRequester(decided, `Your request \`${describeRequest(decided)}\` was approved by <@${clicker.userId}>. ${outcome}`);
+    const decided = this.approve(row, clicker.userId, now);
+    if (typeof decided === 'string') return decided;
+    this.audit(clicker.userId, decision, decided.row, 'approved', '');
+    await this.refreshMessage(decided.row, decided.operation ? 'Running it now…' : undefined);
+    const outcome = decided.operation ? await this.start(decided.row, decided.operation, clicker.userId) : await this.runUnjournaled(decided.row, clicker.userId);
+    await this.refreshMessage(decided.row, outcome);
+    await this.tellRequester(decided.row, `Your request \`${describeRequest(decided.row)}\` was approved by <@${clicker.userId}>. ${outcome}`);
     return `You approved request #${id}. ${outcome}`;
   }
 
-  private async run(row: ApprovalRow, approvedBy: string): Promise<string> {
-    const environment = this.deps.fleet.environment(row.environment);
-    if (!environment) return `But \`${row.environment}\` no longer exists, so nothing ran.`;
-    const params = row.params as ApprovalRequest['params'];
-    if (row.verb === 'extend') {
-      if (!this.deps.extend || !params.until) return 'But extensions cannot be carried out: the scheduler is not running.';
-      return this.deps.extend(row.environment, new Date(params.until), row.requestedBy, approvedBy);
+  /** The requester lost the verb since asking: approving would act beyond their access, so the request ends. */
+  private async cancel(row: ApprovalRow, clickerId: string, now: Date): Promise<string> {
+    const why = `<@${row.requestedBy}> no longer holds \`${row.verb}\` on \`${row.environment}\` (a grant ended or a binding changed)`;
+    if (!this.deps.store.cancel(row.id, clickerId, now.toISOString(), why)) return alreadyDecided(this.deps.store.get(row.id) ?? row);
+    const cancelled = this.deps.store.get(row.id) as ApprovalRow;
+    this.audit(clickerId, 'approve', cancelled, 'denied', `cancelled: requester no longer holds ${row.verb}`);
+    await this.refreshMessage(cancelled);
+    await this.tellRequester(cancelled, `Your request \`${describeRequest(cancelled)}\` was cancelled when <@${clickerId}> tried to approve it: you no longer hold \`${row.verb}\` on \`${row.environment}\`, so nothing ran.`);
+    return `Not counted: ${why}, so request #${row.id} is cancelled and nothing ran.`;
+  }
+
+  /**
+   * The decision and the operation it causes are journaled in one transaction (the operation as "approved,
+   * not started"), before anything is said in Slack: a death after this point is resumed at the next start.
+   * Extensions and vanished environments have no operation to journal. A string is the clicker's answer.
+   */
+  private approve(row: ApprovalRow, approvedBy: string, now: Date): string | { row: ApprovalRow; operation: OperationRow | null } {
+    const { store, fleet, launcher, clock } = this.deps;
+    const environment = row.verb === 'extend' ? null : fleet.environment(row.environment);
+    if (!environment) {
+      if (!store.decide(row.id, 'approved', approvedBy, now.toISOString(), null)) return alreadyDecided(store.get(row.id) ?? row);
+      return { row: store.get(row.id) as ApprovalRow, operation: null };
     }
+    const params = row.params as ApprovalRequest['params'];
+    const request = {
+      verb: row.verb as OperationVerb,
+      environment,
+      service: params.service ?? null,
+      count: params.count ?? null,
+      requestedBy: row.requestedBy,
+      approvedBy,
+      channelId: row.requestChannelId,
+    };
+    const begun = store.approveAndJournal(row.id, approvedBy, now.toISOString(), () => launcher.journalApproved(request));
+    if (begun === 'lost') return alreadyDecided(store.get(row.id) ?? row);
+    if (!begun.ok) return `Not counted yet: ${busyText(begun.running, clock.now())} Request #${row.id} is still pending.`;
+    return { row: store.get(row.id) as ApprovalRow, operation: begun.operation };
+  }
+
+  private async start(row: ApprovalRow, operation: OperationRow, approvedBy: string): Promise<string> {
     try {
-      const result = await this.deps.launcher.launch({
-        verb: row.verb as OperationVerb,
-        environment,
-        service: params.service ?? null,
-        count: params.count ?? null,
-        requestedBy: row.requestedBy,
-        approvedBy,
-        channelId: row.requestChannelId,
-      });
-      if (result.kind === 'busy') return `But it could not run: ${busyText(result.running, this.deps.clock.now())}`;
-      this.deps.store.setOperation(row.id, result.operation.id);
-      return `Operation #${result.operation.id}: ${result.operation.status}, ${result.operation.summary}.`;
+      return outcomeText((await this.deps.launcher.start(operation)).operation);
     } catch (error) {
       this.audit(approvedBy, 'approve', row, 'error', errorMessage(error));
-      return `But it failed to start: ${errorMessage(error)}`;
+      return `But it failed: ${errorMessage(error)}`;
     }
+  }
+
+  /** An extension, or an environment gone since the request: nothing to journal. */
+  private async runUnjournaled(row: ApprovalRow, approvedBy: string): Promise<string> {
+    const params = row.params as ApprovalRequest['params'];
+    if (row.verb !== 'extend') return `But \`${row.environment}\` no longer exists, so nothing ran.`;
+    if (!this.deps.extend || !params.until) return 'But extensions cannot be carried out: the scheduler is not running.';
+    return this.deps.extend(row.environment, new Date(params.until), row.requestedBy, approvedBy);
+  }
+
+  /** After a restart: an approved operation that was resumed is reported on its approval and to its requester. */
+  async reportResumed(operation: OperationRow, result: OperationDone): Promise<void> {
+    const row = this.deps.store.byOperation(operation.id);
+    if (!row) return;
+    const outcome = `${outcomeText(result.operation)} (finished after dockhand restarted)`;
+    await this.refreshMessage(row, outcome);
+    await this.tellRequester(row, `Your request \`${describeRequest(row)}\`, approved by <@${row.decidedBy}>: ${outcome}`);
   }
 
   private async tellRequester(row: ApprovalRow, text: string): Promise<void> {

@@ -1,8 +1,8 @@
 import type { Reply } from '../slack/blocks/common.js';
 import { ago, who } from '../slack/blocks/format.js';
-import type { OperationRow } from '../store/operations-store.js';
+import type { BeginResult, OperationRow } from '../store/operations-store.js';
 import { messageProgress, type Messenger } from './messenger.js';
-import type { OperationRequest, OperationResult, OperationRunner } from './runner.js';
+import type { OperationDone, OperationRequest, OperationResult, OperationRunner } from './runner.js';
 
 const DOING: Record<OperationRow['verb'], string> = { stop: 'stopping', start: 'starting', restart: 'restarting', scale: 'scaling' };
 
@@ -22,9 +22,25 @@ export class OperationLauncher {
     return this.runner.run(request, messageProgress(this.messenger, request.channelId, fallback));
   }
 
-  /** At start: finishes what a previous process left running, reporting in the channel it was asked from. */
-  async resumeUnfinished(unfinished: readonly OperationRow[]): Promise<number> {
-    for (const operation of unfinished) await this.runner.resume(operation, messageProgress(this.messenger, operation.channelId));
+  /** Journals an approved operation without starting it: the caller does so inside the decision's transaction. */
+  journalApproved(request: OperationRequest): BeginResult {
+    return this.runner.journal(request, 'approved');
+  }
+
+  /** Starts an operation journaled by `journalApproved`. */
+  start(operation: OperationRow): Promise<OperationDone> {
+    return this.runner.start(operation, messageProgress(this.messenger, operation.channelId));
+  }
+
+  /**
+   * At start: finishes what a previous process left approved or running, reporting in the channel it was
+   * asked from; `afterEach` hears each outcome (the approval service tells the requester).
+   */
+  async resumeUnfinished(unfinished: readonly OperationRow[], afterEach?: (operation: OperationRow, result: OperationDone) => Promise<void>): Promise<number> {
+    for (const operation of unfinished) {
+      const result = await this.runner.resume(operation, messageProgress(this.messenger, operation.channelId));
+      await afterEach?.(operation, result);
+    }
     return unfinished.length;
   }
 }

@@ -10,7 +10,7 @@ import type { ServiceCurrent } from '../domain/operations.js';
 import { errorMessage, type Logger } from '../log.js';
 import { operationReply, type OperationView } from '../slack/blocks/operation.js';
 import type { AuditStore } from '../store/audit-store.js';
-import type { OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
+import type { BeginResult, OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
 import { readCurrent, type AuditedCall } from './current.js';
 import { auditedAwsCall } from './audited.js';
 import type { ProgressReporter } from './messenger.js';
@@ -27,9 +27,8 @@ export interface OperationRequest {
   channelId: string;
 }
 
-export type OperationResult =
-  | { kind: 'done'; operation: OperationRow; steps: StepRow[] }
-  | { kind: 'busy'; running: OperationRow };
+export type OperationDone = { kind: 'done'; operation: OperationRow; steps: StepRow[] };
+export type OperationResult = OperationDone | { kind: 'busy'; running: OperationRow };
 
 export interface OperationRunnerDeps {
   accounts: readonly Account[];
@@ -68,10 +67,13 @@ export class OperationRunner {
     return service ? environment.services.filter((s) => s.name === service) : environment.services;
   }
 
-  async run(request: OperationRequest, progress: ProgressReporter): Promise<OperationResult> {
-    const now = this.deps.clock.now().toISOString();
+  /**
+   * Writes the operation and a step per service to the journal, changing nothing yet. `approved` is for an
+   * approval, journaled in the same transaction as the decision, so a death before it starts loses nothing.
+   */
+  journal(request: OperationRequest, status: 'approved' | 'running' = 'running'): BeginResult {
     const services = this.targets(request);
-    const begun = this.deps.operations.begin(
+    return this.deps.operations.begin(
       {
         environment: request.environment.name,
         verb: request.verb,
@@ -79,24 +81,38 @@ export class OperationRunner {
         requestedBy: request.requestedBy,
         approvedBy: request.approvedBy,
         channelId: request.channelId,
-        startedAt: now,
+        startedAt: this.deps.clock.now().toISOString(),
       },
       services.map((s) => ({ serviceArn: s.arn, account: s.account, region: s.region, cluster: s.cluster, service: s.name })),
+      status,
     );
+  }
+
+  async run(request: OperationRequest, progress: ProgressReporter): Promise<OperationResult> {
+    const begun = this.journal(request);
     if (!begun.ok) return { kind: 'busy', running: begun.running };
     return this.execute(begun.operation, progress);
   }
 
-  /** Finishes an operation a previous process left running; steps already done are not repeated. */
-  resume(operation: OperationRow, progress: ProgressReporter): Promise<OperationResult> {
-    return this.execute(operation, progress, 'resumed after dockhand restarted');
+  /** Starts an operation already in the journal (an approved one); steps already done are not repeated. */
+  start(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
+    if (operation.status === 'approved') {
+      this.deps.operations.markRunning(operation.id);
+      operation.status = 'running';
+    }
+    return this.execute(operation, progress, note);
+  }
+
+  /** Finishes an operation a previous process left approved or running. */
+  resume(operation: OperationRow, progress: ProgressReporter): Promise<OperationDone> {
+    return this.start(operation, progress, operation.status === 'approved' ? 'approved before dockhand restarted; started now' : 'resumed after dockhand restarted');
   }
 
   private view(operation: OperationRow, steps: StepRow[], note?: string): OperationView {
     return { ...operation, steps: steps.map((s) => ({ service: s.service, status: s.status, detail: s.detail })), ...(note ? { note } : {}) };
   }
 
-  private async execute(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationResult> {
+  private async execute(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
     const { operations, clock, logger } = this.deps;
     const steps = new Map(operations.steps(operation.id).map((s) => [s.id, s]));
     const show = (final = false) => progress.show(operationReply(this.view(operation, [...steps.values()], note)), final);

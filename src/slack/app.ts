@@ -9,6 +9,7 @@ import { registerApprovalInteractions } from './interactions/approvals.js';
 import { registerCommandButtons } from './interactions/command-buttons.js';
 import type { SnoozeResult } from './commands/idle.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
+import { buttonClickKey, isFutureDated } from './replays.js';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -98,11 +99,31 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger, customRoutes, installerOptions: { port: options.port, clientOptions } });
   } else {
     if (!options.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
-    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, logger, customRoutes, port: options.port });
+    const http = new HTTPReceiver({ signingSecret: options.signingSecret, logger, customRoutes, port: options.port });
+    // In front of Bolt's verification, which refuses only stale requests: a future-dated one is refused too.
+    const verified = http.requestListener;
+    http.requestListener = (req, res) => {
+      if (!isFutureDated(req, Date.now())) return verified(req, res);
+      options.logger.warn('refused a Slack request dated in the future', { timestamp: req.headers['x-slack-request-timestamp'] });
+      res.writeHead(401);
+      res.end();
+    };
+    receiver = http;
   }
   // Deferred so auth.test runs inside start(), where its failure is awaited and reported.
   const app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
   const deps = makeDeps(app.client);
+
+  // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
+  app.use(async (args) => {
+    const key = buttonClickKey(args.body);
+    if (key && !deps.handled.claim(key, deps.command.clock.now().toISOString())) {
+      options.logger.info('ignored a button click already handled', { key });
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    await args.next();
+  });
 
   app.command('/env', async ({ command, ack, respond }) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.

@@ -1,9 +1,17 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Db } from './db.js';
+import type { BeginResult } from './operations-store.js';
 import { approvals } from './schema.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
 export type NewApproval = Pick<ApprovalRow, 'environment' | 'verb' | 'params' | 'requestedBy' | 'requestChannelId' | 'createdAt' | 'expiresAt'>;
+
+/** Carries a refused journal entry out of the transaction, rolling the decision back with it. */
+class NotJournaled extends Error {
+  constructor(readonly result: Extract<BeginResult, { ok: false }>) {
+    super('the operation could not be journaled');
+  }
+}
 
 export class ApprovalsStore {
   constructor(private readonly db: Db) {}
@@ -20,10 +28,6 @@ export class ApprovalsStore {
     this.db.update(approvals).set({ approvalChannelId: channelId, approvalMessageTs: ts }).where(eq(approvals.id, id)).run();
   }
 
-  setOperation(id: number, operationId: number): void {
-    this.db.update(approvals).set({ operationId }).where(eq(approvals.id, id)).run();
-  }
-
   /**
    * The one atomic step of a decision: only a pending, unexpired request changes, so of two clicks (or two
    * approvers at once) exactly one gets `true`.
@@ -35,6 +39,40 @@ export class ApprovalsStore {
       .where(and(eq(approvals.id, id), eq(approvals.status, 'pending'), gt(approvals.expiresAt, now)))
       .run();
     return result.changes === 1;
+  }
+
+  /**
+   * Approves and journals the operation it causes in one transaction: the request is approved with its
+   * operation recorded, or (when the compare-and-set loses, or the environment is busy) nothing changes.
+   * `lost`: someone else decided first.
+   */
+  approveAndJournal(id: number, decidedBy: string, now: string, journal: () => BeginResult): 'lost' | BeginResult {
+    try {
+      return this.db.transaction((tx) => {
+        if (!this.decide(id, 'approved', decidedBy, now, null)) return 'lost' as const;
+        const begun = journal();
+        if (!begun.ok) throw new NotJournaled(begun);
+        tx.update(approvals).set({ operationId: begun.operation.id }).where(eq(approvals.id, id)).run();
+        return begun;
+      });
+    } catch (error) {
+      if (error instanceof NotJournaled) return error.result;
+      throw error;
+    }
+  }
+
+  /** A pending request whose requester no longer holds the verb: cancelled, once, by the click that found it. */
+  cancel(id: number, decidedBy: string, now: string, reason: string): boolean {
+    const result = this.db
+      .update(approvals)
+      .set({ status: 'cancelled', decidedBy, decidedAt: now, reason })
+      .where(and(eq(approvals.id, id), eq(approvals.status, 'pending')))
+      .run();
+    return result.changes === 1;
+  }
+
+  byOperation(operationId: number): ApprovalRow | undefined {
+    return this.db.select().from(approvals).where(eq(approvals.operationId, operationId)).get();
   }
 
   pending(now: string): ApprovalRow[] {

@@ -8,6 +8,9 @@ export type StepRow = typeof operationSteps.$inferSelect;
 export type NewStep = Pick<StepRow, 'serviceArn' | 'account' | 'region' | 'cluster' | 'service'>;
 export type OperationVerb = OperationRow['verb'];
 
+/** Not finished: approved and waiting to start, or under way. */
+const UNFINISHED: OperationRow['status'][] = ['approved', 'running'];
+
 export type BeginResult = { ok: true; operation: OperationRow; steps: StepRow[] } | { ok: false; running: OperationRow };
 
 function isUniqueViolation(error: unknown): boolean {
@@ -19,13 +22,18 @@ export class OperationsStore {
   constructor(private readonly db: Db) {}
 
   /**
-   * Journals an operation and its steps before anything runs. The unique index on running operations per
-   * environment is the lock: a second request gets the one already running instead.
+   * Journals an operation and its steps before anything runs. The unique index on unfinished operations per
+   * environment is the lock: a second request gets the one already under way instead. An approval journals
+   * its operation as `approved` in the same transaction as the decision; it turns `running` when it starts.
    */
-  begin(input: Pick<OperationRow, 'environment' | 'verb' | 'params' | 'requestedBy' | 'approvedBy' | 'channelId' | 'startedAt'>, steps: readonly NewStep[]): BeginResult {
+  begin(
+    input: Pick<OperationRow, 'environment' | 'verb' | 'params' | 'requestedBy' | 'approvedBy' | 'channelId' | 'startedAt'>,
+    steps: readonly NewStep[],
+    status: 'approved' | 'running' = 'running',
+  ): BeginResult {
     try {
       return this.db.transaction((tx) => {
-        const operation = tx.insert(operations).values({ ...input, status: 'running' }).returning().get();
+        const operation = tx.insert(operations).values({ ...input, status }).returning().get();
         const rows = steps.map((step) => tx.insert(operationSteps).values({ ...step, operationId: operation.id, status: 'pending' }).returning().get());
         return { ok: true as const, operation, steps: rows };
       });
@@ -38,12 +46,17 @@ export class OperationsStore {
   }
 
   running(environment: string): OperationRow | undefined {
-    return this.db.select().from(operations).where(and(eq(operations.environment, environment), eq(operations.status, 'running'))).get();
+    return this.db.select().from(operations).where(and(eq(operations.environment, environment), inArray(operations.status, UNFINISHED))).get();
   }
 
-  /** Operations a previous process left running: it died before finishing them. */
+  /** Operations a previous process left approved or running: it died before finishing them. */
   unfinished(): OperationRow[] {
-    return this.db.select().from(operations).where(eq(operations.status, 'running')).all();
+    return this.db.select().from(operations).where(inArray(operations.status, UNFINISHED)).all();
+  }
+
+  /** An approved operation starts; from here on its steps say how far it got. */
+  markRunning(operationId: number): void {
+    this.db.update(operations).set({ status: 'running' }).where(and(eq(operations.id, operationId), eq(operations.status, 'approved'))).run();
   }
 
   steps(operationId: number): StepRow[] {
@@ -58,7 +71,7 @@ export class OperationsStore {
     this.db.update(operationSteps).set(change).where(eq(operationSteps.id, stepId)).run();
   }
 
-  finish(operationId: number, status: Exclude<OperationRow['status'], 'running'>, finishedAt: string, summary: string): void {
+  finish(operationId: number, status: Exclude<OperationRow['status'], 'approved' | 'running'>, finishedAt: string, summary: string): void {
     this.db.update(operations).set({ status, finishedAt, summary }).where(eq(operations.id, operationId)).run();
   }
 

@@ -95,7 +95,7 @@ export const awsRequests = sqliteTable(
 
 /**
  * The operations journal: written before anything changes in AWS, a step per service, so a restart can
- * finish or report what was under way. At most one running operation per environment (unique index).
+ * finish or report what was under way. At most one unfinished operation per environment (unique index).
  */
 export const operations = sqliteTable(
   'operations',
@@ -106,14 +106,15 @@ export const operations = sqliteTable(
     params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     requestedBy: text('requested_by').notNull(),
     approvedBy: text('approved_by'),
-    status: text('status', { enum: ['running', 'succeeded', 'failed', 'partial', 'interrupted'] }).notNull(),
+    /** `approved`: journaled with the approval that caused it, not started yet; resumed like `running`. */
+    status: text('status', { enum: ['approved', 'running', 'succeeded', 'failed', 'partial', 'interrupted'] }).notNull(),
     channelId: text('channel_id').notNull(),
     messageTs: text('message_ts'),
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
     summary: text('summary'),
   },
-  (table) => [uniqueIndex('operations_one_running_per_environment').on(table.environment).where(sql`status = 'running'`)],
+  (table) => [uniqueIndex('operations_one_unfinished_per_environment').on(table.environment).where(sql`status in ('approved', 'running')`)],
 );
 
 export const operationSteps = sqliteTable(
@@ -160,7 +161,8 @@ export const approvals = sqliteTable(
     params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     requestedBy: text('requested_by').notNull(),
     requestChannelId: text('request_channel_id').notNull(),
-    status: text('status', { enum: ['pending', 'approved', 'denied', 'expired'] }).notNull(),
+    /** `cancelled`: the requester no longer held the verb when someone clicked Approve. */
+    status: text('status', { enum: ['pending', 'approved', 'denied', 'expired', 'cancelled'] }).notNull(),
     createdAt: text('created_at').notNull(),
     expiresAt: text('expires_at').notNull(),
     decidedBy: text('decided_by'),

@@ -73,9 +73,18 @@ describe('/env status', () => {
     expect(prod.answer.body.text).not.toContain('`prod`');
   });
 
-  it('refuses an environment outside the asker’s bindings, naming who to ask', async () => {
+  it('answers an environment the asker cannot view exactly like one that does not exist, naming nobody', async () => {
     const { answer } = await env('U0MARIA', 'status prod');
-    expect(answer.body.text).toBe('You don’t have `view` on `prod`. It is held by <!subteam^S0PLATFORM>, <@U0DEV>, <@U0ADMIN>. Ask <@U0ADMIN> for access.');
+    const missing = await env('U0MARIA', 'status prox');
+    expect(String(answer.body.text).replace('prod', 'NAME')).toBe(String(missing.answer.body.text).replace('prox', 'NAME'));
+    expect(JSON.stringify(answer.body.blocks).replace('prod', 'NAME')).toBe(JSON.stringify(missing.answer.body.blocks).replace('prox', 'NAME'));
+    expect(answer.body.text).toBe('No environment called prod. See `/env list` for the environments you can see.');
+    for (const verb of ['stop', 'restart', 'audit', 'cost', 'who', 'schedule']) {
+      const refused = await env('U0MARIA', `${verb} prod`);
+      expect(String(refused.answer.body.text), verb).toMatch(/^No environment called prod\./);
+      expect(String(refused.answer.body.text), verb).not.toMatch(/<@|<!subteam/);
+    }
+    expect(h.dockhand.audit.recent(1, 'prod')[0]).toMatchObject({ actor: 'U0MARIA', outcome: 'denied' });
   });
 });
 
@@ -119,5 +128,29 @@ describe('audit and health', () => {
     expect(body.status).toBe('ok');
     expect(body.environments).toBeGreaterThanOrEqual(12);
     expect(body.lastRefresh.awsCalls).toBeGreaterThan(0);
+  });
+});
+
+describe('/env refresh', () => {
+  it('gives fleet-wide counts and AWS errors only to someone who can view every environment', async () => {
+    h.sandbox.failOn(({ operation, region }) =>
+      operation === 'ListClusters' && region === 'eu-west-1' ? Object.assign(new Error('not authorized to perform: ecs:ListClusters'), { name: 'AccessDeniedException' }) : undefined,
+    );
+    try {
+      const full = await env('U0LEE', 'refresh');
+      expect(String(full.answer.body.text)).toMatch(/^Read \d+ services from AWS in \d+ calls\.\n:warning: sandbox \(111111111111\) eu-west-1: .*not authorized/);
+
+      const short = String((await env('U0MARIA', 'refresh')).answer.body.text);
+      const maria = h.dockhand.fleet.environments().filter((e) => /^(dev|qa|staging)-/.test(e.name));
+      const services = maria.reduce((sum, e) => sum + e.services.length, 0);
+      expect(short).toBe(
+        `Refreshed: ${maria.length} environments you can see, with ${services} services.\n:warning: Part of the fleet could not be read, so some of it may be out of date; someone who can view every environment sees the details with \`/env refresh\`.`,
+      );
+      expect(short).not.toMatch(/111111111111|not authorized|calls/);
+      const audited = h.dockhand.audit.recent(5).find((r) => r.actor === 'U0MARIA' && r.verb === 'refresh');
+      expect(audited?.detail).toBe(short);
+    } finally {
+      h.sandbox.clearFaults();
+    }
   });
 });

@@ -44,7 +44,8 @@ describe('visibility commands through the real receiver', () => {
     expect(blocksText(answer)).toContain('idle_snooze');
     const { responseId } = await clickButton(h.eventsUrl, h.slack, 'U0MARIA', 'idle_snooze', 'preview-pr-117');
     const refused = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId);
-    expect(String(refused.body.text)).toMatch(/^You don’t have `stop` on `preview-pr-117`\./);
+    // Maria cannot view it: the refusal is the one for a name that does not exist.
+    expect(String(refused.body.text)).toMatch(/^No environment called preview-pr-117\./);
     const ok = await clickButton(h.eventsUrl, h.slack, 'U0ADMIN', 'idle_snooze', 'preview-pr-117');
     const snoozed = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === ok.responseId);
     expect(String(snoozed.body.text)).toContain('preview-pr-117');

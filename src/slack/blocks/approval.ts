@@ -8,7 +8,7 @@ export interface ApprovalView {
   verb: string;
   params: Record<string, unknown>;
   requestedBy: string;
-  status: 'pending' | 'approved' | 'denied' | 'expired';
+  status: 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
   expiresAt: string;
   decidedBy: string | null;
   reason: string | null;
@@ -39,7 +39,9 @@ export function approvalRequestReply(view: ApprovalView, outcome?: string): Repl
         ? `:white_check_mark: Approved by <@${view.decidedBy}>.${outcome ? ` ${outcome}` : ''}`
         : view.status === 'denied'
           ? `:no_entry_sign: Denied by <@${view.decidedBy}>${view.reason ? `: ${escapeMrkdwn(view.reason)}` : '.'}`
-          : ':hourglass: Expired: nobody decided in time. The requester can ask again.';
+          : view.status === 'cancelled'
+            ? `:no_entry_sign: Cancelled when <@${view.decidedBy}> clicked Approve: ${view.reason ? escapeMrkdwn(view.reason) : 'the requester no longer holds the access it needs'}. Nothing ran.`
+            : ':hourglass: Expired: nobody decided in time. The requester can ask again.';
   const blocks: KnownBlock[] = [section(`:lock: ${request}`), section(state)];
   if (view.status === 'pending') {
     blocks.push({

@@ -13,7 +13,8 @@ export interface OperationView {
   environment: string;
   requestedBy: string;
   approvedBy: string | null;
-  status: 'running' | 'succeeded' | 'failed' | 'partial' | 'interrupted';
+  /** `approved`: journaled with its approval, about to start. */
+  status: 'approved' | 'running' | 'succeeded' | 'failed' | 'partial' | 'interrupted';
   startedAt: string;
   finishedAt: string | null;
   steps: readonly OperationStepView[];
@@ -40,7 +41,7 @@ export function operationReply(view: OperationView): Reply {
   const env = `\`${view.environment}\``;
   const approved = view.approvedBy ? `, approved by <@${view.approvedBy}>` : '';
   const headline =
-    view.status === 'running'
+    view.status === 'running' || view.status === 'approved'
       ? `:hourglass_flowing_sand: ${who(view.requestedBy)} is ${DOING[view.verb]} ${env}${approved}: ${done}/${view.steps.length} services done`
       : view.status === 'succeeded'
         ? `:white_check_mark: ${env} ${DONE[view.verb]} for ${who(view.requestedBy)}${approved}: ${done}/${view.steps.length} services in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`

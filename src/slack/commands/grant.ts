@@ -1,6 +1,8 @@
 import type { EnvCommand } from '../../domain/command.js';
 import { formatDuration } from '../../domain/duration.js';
-import { holdersOf, isAllowed, mention } from '../../domain/permissions.js';
+import { VERBS } from '../../config/policy.js';
+import { globsHolding, grantScope, holdersOf, holdsOnAll, mention, neutralContact, type AccessPolicy, type GrantScopeVerdict } from '../../domain/permissions.js';
+import { escapeMrkdwn } from '../blocks/format.js';
 import { problemReply, section, type Reply } from '../blocks/common.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 
@@ -8,21 +10,39 @@ function said(text: string): Reply {
   return { text, blocks: [section(text)] };
 }
 
+function missingText(missing: Extract<GrantScopeVerdict, { ok: false }>['missing']): string {
+  return missing.map((m) => `\`${m.verb}\`${m.example !== null ? ` (not on \`${escapeMrkdwn(m.example)}\`, for example)` : ''}`).join(', ');
+}
+
+/** Holders of a verb are named only to someone who can see every environment the glob covers. */
+function heldBy(access: AccessPolicy, ctx: CommandContext, verb: string, glob: string): string {
+  if (!holdsOnAll(access, ctx.subject, 'view', glob)) return `Ask ${neutralContact(access)}.`;
+  const holders = holdersOf(access, verb, glob).map(mention).slice(0, 5);
+  return holders.length > 0 ? `It is held by ${holders.join(', ')}.` : 'Nobody holds it in dockhand.yml.';
+}
+
 /**
- * A time-boxed role. The granter needs `grant` on the glob itself, checked as if the glob were an
- * environment name: a binding on `staging-*` covers `staging-*` and `staging-3`, not `*`.
+ * A time-boxed role that cannot reach beyond its granter: `grant` and every verb of the role must be held
+ * by the granter on every name the glob matches (globs compared as sets of names, not as one name).
  */
 export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ctx: CommandContext): CommandOutcome {
   const access = ctx.access();
   const { userId, role, glob, durationMs } = command;
-  if (!isAllowed(access, ctx.subject, 'grant', glob)) {
-    const holders = holdersOf(access, 'grant', glob).map(mention).slice(0, 5);
-    const reply = problemReply(`You don’t have \`grant\` on \`${glob}\`.`, holders.length > 0 ? `It is held by ${holders.join(', ')}.` : 'Nobody holds it in dockhand.yml.');
+  if (globsHolding(access, ctx.subject, 'grant').length === 0) {
+    const reply = problemReply(`You don’t have \`grant\` on \`${glob}\`.`, heldBy(access, ctx, 'grant', glob));
     return { reply, environment: glob, outcome: 'denied', detail: 'missing grant' };
   }
   if (!(role in access.roles)) {
     const reply = problemReply(`There is no role \`${role}\`.`, `Roles in dockhand.yml: ${Object.keys(access.roles).join(', ') || 'none'}.`);
     return { reply, environment: glob, outcome: 'invalid', detail: `unknown role ${role}` };
+  }
+  const scope = grantScope(access, ctx.subject, role, glob, VERBS);
+  if (!scope.ok) {
+    const undecided = scope.missing.find((m) => m.why !== undefined);
+    const problem = `You can’t grant \`${role}\` on \`${glob}\`: you don’t hold ${missingText(scope.missing)} on every environment it covers.`;
+    const advice = `A grant gives only verbs you hold yourself, on names all inside your own bindings and grants (globs are compared as sets of names).${undecided?.why ? ` ${undecided.why}, so dockhand refuses rather than guess.` : ''} Grant a narrower glob or a smaller role, or ask someone who holds more.`;
+    const detail = `beyond the granter: ${scope.missing.map((m) => m.verb).join(', ')}`;
+    return { reply: problemReply(problem, advice), environment: glob, outcome: 'denied', detail };
   }
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + durationMs).toISOString();
@@ -37,7 +57,7 @@ export function revokeCommand(command: Extract<EnvCommand, { verb: 'revoke' }>, 
   const matching = ctx.grants
     .activeRows(now, command.userId)
     .filter((g) => command.role === null || (g.role === command.role && g.environments === command.glob));
-  const mine = matching.filter((g) => isAllowed(access, ctx.subject, 'grant', g.environments));
+  const mine = matching.filter((g) => holdsOnAll(access, ctx.subject, 'grant', g.environments));
   if (matching.length === 0) {
     return { reply: said(`<@${command.userId}> has no active grants${command.role ? ` of \`${command.role}\` on \`${command.glob}\`` : ''}.`), outcome: 'not-found' };
   }

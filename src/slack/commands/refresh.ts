@@ -1,16 +1,38 @@
+import { holdsOnAll, isAllowed } from '../../domain/permissions.js';
 import { errorMessage } from '../../log.js';
+import type { RefreshRecord } from '../../store/inventory-store.js';
 import { problemReply, section } from '../blocks/common.js';
+import { plural } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';
+
+/**
+ * What a refresh found. Fleet-wide counts go only to someone who can view every environment; the errors
+ * (account ids, AWS messages) only to someone who can view every name, since the environments of a location
+ * that could not be read are not known. Others hear about what they can see, and that something failed.
+ */
+function refreshText(record: RefreshRecord, ctx: CommandContext): string {
+  const access = ctx.access();
+  const environments = ctx.fleet.environments();
+  const visible = environments.filter((e) => isAllowed(access, ctx.subject, 'view', e.name));
+  const seesEverything = holdsOnAll(access, ctx.subject, 'view', '*');
+  if (visible.length === environments.length && (record.errors.length === 0 || seesEverything)) {
+    const failed = record.errors.length > 0 ? `\n:warning: ${record.errors.join('\n:warning: ')}` : '';
+    return `Read ${record.services} services from AWS in ${record.awsCalls} calls.${failed}`;
+  }
+  const services = visible.reduce((sum, e) => sum + e.services.length, 0);
+  const failed = record.errors.length > 0 ? '\n:warning: Part of the fleet could not be read, so some of it may be out of date; someone who can view every environment sees the details with `/env refresh`.' : '';
+  return `Refreshed: ${plural(visible.length, 'environment')} you can see, with ${plural(services, 'service')}.${failed}`;
+}
 
 export async function refreshCommand(ctx: CommandContext): Promise<CommandOutcome> {
   try {
     const record = await ctx.refresh(`slack:${ctx.subject.userId}`);
-    const failed = record.errors.length > 0 ? `\n:warning: ${record.errors.join('\n:warning: ')}` : '';
-    const text = `Read ${record.services} services from AWS in ${record.awsCalls} calls.${failed}`;
+    const text = refreshText(record, ctx);
     return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: text };
   } catch (error) {
+    const why = holdsOnAll(ctx.access(), ctx.subject, 'view', '*') ? `: ${errorMessage(error)}` : '.';
     return {
-      reply: problemReply(`The refresh failed: ${errorMessage(error)}`, 'The last stored snapshot is still shown by `/env list`.'),
+      reply: problemReply(`The refresh failed${why}`, 'The last stored snapshot is still shown by `/env list`.'),
       outcome: 'error',
       detail: errorMessage(error),
     };

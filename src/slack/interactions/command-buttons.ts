@@ -1,11 +1,10 @@
 import type { App } from '@slack/bolt';
-import { isAllowed, whoToAsk } from '../../domain/permissions.js';
 import { IDLE_SNOOZE_ACTION, IDLE_STOP_ACTION } from '../blocks/idle.js';
 import { EXTEND_ACTION, STOP_NOW_ACTION } from '../blocks/scheduler.js';
-import { deniedReply } from '../blocks/access.js';
 import type { Reply } from '../blocks/common.js';
 import type { SnoozeResult } from '../commands/idle.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from '../commands/env.js';
+import { authorizedEnvironment } from '../commands/environment.js';
 import { buttonClickSchema } from '../schema.js';
 
 type ButtonArgs = { ack: () => Promise<void>; body: unknown; respond: (message: Record<string, unknown>) => Promise<unknown> };
@@ -41,8 +40,11 @@ export function registerCommandButtons(app: App, deps: EnvCommandHandlerDeps, sn
     const { userId, environment, answer } = clicked(body, respond);
     const subject = { userId, groupIds: await deps.directory.groupsOf(userId) };
     const access = deps.access();
-    if (!isAllowed(access, subject, 'stop', environment)) {
-      await answer(deniedReply('stop', environment, [], whoToAsk(access, 'stop', environment)));
+    const found = authorizedEnvironment(environment, 'stop', { fleet: deps.fleet, access: () => access, subject });
+    if ('refusal' in found) {
+      const { refusal } = found;
+      deps.audit.record({ at: deps.clock.now().toISOString(), actor: userId, verb: 'snooze', environment: refusal.environment ?? environment, params: {}, outcome: refusal.outcome, detail: refusal.detail ?? null, durationMs: null });
+      if (refusal.reply) await answer(refusal.reply);
       return;
     }
     const result = snooze(environment, userId, deps.clock.now());

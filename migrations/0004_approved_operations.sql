@@ -1,0 +1,2 @@
+DROP INDEX `operations_one_running_per_environment`;--> statement-breakpoint
+CREATE UNIQUE INDEX `operations_one_unfinished_per_environment` ON `operations` (`environment`) WHERE status in ('approved', 'running');
