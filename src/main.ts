@@ -3,7 +3,7 @@ import { VisibilityAwsClients } from './aws/visibility-clients.js';
 import { costSettingsOf, idleRulesOf } from './config/visibility.js';
 import { isUp } from './domain/schedule.js';
 import { AnomalyMonitor } from './jobs/anomalies.js';
-import { AuditIngestJob } from './jobs/audit-ingest.js';
+import { AuditIngestJob, trailLocationsOf, trailStaleMsOf } from './jobs/audit-ingest.js';
 import { CostIngestJob } from './jobs/cost-ingest.js';
 import { DigestJob } from './jobs/digest.js';
 import { InventorySampler } from './jobs/inventory-samples.js';
@@ -118,9 +118,9 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const db = openDb(env.DOCKHAND_DB);
   const inventory = new InventoryStore(db);
   const rules = environmentRulesOf(policy);
-  const fleet = new Fleet(inventory, rules);
   const audit = new AuditStore(db);
   const operations = new OperationsStore(db);
+  const fleet = new Fleet(inventory, rules, () => operations.parkedEnvironments());
   const grants = new GrantsStore(db);
   const handled = new HandledRequests(db);
   const aws = new AwsClients(options.aws);
@@ -226,6 +226,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       trail,
       store: visibilityStore,
       idleRules: idleRulesOf(policy.idle),
+      trailLocations: trailLocationsOf(policy.accounts, policy.cloudtrail).map(({ account, ...location }) => ({ ...location, account: account.id })),
+      trailStaleMs: trailStaleMsOf(policy.cloudtrail),
       ...(members ? { activeOwners: () => members.activeOwners() } : {}),
       isUp: (name, at) => {
         const env = fleet.environment(name);

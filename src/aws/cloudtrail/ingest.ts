@@ -74,6 +74,6 @@ export async function ingestTrailLocation(client: CloudTrailClient, location: Tr
     if (result.ok) decoded.push(result.event);
     else undecodable.push(`${event.eventId}: ${result.error}`);
   }
-  const added = options.store.save(location, decoded, { endMs: end, requests, events: events.length });
+  const added = options.store.save(location, decoded, { startMs: start, endMs: end, requests, events: events.length });
   return { location, requests, events: events.length, added, undecodable };
 }
