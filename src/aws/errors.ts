@@ -1,3 +1,5 @@
+import { errorMessage } from '../log.js';
+
 /** AWS failures as a person can act on them: which permission is missing, what no longer exists. */
 export interface ExplainedAwsError {
   kind: 'access-denied' | 'not-found' | 'throttled' | 'invalid' | 'other';
@@ -20,5 +22,5 @@ export function explainAwsError(error: unknown, attemptedAction: string): Explai
     return { kind: 'throttled', message: 'AWS kept throttling the call even after retries; try again in a minute.' };
   }
   if (/InvalidParameter|Validation/.test(name)) return { kind: 'invalid', message: `AWS rejected the request: ${message}` };
-  return { kind: 'other', message: `${name}: ${message}` };
+  return { kind: 'other', message: errorMessage(error) };
 }

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { startFakeSlack } from '../support/fake-slack.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { askPrivately, blocksText } from '../support/slack-requests.js';
+import { askPrivately, blocksText, sendCommand } from '../support/slack-requests.js';
 
 /** dockhand states only what it knows: issue 11, item 4, each through the receiver. */
 let h: Harness;
@@ -45,5 +50,48 @@ describe('who changed what says "No changes" only when CloudTrail was read', () 
     expect(blocksText(read)).not.toContain('not read');
     const readDigest = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'digest preview');
     expect(blocksText(readDigest)).not.toContain('cannot say what changed');
+  });
+});
+
+describe('/env scale on an environment dockhand parked', () => {
+  it('answers privately that it is parked and how to bring it back, and changes nothing', async () => {
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop staging-3');
+    await h.slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).startsWith('`staging-3` stopped'));
+    h.slack.reset();
+    h.sandbox.resetCounts();
+
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'scale staging-3 api 3');
+    expect(answer.body.text).toBe('`staging-3` is parked; `/env start staging-3` brings it back.');
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+    expect(h.sandbox.countCalls({ operation: 'UpdateService' }) + h.sandbox.countCalls({ operation: 'RegisterScalableTarget' })).toBe(0);
+    expect(h.dockhand.audit.recent(5, 'staging-3').map((row) => `${row.verb} ${row.outcome}`)).toContain('scale invalid');
+
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');
+    await h.slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).startsWith('`staging-3` started'));
+    expect(h.sandbox.service('111111111111', 'us-east-1', 'staging-3', 'api')?.desiredCount).toBe(2);
+  });
+});
+
+describe('an AWS error is shown once', () => {
+  it('names a refused connection once, not "Error: Error: …"', async () => {
+    const sandbox = await startSandbox({ convergeDelayMs: 0 });
+    const slack = await startFakeSlack();
+    const dir = mkdtempSync(join(tmpdir(), 'dockhand-test-'));
+    const down = await startHarness({ reuse: { sandbox, slack, dbPath: join(dir, 'dockhand.db') } });
+    try {
+      await sandbox.close();
+      await sendCommand(down.eventsUrl, slack, 'U0MARIA', 'restart dev-1');
+      const final = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).startsWith('restart of `dev-1`'));
+      const text = blocksText(final);
+      expect(text).toMatch(/nothing changed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
+      expect(text).not.toMatch(/Error: Error/);
+      const refresh = await askPrivately(down.eventsUrl, slack, 'U0MARIA', 'refresh');
+      expect(blocksText(refresh)).toContain('connect ECONNREFUSED');
+      expect(blocksText(refresh)).not.toMatch(/Error: Error/);
+    } finally {
+      await down.close();
+      await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
