@@ -147,8 +147,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     store: inventory,
     clock,
     logger,
-    onRefreshed: async () => {
-      sampler.record(inventory.services());
+    onRefreshed: async (record) => {
+      sampler.record(inventory.services(), record.startedAt);
       await anomalies?.runOnce();
     },
   });

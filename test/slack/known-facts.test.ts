@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../src/config/load.js';
+import { ManualClock } from '../../src/domain/clock.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { startFakeSlack } from '../support/fake-slack.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { askPrivately, blocksText, sendCommand } from '../support/slack-requests.js';
 
 /** dockhand states only what it knows: issue 11, item 4, each through the receiver. */
@@ -92,6 +94,38 @@ describe('an AWS error is shown once', () => {
       await down.close();
       await slack.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cost estimates during an AWS outage', () => {
+  it('do not count the last known tasks as running on, and show the gap as a gap', async () => {
+    const clock = new ManualClock('2026-03-01T00:00:00Z');
+    const tenMinutes = 600_000;
+    const outage = await startHarness({ clock, sandbox: { clock }, policy: parsePolicy(`${TEST_POLICY}\ninventory:\n  refresh_seconds: 600\n`) });
+    try {
+      // Two hours watched, then two hours in which eu-west-1 (prod-eu) cannot be read.
+      for (let i = 0; i < 12; i++) {
+        clock.advance(tenMinutes);
+        expect((await outage.dockhand.refresher.refresh('test')).errors).toEqual([]);
+      }
+      outage.sandbox.failOn((req) => (req.service === 'ecs' && req.region === 'eu-west-1' ? Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailableException' }) : undefined));
+      for (let i = 0; i < 12; i++) {
+        clock.advance(tenMinutes);
+        expect((await outage.dockhand.refresher.refresh('test')).errors).toHaveLength(1);
+      }
+
+      const fleet = blocksText(await askPrivately(outage.eventsUrl, outage.slack, 'U0ADMIN', 'cost mtd'));
+      expect(fleet).toMatch(/`prod-eu` · est\. \*\$[\d.]+\* · billed — · n\/a vs previous · :warning: sampled 2 of 4 h/);
+      expect(fleet).toContain('marked environments were sampled for less of the period than the fleet');
+      expect(fleet).not.toMatch(/`prod` · [^\\]*sampled/);
+
+      const prodEu = blocksText(await askPrivately(outage.eventsUrl, outage.slack, 'U0ADMIN', 'cost prod-eu mtd'));
+      // 2 tasks of api for the two hours watched and one refresh interval after (a missed refresh is tolerated).
+      expect(prodEu).toContain('api · est. $0.23 · 5 task-hours');
+      expect(prodEu).toContain('dockhand sampled the fleet for 2 of the 4 hours in this period');
+    } finally {
+      await outage.close();
     }
   });
 });
