@@ -21,6 +21,21 @@ beforeEach(() => {
   h.sandbox.clearFaults();
 });
 
+describe('/env idle and owners that are user groups', () => {
+  it('does not call prod orphaned because its owner tag is a user-group handle, but still flags an owner who left', async () => {
+    const members = ['maria', 'dmitri', 'priya', 'sam'].map((name, i) => ({ id: `U0${name.toUpperCase()}${i}`, name, profile: { display_name: name, email: `${name}@example.com` } }));
+    h.slack.respond('users.list', () => ({ ok: true, members }), { times: 1 });
+    h.slack.respond('usergroups.list', () => ({ ok: true, usergroups: [{ id: 'S0ONCALL', handle: 'platform-oncall', date_delete: 0 }, { id: 'S0OLD', handle: 'lee', date_delete: 1700000000 }] }));
+
+    const idle = blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'idle'));
+    expect(h.slack.callsTo('usergroups.list').length).toBeGreaterThan(0);
+    expect(idle).not.toContain('@platform-oncall is neither');
+    expect(idle).not.toMatch(/`prod`[^\\]*owner/);
+    // perf-1's owner @lee is no member, and the group once called lee was deleted.
+    expect(idle).toContain('owner @lee is neither a member nor a user group of the Slack workspace');
+  });
+});
+
 describe('who changed what says "No changes" only when CloudTrail was read', () => {
   it('says it was not read yet, then that the read failed and why, then "No changes" once it was read', async () => {
     const notYet = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'who staging-3');
