@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_SCALE } from './command.js';
-import type { ParkRecord, ServiceCurrent } from './operations.js';
+import { parkRecordFor, type ParkRecord, type ServiceCurrent } from './operations.js';
 
 /**
  * The park record kept on the ECS service itself, as Cloud Custodian keeps it in a tag: if dockhand's
@@ -86,16 +86,7 @@ export function parseParkTag(value: string): ParkTagRead {
 
 /** The park record a service's tag holds, for a service the database has no record of. */
 export function parkRecordFromTag(service: ServiceCurrent, tag: ParkTag): ParkRecord {
-  return {
-    serviceArn: service.arn,
-    account: service.account,
-    region: service.region,
-    cluster: service.cluster,
-    service: service.name,
-    desired: tag.desired,
-    minCapacity: tag.minCapacity,
-    maxCapacity: tag.maxCapacity,
-  };
+  return { ...parkRecordFor(service, undefined), desired: tag.desired, minCapacity: tag.minCapacity, maxCapacity: tag.maxCapacity };
 }
 
 /** Environments whose services carry a park tag in the stored snapshot: parked even if the database forgot. */
