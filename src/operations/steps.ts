@@ -78,7 +78,7 @@ async function updateBounds(step: StepRow, context: StepContext, min: number, ma
 
 /** Why a call failed, in the words the step detail uses (the IAM action named when access was denied). */
 function reasonOf(error: unknown, action: string): string {
-  return explainAwsError(error, action).message;
+  return explainAwsError(error, action).message.replace(/\.$/, '');
 }
 
 /**

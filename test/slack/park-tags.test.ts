@@ -79,4 +79,24 @@ describe('park records on the services themselves', () => {
     expect(after?.desiredCount).toBe(1);
     expect(after?.tags['dockhand:park']).toBe('v1 desired=900000 by=U0MARIA at=2026-12-01T18:03Z');
   });
+
+  it('parks anyway when the tag cannot be written, and says only the database holds the record', async () => {
+    h.sandbox.failOn((req) =>
+      req.operation === 'TagResource'
+        ? Object.assign(new Error('User: arn:aws:iam::111111111111:user/dockhand is not authorized to perform: ecs:TagResource'), { name: 'AccessDeniedException' })
+        : undefined,
+    );
+    h.slack.reset();
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop dev-1');
+    const stopped = await finalMessage();
+    h.sandbox.clearFaults();
+    expect(String(stopped.body.text)).toMatch(/^`dev-1` stopped for <@U0MARIA>: 4\/4 services/);
+    expect(blocksText(stopped)).toContain(
+      "its dockhand:park tag could not be written (AWS denied ecs:TagResource: dockhand's IAM role needs that permission (see the README's IAM policy)), so only dockhand's database holds the record",
+    );
+    expect(h.sandbox.service(ACCOUNT, 'us-east-1', 'nonprod', 'dev-1-api')?.desiredCount).toBe(0);
+    h.slack.reset();
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start dev-1');
+    expect(blocksText(await finalMessage())).toContain('(as recorded)');
+  });
 });
