@@ -20,6 +20,14 @@ export function jsonLogger(level: LogLevel = 'info', write: (line: string) => vo
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/**
+ * An error once, as a person reads it: its name when that says something (`AccessDeniedException: …`), not
+ * the generic `Error`, and never twice when the message already starts with it.
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const { name, message } = error;
+  if (!message) return name;
+  if (!name || name === 'Error' || message.startsWith(`${name}:`)) return message;
+  return `${name}: ${message}`;
 }

@@ -4,7 +4,7 @@ import { VisibilityAwsClients } from './aws/visibility-clients.js';
 import { costSettingsOf, idleRulesOf } from './config/visibility.js';
 import { isUp } from './domain/schedule.js';
 import { AnomalyMonitor } from './jobs/anomalies.js';
-import { AuditIngestJob } from './jobs/audit-ingest.js';
+import { AuditIngestJob, trailLocationsOf, trailStaleMsOf } from './jobs/audit-ingest.js';
 import { CostIngestJob } from './jobs/cost-ingest.js';
 import { DigestJob } from './jobs/digest.js';
 import { InventorySampler } from './jobs/inventory-samples.js';
@@ -127,9 +127,9 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const db = openDb(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
   const inventory = new InventoryStore(db);
   const rules = environmentRulesOf(policy);
-  const fleet = new Fleet(inventory, rules);
   const audit = new AuditStore(db);
   const operations = new OperationsStore(db);
+  const fleet = new Fleet(inventory, rules, () => operations.parkedEnvironments());
   const grants = new GrantsStore(db);
   const handled = new HandledRequests(db);
   // Every AWS client, of every job, gets these deadlines (one place builds client settings: aws/clients.ts).
@@ -159,8 +159,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     clock,
     logger,
     deadlineMs: policy.aws.refresh_deadline_ms,
-    onRefreshed: async () => {
-      sampler.record(inventory.services());
+    onRefreshed: async (record) => {
+      sampler.record(inventory.services(), record.startedAt);
       await anomalies?.runOnce();
     },
   });
@@ -242,6 +242,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       trail,
       store: visibilityStore,
       idleRules: idleRulesOf(policy.idle),
+      trailLocations: trailLocationsOf(policy.accounts, policy.cloudtrail).map(({ account, ...location }) => ({ ...location, account: account.id })),
+      trailStaleMs: trailStaleMsOf(policy.cloudtrail),
       ...(members ? { activeOwners: () => members.activeOwners() } : {}),
       isUp: (name, at) => {
         const env = fleet.environment(name);

@@ -1,3 +1,5 @@
+import { errorMessage } from '../log.js';
+
 /** AWS failures as a person can act on them: which permission is missing, what no longer exists. */
 export interface ExplainedAwsError {
   kind: 'access-denied' | 'not-found' | 'throttled' | 'timeout' | 'invalid' | 'other';
@@ -21,5 +23,5 @@ export function explainAwsError(error: unknown, attemptedAction: string): Explai
   }
   if (/DeadlineExceeded|TimeoutError/.test(name)) return { kind: 'timeout', message: `${attemptedAction}: ${message}.` };
   if (/InvalidParameter|Validation/.test(name)) return { kind: 'invalid', message: `AWS rejected the request: ${message}` };
-  return { kind: 'other', message: `${name}: ${message}` };
+  return { kind: 'other', message: errorMessage(error) };
 }

@@ -62,6 +62,19 @@ export function watchedHours(histories: readonly ServiceHistory[], window: TimeI
 }
 
 /**
+ * Watched hours per environment: a region whose refreshes fail is not sampled, so its environments have a
+ * gap even while the rest of the fleet is watched, and their estimates cover less of the window.
+ */
+export function watchedHoursByEnvironment(histories: readonly ServiceHistory[], window: TimeInterval, maxSampleGapMs: number): Map<string, number> {
+  const byEnvironment = new Map<string, ServiceHistory[]>();
+  for (const history of histories) {
+    const environment = history.service.environment;
+    if (environment !== null) byEnvironment.set(environment, [...(byEnvironment.get(environment) ?? []), history]);
+  }
+  return new Map([...byEnvironment].map(([environment, own]) => [environment, watchedHours(own, window, maxSampleGapMs)]));
+}
+
+/**
  * Saved by schedule per environment: hours dockhand had it parked × what it costs an hour while running,
  * priced with the desired counts recorded at parking (the count it would otherwise have run).
  */

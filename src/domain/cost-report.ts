@@ -87,6 +87,8 @@ export interface CostRow {
   trend: number | null;
   billed: BilledTotal | null;
   saved: ScheduleSavings | null;
+  /** Hours of the window the environment's services were sampled; null when not known. */
+  watchedHours: number | null;
 }
 
 export interface CostRowsInput {
@@ -95,6 +97,8 @@ export interface CostRowsInput {
   previous: CostEstimate | null;
   billed: ReadonlyMap<string, BilledTotal>;
   savings: ReadonlyMap<string, ScheduleSavings>;
+  /** Hours each environment was sampled in the window. */
+  watched?: ReadonlyMap<string, number>;
   /** Which environments to show: those the asker (or the digest's channel) may see. */
   include: (environment: string) => boolean;
 }
@@ -117,6 +121,7 @@ export function costRows(input: CostRowsInput): CostRow[] {
         trend: trendPercent(estimate, previousEstimate),
         billed: input.billed.get(environment) ?? null,
         saved: input.savings.get(environment) ?? null,
+        watchedHours: input.watched ? (input.watched.get(environment) ?? 0) : null,
       };
     })
     .sort((a, b) => b.estimate - a.estimate || (b.billed?.dollars ?? 0) - (a.billed?.dollars ?? 0) || a.environment.localeCompare(b.environment));

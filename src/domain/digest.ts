@@ -3,7 +3,7 @@ import type { DecodedEvent } from './cloudtrail.js';
 import type { CostRow } from './cost-report.js';
 import type { Environment } from './environments.js';
 import type { IdleFinding, OrphanService } from './idle.js';
-import type { ChangeCount } from './who.js';
+import type { ChangeCount, TrailGap } from './who.js';
 
 /** The digest as data: what each section says, before anyone decides how it looks in Slack. */
 
@@ -68,7 +68,7 @@ export type DigestSectionModel =
   | { kind: 'fleet'; summary: FleetSummary }
   | { kind: 'idle'; findings: IdleFinding[]; orphans: OrphanService[] }
   | { kind: 'cost'; rows: DigestCostRow[] }
-  | { kind: 'changes'; counts: ChangeCount[]; flagged: DecodedEvent[] }
+  | { kind: 'changes'; counts: ChangeCount[]; flagged: DecodedEvent[]; gaps: TrailGap[]; now: Date }
   | { kind: 'anomalies'; alerts: AlertedAnomaly[] }
   | { kind: 'approvals'; lines: string[] }
   | { kind: 'overrides'; lines: string[] };

@@ -46,15 +46,35 @@ export interface IdleFinding {
 
 const DAY_MS = 86_400_000;
 
-/** An owner tag as a lookup key: `<@U123|maria>` and `U123` → `u123`, `@Maria` → `maria`, emails lower-cased. */
+/**
+ * An owner tag as a lookup key: `<@U123|maria>` and `U123` → `u123`, `@Maria` → `maria`, emails lower-cased;
+ * a user group's mention `<!subteam^S123|@oncall>` → `s123`, its handle `@oncall` → `oncall`.
+ */
 export function ownerKey(owner: string): string {
-  const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(owner.trim());
-  return (mention?.[1] ?? owner.trim().replace(/^@/, '')).toLowerCase();
+  const mention = /^<(?:@([UW][A-Z0-9]+)|!subteam\^([A-Z0-9]+))(?:\|[^>]*)?>$/.exec(owner.trim());
+  return (mention?.[1] ?? mention?.[2] ?? owner.trim().replace(/^@/, '')).toLowerCase();
 }
 
-/** What a workspace member can be named by in an owner tag. */
-export function activeOwnerKeys(members: readonly { id: string; name?: string | null; displayName?: string | null; email?: string | null }[]): Set<string> {
-  const keys = members.flatMap((m) => [m.id, m.name, m.displayName, m.email].filter((k): k is string => !!k));
+/** A workspace member: what an owner tag may name a person by. */
+export interface OwnerMember {
+  id: string;
+  name?: string | null;
+  displayName?: string | null;
+  email?: string | null;
+}
+
+/** A user group: teams often own environments by their on-call or team handle. */
+export interface OwnerGroup {
+  id: string;
+  handle?: string | null;
+}
+
+/** What an active member or user group can be named by in an owner tag. */
+export function activeOwnerKeys(members: readonly OwnerMember[], groups: readonly OwnerGroup[] = []): Set<string> {
+  const keys = [
+    ...members.flatMap((m) => [m.id, m.name, m.displayName, m.email]),
+    ...groups.flatMap((g) => [g.id, g.handle]),
+  ].filter((k): k is string => !!k);
   return new Set(keys.map(ownerKey));
 }
 
@@ -88,7 +108,7 @@ function reasonsFor(env: Environment, input: IdleInput): IdleFinding['reasons'] 
   }
   if (rules.noOwner && !env.owner) reasons.push({ reason: 'no-owner', detail: 'no owner tag' });
   if (rules.ownerGone && env.owner && input.activeOwners && !input.activeOwners.has(ownerKey(env.owner))) {
-    reasons.push({ reason: 'owner-gone', detail: `owner ${env.owner} is not in the Slack workspace` });
+    reasons.push({ reason: 'owner-gone', detail: `owner ${env.owner} is neither a member nor a user group of the Slack workspace` });
   }
   if (rules.untouchedDays > 0) {
     const change = input.lastChangeAt?.(env.name) ?? null;

@@ -17,6 +17,8 @@ export interface ServiceCurrent {
   name: string;
   desired: number;
   scalable: ScalableBounds | null;
+  /** The raw value of the service's `dockhand:park` tag, if it has one (untrusted: anyone may edit it). */
+  parkTag: string | null;
 }
 
 export interface ParkRecord {

@@ -62,3 +62,37 @@ export function changeCounts(events: readonly DecodedEvent[]): ChangeCount[] {
     (a, b) => b.changes - a.changes || (a.environment === null ? 1 : b.environment === null ? -1 : a.environment.localeCompare(b.environment)),
   );
 }
+
+/** How far CloudTrail has been read for one account, region and event source. */
+export interface TrailReadState {
+  /** How people name the location, e.g. `sandbox us-east-1 ecs.amazonaws.com`. */
+  label: string;
+  /** Where the first read began and the last one ended, epoch ms; null when it was never read. */
+  fromMs: number | null;
+  toMs: number | null;
+  /** The last read failed (and none has succeeded since). */
+  failure: { atMs: number; error: string } | null;
+}
+
+/** A reason "no changes" cannot be said for a window. */
+export type TrailGap =
+  | { label: string; kind: 'failed'; atMs: number; error: string }
+  | { label: string; kind: 'never-read' }
+  | { label: string; kind: 'read-since'; fromMs: number }
+  | { label: string; kind: 'read-until'; toMs: number };
+
+/**
+ * What keeps dockhand from knowing every change in the window: a location whose last read failed, one never
+ * read, one read only from after the window began, or one whose reads stopped (`staleMs` before `now`).
+ * Empty when CloudTrail was read for all of it.
+ */
+export function trailGaps(states: readonly TrailReadState[], window: { from: Date; to: Date }, staleMs: number): TrailGap[] {
+  return states.flatMap((state): TrailGap[] => {
+    const { label } = state;
+    if (state.failure) return [{ label, kind: 'failed', atMs: state.failure.atMs, error: state.failure.error }];
+    if (state.toMs === null) return [{ label, kind: 'never-read' }];
+    if (state.fromMs !== null && state.fromMs > window.from.getTime()) return [{ label, kind: 'read-since', fromMs: state.fromMs }];
+    if (state.toMs < window.to.getTime() - staleMs) return [{ label, kind: 'read-until', toMs: state.toMs }];
+    return [];
+  });
+}

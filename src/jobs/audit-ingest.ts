@@ -45,6 +45,20 @@ export interface AuditIngestRun {
   errors: string[];
 }
 
+/** Every account, region and event source the ingest reads, with how people name it. */
+export function trailLocationsOf(accounts: readonly Account[], policy: CloudTrailPolicy) {
+  return accounts.flatMap((account) =>
+    account.regions.flatMap((region) =>
+      policy.event_sources.map((eventSource) => ({ account, region, eventSource, label: `${account.name} (${account.id}) ${region} ${eventSource}` })),
+    ),
+  );
+}
+
+/** Reads older than this mean the ingest has stopped: a few missed runs, plus the overlap it reads again. */
+export function trailStaleMsOf(policy: CloudTrailPolicy): number {
+  return (3 * policy.every_minutes + policy.overlap_minutes) * MINUTE_MS;
+}
+
 /** Who changed what: every few minutes, each account, region and event source from its cursor. */
 export class AuditIngestJob {
   private inFlight: Promise<AuditIngestRun> | null = null;
@@ -84,9 +98,8 @@ export class AuditIngestJob {
     const { accounts, policy, store, logger } = this.deps;
     const decodeContext = this.decodeContext();
     const options = { store, decodeContext, overlapMs: policy.overlap_minutes * MINUTE_MS, firstLookbackMs: policy.first_lookback_hours * 60 * MINUTE_MS };
-    const locations = accounts.flatMap((account) => account.regions.flatMap((region) => policy.event_sources.map((eventSource) => ({ account, region, eventSource }))));
     const outcomes = await Promise.all(
-      locations.map(async ({ account, region, eventSource }) => {
+      trailLocationsOf(accounts, policy).map(async ({ account, region, eventSource, label }) => {
         try {
           const client = this.deps.clients.cloudTrail(account, region);
           const result = await ingestTrailLocation(client, { account: account.id, region, eventSource }, now, options);
@@ -94,7 +107,8 @@ export class AuditIngestJob {
           return { result };
         } catch (error) {
           logger.warn('CloudTrail ingest failed for a location; its cursor stays', { account: account.id, region, eventSource, error: errorMessage(error) });
-          return { error: `${account.name} (${account.id}) ${region} ${eventSource}: ${errorMessage(error)}` };
+          store.recordFailure({ account: account.id, region, eventSource }, now, errorMessage(error));
+          return { error: `${label}: ${errorMessage(error)}` };
         }
       }),
     );

@@ -36,9 +36,14 @@ export class InventorySampler {
     return maxSampleGapFor(this.deps.refreshIntervalMs);
   }
 
-  record(snapshot: readonly ServiceSnapshot[]): SampleRecord {
-    const parked = this.deps.parkedDesired?.(snapshot.map((s) => s.arn)) ?? new Map<string, number>();
-    const observations = snapshot.map((service) => ({ service, parkedDesired: parked.get(service.arn) ?? null }));
+  /**
+   * With `readAt` (the refresh's start), only the services that refresh read are sampled: a location whose
+   * refresh failed keeps its old snapshot, and those tasks must not be counted as running on.
+   */
+  record(snapshot: readonly ServiceSnapshot[], readAt?: string): SampleRecord {
+    const read = readAt === undefined ? snapshot : snapshot.filter((service) => service.refreshedAt === readAt);
+    const parked = this.deps.parkedDesired?.(read.map((s) => s.arn)) ?? new Map<string, number>();
+    const observations = read.map((service) => ({ service, parkedDesired: parked.get(service.arn) ?? null }));
     const counts = this.deps.store.record(observations, this.maxSampleGapMs);
     const now = this.deps.clock.now().getTime();
     let pruned = 0;

@@ -80,13 +80,13 @@ export class Scheduler {
   }
 
   async tick(now: Date = this.deps.clock.now()): Promise<TickReport> {
-    const { store, operations, fleet } = this.deps;
+    const { store, fleet } = this.deps;
     const last = store.lastTick() ?? new Date(now.getTime() - 60_000);
     const since = new Date(Math.max(last.getTime(), now.getTime() - this.deps.catchUpMs));
     const settings = store.settings();
     const overrides = store.openOverrides();
     const memory = store.memory();
-    const parked = operations.parkedEnvironments();
+    const parked = fleet.parkedEnvironments();
     const window = { since, now, graceMs: this.deps.graceMs, warnMs: this.deps.warnMs };
 
     const due: Array<{ env: Environment; actions: SchedulerAction[] }> = [];

@@ -3,6 +3,7 @@ import { describeBounds, resourceIdOf } from '../aws/autoscaling/targets.js';
 import { describeServicesNow } from '../aws/ecs/actions.js';
 import type { Account } from '../config/policy.js';
 import type { ServiceCurrent } from '../domain/operations.js';
+import { PARK_TAG_KEY } from '../domain/park-tag.js';
 import type { StepRow } from '../store/operations-store.js';
 
 export type AuditedCall = <T>(call: { action: string; params: Record<string, unknown>; run: () => Promise<T> }) => Promise<T>;
@@ -59,6 +60,7 @@ export async function readCurrent(
                 name: step.service,
                 desired: live.desiredCount,
                 scalable: bounds.get(resourceIdOf(step.cluster, step.service)) ?? null,
+                parkTag: live.tags[PARK_TAG_KEY] ?? null,
               }
             : null,
         );

@@ -236,7 +236,8 @@ export class StepError extends Error {
     readonly action: string,
     override readonly cause: unknown,
   ) {
-    super(errorMessage(cause));
+    // The cause's own message: its name is carried separately, so it is shown once, not "Error: Error: …".
+    super(cause instanceof Error ? cause.message : String(cause));
     this.name = (cause as { name?: string }).name ?? 'Error';
   }
 }

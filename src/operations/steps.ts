@@ -1,8 +1,10 @@
 import { resourceIdOf, setBounds } from '../aws/autoscaling/targets.js';
 import type { AwsClients } from '../aws/clients.js';
-import { forceNewDeployment, setDesiredCount } from '../aws/ecs/actions.js';
+import { explainAwsError } from '../aws/errors.js';
+import { forceNewDeployment, setDesiredCount, tagService, untagService } from '../aws/ecs/actions.js';
 import type { Account } from '../config/policy.js';
-import { checkScale, parkRecordFor, restoreTargetFor, type ServiceCurrent } from '../domain/operations.js';
+import { checkScale, parkRecordFor, restoreTargetFor, type ParkRecord, type ServiceCurrent } from '../domain/operations.js';
+import { formatParkTag, PARK_TAG_KEY, parkRecordFromTag, parseParkTag } from '../domain/park-tag.js';
 import type { OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
 import { plural } from '../slack/blocks/format.js';
 import type { AuditedCall } from './current.js';
@@ -74,6 +76,61 @@ async function updateBounds(step: StepRow, context: StepContext, min: number, ma
   });
 }
 
+/** Why a call failed, in the words the step detail uses (the IAM action named when access was denied). */
+function reasonOf(error: unknown, action: string): string {
+  return explainAwsError(error, action).message.replace(/\.$/, '');
+}
+
+/**
+ * Writes the park record onto the service before anything changes. A failure does not stop the park (the
+ * database is the primary record), but the reply says that only the database holds it.
+ */
+async function writeParkTag(step: StepRow, context: StepContext, record: ParkRecord): Promise<string> {
+  const { ecs } = tools(step, context);
+  const value = formatParkTag(record, context.operation.requestedBy, new Date(context.now()));
+  try {
+    await context.audited({
+      action: 'ecs:TagResource',
+      params: { resourceArn: step.serviceArn, key: PARK_TAG_KEY, value },
+      run: () => tagService(ecs, step.serviceArn, PARK_TAG_KEY, value),
+    });
+    return '';
+  } catch (error) {
+    return `; its ${PARK_TAG_KEY} tag could not be written (${reasonOf(error, 'ecs:TagResource')}), so only dockhand's database holds the record`;
+  }
+}
+
+/** Removes the park tag once the service is restored; a failure is said, not fatal. */
+async function removeParkTag(step: StepRow, context: StepContext): Promise<string> {
+  const { ecs } = tools(step, context);
+  try {
+    await context.audited({
+      action: 'ecs:UntagResource',
+      params: { resourceArn: step.serviceArn, key: PARK_TAG_KEY },
+      run: () => untagService(ecs, step.serviceArn, PARK_TAG_KEY),
+    });
+    return '';
+  } catch (error) {
+    return `; its ${PARK_TAG_KEY} tag is still there (${reasonOf(error, 'ecs:UntagResource')})`;
+  }
+}
+
+/** The record a service's own park tag holds, when it has a valid one. */
+function recordFromTag(live: ServiceCurrent): ParkRecord | undefined {
+  const read = live.parkTag === null ? null : parseParkTag(live.parkTag);
+  return read?.ok ? parkRecordFromTag(live, read.tag) : undefined;
+}
+
+/** Where start takes a service's target from: the database first, then the service's own tag. */
+function restoreSource(step: StepRow, live: ServiceCurrent, context: StepContext): { record: ParkRecord | undefined; from: 'database' | 'tag' | 'none'; badTag: string | null } {
+  const stored = context.operations.parkRecords([step.serviceArn]).get(step.serviceArn);
+  if (stored) return { record: stored, from: 'database', badTag: null };
+  if (live.parkTag === null) return { record: undefined, from: 'none', badTag: null };
+  const read = parseParkTag(live.parkTag);
+  if (read.ok) return { record: parkRecordFromTag(live, read.tag), from: 'tag', badTag: null };
+  return { record: undefined, from: 'none', badTag: read.reason };
+}
+
 export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
   stop: {
     // Record every service's original state in one transaction before the first one is touched. A resumed
@@ -84,31 +141,41 @@ export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
         const live = liveOrGone(step, context);
         if (!live) return [];
         const record = existing.get(step.serviceArn);
-        return [context.resumed && record ? record : parkRecordFor(live, record)];
+        // Without a database record, an already parked service's own tag is its original state.
+        return [context.resumed && record ? record : parkRecordFor(live, record ?? recordFromTag(live))];
       });
       context.operations.saveParkRecords(context.operation.environment, records, context.now(), context.operation.requestedBy);
     },
     async run(step, context) {
       const live = liveOrGone(step, context);
       if (!live) return GONE;
-      const record = context.operations.parkRecords([step.serviceArn]).get(step.serviceArn);
+      const record = context.operations.parkRecords([step.serviceArn]).get(step.serviceArn) ?? parkRecordFor(live, undefined);
+      // The record goes onto the service before anything changes, so losing the database loses nothing.
+      const tagged = await writeParkTag(step, context, record);
       // Bounds first: with min > 0 the autoscaler would push the desired count straight back up.
       if (live.scalable) await updateBounds(step, context, 0, 0);
       await updateDesired(step, context, 0);
-      return { text: `parked (was ${tasks(record?.desired ?? live.desired)}${bounds(record?.minCapacity ?? null, record?.maxCapacity ?? null)})`, desired: 0 };
+      return { text: `parked (was ${tasks(record.desired)}${bounds(record.minCapacity, record.maxCapacity)})${tagged}`, desired: 0 };
     },
   },
   start: {
     async run(step, context) {
       const live = liveOrGone(step, context);
       if (!live) return GONE;
-      const record = context.operations.parkRecords([step.serviceArn]).get(step.serviceArn);
+      const { record, from, badTag } = restoreSource(step, live, context);
       const target = restoreTargetFor(live, record, context.fallbackDesired);
       if (target.bounds && live.scalable) await updateBounds(step, context, target.bounds.min, target.bounds.max);
       await updateDesired(step, context, target.desired);
-      if (record) context.operations.deleteParkRecord(step.serviceArn);
-      const how = target.source === 'recorded' ? 'as recorded' : `nothing was recorded, so the fallback of ${context.fallbackDesired}`;
-      return { text: `${tasks(target.desired)}${target.bounds ? bounds(target.bounds.min, target.bounds.max) : ''} (${how})`, desired: target.desired };
+      if (from === 'database') context.operations.deleteParkRecord(step.serviceArn);
+      // A bad tag stays where it is for a person to look at; a used (or outdated) one is done with.
+      const untagged = live.parkTag !== null && badTag === null ? await removeParkTag(step, context) : '';
+      const how =
+        from === 'database'
+          ? 'as recorded'
+          : from === 'tag'
+            ? `as recorded in its ${PARK_TAG_KEY} tag: dockhand's database had no record`
+            : `nothing was recorded, so the fallback of ${context.fallbackDesired}${badTag ? `; its ${PARK_TAG_KEY} tag was not used: ${badTag}` : ''}`;
+      return { text: `${tasks(target.desired)}${target.bounds ? bounds(target.bounds.min, target.bounds.max) : ''} (${how})${untagged}`, desired: target.desired };
     },
   },
   restart: {

@@ -14,7 +14,10 @@ import { parseEcsArn, type ClusterState, type RegionState } from './state.js';
 
 const INVALID = 'InvalidParameterException';
 const include = z.array(z.string()).optional();
-const tag = z.object({ key: z.string().min(1).max(128), value: z.string().max(256).default('') });
+/** ECS allows letters, digits, spaces and `_ . : / = + - @` in tag keys and values. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const tagText = 'may hold only letters, digits, spaces and _ . : / = + - @';
+const tag = z.object({ key: z.string().min(1).max(128).regex(TAG_TEXT, `tag keys ${tagText}`), value: z.string().max(256).regex(TAG_TEXT, `tag values ${tagText}`).default('') });
 
 function regionOf(call: Call): RegionState {
   return call.world.region(call.account, call.region);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../domain/clock.js';
-import { activeOwnerKeys } from '../domain/idle.js';
+import { activeOwnerKeys, type OwnerGroup, type OwnerMember } from '../domain/idle.js';
 import { errorMessage, type Logger } from '../log.js';
 
 const usersPageSchema = z.object({
@@ -17,18 +17,30 @@ const usersPageSchema = z.object({
   response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
 });
 
-/** The part of Slack's WebClient this needs (users:read, plus users:read.email for owners tagged by email). */
+/** usergroups.list without disabled groups: a disabled group owns nothing. */
+const userGroupsSchema = z.object({
+  ok: z.literal(true),
+  usergroups: z.array(z.object({ id: z.string(), handle: z.string().optional(), date_delete: z.number().optional() })),
+});
+
+/**
+ * The part of Slack's WebClient this needs: users:read (plus users:read.email for owners tagged by email) and
+ * usergroups:read, since an owner tag may name a user group.
+ */
 export interface UsersLister {
   users: { list(args: { limit: number; cursor?: string }): Promise<unknown> };
+  usergroups: { list(args: { include_disabled: boolean }): Promise<unknown> };
 }
 
 const CACHE_MS = 60 * 60_000;
+/** A failed read is tried again sooner: a scope added later should not wait an hour. */
+const RETRY_MS = 5 * 60_000;
 const PAGE_SIZE = 200;
 
 /**
- * Who is active in the workspace, as owner-tag keys (ids, handles, emails), for the "owner gone" idle rule.
- * Read with users.list at most once an hour; when Slack refuses (a missing scope), the rule is skipped
- * rather than calling every owner gone.
+ * Who is active in the workspace, as owner-tag keys (user ids, names, emails; user group ids and handles), for
+ * the "owner gone" idle rule. Read with users.list and usergroups.list at most once an hour; when Slack
+ * refuses either (a missing scope), the rule is skipped rather than calling owners gone.
  */
 export class SlackMembers {
   private keys: Set<string> | undefined;
@@ -43,7 +55,7 @@ export class SlackMembers {
 
   private async load(): Promise<Set<string> | undefined> {
     try {
-      const members: Parameters<typeof activeOwnerKeys>[0][number][] = [];
+      const members: OwnerMember[] = [];
       let cursor: string | undefined;
       do {
         const page = usersPageSchema.parse(await this.client.users.list({ limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }));
@@ -53,15 +65,20 @@ export class SlackMembers {
         }
         cursor = page.response_metadata?.next_cursor || undefined;
       } while (cursor);
-      return activeOwnerKeys(members);
+      const groups: OwnerGroup[] = userGroupsSchema
+        .parse(await this.client.usergroups.list({ include_disabled: false }))
+        .usergroups.filter((g) => !g.date_delete)
+        .map((g) => ({ id: g.id, handle: g.handle ?? null }));
+      return activeOwnerKeys(members, groups);
     } catch (error) {
-      this.logger.warn('cannot list Slack members; the "owner gone" idle rule is skipped', { error: errorMessage(error) });
+      // Without both lists, an owner that is a group (or a person) could be called gone when it is not.
+      this.logger.warn('cannot list Slack members and user groups; the "owner gone" idle rule is skipped', { error: errorMessage(error) });
       return undefined;
     }
   }
 
   async activeOwners(): Promise<ReadonlySet<string> | undefined> {
-    if (this.clock.now().getTime() - this.loadedAt < CACHE_MS) return this.keys;
+    if (this.clock.now().getTime() - this.loadedAt < (this.keys ? CACHE_MS : RETRY_MS)) return this.keys;
     this.loading ??= this.load().then((keys) => {
       this.keys = keys;
       this.loadedAt = this.clock.now().getTime();

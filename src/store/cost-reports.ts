@@ -1,6 +1,6 @@
 import type { WatchedEstimate } from '../domain/anomaly.js';
 import type { CostEstimate, EnvironmentCostEstimate, TimeInterval } from '../domain/cost.js';
-import { estimateHistory, savingsByEnvironment, watchedHours, type HistorySettings } from '../domain/cost-history.js';
+import { estimateHistory, savingsByEnvironment, watchedHours, watchedHoursByEnvironment, type HistorySettings } from '../domain/cost-history.js';
 import { costRows, daysOf, periodWindows, totalsOf, UNTAGGED, type BilledTotal, type CostPeriod, type CostRow, type CostTotalsRow, type PeriodWindows } from '../domain/cost-report.js';
 import type { CostActualsStore } from './cost-actuals-store.js';
 import type { CostHistoryStore } from './cost-history-store.js';
@@ -74,6 +74,7 @@ export class CostReports {
       previous: comparable ? estimateHistory(histories, previous, this.settings) : null,
       billed,
       savings: savingsByEnvironment(histories, window, this.settings),
+      watched: watchedHoursByEnvironment(histories, window, gap),
       include: request.include,
     });
     return {

@@ -1,5 +1,6 @@
 import { groupEnvironments, type Environment, type EnvironmentRules } from '../domain/environments.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
+import { environmentsParkedByTag } from '../domain/park-tag.js';
 import type { InventoryStore, RefreshRecord } from './inventory-store.js';
 
 /** Environments as grouped from the stored snapshot; regrouped only when a refresh replaced the snapshot. */
@@ -11,7 +12,17 @@ export class Fleet {
   constructor(
     private readonly store: InventoryStore,
     private readonly rules: EnvironmentRules,
+    /** Environments the database holds park records for. */
+    private readonly parkRecords: () => ReadonlySet<string> = () => new Set(),
   ) {}
+
+  /**
+   * Environments dockhand parked: by the database's records, or by the park tags on their services when the
+   * database has lost them (the tags go when the environment is started).
+   */
+  parkedEnvironments(): Set<string> {
+    return new Set([...this.parkRecords(), ...environmentsParkedByTag(this.store.services())]);
+  }
 
   environments(): readonly Environment[] {
     const snapshot = this.store.services();

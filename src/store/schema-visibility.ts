@@ -73,9 +73,25 @@ export const trailCursors = sqliteTable(
     region: text('region').notNull(),
     eventSource: text('event_source').notNull(),
     endMs: integer('end_ms').notNull(),
+    /** Where the first run began: nothing before it was read, so "no changes" cannot be said for it. */
+    startMs: integer('start_ms'),
     /** Requests the last run made, for /env who's footer and for checking the request budget. */
     requests: integer('requests').notNull(),
     events: integer('events').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.account, table.region, table.eventSource] })],
+);
+
+/** The last failed LookupEvents run of a location, until a run succeeds: "who changed what" says so. */
+export const trailFailures = sqliteTable(
+  'trail_failures',
+  {
+    account: text('account').notNull(),
+    region: text('region').notNull(),
+    eventSource: text('event_source').notNull(),
+    atMs: integer('at_ms').notNull(),
+    /** The error as a person reads it, capped in length. */
+    error: text('error').notNull(),
   },
   (table) => [primaryKey({ columns: [table.account, table.region, table.eventSource] })],
 );

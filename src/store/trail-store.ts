@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { DecodedEvent } from '../domain/cloudtrail.js';
 import type { Db } from './db.js';
-import { trailCursors, trailEvents } from './schema-visibility.js';
+import { trailCursors, trailEvents, trailFailures } from './schema-visibility.js';
 
 export interface TrailLocation {
   account: string;
@@ -10,6 +10,9 @@ export interface TrailLocation {
 }
 
 export type TrailCursor = typeof trailCursors.$inferSelect;
+export type TrailFailure = typeof trailFailures.$inferSelect;
+
+const ERROR_KEPT = 300;
 
 export interface EventQuery {
   from: Date;
@@ -43,8 +46,25 @@ export class TrailStore {
     return this.db.select().from(trailCursors).all();
   }
 
-  /** Stores the events not stored yet and moves the cursor, in one transaction; returns how many were new. */
-  save(location: TrailLocation, events: readonly DecodedEvent[], cursor: { endMs: number; requests: number; events: number }): number {
+  failures(): TrailFailure[] {
+    return this.db.select().from(trailFailures).all();
+  }
+
+  /** A run that failed: kept until the next one of the location succeeds. */
+  recordFailure(location: TrailLocation, at: Date, error: string): void {
+    const row = { ...location, atMs: at.getTime(), error: error.slice(0, ERROR_KEPT) };
+    this.db
+      .insert(trailFailures)
+      .values(row)
+      .onConflictDoUpdate({ target: [trailFailures.account, trailFailures.region, trailFailures.eventSource], set: { atMs: row.atMs, error: row.error } })
+      .run();
+  }
+
+  /**
+   * Stores the events not stored yet and moves the cursor, in one transaction; returns how many were new.
+   * The first run's start is kept (later runs continue from the cursor), and a stored failure is cleared.
+   */
+  save(location: TrailLocation, events: readonly DecodedEvent[], cursor: { startMs: number; endMs: number; requests: number; events: number }): number {
     return this.db.transaction((tx) => {
       let added = 0;
       for (const event of events) {
@@ -62,9 +82,16 @@ export class TrailStore {
           .onConflictDoNothing()
           .run().changes;
       }
+      const { startMs, ...moved } = cursor;
       tx.insert(trailCursors)
         .values({ ...location, ...cursor })
-        .onConflictDoUpdate({ target: [trailCursors.account, trailCursors.region, trailCursors.eventSource], set: cursor })
+        .onConflictDoUpdate({
+          target: [trailCursors.account, trailCursors.region, trailCursors.eventSource],
+          set: { ...moved, startMs: sql`coalesce(${trailCursors.startMs}, ${startMs})` },
+        })
+        .run();
+      tx.delete(trailFailures)
+        .where(and(eq(trailFailures.account, location.account), eq(trailFailures.region, location.region), eq(trailFailures.eventSource, location.eventSource)))
         .run();
       return added;
     });

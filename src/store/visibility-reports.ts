@@ -6,10 +6,10 @@ import { digestCostRows, fleetSummary, type AlertedAnomaly, type DigestModel, ty
 import type { Environment } from '../domain/environments.js';
 import { idleFindings, monthlyRunRate, orphanServices, type IdleFinding, type IdleRules, type OrphanService } from '../domain/idle.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
-import { changeCounts } from '../domain/who.js';
+import { changeCounts, trailGaps, type TrailGap, type TrailReadState } from '../domain/who.js';
 import type { CostReports } from './cost-reports.js';
 import type { Fleet } from './fleet.js';
-import type { TrailStore } from './trail-store.js';
+import type { TrailLocation, TrailStore } from './trail-store.js';
 import type { VisibilityStore } from './visibility-store.js';
 
 const DAY_MS = 86_400_000;
@@ -35,6 +35,10 @@ export interface VisibilityReportsDeps {
   isUp?: (environment: string, at: Date) => boolean | null;
   /** Keys (domain/idle.ts ownerKey) of everyone active in the Slack workspace; undefined when unknown. */
   activeOwners?: () => Promise<ReadonlySet<string> | undefined>;
+  /** Every location the CloudTrail ingest reads, named for people; without it, the ones read so far. */
+  trailLocations?: ReadonlyArray<TrailLocation & { label: string }>;
+  /** Reads that ended longer ago than this are stale: the ingest has stopped (default 30 minutes). */
+  trailStaleMs?: number;
   pendingApprovals?: DigestLines;
   activeOverrides?: DigestLines;
 }
@@ -80,6 +84,24 @@ export class VisibilityReports {
       .filter((event) => event.what.environment === null || audience.sees(event.what.environment));
   }
 
+  /** Why "no changes" cannot be said for the window; empty when CloudTrail was read for all of it. */
+  trailGaps(window: TimeInterval): TrailGap[] {
+    const { trail } = this.deps;
+    const key = (l: TrailLocation) => `${l.account}/${l.region}/${l.eventSource}`;
+    const cursors = new Map(trail.cursors().map((c) => [key(c), c]));
+    const failures = new Map(trail.failures().map((f) => [key(f), f]));
+    const locations =
+      this.deps.trailLocations ??
+      [...new Map([...cursors.values(), ...failures.values()].map((l) => [key(l), { ...l, label: `${l.account} ${l.region} ${l.eventSource}` }])).values()];
+    const states = locations.map((location): TrailReadState => {
+      const cursor = cursors.get(key(location));
+      const failure = failures.get(key(location));
+      return { label: location.label, fromMs: cursor?.startMs ?? null, toMs: cursor?.endMs ?? null, failure: failure ? { atMs: failure.atMs, error: failure.error } : null };
+    });
+    if (states.length === 0) return [{ label: 'CloudTrail', kind: 'never-read' }];
+    return trailGaps(states, window, this.deps.trailStaleMs ?? 30 * 60_000);
+  }
+
   private anomalies(since: Date, audience: Audience): AlertedAnomaly[] {
     const seen = new Map<string, AlertedAnomaly>();
     for (const row of this.deps.store.anomalyAlertsSince(since)) {
@@ -111,7 +133,7 @@ export class VisibilityReports {
       }
       case 'changes': {
         const events = this.changes(lastDay, audience);
-        return { kind, counts: changeCounts(events), flagged: events.filter((event) => event.flags.length > 0) };
+        return { kind, counts: changeCounts(events), flagged: events.filter((event) => event.flags.length > 0), gaps: this.trailGaps(lastDay), now };
       }
       case 'anomalies':
         return { kind, alerts: this.anomalies(lastDay.from, audience) };

@@ -82,6 +82,8 @@ describe('the scheduler against the sandbox', () => {
     expect(parked).toEqual(['dev-1', 'dev-2', 'qa-1'].filter((e) => e !== 'qa-1'));
     expect(desired('nonprod', 'dev-1-api')).toBe(0);
     expect(desired('nonprod', 'qa-1-api')).toBeGreaterThan(0);
+    // The scheduler's park writes the same record onto each service as /env stop does.
+    expect(h.sandbox.service('111111111111', 'us-east-1', 'nonprod', 'dev-2-api')?.tags['dockhand:park']).toMatch(/^v1 desired=[1-9]\d* by=scheduler at=2026-03-23T18:00Z$/);
     const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0SCHEDULE');
     expect(posts).toHaveLength(1);
     expect(String(posts[0]?.body.text)).toMatch(/^Schedule at .*: 2 environments\. dev-1 parked, dev-2 parked$/);
@@ -109,6 +111,8 @@ describe('the scheduler against the sandbox', () => {
     const report = await tickAt('2026-03-24T08:00:00Z');
     expect(report.actions.map((a) => `${a.environment} ${a.action.kind}`).sort()).toEqual(['dev-1 end-override', 'dev-2 restore', 'qa-1 restore']);
     expect(desired('nonprod', 'qa-1-api')).toBe(2);
+    expect(h.sandbox.service('111111111111', 'us-east-1', 'nonprod', 'qa-1-api')?.tags['dockhand:park']).toBeUndefined();
+    expect(h.sandbox.service('111111111111', 'us-east-1', 'nonprod', 'dev-2-api')?.tags['dockhand:park']).toBeUndefined();
   });
 
   it('treats a manual stop as an override until the next edge', async () => {

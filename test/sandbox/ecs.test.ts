@@ -203,4 +203,12 @@ describe('sandbox ECS changes', () => {
       ecs.send(new TagResourceCommand({ resourceArn: 'arn:aws:ecs:us-east-1:111111111111:service/nonprod/ghost', tags: [{ key: 'a', value: 'b' }] })),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
+
+  it('refuses tag values ECS would refuse: characters outside its set, or over 256 characters', async () => {
+    const arn = 'arn:aws:ecs:us-east-1:111111111111:service/nonprod/tmp-debug-shell';
+    await ecs.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'dockhand:park', value: 'v1 desired=2 min=1 max=4 by=U0MARIA at=2026-12-01T18:03Z' }] }));
+    for (const value of ['<script>', 'a;b', 'x'.repeat(257)]) {
+      await expect(ecs.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'note', value }] }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    }
+  });
 });

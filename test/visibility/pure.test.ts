@@ -56,6 +56,7 @@ describe('idle rules', () => {
 
   it('reads owner tags as mentions, handles and emails', () => {
     expect(['<@U012AB|maria>', 'U012AB', '@Maria', ' MARIA@Example.com '].map(ownerKey)).toEqual(['u012ab', 'u012ab', 'maria', 'maria@example.com']);
+    expect(['<!subteam^S0ONCALL|@platform-oncall>', '@platform-oncall'].map(ownerKey)).toEqual(['s0oncall', 'platform-oncall']);
   });
 });
 

@@ -78,6 +78,6 @@ export async function ingestTrailLocation(client: CloudTrailClient, location: Tr
     else if (result.event.readOnly) reads += 1;
     else decoded.push(result.event);
   }
-  const added = options.store.save(location, decoded, { endMs: end, requests, events: events.length });
+  const added = options.store.save(location, decoded, { startMs: start, endMs: end, requests, events: events.length });
   return { location, requests, events: events.length, added, undecodable, reads };
 }

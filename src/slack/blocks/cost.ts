@@ -18,8 +18,14 @@ export function savedText(row: Pick<CostRow, 'saved'>): string | null {
   return `saved ${money(row.saved.dollars)} (${Math.round(row.saved.parkedHours)} h parked)`;
 }
 
-function rowLine(row: CostRow): string {
-  const parts = [`\`${row.environment}\``, `est. *${money(row.estimate)}*`, billed(row.billed), `${trend(row.trend)} vs previous`, savedText(row)];
+/** An environment sampled for less of the period than the fleet (its region's refreshes failed): a gap. */
+function gapText(row: CostRow, fleetWatchedHours: number): string | null {
+  if (row.watchedHours === null || row.watchedHours >= fleetWatchedHours * WELL_WATCHED_SHARE) return null;
+  return `:warning: sampled ${Math.round(row.watchedHours)} of ${Math.round(fleetWatchedHours)} h`;
+}
+
+function rowLine(row: CostRow, fleetWatchedHours: number): string {
+  const parts = [`\`${row.environment}\``, `est. *${money(row.estimate)}*`, billed(row.billed), `${trend(row.trend)} vs previous`, savedText(row), gapText(row, fleetWatchedHours)];
   return parts.filter((part): part is string => part !== null).join(' · ');
 }
 
@@ -28,8 +34,13 @@ function coverageNote(report: Pick<CostReport, 'watchedHours' | 'windowHours'>):
   return `:warning: dockhand sampled the fleet for ${Math.round(report.watchedHours)} of the ${Math.round(report.windowHours)} hours in this period; estimates cover only those.`;
 }
 
+function gapNote(report: CostReport): string | null {
+  if (!report.rows.some((row) => gapText(row, report.watchedHours) !== null)) return null;
+  return ':warning: marked environments were sampled for less of the period than the fleet (their region could not be read, or they are new): their estimates cover only the hours sampled.';
+}
+
 function notes(report: CostReport): string {
-  const caveats = [coverageNote(report), sourceNote(report.totals.source)].filter((note): note is string => note !== null);
+  const caveats = [coverageNote(report), gapNote(report), sourceNote(report.totals.source)].filter((note): note is string => note !== null);
   return [...caveats, ESTIMATE_FOOTNOTE].join('\n');
 }
 
@@ -54,14 +65,14 @@ export function costReply(view: CostView): Reply {
   const { totals } = report;
   if (environment) {
     const row = report.rows[0]!;
-    blocks.push(section(rowLine(row)));
+    blocks.push(section(rowLine(row, report.watchedHours)));
     const serviceLines = report.services.map(
       (s) => `${escapeMrkdwn(s.name)} · est. ${money(s.dollars)} · ${Math.round(s.taskHours)} task-hours${s.source === 'unpriced' ? ' · _task size unknown_' : ''}`,
     );
     if (serviceLines.length > 0) blocks.push(section('*By service* (billing does not split by service)'), ...linesToSections(serviceLines));
   } else {
     const total = [`*Total* est. *${money(totals.estimate)}*`, billed(totals.billed), totals.saved > 0 ? `saved ${money(totals.saved)}` : null];
-    blocks.push(section(total.filter(Boolean).join(' · ')), ...linesToSections(report.rows.map(rowLine)));
+    blocks.push(section(total.filter(Boolean).join(' · ')), ...linesToSections(report.rows.map((row) => rowLine(row, report.watchedHours))));
     if (view.showUnassigned && (report.unassigned.estimate > 0 || report.unassigned.billed)) {
       blocks.push(section(`_Outside any environment_ · est. ${money(report.unassigned.estimate)} · ${billed(report.unassigned.billed)} (untagged)`));
     }

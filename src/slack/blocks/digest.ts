@@ -3,7 +3,7 @@ import { context, header, linesToSections, MAX_BLOCKS, section, type KnownBlock,
 import { savedText } from './cost.js';
 import { findingLine, orphanLine } from './idle.js';
 import { billed, ESTIMATE_FOOTNOTE, money } from './money.js';
-import { countLine, eventLine } from './who.js';
+import { countLine, eventLine, gapLines } from './who.js';
 
 const IDLE_LISTED = 15;
 const ORPHANS_LISTED = 10;
@@ -39,8 +39,11 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
       return [...lines('Cost (UTC days)', model.rows.map(costLine), 'No cost figures yet.'), context(ESTIMATE_FOOTNOTE)];
     case 'changes': {
       const flagged = model.flagged.map((event) => eventLine(event, false));
+      const gaps = gapLines(model.gaps, model.now);
+      const unread = gaps.length > 0 ? [section(model.counts.length > 0 ? ':warning: *There may be more:* CloudTrail was not read for all of the day.' : ':warning: dockhand cannot say what changed: CloudTrail was not read for all of the day.'), ...linesToSections(gaps)] : [];
       return [
-        ...lines('Who changed what · last 24 h', model.counts.map(countLine), 'No changes.'),
+        ...(model.counts.length > 0 || gaps.length === 0 ? lines('Who changed what · last 24 h', model.counts.map(countLine), 'No changes.') : [section('*Who changed what · last 24 h*')]),
+        ...unread,
         ...(flagged.length > 0 ? [section('*Flagged*'), ...linesToSections(flagged)] : []),
       ];
     }

@@ -1,5 +1,5 @@
 import { formatDecoded, type DecodedEvent } from '../../domain/cloudtrail.js';
-import { changeCounts, FLAG_LABELS, type ChangeCount, type WhoWindow } from '../../domain/who.js';
+import { changeCounts, FLAG_LABELS, type ChangeCount, type TrailGap, type WhoWindow } from '../../domain/who.js';
 import type { TrailCursor } from '../../store/trail-store.js';
 import { capBlocks, context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { ago, escapeMrkdwn } from './format.js';
@@ -34,8 +34,30 @@ export function ingestFooter(cursors: readonly TrailCursor[], now: Date): string
   return `CloudTrail read to ${ago(new Date(oldest).toISOString(), now)} (events arrive minutes late); ECS changes only, read-only calls are not listed.`;
 }
 
+function gapLine(gap: TrailGap, now: Date): string {
+  const where = escapeMrkdwn(gap.label);
+  switch (gap.kind) {
+    case 'failed':
+      return `:x: ${where}: the last read failed ${ago(new Date(gap.atMs).toISOString(), now)}: ${escapeMrkdwn(gap.error)}`;
+    case 'never-read':
+      return `:grey_question: ${where}: not read yet`;
+    case 'read-since':
+      return `:grey_question: ${where}: read only since ${new Date(gap.fromMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    case 'read-until':
+      return `:grey_question: ${where}: last read ${ago(new Date(gap.toMs).toISOString(), now)}, nothing since`;
+  }
+}
+
+/** Where CloudTrail was not read: said instead of "no changes", or beside a list that may be incomplete. */
+export function gapLines(gaps: readonly TrailGap[], now: Date): string[] {
+  return gaps.map((gap) => gapLine(gap, now));
+}
+
 export interface WhoView {
   events: readonly DecodedEvent[];
+  /** Why the list may be incomplete: locations CloudTrail was not read for the whole window. */
+  gaps: readonly TrailGap[];
+  now: Date;
   window: WhoWindow;
   /** Null for every environment the asker can see. */
   environment: string | null;
@@ -45,6 +67,11 @@ export interface WhoView {
 export function whoReply(view: WhoView): Reply {
   const { events, window, environment } = view;
   const scope = environment ? `\`${environment}\`` : 'the environments you can see';
+  const gaps = gapLines(view.gaps, view.now);
+  if (events.length === 0 && gaps.length > 0) {
+    const text = `:warning: dockhand cannot say what changed in ${scope} in the last ${window}: CloudTrail was not read for all of it.`;
+    return { text: text.replace(/`|:warning: /g, ''), blocks: capBlocks([section(text), ...linesToSections(gaps), context(view.footer)], 'More locations were not read.') };
+  }
   if (events.length === 0) {
     const text = `No changes to ${scope} in the last ${window}.`;
     return { text: text.replace(/`/g, ''), blocks: [section(text), context(view.footer)] };
@@ -56,6 +83,7 @@ export function whoReply(view: WhoView): Reply {
   const listed = events.slice(0, MAX_LINES).map((event) => eventLine(event, withDate));
   blocks.push(...linesToSections(listed));
   if (events.length > MAX_LINES) blocks.push(context(`…${events.length - MAX_LINES} older changes not listed.`));
+  if (gaps.length > 0) blocks.push(section(':warning: *There may be more:* CloudTrail was not read for all of the window.'), ...linesToSections(gaps));
   blocks.push(context(view.footer));
   return {
     text: `${events.length} changes to ${environment ?? 'your environments'} in the last ${window}`,

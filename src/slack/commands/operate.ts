@@ -32,6 +32,12 @@ export async function operateCommand(command: OperateCommand, ctx: CommandContex
     };
   }
 
+  // dockhand itself set a parked environment's bounds to 0–0: scaling it would only fail against them.
+  if (command.verb === 'scale' && ctx.fleet.parkedEnvironments().has(env.name)) {
+    const text = `\`${env.name}\` is parked; \`/env start ${env.name}\` brings it back.`;
+    return { reply: { text, blocks: [section(`:zzz: ${text}`)] }, environment: env.name, outcome: 'invalid', detail: 'parked' };
+  }
+
   if (approvalRequired(ctx.protect, command.verb, env.name)) {
     const reply = await ctx.approvals.request({ verb: command.verb, environment: env.name, params: { service, count }, requestedBy: ctx.subject.userId, channelId: ctx.channelId });
     return { reply, environment: env.name, outcome: 'requested', detail: 'needs approval' };
