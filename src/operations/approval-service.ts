@@ -10,6 +10,8 @@ import type { Fleet } from '../store/fleet.js';
 import type { OperationVerb } from '../store/operations-store.js';
 import { busyText, type OperationLauncher } from './launch.js';
 import type { Messenger } from './messenger.js';
+import { code, escapeMrkdwn, who } from '../slack/blocks/format.js';
+import { cut } from '../domain/bounded-text.js';
 
 /** An operation (stop, start, restart, scale with service/count) or an extension (`until`, ISO time). */
 export interface ApprovalRequest {
@@ -73,7 +75,7 @@ export class ApprovalService {
   async request(request: ApprovalRequest): Promise<Reply> {
     const { channel, store, clock, messenger, expireMinutes } = this.deps;
     if (!channel) {
-      const text = `\`${request.verb}\` on \`${request.environment}\` needs approval, but no approvers’ channel is configured (approvals.channel in dockhand.yml). Ask your dockhand administrator.`;
+      const text = `${code(request.verb)} on ${code(request.environment)} needs approval, but no approvers’ channel is configured (approvals.channel in dockhand.yml). Ask your dockhand administrator.`;
       return { text, blocks: [section(`:warning: ${text}`)] };
     }
     const now = clock.now();
@@ -90,8 +92,8 @@ export class ApprovalService {
     if (posted) store.setMessage(row.id, posted.channel, posted.ts);
     this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     const text = posted
-      ? `\`${describeRequest(row)}\` needs a second person: request #${row.id} is waiting in <#${channel}> and expires in ${expireMinutes} minutes. You’ll hear back here.`
-      : `\`${describeRequest(row)}\` needs approval, but dockhand could not post to <#${channel}>: invite the bot there. Request #${row.id} is recorded; \`/env approvals\` lists it.`;
+      ? `${code(describeRequest(row))} needs a second person: request #${row.id} is waiting in <#${channel}> and expires in ${expireMinutes} minutes. You’ll hear back here.`
+      : `${code(describeRequest(row))} needs approval, but dockhand could not post to <#${channel}>: invite the bot there. Request #${row.id} is recorded; \`/env approvals\` lists it.`;
     return { text, blocks: [section(`:lock: ${text}`)] };
   }
 
@@ -107,7 +109,9 @@ export class ApprovalService {
   }
 
   /** Handles an Approve or Deny click (or the console's approve/deny); the answer is for the clicker only. */
-  async decide(id: number, clicker: Subject, decision: Decision, reason: string | null): Promise<string> {
+  async decide(id: number, clicker: Subject, decision: Decision, typedReason: string | null): Promise<string> {
+    // The reason is typed by the clicker: stored and repeated only as a bounded prefix.
+    const reason = typedReason === null ? null : cut(typedReason);
     const { store, clock, access } = this.deps;
     const row = store.get(id);
     if (!row) return `There is no request #${id}.`;
@@ -125,19 +129,19 @@ export class ApprovalService {
     this.audit(clicker.userId, decision, decided, decision === 'approve' ? 'approved' : 'rejected', reason ?? '');
     if (decision === 'deny') {
       await this.refreshMessage(decided);
-      await this.tellRequester(decided, `Your request \`${describeRequest(decided)}\` was denied by <@${clicker.userId}>${reason ? `: ${reason}` : '.'}`);
+      await this.tellRequester(decided, `Your request ${code(describeRequest(decided))} was denied by ${who(clicker.userId)}${reason ? `: ${escapeMrkdwn(reason)}` : '.'}`);
       return `You denied request #${id}.`;
     }
     await this.refreshMessage(decided, 'Running it now…');
     const outcome = await this.run(decided, clicker.userId);
     await this.refreshMessage(decided, outcome);
-    await this.tellRequester(decided, `Your request \`${describeRequest(decided)}\` was approved by <@${clicker.userId}>. ${outcome}`);
+    await this.tellRequester(decided, `Your request ${code(describeRequest(decided))} was approved by ${who(clicker.userId)}. ${outcome}`);
     return `You approved request #${id}. ${outcome}`;
   }
 
   private async run(row: ApprovalRow, approvedBy: string): Promise<string> {
     const environment = this.deps.fleet.environment(row.environment);
-    if (!environment) return `But \`${row.environment}\` no longer exists, so nothing ran.`;
+    if (!environment) return `But ${code(row.environment)} no longer exists, so nothing ran.`;
     const params = row.params as ApprovalRequest['params'];
     if (row.verb === 'extend') {
       if (!this.deps.extend || !params.until) return 'But extensions cannot be carried out: the scheduler is not running.';
@@ -158,7 +162,7 @@ export class ApprovalService {
       return `Operation #${result.operation.id}: ${result.operation.status}, ${result.operation.summary}.`;
     } catch (error) {
       this.audit(approvedBy, 'approve', row, 'error', errorMessage(error));
-      return `But it failed to start: ${errorMessage(error)}`;
+      return `But it failed to start: ${escapeMrkdwn(cut(errorMessage(error)))}`;
     }
   }
 
@@ -174,7 +178,7 @@ export class ApprovalService {
     for (const row of expired) {
       this.audit(row.requestedBy, `request:${row.verb}`, row, 'expired', 'nobody decided in time');
       await this.refreshMessage(row);
-      await this.tellRequester(row, `Your request \`${describeRequest(row)}\` expired before anyone approved it. Ask again if it is still needed.`);
+      await this.tellRequester(row, `Your request ${code(describeRequest(row))} expired before anyone approved it. Ask again if it is still needed.`);
     }
     return expired.length;
   }

@@ -36,7 +36,25 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** A Slack mention for a person; the schedule's own operations say so instead. */
+/** A Slack mention for a person (a Slack user id); the schedule's own operations say so; anything else is shown as text. */
 export function who(actor: string): string {
-  return actor === SCHEDULER_ACTOR ? 'the schedule' : `<@${actor}>`;
+  if (actor === SCHEDULER_ACTOR) return 'the schedule';
+  return /^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : escapeMrkdwn(actor);
+}
+
+/**
+ * Outside text as inline code: escaped, and with no backtick or line break that would end the code span
+ * early and let the rest be read as markup.
+ */
+export function code(text: string): string {
+  return `\`${escapeMrkdwn(text).replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
+}
+
+/**
+ * Escapes everything but well-formed mentions of a user, a channel or a user group (`<@U…>`, `<#C…>`,
+ * `<!subteam^S…>`): for text an administrator wrote to name people, such as `access_contact`.
+ * `<!channel>`, `<!here>` and links stay escaped.
+ */
+export function escapeKeepingMentions(text: string): string {
+  return escapeMrkdwn(text).replace(/&lt;(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^S[A-Z0-9]+)&gt;/g, '<$1>');
 }
