@@ -19,10 +19,13 @@ export function cut(text: string, max = MAX_STORED_TEXT): string {
   return `${prefix(text, max)}…[cut, ${text.length} chars]`;
 }
 
-/** A typed word as an error message quotes it: short, and with no backtick to break out of the code span. */
+/**
+ * A typed word as an error message quotes it: short, and with none of the characters chat markup gives a
+ * meaning to (`` ` < > & ``, shown as `?`), so the quote can neither end its code span nor mention anyone.
+ */
 export function quoted(word: string): string {
   const short = word.length > MAX_QUOTED_WORD ? `${prefix(word, MAX_QUOTED_WORD)}…` : word;
-  return short.replace(/`/g, "'");
+  return short.replace(/[`<>&]/g, '?');
 }
 
 /** Every string in a JSON-like value cut to `max`, arrays to their first 50 entries: a record of bounded size. */

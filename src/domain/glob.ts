@@ -1,3 +1,5 @@
+import { quoted } from './bounded-text.js';
+
 /**
  * Environment globs, matched without regular expressions so no input can make a match slow.
  *
@@ -172,7 +174,7 @@ export function userGlobProblem(glob: string): string | null {
   }
   if (!USER_GLOB_CHARS.test(glob)) {
     const bad = [...new Set(glob.replace(/[A-Za-z0-9._\-/:+=@*?]/g, ''))].slice(0, 5).join(' ');
-    return `a glob here is a name with \`*\` (any characters) and \`?\` (one character); \`${bad.replace(/`/g, "'")}\` is not allowed: write e.g. staging-* or qa-?`;
+    return `a glob here is a name with \`*\` (any characters) and \`?\` (one character); \`${quoted(bad)}\` is not allowed: write e.g. staging-* or qa-?`;
   }
   const wildcards = glob.replace(/[^*?]/g, '').length;
   if (wildcards > MAX_USER_GLOB_WILDCARDS) {

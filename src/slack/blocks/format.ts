@@ -19,9 +19,13 @@ export function ago(iso: string | null, now: Date): string {
   return `${Math.floor(seconds / 86_400)}d ago`;
 }
 
-/** Slack mrkdwn needs &, < and > escaped in anything that came from outside (tags, event messages). */
+/**
+ * The one escape for text that came from outside (AWS names and tags, users' reasons, the policy, error
+ * messages): Slack mrkdwn needs &, < and > escaped, or `<!channel>` broadcasts and `<@U…>` mentions; a
+ * backtick becomes `'` so outside text can neither open a code span nor close one dockhand opened.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
 }
 
 export function vcpu(cpuUnits: number): string {
@@ -47,7 +51,7 @@ export function who(actor: string): string {
  * early and let the rest be read as markup.
  */
 export function code(text: string): string {
-  return `\`${escapeMrkdwn(text).replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
+  return `\`${escapeMrkdwn(text).replace(/[\r\n]+/g, ' ')}\``;
 }
 
 /**
