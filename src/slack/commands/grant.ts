@@ -2,6 +2,7 @@ import type { EnvCommand } from '../../domain/command.js';
 import { formatDuration } from '../../domain/duration.js';
 import { holdersOf, isAllowed, mention } from '../../domain/permissions.js';
 import { problemReply, section, type Reply } from '../blocks/common.js';
+import { escapeMrkdwn } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 
 function said(text: string): Reply {
@@ -21,7 +22,7 @@ export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ct
     return { reply, environment: glob, outcome: 'denied', detail: 'missing grant' };
   }
   if (!(role in access.roles)) {
-    const reply = problemReply(`There is no role \`${role}\`.`, `Roles in dockhand.yml: ${Object.keys(access.roles).join(', ') || 'none'}.`);
+    const reply = problemReply(`There is no role \`${role}\`.`, `Roles in dockhand.yml: ${escapeMrkdwn(Object.keys(access.roles).join(', ')) || 'none'}.`);
     return { reply, environment: glob, outcome: 'invalid', detail: `unknown role ${role}` };
   }
   const now = ctx.clock.now();
