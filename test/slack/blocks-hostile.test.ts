@@ -195,7 +195,7 @@ describe('every message builder on hostile names and reasons', () => {
     ['idleReply', () => idleReply({ report: { findings: [finding], orphans: [orphan] }, snoozeDays: 7 })],
     ['snoozedReply', () => snoozedReply(NAME, now)],
     ['listReply', () => listReply({ environments: [env], filter: NAME, orphanServices: 1, lastRefresh: undefined, now, schedules: new Map([[NAME, scheduleSummary(explanation)]]) })],
-    ['refreshFooter', () => refreshFooter({ startedAt: now.toISOString(), finishedAt: now.toISOString(), trigger: TEXT, awsCalls: 3, services: 1, errors: [TEXT] }, now)],
+    ['refreshFooter', () => refreshFooter({ startedAt: now.toISOString(), finishedAt: now.toISOString(), trigger: TEXT, awsCalls: 3, services: 1, errors: [TEXT], failedLocations: [{ account: '1', accountName: TEXT, region: TEXT, error: TEXT }] }, now)],
     [
       'operationReply',
       () =>
