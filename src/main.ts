@@ -9,6 +9,7 @@ import { CostIngestJob } from './jobs/cost-ingest.js';
 import { DigestJob } from './jobs/digest.js';
 import { InventorySampler } from './jobs/inventory-samples.js';
 import { describeRequest } from './slack/blocks/approval.js';
+import { code, who } from './slack/blocks/format.js';
 import { ChannelPoster, type ChatPoster } from './slack/channel-poster.js';
 import { idleSnoozer } from './slack/commands/idle.js';
 import type { SlackClient } from './slack/directory.js';
@@ -250,11 +251,11 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
         const schedule = env ? schedulerOf.resolve(env).schedule : null;
         return schedule ? isUp(schedule, at) : null;
       },
-      pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)).map((a) => `#${a.id} \`${describeRequest(a)}\` by <@${a.requestedBy}>`),
+      pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)).map((a) => `#${a.id} ${code(describeRequest(a))} by ${who(a.requestedBy)}`),
       activeOverrides: (envs) =>
         [...schedulerOf.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
           .filter(([, e]) => e.override)
-          .map(([name, e]) => `\`${name}\` ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
+          .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
     });
     anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: visibilityStore, poster, clock, logger });
     const digests = new DigestJob({ digests: policy.digests, reports, store: visibilityStore, poster, clock, logger });
@@ -302,7 +303,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   }
   const offline = options.messenger ?? silentMessenger(logger);
   const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, offline, null, new ChannelPoster(messengerPoster(offline)));
-  const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
+  const housekeeping = new Housekeeping({ approvals, handled, audit, auditRetentionDays: policy.audit.retention_days, clock, logger });
 
   // Slack first: a rejected token or an unreachable Slack stops start-up before any job runs.
   let port: number | null = null;

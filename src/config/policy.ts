@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { AccessPolicy } from '../domain/permissions.js';
 import { parseSchedule } from '../domain/schedule.js';
+import { policyGlob as glob } from './glob.js';
 import { visibilityPolicyFields } from './visibility.js';
 
 /** Verbs a role can grant. `*` grants every verb. Later features add to this list. */
@@ -18,7 +19,6 @@ const subject = z
     message: 'a subject is "user:<Slack user id>" (e.g. user:U012AB3CD) or "group:<Slack user group id>" (e.g. group:S0PLATFORM)',
   });
 
-const glob = z.string().min(1, { message: 'an environment glob cannot be empty; use "*" for every environment' });
 
 const accountSchema = z.strictObject({
   id: z.string().regex(/^\d{12}$/, { message: 'an AWS account id is 12 digits' }),
@@ -115,6 +115,12 @@ export const policySchema = z
         /** Where Approve / Deny requests are posted, e.g. C0APPROVALS. Without it, approvals are refused. */
         channel: z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'a channel id looks like C0123ABCD (from the channel details)' }).optional(),
         expire_minutes: z.number().int().min(1).max(24 * 60).default(30),
+      })
+      .prefault({}),
+    audit: z
+      .strictObject({
+        /** Audit rows older than this are deleted by housekeeping, so the trail cannot grow without end. */
+        retention_days: z.number().int().min(1).max(3650).default(180),
       })
       .prefault({}),
     operations: z

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { maxSampleGapFor } from '../domain/cost.js';
 import type { HistorySettings } from '../domain/cost-history.js';
 import type { IdleRules } from '../domain/idle.js';
+import { policyGlob as glob } from './glob.js';
 
 /**
  * Policy-file keys for cost, idle environments, cost anomalies, CloudTrail and digests. Spread
@@ -11,7 +12,6 @@ import type { IdleRules } from '../domain/idle.js';
  */
 
 const channel = z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'a channel id looks like C0123ABCD (from the channel details)' });
-const glob = z.string().min(1, { message: 'an environment glob cannot be empty; use "*" for every environment' });
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'a region looks like us-east-1' });
 const dollars = z.number().min(0);
 

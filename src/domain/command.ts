@@ -1,5 +1,7 @@
+import { quoted } from './bounded-text.js';
 import { COST_PERIODS, DEFAULT_COST_PERIOD, type CostPeriod } from './cost-report.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { userGlobProblem } from './glob.js';
 
 /** The `/env` grammar: pure parsing of what someone typed into a command, or a message saying what was wrong. */
 
@@ -64,8 +66,11 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { verb: 'help', usage: '/env help', summary: 'this help', example: '/env help' },
 ];
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const GLOB = /^[A-Za-z0-9._*?\-[\]{},]{1,128}$/;
+/** Longer commands are refused before they are parsed (Slack itself sends at most a few thousand). */
+export const MAX_COMMAND_LENGTH = 1000;
+
+/** Environment names are tag values: letters, digits and `. _ - / : + = @` (e.g. `team/app`). */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:+=@]{0,255}$/;
 const ROLE = /^[A-Za-z0-9_-]{1,64}$/;
 /** Slack sends mentions escaped as <@U123|name> (should_escape in the manifest); a bare id works too. */
 const MENTION = /^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$/;
@@ -93,7 +98,7 @@ class Words {
 
   name(what: string): string {
     const word = this.next(what);
-    if (!NAME.test(word)) throw new UsageError(`\`${word}\` is not a valid ${what.replace(/^(the|a|an) /, '')}`);
+    if (!NAME.test(word)) throw new UsageError(`\`${quoted(word)}\` is not a valid ${what.replace(/^(the|a|an) /, '')}`);
     return word;
   }
 
@@ -103,26 +108,27 @@ class Words {
 
   glob(what: string): string {
     const word = this.next(what);
-    if (!GLOB.test(word)) throw new UsageError(`\`${word}\` is not an environment glob (letters, digits, - . _ and * ?)`);
+    const problem = userGlobProblem(word);
+    if (problem) throw new UsageError(problem);
     return word;
   }
 
   role(): string {
     const word = this.next('a role');
-    if (!ROLE.test(word)) throw new UsageError(`\`${word}\` is not a role name`);
+    if (!ROLE.test(word)) throw new UsageError(`\`${quoted(word)}\` is not a role name`);
     return word;
   }
 
   user(): string {
     const word = this.next('a user (type @ and pick them)');
     const match = MENTION.exec(word);
-    if (!match) throw new UsageError(`\`${word}\` is not a Slack user: type @ and pick them from the list, so Slack sends their id`);
+    if (!match) throw new UsageError(`\`${quoted(word)}\` is not a Slack user: type @ and pick them from the list, so Slack sends their id`);
     return (match[1] ?? match[2]) as string;
   }
 
   count(): number {
     const word = this.next('a task count');
-    if (!/^\d+$/.test(word)) throw new UsageError(`\`${word}\` is not a task count: use a whole number from 0 to ${MAX_SCALE}`);
+    if (!/^\d+$/.test(word)) throw new UsageError(`\`${quoted(word)}\` is not a task count: use a whole number from 0 to ${MAX_SCALE}`);
     const count = Number(word);
     if (count > MAX_SCALE) throw new UsageError(`${count} tasks is more than dockhand will set at once (${MAX_SCALE})`);
     return count;
@@ -131,7 +137,7 @@ class Words {
   duration(max = MAX_GRANT_MS): number {
     const word = this.next('a duration such as 8h');
     const ms = parseDuration(word);
-    if (ms === null) throw new UsageError(`\`${word}\` is not a duration: use minutes, hours or days, e.g. 30m, 8h, 2d`);
+    if (ms === null) throw new UsageError(`\`${quoted(word)}\` is not a duration: use minutes, hours or days, e.g. 30m, 8h, 2d`);
     if (ms > max) {
       throw new UsageError(max === MAX_GRANT_MS ? `grants last at most ${formatDuration(max)}; for longer, add a binding to dockhand.yml` : `that is longer than ${formatDuration(max)}; set a schedule instead`);
     }
@@ -140,7 +146,7 @@ class Words {
 
   clockTime(): string {
     const word = this.next('a time such as 22:00');
-    if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(word)) throw new UsageError(`\`${word}\` is not a time of day: use HH:MM, e.g. 22:00`);
+    if (!/^([01]?\d|2[0-3]):[0-5]\d$/.test(word)) throw new UsageError(`\`${quoted(word)}\` is not a time of day: use HH:MM, e.g. 22:00`);
     return word.padStart(5, '0');
   }
 
@@ -151,7 +157,7 @@ class Words {
   }
 
   end(): void {
-    if (this.words.length > 0) throw new UsageError(`\`${this.verb}\` got extra words: ${this.words.join(' ')}`);
+    if (this.words.length > 0) throw new UsageError(`\`${this.verb}\` got extra words: ${quoted(this.words.join(' '))}`);
   }
 }
 
@@ -180,12 +186,12 @@ function parseVerb(verb: CommandVerb, args: string[]): EnvCommand {
     case 'who': {
       const target = w.name('an environment or `all`');
       const window = args.length > 0 ? args.shift()?.toLowerCase() : '24h';
-      if (!(WHO_WINDOWS as readonly string[]).includes(window ?? '')) throw new UsageError(`\`${window}\` is not a window: use 24h or 7d`);
+      if (!(WHO_WINDOWS as readonly string[]).includes(window ?? '')) throw new UsageError(`\`${quoted(window ?? '')}\` is not a window: use 24h or 7d`);
       return done({ verb, environment: target.toLowerCase() === 'all' ? null : target, window: window as WhoWindow });
     }
     case 'digest': {
       const action = args.shift()?.toLowerCase();
-      if (action !== 'preview') throw new UsageError(action ? `\`${action}\` is not a digest action: use preview` : '`digest` needs an action: preview');
+      if (action !== 'preview') throw new UsageError(action ? `\`${quoted(action)}\` is not a digest action: use preview` : '`digest` needs an action: preview');
       return done({ verb, action });
     }
     case 'list': {
@@ -237,10 +243,13 @@ function parseVerb(verb: CommandVerb, args: string[]): EnvCommand {
 const ALIASES: Record<string, CommandVerb> = { ls: 'list', '-h': 'help', '--help': 'help', restore: 'start', park: 'stop' };
 
 export function parseEnvCommand(text: string): ParsedCommand {
+  if (text.length > MAX_COMMAND_LENGTH) {
+    return { ok: false, problem: `That command is ${text.length} characters long; dockhand reads commands of at most ${MAX_COMMAND_LENGTH}. Nothing was done: send a shorter one`, usage: null };
+  }
   const [first, ...args] = text.trim().split(/\s+/).filter(Boolean);
   const typed = first?.toLowerCase() ?? 'help';
   const verb = ALIASES[typed] ?? COMMAND_HELP.find((entry) => entry.verb === typed)?.verb;
-  if (!verb) return { ok: false, problem: `\`${first}\` is not a dockhand command`, usage: null };
+  if (!verb) return { ok: false, problem: `\`${quoted(first ?? '')}\` is not a dockhand command`, usage: null };
   try {
     return { ok: true, command: parseVerb(verb, args) };
   } catch (error) {

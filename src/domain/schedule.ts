@@ -8,6 +8,7 @@
  *   fri 22:00-02:00 UTC                                     (crosses midnight: the window belongs to Friday)
  *   always-on | always-off | business-hours                 (a name from the policy file)
  */
+import { quoted } from './bounded-text.js';
 import { IANAZone } from 'luxon';
 import { closestNames } from './suggest.js';
 
@@ -96,7 +97,7 @@ export function parseSchedule(text: string, named: Record<string, string> = {}):
     if (!isDaySpec(first.text)) {
       const nearby = closestNames(first.text, ['always-on', 'always-off', ...Object.keys(named)]);
       const hint = nearby.length > 0 ? ` (did you mean ${nearby.map((n) => `\`${n}\``).join(', ')}?)` : '';
-      return fail(`\`${first.text}\` is not a schedule: expected days, a time window and a time zone, always-on, always-off or a named schedule${hint}`, first.text, first.index);
+      return fail(`\`${quoted(first.text)}\` is not a schedule: expected days, a time window and a time zone, always-on, always-off or a named schedule${hint}`, first.text, first.index);
     }
   }
   return parseWindows(tokens, text);
@@ -127,7 +128,7 @@ function expandName(name: string, at: Token, named: Record<string, string>): Par
     if (alias === null) break;
     if (chain.includes(alias)) {
       const loop = [...chain, alias].map((n) => `\`${n}\``).join(' → ');
-      return fail(`named schedule \`${name}\` refers to itself: ${loop}`, at.text, at.index);
+      return fail(`named schedule \`${quoted(name)}\` refers to itself: ${loop}`, at.text, at.index);
     }
     chain.push(alias);
     text = named[alias] ?? '';
@@ -135,7 +136,7 @@ function expandName(name: string, at: Token, named: Record<string, string>): Par
   const inner = parseSchedule(text, named);
   if (!inner.ok) {
     const via = chain.length > 1 ? ` (through \`${chain[chain.length - 1]}\`)` : '';
-    return fail(`named schedule \`${name}\`${via} is invalid: ${inner.error.message}`, at.text, at.index, inner.error.example);
+    return fail(`named schedule \`${quoted(name)}\`${via} is invalid: ${inner.error.message}`, at.text, at.index, inner.error.example);
   }
   return { ok: true, value: { ...inner.value, name } };
 }
@@ -150,7 +151,7 @@ function parseWindows(tokens: Token[], text: string): ParseResult<Schedule> {
 
     const timeToken = tokens[position];
     const previous = tokens[position - 1];
-    if (!timeToken) return fail(`expected a time window \`HH:MM-HH:MM\` after \`${previous?.text ?? ''}\``, '', text.length);
+    if (!timeToken) return fail(`expected a time window \`HH:MM-HH:MM\` after \`${quoted(previous?.text ?? '')}\``, '', text.length);
     const time = parseTimeRange(timeToken);
     if (!time.ok) return time;
     windows.push({ days: days.value.days, ...time.value });
@@ -158,7 +159,7 @@ function parseWindows(tokens: Token[], text: string): ParseResult<Schedule> {
 
     const after = tokens[position];
     if (!after) {
-      return fail(`a time zone is required after \`${timeToken.text}\`, e.g. \`Europe/Berlin\` or \`UTC\``, '', text.length);
+      return fail(`a time zone is required after \`${quoted(timeToken.text)}\`, e.g. \`Europe/Berlin\` or \`UTC\``, '', text.length);
     }
     if (after.text === ',') {
       position += 1;
@@ -173,7 +174,7 @@ function parseWindows(tokens: Token[], text: string): ParseResult<Schedule> {
     if (IANAZone.isValidZone(after.text)) {
       return fail('the time zone goes once, at the end, and applies to every clause', after.text, after.index, MULTI_CLAUSE_EXAMPLE);
     }
-    return fail(`expected \`,\` before the next clause or a time zone at the end, got \`${after.text}\``, after.text, after.index, MULTI_CLAUSE_EXAMPLE);
+    return fail(`expected \`,\` before the next clause or a time zone at the end, got \`${quoted(after.text)}\``, after.text, after.index, MULTI_CLAUSE_EXAMPLE);
   }
 }
 
@@ -185,11 +186,11 @@ function parseDays(tokens: Token[], start: number): Parsed<{ days: Weekday[]; ne
     const token = tokens[position];
     if (!token) {
       const previous = tokens[position - 1];
-      return fail(`expected a day after \`${previous?.text ?? ''}\``, '', (previous?.index ?? 0) + (previous?.text.length ?? 0));
+      return fail(`expected a day after \`${quoted(previous?.text ?? '')}\``, '', (previous?.index ?? 0) + (previous?.text.length ?? 0));
     }
     const afterComma = position > start;
     if (afterComma && /^\d/.test(token.text)) {
-      return fail(`expected another day after \`,\`, got the time window \`${token.text}\``, token.text, token.index);
+      return fail(`expected another day after \`,\`, got the time window \`${quoted(token.text)}\``, token.text, token.index);
     }
     const item = parseDayItem(token);
     if (!item.ok) return item;
@@ -208,16 +209,16 @@ function parseDayItem(token: Token): Parsed<Weekday[]> {
   const single = DAY_NAMES[word];
   if (single) return { ok: true, value: [single] };
   if (token.text === ',') return fail(`expected a day, got \`,\`: ${DAY_HELP}`, token.text, token.index);
-  if (/^\d/.test(token.text)) return fail(`expected days before the time window \`${token.text}\`: ${DAY_HELP}`, token.text, token.index);
+  if (/^\d/.test(token.text)) return fail(`expected days before the time window \`${quoted(token.text)}\`: ${DAY_HELP}`, token.text, token.index);
 
   const parts = token.text.split('-');
-  if (parts.length !== 2) return fail(`\`${token.text}\` is not a day: ${DAY_HELP}`, token.text, token.index);
+  if (parts.length !== 2) return fail(`\`${quoted(token.text)}\` is not a day: ${DAY_HELP}`, token.text, token.index);
   const [fromText = '', toText = ''] = parts;
   const from = DAY_NAMES[fromText.toLowerCase()];
-  if (!from) return fail(`unknown day \`${fromText}\`: ${DAY_HELP}`, fromText, token.index);
+  if (!from) return fail(`unknown day \`${quoted(fromText)}\`: ${DAY_HELP}`, fromText, token.index);
   const to = DAY_NAMES[toText.toLowerCase()];
   const toIndex = token.index + fromText.length + 1;
-  if (!to) return fail(`unknown day \`${toText}\`: ${DAY_HELP}`, toText, toIndex);
+  if (!to) return fail(`unknown day \`${quoted(toText)}\`: ${DAY_HELP}`, toText, toIndex);
   // Ranges may wrap the week: `fri-mon` is fri, sat, sun, mon.
   const days: Weekday[] = [];
   for (let day = from; ; day = ((day % 7) + 1) as Weekday) {
@@ -234,16 +235,16 @@ function isDaySpec(text: string): boolean {
 function parseTimeRange(token: Token): Parsed<{ startMinute: number; endMinute: number }> {
   const match = /^(\d{1,2}:\d{2})-(\d{1,2}:\d{2})$/.exec(token.text);
   if (!match) {
-    return fail(`\`${token.text}\` is not a time window: expected \`HH:MM-HH:MM\`, e.g. \`09:00-19:00\``, token.text, token.index);
+    return fail(`\`${quoted(token.text)}\` is not a time window: expected \`HH:MM-HH:MM\`, e.g. \`09:00-19:00\``, token.text, token.index);
   }
   const [, startText = '', endText = ''] = match;
   const startMinute = parseTimeOfDay(startText, false);
-  if (startMinute === null) return fail(`\`${startText}\` is not a start time: expected 00:00 to 23:59`, startText, token.index);
+  if (startMinute === null) return fail(`\`${quoted(startText)}\` is not a start time: expected 00:00 to 23:59`, startText, token.index);
   const endMinute = parseTimeOfDay(endText, true);
   const endIndex = token.index + startText.length + 1;
-  if (endMinute === null) return fail(`\`${endText}\` is not an end time: expected 00:00 to 24:00`, endText, endIndex);
+  if (endMinute === null) return fail(`\`${quoted(endText)}\` is not an end time: expected 00:00 to 24:00`, endText, endIndex);
   if (endMinute === startMinute) {
-    return fail(`\`${token.text}\` is an empty window (for a whole day use \`00:00-24:00\`)`, token.text, token.index);
+    return fail(`\`${quoted(token.text)}\` is an empty window (for a whole day use \`00:00-24:00\`)`, token.text, token.index);
   }
   return { ok: true, value: { startMinute, endMinute } };
 }
@@ -257,7 +258,7 @@ function parseTimeOfDay(text: string, allowMidnightEnd: boolean): number | null 
 
 function parseTimeZone(token: Token): Parsed<string> {
   if (!IANAZone.isValidZone(token.text)) {
-    return fail(`\`${token.text}\` is not an IANA time zone (e.g. \`Europe/Berlin\`, \`America/New_York\`, \`UTC\`)`, token.text, token.index);
+    return fail(`\`${quoted(token.text)}\` is not an IANA time zone (e.g. \`Europe/Berlin\`, \`America/New_York\`, \`UTC\`)`, token.text, token.index);
   }
   // Intl accepts any casing; keep the canonical spelling (AWS wants it) unless Intl maps it to another alias.
   const canonical = new Intl.DateTimeFormat('en-US', { timeZone: token.text }).resolvedOptions().timeZone;

@@ -55,19 +55,6 @@ export function resolveSchedule(
   return { schedule: null, text: null, source: { kind: 'none' }, problem: null };
 }
 
-export function explainSource(source: ScheduleSource): string {
-  switch (source.kind) {
-    case 'command':
-      return `set with \`/env schedule\` by <@${source.setBy}> on ${source.setAt.slice(0, 10)}`;
-    case 'tag':
-      return `from the \`${source.key}\` tag on its services`;
-    case 'default':
-      return `the policy's default for ${source.environments.map((g) => `\`${g}\``).join(', ')}`;
-    case 'none':
-      return 'no rule gives it one';
-  }
-}
-
 /** The next time the wall clock in `zone` shows HH:MM, strictly after `after` (today's if still ahead, else tomorrow's). */
 export function nextLocalTime(hhmm: string, zone: string, after: Date): Date {
   const [hour, minute] = hhmm.split(':').map(Number);

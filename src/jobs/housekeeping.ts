@@ -1,24 +1,32 @@
 import type { Clock } from '../domain/clock.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { ApprovalService } from '../operations/approval-service.js';
+import type { AuditStore } from '../store/audit-store.js';
 import type { HandledRequests } from '../store/handled-requests.js';
 import { CronTasks } from './cron.js';
 
 const KEEP_HANDLED_REQUESTS_MS = 24 * 3600_000;
+const DAY_MS = 86_400_000;
 
-/** Every minute: expire overdue approval requests (saying so on their messages) and forget old request keys. */
+/**
+ * Every minute: expire overdue approval requests (saying so on their messages), forget old request keys,
+ * and delete audit rows older than the retention period (`audit.retention_days`).
+ */
 export class Housekeeping {
   private readonly cron: CronTasks;
 
-  constructor(private readonly deps: { approvals: ApprovalService; handled: HandledRequests; clock: Clock; logger: Logger }) {
+  constructor(private readonly deps: { approvals: ApprovalService; handled: HandledRequests; audit: AuditStore; auditRetentionDays: number; clock: Clock; logger: Logger }) {
     this.cron = new CronTasks(deps.logger);
   }
 
   async tick(): Promise<void> {
-    const { approvals, handled, clock, logger } = this.deps;
+    const { approvals, handled, audit, clock, logger } = this.deps;
     try {
       await approvals.expireDue();
-      handled.pruneBefore(new Date(clock.now().getTime() - KEEP_HANDLED_REQUESTS_MS).toISOString());
+      const now = clock.now().getTime();
+      handled.pruneBefore(new Date(now - KEEP_HANDLED_REQUESTS_MS).toISOString());
+      const pruned = audit.pruneBefore(new Date(now - this.deps.auditRetentionDays * DAY_MS).toISOString());
+      if (pruned > 0) logger.info('audit rows past retention deleted', { rows: pruned, retentionDays: this.deps.auditRetentionDays });
     } catch (error) {
       logger.error('housekeeping failed', { error: errorMessage(error) });
     }

@@ -14,6 +14,8 @@ import { CronTasks } from './cron.js';
 import type { NativeSchedules, SyncResult } from './native-schedules.js';
 import type { OperationsStore, OperationRow } from '../store/operations-store.js';
 import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
+import { code, who } from '../slack/blocks/format.js';
+import { quoted } from '../domain/bounded-text.js';
 
 export { SCHEDULER_ACTOR };
 
@@ -266,7 +268,7 @@ export class Scheduler {
       if (text.toLowerCase() !== 'off') {
         const parsed = parseSchedule(text, this.deps.rules.named);
         if (!parsed.ok) {
-          const pointer = parsed.error.token ? ` at \`${parsed.error.token}\` (character ${parsed.error.index + 1})` : '';
+          const pointer = parsed.error.token ? ` at \`${quoted(parsed.error.token)}\` (character ${parsed.error.index + 1})` : '';
           return { ok: false, problem: `${parsed.error.message}${pointer}`, example: parsed.error.example };
         }
       }
@@ -284,8 +286,8 @@ export class Scheduler {
     this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
     const env = this.deps.fleet.environment(environment);
     if (env) await this.suspendNative(env, true);
-    const who = approvedBy ? ` (approved by <@${approvedBy}>)` : '';
-    return `\`${environment}\` stays up until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC${who}.`;
+    const approver = approvedBy ? ` (approved by ${who(approvedBy)})` : '';
+    return `${code(environment)} stays up until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC${approver}.`;
   }
 
   start(): void {

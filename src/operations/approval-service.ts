@@ -11,6 +11,8 @@ import type { OperationRow, OperationVerb } from '../store/operations-store.js';
 import { busyText, type OperationLauncher } from './launch.js';
 import type { OperationDone } from './runner.js';
 import type { Messenger } from './messenger.js';
+import { code, escapeMrkdwn, who } from '../slack/blocks/format.js';
+import { cut } from '../domain/bounded-text.js';
 
 /** An operation (stop, start, restart, scale with service/count) or an extension (`until`, ISO time). */
 export interface ApprovalRequest {
@@ -45,7 +47,7 @@ export interface ApprovalServiceDeps {
 export type Decision = 'approve' | 'deny';
 
 function alreadyDecided(row: ApprovalRow): string {
-  return `Not counted: request #${row.id} was already ${row.status}${row.decidedBy ? ` by <@${row.decidedBy}>` : ''}.`;
+  return `Not counted: request #${row.id} was already ${row.status}${row.decidedBy ? ` by ${who(row.decidedBy)}` : ''}.`;
 }
 
 function outcomeText(operation: OperationRow): string {
@@ -80,7 +82,7 @@ export class ApprovalService {
   async request(request: ApprovalRequest): Promise<Reply> {
     const { channel, store, clock, messenger, expireMinutes } = this.deps;
     if (!channel) {
-      const text = `\`${request.verb}\` on \`${request.environment}\` needs approval, but no approvers’ channel is configured (approvals.channel in dockhand.yml). Ask your dockhand administrator.`;
+      const text = `${code(request.verb)} on ${code(request.environment)} needs approval, but no approvers’ channel is configured (approvals.channel in dockhand.yml). Ask your dockhand administrator.`;
       return { text, blocks: [section(`:warning: ${text}`)] };
     }
     const now = clock.now();
@@ -97,8 +99,8 @@ export class ApprovalService {
     if (posted) store.setMessage(row.id, posted.channel, posted.ts);
     this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     const text = posted
-      ? `\`${describeRequest(row)}\` needs a second person: request #${row.id} is waiting in <#${channel}> and expires in ${expireMinutes} minutes. You’ll hear back here.`
-      : `\`${describeRequest(row)}\` needs approval, but dockhand could not post to <#${channel}>: invite the bot there. Request #${row.id} is recorded; \`/env approvals\` lists it.`;
+      ? `${code(describeRequest(row))} needs a second person: request #${row.id} is waiting in <#${channel}> and expires in ${expireMinutes} minutes. You’ll hear back here.`
+      : `${code(describeRequest(row))} needs approval, but dockhand could not post to <#${channel}>: invite the bot there. Request #${row.id} is recorded; \`/env approvals\` lists it.`;
     return { text, blocks: [section(`:lock: ${text}`)] };
   }
 
@@ -114,7 +116,9 @@ export class ApprovalService {
   }
 
   /** Handles an Approve or Deny click (or the console's approve/deny); the answer is for the clicker only. */
-  async decide(id: number, clicker: Subject, decision: Decision, reason: string | null): Promise<string> {
+  async decide(id: number, clicker: Subject, decision: Decision, typedReason: string | null): Promise<string> {
+    // The reason is typed by the clicker: stored and repeated only as a bounded prefix.
+    const reason = typedReason === null ? null : cut(typedReason);
     const { store, clock, access } = this.deps;
     const row = store.get(id);
     if (!row) return `There is no request #${id}.`;
@@ -135,7 +139,7 @@ export class ApprovalService {
       const denied = store.get(id) as ApprovalRow;
       this.audit(clicker.userId, decision, denied, 'rejected', reason ?? '');
       await this.refreshMessage(denied);
-      await this.tellRequester(denied, `Your request \`${describeRequest(denied)}\` was denied by <@${clicker.userId}>${reason ? `: ${reason}` : '.'}`);
+      await this.tellRequester(denied, `Your request ${code(describeRequest(denied))} was denied by ${who(clicker.userId)}${reason ? `: ${escapeMrkdwn(reason)}` : '.'}`);
       return `You denied request #${id}.`;
     }
     const decided = this.approve(row, clicker.userId, now);
@@ -144,18 +148,18 @@ export class ApprovalService {
     await this.refreshMessage(decided.row, decided.operation ? 'Running it now…' : undefined);
     const outcome = decided.operation ? await this.start(decided.row, decided.operation, clicker.userId) : await this.runUnjournaled(decided.row, clicker.userId);
     await this.refreshMessage(decided.row, outcome);
-    await this.tellRequester(decided.row, `Your request \`${describeRequest(decided.row)}\` was approved by <@${clicker.userId}>. ${outcome}`);
+    await this.tellRequester(decided.row, `Your request ${code(describeRequest(decided.row))} was approved by ${who(clicker.userId)}. ${outcome}`);
     return `You approved request #${id}. ${outcome}`;
   }
 
   /** The requester lost the verb since asking: approving would act beyond their access, so the request ends. */
   private async cancel(row: ApprovalRow, clickerId: string, now: Date): Promise<string> {
-    const why = `<@${row.requestedBy}> no longer holds \`${row.verb}\` on \`${row.environment}\` (a grant ended or a binding changed)`;
+    const why = `${who(row.requestedBy)} no longer holds ${code(row.verb)} on ${code(row.environment)} (a grant ended or a binding changed)`;
     if (!this.deps.store.cancel(row.id, clickerId, now.toISOString(), why)) return alreadyDecided(this.deps.store.get(row.id) ?? row);
     const cancelled = this.deps.store.get(row.id) as ApprovalRow;
     this.audit(clickerId, 'approve', cancelled, 'denied', `cancelled: requester no longer holds ${row.verb}`);
     await this.refreshMessage(cancelled);
-    await this.tellRequester(cancelled, `Your request \`${describeRequest(cancelled)}\` was cancelled when <@${clickerId}> tried to approve it: you no longer hold \`${row.verb}\` on \`${row.environment}\`, so nothing ran.`);
+    await this.tellRequester(cancelled, `Your request ${code(describeRequest(cancelled))} was cancelled when ${who(clickerId)} tried to approve it: you no longer hold ${code(row.verb)} on ${code(row.environment)}, so nothing ran.`);
     return `Not counted: ${why}, so request #${row.id} is cancelled and nothing ran.`;
   }
 
@@ -192,14 +196,14 @@ export class ApprovalService {
       return outcomeText((await this.deps.launcher.start(operation)).operation);
     } catch (error) {
       this.audit(approvedBy, 'approve', row, 'error', errorMessage(error));
-      return `But it failed: ${errorMessage(error)}`;
+      return `But it failed: ${escapeMrkdwn(cut(errorMessage(error)))}`;
     }
   }
 
   /** An extension, or an environment gone since the request: nothing to journal. */
   private async runUnjournaled(row: ApprovalRow, approvedBy: string): Promise<string> {
     const params = row.params as ApprovalRequest['params'];
-    if (row.verb !== 'extend') return `But \`${row.environment}\` no longer exists, so nothing ran.`;
+    if (row.verb !== 'extend') return `But ${code(row.environment)} no longer exists, so nothing ran.`;
     if (!this.deps.extend || !params.until) return 'But extensions cannot be carried out: the scheduler is not running.';
     return this.deps.extend(row.environment, new Date(params.until), row.requestedBy, approvedBy);
   }
@@ -210,7 +214,7 @@ export class ApprovalService {
     if (!row) return;
     const outcome = `${outcomeText(result.operation)} (finished after dockhand restarted)`;
     await this.refreshMessage(row, outcome);
-    await this.tellRequester(row, `Your request \`${describeRequest(row)}\`, approved by <@${row.decidedBy}>: ${outcome}`);
+    await this.tellRequester(row, `Your request ${code(describeRequest(row))}, approved by ${who(row.decidedBy ?? '')}: ${outcome}`);
   }
 
   private async tellRequester(row: ApprovalRow, text: string): Promise<void> {
@@ -225,7 +229,7 @@ export class ApprovalService {
     for (const row of expired) {
       this.audit(row.requestedBy, `request:${row.verb}`, row, 'expired', 'nobody decided in time');
       await this.refreshMessage(row);
-      await this.tellRequester(row, `Your request \`${describeRequest(row)}\` expired before anyone approved it. Ask again if it is still needed.`);
+      await this.tellRequester(row, `Your request ${code(describeRequest(row))} expired before anyone approved it. Ask again if it is still needed.`);
     }
     return expired.length;
   }

@@ -1,4 +1,5 @@
-import { and, desc, eq, notInArray } from 'drizzle-orm';
+import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
+import { cut, cutStrings } from '../domain/bounded-text.js';
 import type { Db } from './db.js';
 import { auditLog, awsRequests } from './schema.js';
 
@@ -20,10 +21,21 @@ const MAX_REQUEST_ID = 128;
 export class AuditStore {
   constructor(private readonly db: Db) {}
 
-  /** Records the entry and, for an AWS call, the request ids AWS answered it with, in one transaction. */
+  /**
+   * Records the entry and, for an AWS call, the request ids AWS answered it with, in one transaction. Every
+   * text in the row is cut to a bounded prefix: what a user typed must not fill the disk.
+   */
   record(entry: AuditEntry, requestIds: readonly string[] = []): void {
+    const bounded: AuditEntry = {
+      ...entry,
+      actor: cut(entry.actor, 64),
+      verb: cut(entry.verb, 64),
+      environment: entry.environment == null ? null : cut(entry.environment, 300),
+      params: cutStrings(entry.params) as Record<string, unknown>,
+      detail: entry.detail == null ? null : cut(entry.detail),
+    };
     this.db.transaction((tx) => {
-      const { id } = tx.insert(auditLog).values(entry).returning({ id: auditLog.id }).get();
+      const { id } = tx.insert(auditLog).values(bounded).returning({ id: auditLog.id }).get();
       for (const requestId of new Set(requestIds)) {
         if (requestId.length <= MAX_REQUEST_ID) tx.insert(awsRequests).values({ requestId, auditId: id }).onConflictDoNothing().run();
       }
@@ -38,6 +50,11 @@ export class AuditStore {
       .innerJoin(auditLog, eq(auditLog.id, awsRequests.auditId))
       .where(eq(awsRequests.requestId, requestId))
       .get();
+  }
+
+  /** Deletes rows recorded before `at` (the retention period); their request ids go with them (cascade). */
+  pruneBefore(at: string): number {
+    return this.db.delete(auditLog).where(lt(auditLog.at, at)).run().changes;
   }
 
   /** When a person (not dockhand's own jobs) last did anything with the environment. */

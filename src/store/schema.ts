@@ -74,7 +74,8 @@ export const auditLog = sqliteTable(
     detail: text('detail'),
     durationMs: integer('duration_ms'),
   },
-  (table) => [index('audit_environment_at').on(table.environment, table.at)],
+  // `at` alone for housekeeping's retention, which deletes by age.
+  (table) => [index('audit_environment_at').on(table.environment, table.at), index('audit_at').on(table.at)],
 );
 
 /**

@@ -93,7 +93,7 @@ describe('bad input', () => {
     const unknown = await env('U0MARIA', 'deploy prod');
     expect(unknown.answer.body.text).toMatch(/^`deploy` is not a dockhand command\. dockhand commands: \/env list/);
     const usage = await env('U0MARIA', 'status');
-    expect(usage.answer.body.text).toBe('`status` needs the environment’s name. Usage: /env status <env>');
+    expect(usage.answer.body.text).toBe('`status` needs the environment’s name. Usage: /env status &lt;env&gt;');
   });
 
   it('refuses a bad signature or an old timestamp and does nothing', async () => {

@@ -76,7 +76,7 @@ describe('refusals and bad input change nothing', () => {
     h.sandbox.resetCounts();
     const trailBefore = h.dockhand.audit.recent(1)[0]?.id ?? 0;
     const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'scale staging-3 api lots');
-    expect(answer.body.text).toBe('`lots` is not a task count: use a whole number from 0 to 1000. Usage: /env scale <env> <service> <count>');
+    expect(answer.body.text).toBe('`lots` is not a task count: use a whole number from 0 to 1000. Usage: /env scale &lt;env&gt; &lt;service&gt; &lt;count&gt;');
     expect(h.sandbox.countCalls({ operation: 'UpdateService' }) + h.sandbox.countCalls({ operation: 'RegisterScalableTarget' })).toBe(0);
     const trail = h.dockhand.audit.recent(10).filter((row) => row.id > trailBefore);
     expect(trail.map((row) => `${row.verb} ${row.outcome}`)).toContain('scale invalid');

@@ -1,6 +1,6 @@
 import type { KnownBlock } from './common.js';
 import { context, section, type Reply } from './common.js';
-import { escapeMrkdwn } from './format.js';
+import { code, escapeMrkdwn, who } from './format.js';
 
 export interface ApprovalView {
   id: number;
@@ -31,16 +31,16 @@ function time(iso: string): string {
 
 /** The message in the approvers' channel; the buttons carry only the request id. */
 export function approvalRequestReply(view: ApprovalView, outcome?: string): Reply {
-  const request = `<@${view.requestedBy}> asks to run \`${escapeMrkdwn(describeRequest(view))}\` on a protected environment.`;
+  const request = `${who(view.requestedBy)} asks to run ${code(describeRequest(view))} on a protected environment.`;
   const state =
     view.status === 'pending'
-      ? `Waiting for someone with \`approve\` on \`${view.environment}\`; expires ${time(view.expiresAt)}.`
+      ? `Waiting for someone with \`approve\` on ${code(view.environment)}; expires ${time(view.expiresAt)}.`
       : view.status === 'approved'
-        ? `:white_check_mark: Approved by <@${view.decidedBy}>.${outcome ? ` ${outcome}` : ''}`
+        ? `:white_check_mark: Approved by ${who(view.decidedBy ?? '')}.${outcome ? ` ${outcome}` : ''}`
         : view.status === 'denied'
-          ? `:no_entry_sign: Denied by <@${view.decidedBy}>${view.reason ? `: ${escapeMrkdwn(view.reason)}` : '.'}`
+          ? `:no_entry_sign: Denied by ${who(view.decidedBy ?? '')}${view.reason ? `: ${escapeMrkdwn(view.reason)}` : '.'}`
           : view.status === 'cancelled'
-            ? `:no_entry_sign: Cancelled when <@${view.decidedBy}> clicked Approve: ${view.reason ? escapeMrkdwn(view.reason) : 'the requester no longer holds the access it needs'}. Nothing ran.`
+            ? `:no_entry_sign: Cancelled when ${who(view.decidedBy ?? '')} clicked Approve: ${who(view.requestedBy)} no longer holds ${code(view.verb)} on ${code(view.environment)}. Nothing ran.`
             : ':hourglass: Expired: nobody decided in time. The requester can ask again.';
   const blocks: KnownBlock[] = [section(`:lock: ${request}`), section(state)];
   if (view.status === 'pending') {
@@ -54,12 +54,12 @@ export function approvalRequestReply(view: ApprovalView, outcome?: string): Repl
     });
   }
   blocks.push(context(`Request #${view.id}`));
-  return { text: `${describeRequest(view)} by <@${view.requestedBy}>: ${view.status}`, blocks };
+  return { text: `${escapeMrkdwn(describeRequest(view))} by ${who(view.requestedBy)}: ${view.status}`, blocks };
 }
 
 export function pendingApprovalsReply(views: readonly ApprovalView[]): Reply {
   if (views.length === 0) return { text: 'No requests are waiting for approval.', blocks: [section('No requests are waiting for approval.')] };
-  const lines = views.map((v) => `#${v.id} \`${escapeMrkdwn(describeRequest(v))}\` by <@${v.requestedBy}>, expires ${time(v.expiresAt)}`);
+  const lines = views.map((v) => `#${v.id} ${code(describeRequest(v))} by ${who(v.requestedBy)}, expires ${time(v.expiresAt)}`);
   return { text: `${views.length} requests waiting for approval`, blocks: [section(`*${views.length} waiting for approval*\n${lines.join('\n')}`)] };
 }
 
@@ -72,7 +72,7 @@ export function denyReasonModal(approvalId: number, request: string): Record<str
     submit: { type: 'plain_text', text: 'Deny' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`Deny \`${escapeMrkdwn(request)}\`?`),
+      section(`Deny ${code(request)}?`),
       {
         type: 'input',
         block_id: 'reason',

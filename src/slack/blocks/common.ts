@@ -10,17 +10,41 @@ export interface Reply {
 
 export const MAX_BLOCKS = 50;
 export const MAX_SECTION_TEXT = 3000;
+/** Slack's limits on a block_id or action_id, and on a button's value. */
+export const MAX_ID_LENGTH = 255;
+export const MAX_BUTTON_VALUE = 2000;
+const MAX_HEADER_TEXT = 150;
+
+/**
+ * Text cut to `limit` characters with a `…`, never inside an escape entity (`&amp;`) or a surrogate pair,
+ * so a cut cannot leave a stray `&` or half a character.
+ */
+export function clipText(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  let end = limit - 1;
+  const amp = text.lastIndexOf('&', end);
+  if (amp >= 0 && amp > end - 6 && !text.slice(amp, end).includes(';')) end = amp;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+/** A block_id or action_id that carries a name: cut to Slack's limit. */
+export function blockId(prefix: string, name: string): string {
+  return `${prefix}${name}`.slice(0, MAX_ID_LENGTH);
+}
 
 export function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+  return { type: 'section', text: { type: 'mrkdwn', text: clipText(text, MAX_SECTION_TEXT) } };
 }
 
 export function context(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: clipText(text, MAX_SECTION_TEXT) }] };
 }
 
+/** Plain text is not parsed for mentions or links, so a header needs no escaping, only its length cut. */
 export function header(text: string): KnownBlock {
-  return { type: 'header', text: { type: 'plain_text', text: text.slice(0, 150), emoji: true } };
+  return { type: 'header', text: { type: 'plain_text', text: clipText(text, MAX_HEADER_TEXT), emoji: true } };
 }
 
 /** Packs lines into as few sections as Slack's 3,000-character limit allows, never splitting a line. */
@@ -28,7 +52,7 @@ export function linesToSections(lines: readonly string[], limit = MAX_SECTION_TE
   const blocks: KnownBlock[] = [];
   let current = '';
   for (const line of lines) {
-    const clipped = line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+    const clipped = clipText(line, limit);
     if (current && current.length + 1 + clipped.length > limit) {
       blocks.push(section(current));
       current = '';

@@ -2,7 +2,7 @@ import type { CostAnomaly } from '../../domain/anomaly.js';
 import type { CostPeriod, CostRow } from '../../domain/cost-report.js';
 import type { CostReport } from '../../store/cost-reports.js';
 import { capBlocks, context, header, linesToSections, section, type KnownBlock, type Reply } from './common.js';
-import { escapeMrkdwn } from './format.js';
+import { code, escapeMrkdwn } from './format.js';
 import { billed, ESTIMATE_FOOTNOTE, money, sourceNote, trend } from './money.js';
 
 const PERIOD_TITLES: Record<CostPeriod, string> = { '7d': 'last 7 days', '30d': 'last 30 days', mtd: 'month to date' };
@@ -25,7 +25,7 @@ function gapText(row: CostRow, fleetWatchedHours: number): string | null {
 }
 
 function rowLine(row: CostRow, fleetWatchedHours: number): string {
-  const parts = [`\`${row.environment}\``, `est. *${money(row.estimate)}*`, billed(row.billed), `${trend(row.trend)} vs previous`, savedText(row), gapText(row, fleetWatchedHours)];
+  const parts = [code(row.environment), `est. *${money(row.estimate)}*`, billed(row.billed), `${trend(row.trend)} vs previous`, savedText(row), gapText(row, fleetWatchedHours)];
   return parts.filter((part): part is string => part !== null).join(' · ');
 }
 
@@ -56,7 +56,7 @@ export function costReply(view: CostView): Reply {
   const { report, environment } = view;
   const { period, current, previous } = report.windows;
   const span = `${day(current.from)} → now (UTC), compared with ${day(previous.from)} → ${day(previous.to)}`;
-  const title = `Cost${environment ? ` of ${environment}` : ''}, ${PERIOD_TITLES[period]}`;
+  const title = `Cost${environment ? ` of ${escapeMrkdwn(environment)}` : ''}, ${PERIOD_TITLES[period]}`;
   if (report.rows.length === 0) {
     const text = `${title}: nothing to show${environment ? '' : ' for the environments you can see'} yet.`;
     return { text, blocks: [section(text), context(notes(report))] };
@@ -86,13 +86,13 @@ export function costReply(view: CostView): Reply {
 export function anomalyAlertReply(anomaly: CostAnomaly, hours: number): Reply {
   const increase = anomaly.increase.percent === null ? 'from nothing' : `+${Math.round(anomaly.increase.percent)}%`;
   const text =
-    `:chart_with_upwards_trend: \`${anomaly.environment}\` is spending more than usual: est. ${money(anomaly.recentDollars)} over the last ${hours} h, ` +
+    `:chart_with_upwards_trend: ${code(anomaly.environment)} is spending more than usual: est. ${money(anomaly.recentDollars)} over the last ${hours} h, ` +
     `against ${money(anomaly.baselineDollars)} for the same hours on an average day (${increase}, +${money(anomaly.increase.dollars)}).`;
   return {
     text,
     blocks: [
       section(text),
-      context(`Compared with the same ${hours} hours of the previous ${anomaly.baselineDays} day(s) dockhand watched. See \`/env cost ${anomaly.environment}\` and \`/env who ${anomaly.environment}\`.`),
+      context(`Compared with the same ${hours} hours of the previous ${anomaly.baselineDays} day(s) dockhand watched. See ${code(`/env cost ${anomaly.environment}`)} and ${code(`/env who ${anomaly.environment}`)}.`),
     ],
   };
 }

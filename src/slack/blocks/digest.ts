@@ -2,6 +2,7 @@ import type { DigestCostRow, DigestModel, DigestSectionModel } from '../../domai
 import { context, header, linesToSections, MAX_BLOCKS, section, type KnownBlock, type Reply } from './common.js';
 import { savedText } from './cost.js';
 import { findingLine, orphanLine } from './idle.js';
+import { code, escapeMrkdwn } from './format.js';
 import { billed, ESTIMATE_FOOTNOTE, money } from './money.js';
 import { countLine, eventLine, gapLines } from './who.js';
 
@@ -12,7 +13,7 @@ function costLine(row: DigestCostRow): string {
   const yesterday = row.yesterday ? `yesterday est. ${money(row.yesterday.estimate)}, ${billed(row.yesterday.billed)}` : 'yesterday —';
   const month = row.monthToDate ? `month est. *${money(row.monthToDate.estimate)}*, ${billed(row.monthToDate.billed)}` : 'month —';
   const saved = row.monthToDate ? savedText(row.monthToDate) : null;
-  return [`\`${row.environment}\``, yesterday, month, saved].filter(Boolean).join(' · ');
+  return [code(row.environment), yesterday, month, saved].filter(Boolean).join(' · ');
 }
 
 function lines(title: string, items: readonly string[], empty: string): KnownBlock[] {
@@ -23,7 +24,7 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
   switch (model.kind) {
     case 'fleet': {
       const s = model.summary;
-      const degraded = s.degradedNames.length > 0 ? `\n:red_circle: degraded: ${s.degradedNames.map((n) => `\`${n}\``).join(', ')}` : '';
+      const degraded = s.degradedNames.length > 0 ? `\n:red_circle: degraded: ${s.degradedNames.map(code).join(', ')}` : '';
       return [section(`*Fleet* · ${s.total} environments: ${s.running} running · ${s.parked} parked · ${s.degraded} degraded · ${s.other} other${degraded}`)];
     }
     case 'idle': {
@@ -49,7 +50,7 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
     }
     case 'anomalies': {
       const items = model.alerts.map(
-        (a) => `:chart_with_upwards_trend: \`${a.environment}\` est. ${money(a.recentDollars)} vs usual ${money(a.baselineDollars)} (from ${a.windowStart.toISOString().slice(11, 16)}Z)`,
+        (a) => `:chart_with_upwards_trend: ${code(a.environment)} est. ${money(a.recentDollars)} vs usual ${money(a.baselineDollars)} (from ${a.windowStart.toISOString().slice(11, 16)}Z)`,
       );
       return lines('Cost anomalies · last 24 h', items, 'None.');
     }
@@ -62,7 +63,7 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
 
 /** The whole digest as blocks, in the policy's section order. */
 export function digestBlocks(model: DigestModel): KnownBlock[] {
-  const blocks: KnownBlock[] = [header(`dockhand digest · ${model.localDate}`), context(`${model.environments} environments · ${model.timeZone}`)];
+  const blocks: KnownBlock[] = [header(`dockhand digest · ${model.localDate}`), context(`${model.environments} environments · ${escapeMrkdwn(model.timeZone)}`)];
   for (const part of model.sections) blocks.push({ type: 'divider' }, ...sectionBlocks(part));
   return blocks;
 }

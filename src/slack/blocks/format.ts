@@ -19,9 +19,13 @@ export function ago(iso: string | null, now: Date): string {
   return `${Math.floor(seconds / 86_400)}d ago`;
 }
 
-/** Slack mrkdwn needs &, < and > escaped in anything that came from outside (tags, event messages). */
+/**
+ * The one escape for text that came from outside (AWS names and tags, users' reasons, the policy, error
+ * messages): Slack mrkdwn needs &, < and > escaped, or `<!channel>` broadcasts and `<@U…>` mentions; a
+ * backtick becomes `'` so outside text can neither open a code span nor close one dockhand opened.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
 }
 
 export function vcpu(cpuUnits: number): string {
@@ -36,7 +40,25 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** A Slack mention for a person; the schedule's own operations say so instead. */
+/** A Slack mention for a person (a Slack user id); the schedule's own operations say so; anything else is shown as text. */
 export function who(actor: string): string {
-  return actor === SCHEDULER_ACTOR ? 'the schedule' : `<@${actor}>`;
+  if (actor === SCHEDULER_ACTOR) return 'the schedule';
+  return /^[UW][A-Z0-9]+$/.test(actor) ? `<@${actor}>` : escapeMrkdwn(actor);
+}
+
+/**
+ * Outside text as inline code: escaped, and with no backtick or line break that would end the code span
+ * early and let the rest be read as markup.
+ */
+export function code(text: string): string {
+  return `\`${escapeMrkdwn(text).replace(/[\r\n]+/g, ' ')}\``;
+}
+
+/**
+ * Escapes everything but well-formed mentions of a user, a channel or a user group (`<@U…>`, `<#C…>`,
+ * `<!subteam^S…>`): for text an administrator wrote to name people, such as `access_contact`.
+ * `<!channel>`, `<!here>` and links stay escaped.
+ */
+export function escapeKeepingMentions(text: string): string {
+  return escapeMrkdwn(text).replace(/&lt;(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^S[A-Z0-9]+)&gt;/g, '<$1>');
 }

@@ -1,7 +1,7 @@
 import type { IdleFinding, OrphanService } from '../../domain/idle.js';
 import type { IdleReport } from '../../store/visibility-reports.js';
-import { context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
-import { escapeMrkdwn, STATE_EMOJI } from './format.js';
+import { clipText, context, linesToSections, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
+import { code, escapeMrkdwn, STATE_EMOJI } from './format.js';
 import { money } from './money.js';
 
 /** Interaction ids the app routes: Stop goes through the normal permission and approval checks. */
@@ -15,12 +15,12 @@ const ORPHANS_LISTED = 10;
 export function findingLine(finding: IdleFinding): string {
   const owner = finding.owner ? escapeMrkdwn(finding.owner) : '_no owner_';
   const reasons = finding.reasons.map((r) => escapeMrkdwn(r.detail)).join('; ');
-  return `${STATE_EMOJI[finding.state]} \`${finding.environment}\` · *${money(finding.monthlyCost)}/month* · ${owner}\n${reasons}`;
+  return `${STATE_EMOJI[finding.state]} ${code(finding.environment)} · *${money(finding.monthlyCost)}/month* · ${owner}\n${reasons}`;
 }
 
 export function orphanLine(orphan: OrphanService): string {
   const { service } = orphan;
-  return `\`${escapeMrkdwn(service.name)}\` in ${escapeMrkdwn(service.cluster)} (${service.region}) · ${service.running} running · ${money(orphan.monthlyCost)}/month`;
+  return `${code(service.name)} in ${escapeMrkdwn(service.cluster)} (${escapeMrkdwn(service.region)}) · ${service.running} running · ${money(orphan.monthlyCost)}/month`;
 }
 
 function findingBlocks(finding: IdleFinding, snoozeDays: number): KnownBlock[] {
@@ -33,16 +33,16 @@ function findingBlocks(finding: IdleFinding, snoozeDays: number): KnownBlock[] {
           type: 'button',
           action_id: IDLE_STOP_ACTION,
           text: { type: 'plain_text', text: 'Stop' },
-          value: finding.environment,
+          value: finding.environment.slice(0, MAX_BUTTON_VALUE),
           style: 'danger',
           confirm: {
-            title: { type: 'plain_text', text: `Stop ${finding.environment}?`.slice(0, 100) },
+            title: { type: 'plain_text', text: clipText(`Stop ${finding.environment}?`, 100) },
             text: { type: 'mrkdwn', text: 'Desired counts and autoscaling bounds are saved, then set to 0. `/env start` brings it back exactly as it was.' },
             confirm: { type: 'plain_text', text: 'Stop' },
             deny: { type: 'plain_text', text: 'Cancel' },
           },
         },
-        { type: 'button', action_id: IDLE_SNOOZE_ACTION, text: { type: 'plain_text', text: `Snooze ${snoozeDays}d` }, value: finding.environment },
+        { type: 'button', action_id: IDLE_SNOOZE_ACTION, text: { type: 'plain_text', text: `Snooze ${snoozeDays}d` }, value: finding.environment.slice(0, MAX_BUTTON_VALUE) },
       ],
     },
   ];
@@ -76,6 +76,6 @@ export function idleReply(view: IdleView): Reply {
 }
 
 export function snoozedReply(environment: string, until: Date): Reply {
-  const text = `\`${environment}\` is snoozed until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC: it is left out of \`/env idle\` and the digests until then.`;
+  const text = `${code(environment)} is snoozed until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC: it is left out of \`/env idle\` and the digests until then.`;
   return { text, blocks: [section(`:zzz: ${text}`)] };
 }

@@ -1,7 +1,7 @@
 import type { Environment, EnvironmentState } from '../../domain/environments.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { capBlocks, context, linesToSections, section, type Reply } from './common.js';
-import { ago, escapeMrkdwn, STATE_EMOJI } from './format.js';
+import { ago, code, escapeMrkdwn, STATE_EMOJI } from './format.js';
 
 const STATE_ORDER: EnvironmentState[] = ['running', 'partial', 'transitioning', 'degraded', 'stopped'];
 
@@ -20,7 +20,7 @@ export interface ListView {
 function line(env: Environment, schedule: string | undefined): string {
   const tier = env.tier === 'production' ? '*prod*' : 'non-prod';
   const owner = env.owner ? escapeMrkdwn(env.owner) : '_no owner_';
-  return `${STATE_EMOJI[env.state]} \`${env.name}\` ${env.state} · ${env.running}/${env.desired} tasks · ${tier} · ${owner}${schedule ? ` · ${schedule}` : ''}`;
+  return `${STATE_EMOJI[env.state]} ${code(env.name)} ${env.state} · ${env.running}/${env.desired} tasks · ${tier} · ${owner}${schedule ? ` · ${schedule}` : ''}`;
 }
 
 const MAX_ERROR = 200;
@@ -47,7 +47,7 @@ export function refreshFooter(lastRefresh: RefreshRecord | undefined, now: Date,
 
 export function listReply(view: ListView): Reply {
   const { environments, filter } = view;
-  const scope = filter ? ` matching \`${filter}\`` : '';
+  const scope = filter ? ` matching ${code(filter)}` : '';
   if (environments.length === 0) {
     const text = `No environments you can see${scope}.`;
     return { text, blocks: [section(text), context(refreshFooter(view.lastRefresh, view.now, view.locationReadAt))] };
@@ -61,5 +61,5 @@ export function listReply(view: ListView): Reply {
     .filter(Boolean)
     .join(' · ');
   const blocks = capBlocks([section(summary), ...linesToSections(environments.map((env) => line(env, view.schedules.get(env.name)))), context(footer)], 'Narrow it with `/env list <glob>`.');
-  return { text: `${environments.length} environments${filter ? ` matching ${filter}` : ''}: ${counts}`, blocks };
+  return { text: `${environments.length} environments${filter ? ` matching ${escapeMrkdwn(filter)}` : ''}: ${counts}`, blocks };
 }

@@ -1,5 +1,5 @@
 import { context, linesToSections, section, type Reply } from './common.js';
-import { escapeMrkdwn, who } from './format.js';
+import { code, escapeMrkdwn, who } from './format.js';
 
 export interface OperationStepView {
   service: string;
@@ -38,7 +38,7 @@ function seconds(from: string, to: string): string {
 
 export function operationReply(view: OperationView): Reply {
   const done = view.steps.filter((s) => s.status === 'done').length;
-  const env = `\`${view.environment}\``;
+  const env = code(view.environment);
   const approved = view.approvedBy ? `, approved by <@${view.approvedBy}>` : '';
   const headline =
     view.status === 'running' || view.status === 'approved'
@@ -47,6 +47,6 @@ export function operationReply(view: OperationView): Reply {
         ? `:white_check_mark: ${env} ${DONE[view.verb]} for ${who(view.requestedBy)}${approved}: ${done}/${view.steps.length} services in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`
         : `:warning: ${view.verb} of ${env} for ${who(view.requestedBy)} ${view.status === 'partial' ? 'partly failed' : view.status}: ${done}/${view.steps.length} services done in ${seconds(view.startedAt, view.finishedAt ?? view.startedAt)}`;
   const lines = view.steps.map((step) => `${STEP_ICON[step.status]} *${escapeMrkdwn(step.service)}*${step.detail ? ` — ${escapeMrkdwn(step.detail)}` : ''}`);
-  const blocks = [section(headline), ...linesToSections(lines), context(`Operation #${view.id}${view.note ? ` · ${view.note}` : ''} · \`/env audit ${view.environment}\` shows the trail`)];
+  const blocks = [section(headline), ...linesToSections(lines), context(`Operation #${view.id}${view.note ? ` · ${escapeMrkdwn(view.note)}` : ''} · ${code(`/env audit ${view.environment}`)} shows the trail`)];
   return { text: headline.replace(/:[a-z_]+: /, ''), blocks };
 }

@@ -1,8 +1,22 @@
 import { describeSchedule } from '../../domain/schedule.js';
-import { explainSource } from '../../domain/scheduling.js';
+import type { ScheduleSource } from '../../domain/scheduling.js';
 import type { ScheduleExplanation } from '../../jobs/scheduler.js';
 import { context, section, type Reply } from './common.js';
-import { escapeMrkdwn } from './format.js';
+import { code, escapeMrkdwn, who } from './format.js';
+
+/** Where an environment's schedule came from, in words. */
+export function explainSource(source: ScheduleSource): string {
+  switch (source.kind) {
+    case 'command':
+      return `set with \`/env schedule\` by ${who(source.setBy)} on ${source.setAt.slice(0, 10)}`;
+    case 'tag':
+      return `from the ${code(source.key)} tag on its services`;
+    case 'default':
+      return `the policy's default for ${source.environments.map(code).join(', ')}`;
+    case 'none':
+      return 'no rule gives it one';
+  }
+}
 
 function at(date: Date): string {
   return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
@@ -22,8 +36,8 @@ export function scheduleSummary(explanation: ScheduleExplanation): string {
 /** `/env schedule <env>`: which rule gave the environment its schedule, and what happens next. */
 export function scheduleExplanationReply(environment: string, explanation: ScheduleExplanation): Reply {
   const { resolved } = explanation;
-  const what = resolved.schedule ? `\`${escapeMrkdwn(describeSchedule(resolved.schedule))}\`` : resolved.text === 'off' ? 'no schedule (off)' : 'no schedule';
-  const text = `\`${environment}\` follows ${what}: ${explainSource(resolved.source)}.`;
+  const what = resolved.schedule ? code(describeSchedule(resolved.schedule)) : resolved.text === 'off' ? 'no schedule (off)' : 'no schedule';
+  const text = `${code(environment)} follows ${what}: ${explainSource(resolved.source)}.`;
   return {
     text,
     blocks: [

@@ -1,7 +1,7 @@
 import type { Environment } from '../../domain/environments.js';
 import type { SchedulerAction } from '../../domain/reconcile.js';
-import { context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
-import { escapeMrkdwn } from './format.js';
+import { blockId, context, MAX_BUTTON_VALUE, linesToSections, section, type KnownBlock, type Reply } from './common.js';
+import { code, escapeMrkdwn } from './format.js';
 
 export const EXTEND_ACTION = 'schedule_extend_1h';
 export const STOP_NOW_ACTION = 'schedule_stop_now';
@@ -22,27 +22,27 @@ const VERB: Record<SchedulerAction['kind'], string> = {
 /** One message per tick: every environment the scheduler acted on, with the outcome. */
 export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment: string; owner?: string | null; action: SchedulerAction; outcome: string }>): Reply {
   const lines = done.map(({ environment, owner, action, outcome }) => {
-    const reason = 'reason' in action ? ` (${action.reason})` : '';
+    const reason = 'reason' in action ? ` (${escapeMrkdwn(action.reason)})` : '';
     // What the owner should hear about (found up, started from outside) names them.
     const notify = owner && (action.kind === 'announce-new' || action.kind === 'report-external') ? ` · owner ${escapeMrkdwn(owner)}` : '';
     const failed = outcome.startsWith('failed') || outcome.startsWith('partial') || outcome.startsWith('skipped');
-    return `${failed ? ':warning:' : ':calendar:'} \`${escapeMrkdwn(environment)}\` ${VERB[action.kind]}${reason}: ${escapeMrkdwn(outcome)}${notify}`;
+    return `${failed ? ':warning:' : ':calendar:'} ${code(environment)} ${VERB[action.kind]}${reason}: ${escapeMrkdwn(outcome)}${notify}`;
   });
   const head = `Schedule at ${utc(at)}: ${done.length} environment${done.length === 1 ? '' : 's'}`;
-  return { text: `${head}. ${done.map((d) => `${d.environment} ${VERB[d.action.kind]}`).join(', ')}`, blocks: [section(`*${head}*`), ...linesToSections(lines)] };
+  return { text: `${head}. ${done.map((d) => `${escapeMrkdwn(d.environment)} ${VERB[d.action.kind]}`).join(', ')}`, blocks: [section(`*${head}*`), ...linesToSections(lines)] };
 }
 
 /** Sent before the schedule (or an extension) parks an environment, with the two things people want to do. */
 export function warningReply(env: Environment, stopAt: Date, because: 'schedule' | 'override'): Reply {
   const owner = env.owner ? ` (owner: ${escapeMrkdwn(env.owner)})` : '';
   const why = because === 'schedule' ? 'its schedule ends' : 'its extension ends';
-  const text = `:alarm_clock: \`${env.name}\`${owner} will be parked at ${utc(stopAt)}: ${why}. ${env.running}/${env.desired} tasks are running.`;
+  const text = `:alarm_clock: ${code(env.name)}${owner} will be parked at ${utc(stopAt)}: ${why}. ${env.running}/${env.desired} tasks are running.`;
   const actions: KnownBlock = {
     type: 'actions',
-    block_id: `schedule_warning_${env.name}`,
+    block_id: blockId('schedule_warning_', env.name),
     elements: [
-      { type: 'button', action_id: EXTEND_ACTION, text: { type: 'plain_text', text: 'Extend 1h' }, value: env.name },
-      { type: 'button', action_id: STOP_NOW_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Stop now' }, value: env.name },
+      { type: 'button', action_id: EXTEND_ACTION, text: { type: 'plain_text', text: 'Extend 1h' }, value: env.name.slice(0, MAX_BUTTON_VALUE) },
+      { type: 'button', action_id: STOP_NOW_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Stop now' }, value: env.name.slice(0, MAX_BUTTON_VALUE) },
     ],
   };
   return { text: text.replace(/^:[a-z_]+: /, ''), blocks: [section(text), actions, context('Extending may need a lead’s approval after hours.')] };

@@ -2,7 +2,7 @@
 import { capacityLabel, type Environment } from '../../domain/environments.js';
 import type { ServiceSnapshot } from '../../domain/inventory.js';
 import { capBlocks, context, header, section, type KnownBlock, type Reply } from './common.js';
-import { ago, escapeMrkdwn, memory, STATE_EMOJI, vcpu } from './format.js';
+import { ago, code, escapeMrkdwn, memory, STATE_EMOJI, vcpu } from './format.js';
 
 const EVENTS_SHOWN = 5;
 
@@ -23,7 +23,7 @@ function serviceLine(service: ServiceSnapshot, now: Date): string {
   const flight = deploymentsInFlight(service);
   return [
     `${health}*${escapeMrkdwn(service.name)}* ${service.running}/${service.desired} running${pending} · ${capacityLabel(service.capacity)} · ${shape}`,
-    `last deploy ${ago(service.lastDeployAt, now)}${td ? ` · \`${escapeMrkdwn(td.family)}\`` : ''} · cluster \`${escapeMrkdwn(service.cluster)}\``,
+    `last deploy ${ago(service.lastDeployAt, now)}${td ? ` · ${code(td.family)}` : ''} · cluster ${code(service.cluster)}`,
     ...flight.map((f) => `:hourglass_flowing_sand: ${f}`),
   ].join('\n');
 }
@@ -40,7 +40,7 @@ export function statusReply(env: Environment, now: Date, refreshedFooter: string
   const tier = env.tier === 'production' ? 'production' : 'non-production';
   const facts = [
     `${STATE_EMOJI[env.state]} *${env.state}* · ${env.running}/${env.desired} tasks · ${tier}`,
-    `owner ${env.owner ? escapeMrkdwn(env.owner) : '_none_'} · team ${env.team ? escapeMrkdwn(env.team) : '_none_'} · ${env.locations.join(', ')}`,
+    `owner ${env.owner ? escapeMrkdwn(env.owner) : '_none_'} · team ${env.team ? escapeMrkdwn(env.team) : '_none_'} · ${escapeMrkdwn(env.locations.join(', '))}`,
     schedule,
   ].join('\n');
   const events = recentEvents(env);
@@ -53,7 +53,7 @@ export function statusReply(env: Environment, now: Date, refreshedFooter: string
     context(refreshedFooter),
   ];
   return {
-    text: `${env.name}: ${env.state}, ${env.running}/${env.desired} tasks in ${env.services.length} services`,
+    text: `${escapeMrkdwn(env.name)}: ${env.state}, ${env.running}/${env.desired} tasks in ${env.services.length} services`,
     blocks: capBlocks(blocks, 'Some services are not shown.'),
   };
 }

@@ -2,7 +2,10 @@ import { formatDecoded, type DecodedEvent } from '../../domain/cloudtrail.js';
 import { changeCounts, FLAG_LABELS, type ChangeCount, type TrailGap, type WhoWindow } from '../../domain/who.js';
 import type { TrailCursor } from '../../store/trail-store.js';
 import { capBlocks, context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
-import { ago, escapeMrkdwn } from './format.js';
+import { ago, code, escapeMrkdwn } from './format.js';
+
+/** Stands for the actor's mention while the rest of an event line is escaped. */
+const MENTION_SLOT = '\u0000mention\u0000';
 
 /** Events listed one per line; beyond this the counts still say how many there were. */
 const MAX_LINES = 200;
@@ -16,14 +19,18 @@ function time(at: Date, withDate: boolean): string {
 export function eventLine(event: DecodedEvent, withDate: boolean): string {
   const flags = event.flags.map((flag) => FLAG_LABELS[flag]).join(', ');
   const mark = event.flags.length > 0 ? ':warning: ' : event.failed ? ':x: ' : '';
-  // Actor names can carry Slack mentions (<@U…>), which must stay unescaped to render.
-  const line = escapeMrkdwn(formatDecoded(event)).replace(/&lt;@([UW][A-Z0-9]+)&gt;/g, '<@$1>');
+  // A person acting through dockhand is named by a Slack mention, built here from their id: everything
+  // else in the line came from CloudTrail and is escaped, so no mention can be smuggled in with it.
+  const mentioned = event.who.kind === 'slack-user-via-dockhand' && event.who.slackUserId && event.who.name === `<@${event.who.slackUserId}>`;
+  const line = mentioned
+    ? escapeMrkdwn(formatDecoded({ ...event, who: { ...event.who, name: MENTION_SLOT } })).split(MENTION_SLOT).join(`<@${event.who.slackUserId}>`)
+    : escapeMrkdwn(formatDecoded(event));
   return `\`${time(event.at, withDate)}\` ${mark}${line}${flags ? ` — _${flags}_` : ''}`;
 }
 
 export function countLine(count: ChangeCount): string {
   const extras = [count.failed > 0 ? `${count.failed} failed` : null, count.flagged > 0 ? `:warning: ${count.flagged} flagged` : null].filter(Boolean);
-  const name = count.environment === null ? '_no environment_' : `\`${count.environment}\``;
+  const name = count.environment === null ? '_no environment_' : code(count.environment);
   return `${name} · ${count.changes} change${count.changes === 1 ? '' : 's'}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
@@ -66,7 +73,7 @@ export interface WhoView {
 
 export function whoReply(view: WhoView): Reply {
   const { events, window, environment } = view;
-  const scope = environment ? `\`${environment}\`` : 'the environments you can see';
+  const scope = environment ? code(environment) : 'the environments you can see';
   const gaps = gapLines(view.gaps, view.now);
   if (events.length === 0 && gaps.length > 0) {
     const text = `:warning: dockhand cannot say what changed in ${scope} in the last ${window}: CloudTrail was not read for all of it.`;
@@ -86,7 +93,7 @@ export function whoReply(view: WhoView): Reply {
   if (gaps.length > 0) blocks.push(section(':warning: *There may be more:* CloudTrail was not read for all of the window.'), ...linesToSections(gaps));
   blocks.push(context(view.footer));
   return {
-    text: `${events.length} changes to ${environment ?? 'your environments'} in the last ${window}`,
+    text: `${events.length} changes to ${environment ? escapeMrkdwn(environment) : 'your environments'} in the last ${window}`,
     blocks: capBlocks(blocks, 'Narrow it with `/env who <env>` or a shorter window.'),
   };
 }

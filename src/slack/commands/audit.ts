@@ -1,5 +1,6 @@
 import { isAllowed } from '../../domain/permissions.js';
 import { auditReply } from '../blocks/audit.js';
+import { code } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
 
@@ -10,7 +11,7 @@ export function auditCommand(environment: string | null, ctx: CommandContext): C
   if (environment) {
     const found = authorizedEnvironment(environment, 'view', ctx);
     if ('refusal' in found) return found.refusal;
-    return { reply: auditReply(ctx.audit.recent(SHOWN, found.env.name), `\`${found.env.name}\``), environment: found.env.name, outcome: 'ok' };
+    return { reply: auditReply(ctx.audit.recent(SHOWN, found.env.name), code(found.env.name)), environment: found.env.name, outcome: 'ok' };
   }
   const access = ctx.access();
   const rows = ctx.audit.recent(SHOWN * 4).filter((row) => (row.environment ? isAllowed(access, ctx.subject, 'view', row.environment) : row.actor === ctx.subject.userId));

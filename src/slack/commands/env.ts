@@ -1,3 +1,4 @@
+import { cut, quoted } from '../../domain/bounded-text.js';
 import { parseEnvCommand, type EnvCommand } from '../../domain/command.js';
 import { hasAnyBinding, whoToAsk, type Subject } from '../../domain/permissions.js';
 import { errorMessage, type Logger } from '../../log.js';
@@ -19,6 +20,7 @@ import { refreshCommand } from './refresh.js';
 import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
 import { whoCommand } from './who.js';
+import { escapeMrkdwn } from '../blocks/format.js';
 
 export interface EnvRequest {
   userId: string;
@@ -102,14 +104,15 @@ export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHand
   try {
     result = await outcomeOf(request, deps);
   } catch (error) {
-    deps.logger.error('command failed', { user: request.userId, text: request.text, error: errorMessage(error) });
+    deps.logger.error('command failed', { user: request.userId, text: cut(request.text), error: cut(errorMessage(error)) });
     result = {
-      verb: request.text.trim().split(/\s+/)[0] || 'help',
-      reply: problemReply(`Something went wrong: ${errorMessage(error)}`, 'Nothing more was changed. Try again, and tell your dockhand administrator if it keeps happening.'),
+      verb: quoted(request.text.slice(0, 64).trim().split(/\s+/)[0] || 'help'),
+      reply: problemReply(`Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`, 'Nothing more was changed. Try again, and tell your dockhand administrator if it keeps happening.'),
       outcome: 'error',
       detail: errorMessage(error),
     };
   }
+  // The store cuts every text to a bounded prefix; the reply never repeats the command in full either.
   deps.audit.record({
     at: started.toISOString(),
     actor: request.userId,

@@ -6,6 +6,7 @@ import { nextLocalTime, timeZoneOf } from '../../domain/scheduling.js';
 import { problemReply, section } from '../blocks/common.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
+import { code } from '../blocks/format.js';
 
 /**
  * Keeps an environment up past its schedule. Going beyond its hours needs a lead's approval where the
@@ -17,10 +18,10 @@ export async function extendCommand(command: Extract<EnvCommand, { verb: 'extend
   const { env } = found;
   const { resolved } = ctx.scheduler.explain(env);
   if (!resolved.schedule) {
-    return { reply: problemReply(`\`${env.name}\` has no schedule, so nothing will park it.`, 'No extension is needed.'), environment: env.name, outcome: 'invalid' };
+    return { reply: problemReply(`${code(env.name)} has no schedule, so nothing will park it.`, 'No extension is needed.'), environment: env.name, outcome: 'invalid' };
   }
   if (env.desired === 0) {
-    return { reply: problemReply(`\`${env.name}\` is parked.`, `\`/env start ${env.name}\` brings it back; it then stays up until its next schedule edge.`), environment: env.name, outcome: 'invalid' };
+    return { reply: problemReply(`${code(env.name)} is parked.`, `${code(`/env start ${env.name}`)} brings it back; it then stays up until its next schedule edge.`), environment: env.name, outcome: 'invalid' };
   }
   const now = ctx.clock.now();
   const until = command.until ? nextLocalTime(command.until, timeZoneOf(resolved.schedule), now) : new Date(now.getTime() + (command.durationMs ?? 0));

@@ -2,8 +2,8 @@ import type { EnvCommand } from '../../domain/command.js';
 import { formatDuration } from '../../domain/duration.js';
 import { VERBS } from '../../config/policy.js';
 import { globsHolding, grantScope, holdersOf, holdsOnAll, mention, neutralContact, type AccessPolicy, type GrantScopeVerdict } from '../../domain/permissions.js';
-import { escapeMrkdwn } from '../blocks/format.js';
 import { problemReply, section, type Reply } from '../blocks/common.js';
+import { escapeMrkdwn } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 
 function said(text: string): Reply {
@@ -33,7 +33,7 @@ export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ct
     return { reply, environment: glob, outcome: 'denied', detail: 'missing grant' };
   }
   if (!(role in access.roles)) {
-    const reply = problemReply(`There is no role \`${role}\`.`, `Roles in dockhand.yml: ${Object.keys(access.roles).join(', ') || 'none'}.`);
+    const reply = problemReply(`There is no role \`${role}\`.`, `Roles in dockhand.yml: ${escapeMrkdwn(Object.keys(access.roles).join(', ')) || 'none'}.`);
     return { reply, environment: glob, outcome: 'invalid', detail: `unknown role ${role}` };
   }
   const scope = grantScope(access, ctx.subject, role, glob, VERBS);

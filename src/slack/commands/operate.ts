@@ -5,6 +5,7 @@ import { busyText } from '../../operations/launch.js';
 import { problemReply, section } from '../blocks/common.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
+import { code, escapeMrkdwn } from '../blocks/format.js';
 
 type OperateCommand = Extract<EnvCommand, { verb: 'restart' | 'stop' | 'start' | 'scale' }>;
 
@@ -24,8 +25,8 @@ export async function operateCommand(command: OperateCommand, ctx: CommandContex
     const hint = closestNames(service, names);
     return {
       reply: problemReply(
-        `\`${env.name}\` has no service called \`${service}\`.`,
-        `${hint.length > 0 ? `Did you mean ${hint.map((n) => `\`${n}\``).join(', ')}? ` : ''}Its services: ${names.join(', ')}.`,
+        `${code(env.name)} has no service called ${code(service)}.`,
+        `${hint.length > 0 ? `Did you mean ${hint.map(code).join(', ')}? ` : ''}Its services: ${escapeMrkdwn(names.join(', '))}.`,
       ),
       environment: env.name,
       outcome: 'not-found',

@@ -2,7 +2,7 @@ import { holdsOnAll, isAllowed } from '../../domain/permissions.js';
 import { errorMessage } from '../../log.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { problemReply, section } from '../blocks/common.js';
-import { plural } from '../blocks/format.js';
+import { escapeMrkdwn, plural } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 
 /**
@@ -16,7 +16,7 @@ function refreshText(record: RefreshRecord, ctx: CommandContext): string {
   const visible = environments.filter((e) => isAllowed(access, ctx.subject, 'view', e.name));
   const seesEverything = holdsOnAll(access, ctx.subject, 'view', '*');
   if (visible.length === environments.length && (record.errors.length === 0 || seesEverything)) {
-    const failed = record.errors.length > 0 ? `\n:warning: ${record.errors.join('\n:warning: ')}` : '';
+    const failed = record.errors.length > 0 ? `\n:warning: ${record.errors.map(escapeMrkdwn).join('\n:warning: ')}` : '';
     return `Read ${record.services} services from AWS in ${record.awsCalls} calls.${failed}`;
   }
   const services = visible.reduce((sum, e) => sum + e.services.length, 0);
@@ -30,7 +30,7 @@ export async function refreshCommand(ctx: CommandContext): Promise<CommandOutcom
     const text = refreshText(record, ctx);
     return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: text };
   } catch (error) {
-    const why = holdsOnAll(ctx.access(), ctx.subject, 'view', '*') ? `: ${errorMessage(error)}` : '.';
+    const why = holdsOnAll(ctx.access(), ctx.subject, 'view', '*') ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
     return {
       reply: problemReply(`The refresh failed${why}`, 'The last stored snapshot is still shown by `/env list`.'),
       outcome: 'error',

@@ -4,6 +4,7 @@ import { problemReply } from '../blocks/common.js';
 import { scheduleExplanationReply } from '../blocks/schedule.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
+import { code } from '../blocks/format.js';
 
 /** `/env schedule <env>` explains (needs view); with a spec, name, `off` or `default` it sets (needs schedule). */
 export async function scheduleCommand(command: Extract<EnvCommand, { verb: 'schedule' }>, ctx: CommandContext): Promise<CommandOutcome> {
@@ -14,7 +15,7 @@ export async function scheduleCommand(command: Extract<EnvCommand, { verb: 'sche
 
   const result = await ctx.scheduler.setSchedule(env.name, command.spec, ctx.subject.userId);
   if (!result.ok) {
-    return { reply: problemReply(`That schedule does not parse: ${result.problem}.`, `Example: \`/env schedule ${env.name} ${result.example}\``), environment: env.name, outcome: 'invalid', detail: result.problem };
+    return { reply: problemReply(`That schedule does not parse: ${result.problem}.`, `Example: ${code(`/env schedule ${env.name} ${result.example}`)}`), environment: env.name, outcome: 'invalid', detail: result.problem };
   }
   const now = result.resolved.schedule ? describeSchedule(result.resolved.schedule) : 'none';
   const reply = scheduleExplanationReply(env.name, ctx.scheduler.explain(env));

@@ -1,0 +1,43 @@
+/** Bounds on what dockhand keeps or repeats of text someone else wrote: user input is hostile. */
+
+/** The most of one piece of user text that goes into a record (audit rows, approvals, grants, logs). */
+export const MAX_STORED_TEXT = 500;
+/** The most of a typed word an error message repeats back. */
+export const MAX_QUOTED_WORD = 60;
+
+/** The first `max` characters, never half a surrogate pair. */
+function prefix(text: string, max: number): string {
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end);
+}
+
+/** `text`, or its first `max` characters marked as cut with the full length: `abc…[cut, 4000000 chars]`. */
+export function cut(text: string, max = MAX_STORED_TEXT): string {
+  if (text.length <= max) return text;
+  return `${prefix(text, max)}…[cut, ${text.length} chars]`;
+}
+
+/**
+ * A typed word as an error message quotes it: short, and with none of the characters chat markup gives a
+ * meaning to (`` ` < > & ``, shown as `?`), so the quote can neither end its code span nor mention anyone.
+ */
+export function quoted(word: string): string {
+  const short = word.length > MAX_QUOTED_WORD ? `${prefix(word, MAX_QUOTED_WORD)}…` : word;
+  return short.replace(/[`<>&]/g, '?');
+}
+
+/** Every string in a JSON-like value cut to `max`, arrays to their first 50 entries: a record of bounded size. */
+export function cutStrings(value: unknown, max = MAX_STORED_TEXT, depth = 0): unknown {
+  if (typeof value === 'string') return cut(value, max);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 4) return '…[cut]';
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, 50).map((item) => cutStrings(item, max, depth + 1));
+    return value.length > 50 ? [...kept, `…[cut, ${value.length} items]`] : kept;
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  const kept = entries.slice(0, 50).map(([key, item]) => [cut(key, 100), cutStrings(item, max, depth + 1)]);
+  return Object.fromEntries(entries.length > 50 ? [...kept, ['…', `[cut, ${entries.length} keys]`]] : kept);
+}
