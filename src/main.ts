@@ -47,6 +47,12 @@ import { AuditStore } from './store/audit-store.js';
 import { openDb } from './store/db.js';
 import { Fleet } from './store/fleet.js';
 import { InventoryStore } from './store/inventory-store.js';
+import { LeaseStore } from './store/lease-store.js';
+import { InstanceLease } from './jobs/instance-lease.js';
+import { readiness, type Readiness } from './domain/readiness.js';
+import { OpsServer } from './ops/http-server.js';
+import { DockhandMetrics } from './ops/metrics.js';
+import { SoleInstance } from './ops/sole-instance.js';
 
 export const USAGE = `dockhand — operate ECS Fargate environments from Slack
 
@@ -85,6 +91,8 @@ export interface DockhandOptions {
   scheduler?: boolean;
   /** CloudTrail and Cost Explorer ingest and digests on their crons; off lets tests drive them. */
   visibility?: boolean;
+  /** Serve /health, /health/live, /health/ready and /metrics on PORT; default: when Slack is on. */
+  http?: boolean;
 }
 
 export interface Dockhand {
@@ -101,9 +109,16 @@ export interface Dockhand {
   auditIngest: AuditIngestJob;
   costIngest: CostIngestJob;
   slack: SlackApp | null;
-  /** The port Slack requests and /health are served on, when Slack is on. */
+  /** The port /health, /metrics and (HTTP mode) Slack requests are served on; null when not serving. */
   port: number | null;
-  /** Finishes operations a previous process left running; start-up does this by itself. */
+  /** The one-instance lease this process holds or waits for. */
+  lease: InstanceLease;
+  metrics: DockhandMetrics;
+  /** What /health/ready answers. */
+  readiness(): Readiness;
+  /** Resolves once this instance holds the lease and runs its jobs (at once, when no other instance runs). */
+  active: Promise<void>;
+  /** Finishes operations a previous process left running; taking the lease does this by itself. */
   resumed: Promise<number>;
   stop(): Promise<void>;
 }
@@ -123,9 +138,19 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const operations = new OperationsStore(db);
   const grants = new GrantsStore(db);
   const handled = new HandledRequests(db);
-  const aws = new AwsClients(options.aws);
-  // Visibility: cost samples from every refresh, CloudTrail and Cost Explorer ingest, idle rules, digests.
   const refreshMs = policy.inventory.refresh_seconds * 1000;
+  let approvalsPending = () => 0;
+  const metrics = new DockhandMetrics({
+    refreshAgeSeconds: () => {
+      const at = inventory.lastSuccessfulRefreshAt();
+      return at ? (clock.now().getTime() - Date.parse(at)) / 1000 : null;
+    },
+    approvalsPending: () => approvalsPending(),
+    leaseHeld: () => lease.held,
+    slackConnected: () => (slack?.mode === 'socket' ? slack.socketState() === 'connected' : null),
+  });
+  const aws = new AwsClients({ ...options.aws, observer: metrics });
+  // Visibility: cost samples from every refresh, CloudTrail and Cost Explorer ingest, idle rules, digests.
   const history = new CostHistoryStore(db);
   const trail = new TrailStore(db);
   const visibilityStore = new VisibilityStore(db);
@@ -138,7 +163,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     retentionDays: policy.cost.sample_retention_days,
     parkedDesired: (arns) => new Map([...operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
   });
-  const visibilityAws = new VisibilityAwsClients({ ...options.aws, counter: aws.counter });
+  const visibilityAws = new VisibilityAwsClients({ ...options.aws, counter: aws.counter, observer: metrics });
   let anomalies: AnomalyMonitor | null = null;
   const refresher = new InventoryRefresher({
     accounts: policy.accounts,
@@ -147,7 +172,9 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     store: inventory,
     clock,
     logger,
-    onRefreshed: async () => {
+    onRefreshed: async (record) => {
+      const locations = policy.accounts.reduce((sum, account) => sum + account.regions.length, 0);
+      metrics.refresh(record.errors.length === 0 ? 'ok' : record.errors.length >= locations ? 'failed' : 'partial', (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
       sampler.record(inventory.services());
       await anomalies?.runOnce();
     },
@@ -178,6 +205,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     startFallbackDesired: policy.operations.start_fallback_desired,
     onDesiredSet: (arn, desired) => inventory.setDesired(arn, desired),
     afterOperation: (operation) => {
+      metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0);
       scheduler?.noteOperation(operation);
       void refresher.refresh('after operation').catch(() => undefined);
     },
@@ -201,6 +229,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       warnMs: policy.schedules.warn_minutes * 60_000,
       catchUpMs: policy.schedules.catch_up_hours * 3600_000,
       lastActivity: (environment) => audit.lastActivity(environment, [SCHEDULER_ACTOR]),
+      onEdge: (action, result) => metrics.schedulerEdge(action, result),
       native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger }),
     });
     const schedulerOf = scheduler;
@@ -254,21 +283,22 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       clock,
       directory,
       logger,
+      metrics,
     };
     return { command, approvals, launcher, handled, scheduler, digests, snooze: idleSnoozer({ store: visibilityStore, snoozeDays: policy.idle.snooze_days }) };
   };
 
-  const health = () => ({ lastRefresh: fleet.lastRefresh() ?? null, environments: fleet.environments().length });
+  const lease = new InstanceLease({ store: new LeaseStore(db), clock, logger, leaseMs: policy.instance.lease_seconds * 1000, heartbeatMs: policy.instance.heartbeat_seconds * 1000 });
   let slack: SlackApp | null = null;
   let wired: ReturnType<typeof wire> | null = null;
   if (options.slack) {
     if (!env.SLACK_BOT_TOKEN) throw new ConfigError('the environment', ['SLACK_BOT_TOKEN: got missing; is required to connect to Slack']);
     slack = createSlackApp(
-      { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, slackApiUrl: env.SLACK_API_URL, port: env.PORT, logger, health },
+      { botToken: env.SLACK_BOT_TOKEN, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, slackApiUrl: env.SLACK_API_URL, logger, observer: metrics },
       (client) => {
         // One poster for everything dockhand posts, so every channel stays within Slack's rate together.
-        const poster = new ChannelPoster(client);
-        const messenger = options.messenger ?? slackMessenger(client, poster, logger);
+        const poster = new ChannelPoster(client, undefined, metrics);
+        const messenger = options.messenger ?? slackMessenger(client, poster, logger, metrics);
         return (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), messenger, client, poster));
       },
     );
@@ -276,31 +306,72 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const offline = options.messenger ?? silentMessenger(logger);
   const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, offline, null, new ChannelPoster(messengerPoster(offline)));
   const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
+  approvalsPending = () => approvals.pending().length;
 
-  const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;
-  if (refreshEveryMs !== null) {
-    void refresher.refresh('start').catch((error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
-    refresher.start(refreshEveryMs);
-  }
-  const port = slack ? await slack.start() : null;
-  if (slack) logger.info('dockhand is listening', { mode: slack.mode, port });
-  if (options.housekeeping !== false) housekeeping.start();
-  if (options.scheduler !== false) {
-    schedule.start();
-    if (policy.schedules.native.length > 0) {
-      // Native mode's drift check: once the fleet has been read, then daily.
-      void refresher.settled().then(() => schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) })));
+  const readinessNow = () => {
+    let databaseError: string | null = null;
+    try {
+      new LeaseStore(db).probeWrite(clock.now().getTime());
+    } catch (error) {
+      databaseError = errorMessage(error);
+      logger.error('readiness: the database does not take writes', { error: databaseError });
     }
-  }
-  if (options.visibility !== false) {
-    auditIngest.start();
-    costIngest.start();
-    digests.start();
-  }
-  const resumed = launcher.resumeUnfinished(operations.unfinished()).catch((error) => {
-    logger.error('could not resume unfinished operations', { error: errorMessage(error) });
-    return 0;
-  });
+    const lastSuccess = inventory.lastSuccessfulRefreshAt();
+    return readiness({
+      now: clock.now(),
+      databaseError,
+      lease: lease.status,
+      slack: !slack ? { mode: 'off' } : slack.mode === 'http' ? { mode: 'http' } : { mode: 'socket', state: slack.socketState() ?? 'not started' },
+      lastSuccessfulRefresh: lastSuccess ? new Date(lastSuccess) : null,
+      failedLocationsLastRefresh: inventory.lastRefresh()?.errors.length ?? 0,
+      refreshIntervalMs: refreshMs,
+    });
+  };
+  let serving = false;
+  const server = (options.http ?? Boolean(options.slack))
+    ? new OpsServer({ port: env.PORT, logger, readiness: readinessNow, metrics: () => metrics.scrape(), slackEvents: () => (serving ? (slack?.handleEvents ?? null) : null) })
+    : null;
+  const port = server ? await server.start() : null;
+  if (server) logger.info('dockhand is listening', { mode: slack?.mode ?? 'no Slack', port });
+
+  // Everything below runs only in the instance holding the lease: two would park environments twice.
+  const refreshEveryMs = options.refreshEveryMs === undefined ? refreshMs : options.refreshEveryMs;
+  let resumedNow: Promise<number> = Promise.resolve(0);
+  const activate = async () => {
+    await slack?.start();
+    serving = true;
+    if (refreshEveryMs !== null) {
+      void refresher.refresh('start').catch((error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
+      refresher.start(refreshEveryMs);
+    }
+    if (options.housekeeping !== false) housekeeping.start();
+    if (options.scheduler !== false) {
+      schedule.start();
+      if (policy.schedules.native.length > 0) {
+        // Native mode's drift check: once the fleet has been read, then daily.
+        void refresher.settled().then(() => schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) })));
+      }
+    }
+    if (options.visibility !== false) {
+      auditIngest.start();
+      costIngest.start();
+      digests.start();
+    }
+    resumedNow = launcher.resumeUnfinished(operations.unfinished()).catch((error) => {
+      logger.error('could not resume unfinished operations', { error: errorMessage(error) });
+      return 0;
+    });
+  };
+  const deactivate = async () => {
+    serving = false;
+    refresher.stop();
+    await Promise.all([housekeeping.stop(), schedule.stop(), auditIngest.stop(), costIngest.stop(), digests.stop()]);
+    await resumedNow;
+    await refresher.settled();
+    await slack?.stop();
+  };
+  const sole = new SoleInstance({ lease, logger, activate, deactivate });
+  await sole.start();
 
   return {
     handle: (request) => handleEnvCommand(request, command),
@@ -317,12 +388,16 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     costIngest,
     slack,
     port,
-    resumed,
+    lease,
+    metrics,
+    readiness: readinessNow,
+    active: sole.activated,
+    get resumed() {
+      return sole.activated.then(() => resumedNow);
+    },
     async stop() {
-      refresher.stop();
-      await Promise.all([housekeeping.stop(), schedule.stop(), auditIngest.stop(), costIngest.stop(), digests.stop()]);
-      await refresher.settled();
-      await slack?.stop();
+      await sole.stop();
+      await server?.stop();
       aws.destroy();
       visibilityAws.destroy();
       db.$client.close();

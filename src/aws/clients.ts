@@ -3,6 +3,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Account } from '../config/policy.js';
+import type { AwsCallObserver } from '../ops/metrics.js';
 
 /**
  * Every HTTP attempt dockhand makes to AWS, retries included, by account, region and operation, and by who
@@ -42,6 +43,8 @@ export interface AwsClientOptions {
   /** Overrides the SDK's default provider chain (env, profile, container, instance). */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   maxAttempts?: number;
+  /** Told the outcome of every attempt (metrics by service, operation and error code). */
+  observer?: AwsCallObserver | undefined;
 }
 
 interface CountableClient {
@@ -51,11 +54,31 @@ interface CountableClient {
 /** The scope of the ECS calls dockhand makes for itself: reading the fleet. */
 export const INVENTORY_SCOPE = 'ecs:dockhand';
 
+/** The error code of a failed AWS attempt (`ThrottlingException`, `TimeoutError`): its name, never its message. */
+export function awsErrorCode(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name !== 'Error' ? name : 'Unknown';
+}
+
+/** Runs one attempt, telling the observer how it ended. */
+export async function observed<T>(observer: AwsCallObserver | undefined, service: string, operation: string, send: () => Promise<T>): Promise<T> {
+  if (!observer) return send();
+  try {
+    const result = await send();
+    observer.awsCall(service, operation, null);
+    return result;
+  } catch (error) {
+    observer.awsCall(service, operation, awsErrorCode(error));
+    throw error;
+  }
+}
+
 /** Counts at the deserialize step, which runs once per attempt inside the SDK's retry loop. */
-function countCalls(client: CountableClient, counter: AwsCallCounter, account: string, region: string, scope: string): void {
+function countCalls(client: CountableClient, counter: AwsCallCounter, observer: AwsCallObserver | undefined, where: { account: string; region: string; service: string; scope: string }): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-    counter.record(account, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''), scope);
-    return next(args);
+    const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+    counter.record(where.account, where.region, operation, where.scope);
+    return observed(observer, where.service, operation, () => next(args));
   };
   client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter' });
 }
@@ -108,7 +131,7 @@ export class AwsClients {
     if (!client) {
       const session = actor ? { name: `dockhand-${actor}`, sourceIdentity: actor } : { name: 'dockhand-inventory' };
       client = create(sdkConfig(this.options, account, region, session));
-      countCalls(client, this.counter, account.id, region, `${kind}:${actor ?? 'dockhand'}`);
+      countCalls(client, this.counter, this.options.observer, { account: account.id, region, service: kind, scope: `${kind}:${actor ?? 'dockhand'}` });
       this.clients.set(key, client);
     }
     return client;

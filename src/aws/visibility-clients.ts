@@ -2,7 +2,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { Account } from '../config/policy.js';
 import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
-import { AwsCallCounter, sdkConfig, type AwsClientOptions } from './clients.js';
+import { AwsCallCounter, observed, sdkConfig, type AwsClientOptions } from './clients.js';
 
 /** LookupEvents allows 2 requests a second per account and region; more are throttled. */
 export const CLOUDTRAIL_REQUESTS_PER_SECOND = 2;
@@ -60,7 +60,7 @@ export class VisibilityAwsClients {
       const limiter = this.cloudTrailLimits.for(`${account.id}/${region}`);
       aroundEachAttempt(client, (operation, send) => {
         this.counter.record(account.id, region, operation, 'cloudtrail');
-        return limiter.run(send);
+        return limiter.run(() => observed(this.options.observer, 'cloudtrail', operation, send));
       });
       this.clients.set(key, client);
     }
@@ -74,7 +74,7 @@ export class VisibilityAwsClients {
       client = new CostExplorerClient(this.config(account, COST_EXPLORER_REGION));
       aroundEachAttempt(client, (operation, send) => {
         this.counter.record(account.id, COST_EXPLORER_REGION, operation, 'ce');
-        return send();
+        return observed(this.options.observer, 'ce', operation, send);
       });
       this.clients.set(key, client);
     }

@@ -1,6 +1,7 @@
-import type { ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import type { SlackPostObserver } from '../ops/metrics.js';
 import type { ApprovalService } from '../operations/approval-service.js';
 import type { HandledRequests } from '../store/handled-requests.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
@@ -16,11 +17,13 @@ export interface SlackAppOptions {
   /** When set, Socket Mode: no public URL needed. */
   appToken?: string | undefined;
   slackApiUrl?: string | undefined;
-  /** HTTP mode: the events port; Socket Mode: the port of the /health endpoint. */
-  port: number;
   logger: Logger;
-  health: () => Record<string, unknown>;
+  /** Counts Slack's 429 answers (the WebClient waits and retries them). */
+  observer?: SlackPostObserver;
 }
+
+/** Socket Mode's WebSocket, as the readiness check reports it. */
+export type SocketState = 'connected' | 'connecting' | 'disconnected' | 'not started';
 
 /** What the listeners need; built from the app's own WebClient so lookups go to the same API. */
 export interface SlackListenerDeps {
@@ -33,8 +36,12 @@ export interface SlackListenerDeps {
 export interface SlackApp {
   app: App;
   mode: 'http' | 'socket';
-  /** Resolves with the bound port (useful with port 0 in tests). */
-  start(): Promise<number>;
+  /** HTTP mode: handles a request to /slack/events (dockhand's own HTTP server owns the port). */
+  handleEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /** Socket Mode: the WebSocket's state; HTTP mode: null. */
+  socketState(): SocketState | null;
+  /** Checks the bot token (auth.test) and, in Socket Mode, connects. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,35 +61,48 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-function healthRoute(health: () => Record<string, unknown>): CustomRoute {
-  return {
-    path: '/health',
-    method: ['GET'],
-    handler: (_req, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', ...health() }));
-    },
+/** Follows the Socket Mode client's lifecycle events: connected only between Slack's `hello` and the socket closing. */
+function trackSocket(receiver: SocketModeReceiver, logger: Logger): () => SocketState {
+  let state: SocketState = 'not started';
+  const set = (next: SocketState, event: string) => {
+    if (next !== 'connected' && state === 'connected') logger.warn('Slack Socket Mode connection lost; reconnecting', { event });
+    if (next === 'connected' && state !== 'connected') logger.info('Slack Socket Mode connected');
+    state = next;
   };
+  const client = receiver.client;
+  client.on('connecting', () => set('connecting', 'connecting'));
+  client.on('reconnecting', () => set('connecting', 'reconnecting'));
+  client.on('connected', () => set('connected', 'connected'));
+  client.on('close', () => set('disconnected', 'close'));
+  client.on('disconnecting', () => set('disconnected', 'disconnecting'));
+  client.on('disconnected', () => set('disconnected', 'disconnected'));
+  return () => state;
 }
 
 /**
- * The one place that knows Bolt: picks the receiver, wires the listeners, exposes /health. The command
- * dependencies are built from the app's own WebClient, so lookups go to the same (possibly overridden) API.
+ * The one place that knows Bolt: picks the receiver and wires the listeners. The command dependencies are
+ * built from the app's own WebClient, so lookups go to the same (possibly overridden) API. dockhand's own
+ * HTTP server owns the port (health, metrics) and hands /slack/events to the HTTP receiver; Socket Mode
+ * needs no port.
  */
 export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => SlackListenerDeps): SlackApp {
   const logger = boltLogger(options.logger);
-  const customRoutes = [healthRoute(options.health)];
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (options.appToken) {
-    receiver = new SocketModeReceiver({ appToken: options.appToken, logger, customRoutes, installerOptions: { port: options.port, clientOptions } });
+    receiver = new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions } });
   } else {
     if (!options.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
-    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, logger, customRoutes, port: options.port });
+    receiver = new HTTPReceiver({ signingSecret: options.signingSecret, logger });
   }
+  const socketState = receiver instanceof SocketModeReceiver ? trackSocket(receiver, options.logger) : () => null;
   // Deferred so auth.test runs inside start(), where its failure is awaited and reported.
   const app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
   const deps = makeDeps(app.client);
+  if (options.observer) {
+    const observer = options.observer;
+    app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => observer.rateLimitWait('slack_429'));
+  }
 
   app.command('/env', async ({ command, ack, respond }) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
@@ -107,19 +127,30 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   });
 
   const mode = options.appToken ? 'socket' : 'http';
+  let initialized = false;
+  const http = receiver instanceof HTTPReceiver ? receiver : null;
   return {
     app,
     mode,
+    handleEvents: http
+      ? (req, res) => {
+          try {
+            http.requestListener(req, res);
+          } catch {
+            // Only /slack/events is routed here; anything else the receiver defers is not found.
+            if (!res.headersSent) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+          }
+        }
+      : null,
+    socketState,
     async start() {
-      await app.init();
-      if (receiver instanceof HTTPReceiver) {
-        const server = await receiver.start(options.port);
-        const address = server.address();
-        return typeof address === 'object' && address ? address.port : options.port;
-      }
-      await app.start();
-      return options.port;
+      if (!initialized) await app.init();
+      initialized = true;
+      // HTTP mode has nothing to start: dockhand's server passes requests to the receiver.
+      if (!http) await app.start();
     },
-    stop: () => app.stop() as Promise<void>,
+    async stop() {
+      if (!http && socketState() !== 'not started') await app.stop();
+    },
   };
 }
