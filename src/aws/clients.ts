@@ -48,7 +48,7 @@ export interface AwsClientOptions {
 }
 
 interface CountableClient {
-  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void };
+  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string; priority: 'high' }) => void };
 }
 
 /** The scope of the ECS calls dockhand makes for itself: reading the fleet. */
@@ -73,14 +73,17 @@ export async function observed<T>(observer: AwsCallObserver | undefined, service
   }
 }
 
-/** Counts at the deserialize step, which runs once per attempt inside the SDK's retry loop. */
+/**
+ * Counts at the deserialize step, which runs once per attempt inside the SDK's retry loop; with high priority
+ * it wraps the SDK's deserializer, so a failed attempt arrives as the parsed error with its AWS error code.
+ */
 function countCalls(client: CountableClient, counter: AwsCallCounter, observer: AwsCallObserver | undefined, where: { account: string; region: string; service: string; scope: string }): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
     counter.record(where.account, where.region, operation, where.scope);
     return observed(observer, where.service, operation, () => next(args));
   };
-  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter' });
+  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter', priority: 'high' });
 }
 
 /**

@@ -17,7 +17,7 @@ export interface VisibilityClientOptions extends AwsClientOptions {
 }
 
 interface MiddlewareClient {
-  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void };
+  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string; priority: 'high' }) => void };
 }
 
 /**
@@ -27,7 +27,7 @@ interface MiddlewareClient {
 function aroundEachAttempt(client: MiddlewareClient, around: (operation: string, send: () => Promise<unknown>) => Promise<unknown>): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
     around((context.commandName ?? 'Unknown').replace(/Command$/, ''), () => next(args));
-  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandVisibilityAttempts' });
+  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandVisibilityAttempts', priority: 'high' });
 }
 
 /**

@@ -77,6 +77,8 @@ export interface HarnessOptions {
   reuse?: { sandbox: Sandbox; slack: FakeSlack; dbPath: string };
   /** Socket Mode against a local WebSocket peer instead of HTTP mode. */
   socketMode?: boolean;
+  /** The every-minute scheduler (default on); off lets a test drive `scheduler.tick` alone. */
+  scheduler?: boolean;
 }
 
 /** Sandbox + fake Slack + dockhand in HTTP mode on a random port, with a throwaway database. */
@@ -96,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     refreshEveryMs: null,
     housekeeping: false,
     visibility: false,
+    ...(options.scheduler === false ? { scheduler: false } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   if (options.refresh !== false) await dockhand.refresher.refresh('test');
