@@ -93,6 +93,8 @@ export interface DockhandOptions {
   visibility?: boolean;
   /** Serve /health, /health/live, /health/ready and /metrics on PORT; default: when Slack is on. */
   http?: boolean;
+  /** The scheduler's node-cron expression; default every minute (process tests tick every second). */
+  schedulerTick?: string;
 }
 
 export interface Dockhand {
@@ -230,6 +232,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       catchUpMs: policy.schedules.catch_up_hours * 3600_000,
       lastActivity: (environment) => audit.lastActivity(environment, [SCHEDULER_ACTOR]),
       onEdge: (action, result) => metrics.schedulerEdge(action, result),
+      ...(options.schedulerTick ? { tickCron: options.schedulerTick } : {}),
       native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger }),
     });
     const schedulerOf = scheduler;
@@ -340,17 +343,18 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const activate = async () => {
     await slack?.start();
     serving = true;
-    if (refreshEveryMs !== null) {
-      void refresher.refresh('start').catch((error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
-      refresher.start(refreshEveryMs);
-    }
+    // The fleet may have changed while another instance ran (or none did): read it before the scheduler acts.
+    const firstRead =
+      refreshEveryMs === null ? Promise.resolve() : refresher.refresh('start').then(() => undefined, (error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
+    if (refreshEveryMs !== null) refresher.start(refreshEveryMs);
     if (options.housekeeping !== false) housekeeping.start();
     if (options.scheduler !== false) {
-      schedule.start();
-      if (policy.schedules.native.length > 0) {
+      void firstRead.then(() => {
+        if (!serving) return;
+        schedule.start();
         // Native mode's drift check: once the fleet has been read, then daily.
-        void refresher.settled().then(() => schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) })));
-      }
+        if (policy.schedules.native.length > 0) void schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) }));
+      });
     }
     if (options.visibility !== false) {
       auditIngest.start();

@@ -36,6 +36,8 @@ export interface SchedulerDeps {
   lastActivity?: (environment: string) => string | undefined;
   /** Told of every park or restore at an edge: on time, caught up after downtime, or failed (metrics). */
   onEdge?: (action: 'park' | 'restore', result: 'acted' | 'caught_up' | 'failed') => void;
+  /** When ticks run, as node-cron sees it; default every minute (tests of whole processes tick every second). */
+  tickCron?: string;
 }
 
 /** A tick whose window is longer than this is catching up on edges missed while dockhand was down. */
@@ -299,7 +301,7 @@ export class Scheduler {
   }
 
   start(): void {
-    this.cron.add('scheduler tick', '* * * * *', () => this.tick());
+    this.cron.add('scheduler tick', this.deps.tickCron ?? '* * * * *', () => this.tick());
     // Native mode's daily drift check.
     if (this.deps.native?.enabled) this.cron.add('native schedule repair', '17 3 * * *', () => this.repairNative());
   }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,30 +8,12 @@ import { OperationsStore } from '../../src/store/operations-store.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { SIGNING_SECRET, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { sendCommand } from '../support/slack-requests.js';
+import { spawnDockhand } from '../support/spawn-dockhand.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
 });
-
-/** dockhand in its own process, so the test can kill it with SIGKILL mid-operation. */
-async function startDockhandProcess(config: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/dockhand-process.ts'], {
-    env: { ...process.env, DOCKHAND_TEST_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanup.push(() => void child.kill('SIGKILL'));
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`dockhand exited with ${code} before listening: ${stderr}`)));
-  });
-  return { child, port };
-}
 
 describe('a stop interrupted by the process dying', () => {
   it('is found at the next start and finished, with the original state kept for start', async () => {
@@ -47,12 +28,13 @@ describe('a stop interrupted by the process dying', () => {
     // The first UpdateService for worker never gets an answer: the process dies while it is in flight.
     let heldOnce = false;
     const hold = sandbox.hold((r) => r.operation === 'UpdateService' && (r.params as { service?: string }).service === 'worker' && !heldOnce && (heldOnce = true));
-    const { child, port } = await startDockhandProcess({ dbPath, sandboxUrl: sandbox.url, slackApiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET, policy: TEST_POLICY });
+    const dead = await spawnDockhand({ dbPath, sandboxUrl: sandbox.url, slackApiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET, policy: TEST_POLICY });
+    cleanup.push(() => dead.kill());
+    const { port } = dead;
     await sendCommand(`http://127.0.0.1:${port}/slack/events`, slack, 'U0MARIA', 'stop staging-3');
     await hold.reached;
     await vi.waitFor(() => expect(['api', 'web', 'scheduler', 'payments-gateway', 'ledger'].map((n) => view(n)?.desiredCount)).toEqual([0, 0, 0, 0, 0]));
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await dead.kill();
     expect(view('worker')?.desiredCount).toBe(1);
 
     // What the dead process left: an operation still running with worker's step unfinished (other steps may
