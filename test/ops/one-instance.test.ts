@@ -43,7 +43,7 @@ schedules:
       schedule: "mon-sun ${hhmm(new Date(end.getTime() - 2 * 3600_000))}-${hhmm(end)} UTC"
 `;
     const db = openDb(dbPath);
-    cleanup.push(() => db.$client.close());
+    cleanup.push(() => void db.$client.close());
     new SchedulesStore(db).setLastTick(new Date(end.getTime() - 5 * 60_000));
     const lease = new LeaseStore(db);
     const qa1 = sandbox.services().filter((s) => s.tags.environment === 'qa-1');
