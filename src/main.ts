@@ -8,7 +8,7 @@ import { CostIngestJob } from './jobs/cost-ingest.js';
 import { DigestJob } from './jobs/digest.js';
 import { InventorySampler } from './jobs/inventory-samples.js';
 import { describeRequest } from './slack/blocks/approval.js';
-import { ChannelPoster, type ChatPoster } from './slack/channel-poster.js';
+import { ChannelPoster, messengerPoster } from './slack/channel-poster.js';
 import { idleSnoozer } from './slack/commands/idle.js';
 import type { SlackClient } from './slack/directory.js';
 import { SlackMembers } from './slack/members.js';
@@ -28,7 +28,7 @@ import { NativeSchedules } from './jobs/native-schedules.js';
 import { SCHEDULER_ACTOR, Scheduler } from './jobs/scheduler.js';
 import { ApprovalService } from './operations/approval-service.js';
 import { OperationLauncher } from './operations/launch.js';
-import type { Messenger } from './operations/messenger.js';
+import { silentMessenger, type Messenger } from './operations/messenger.js';
 import { OperationRunner } from './operations/runner.js';
 import { slackMessenger } from './slack/messenger.js';
 import { ApprovalsStore } from './store/approvals-store.js';
@@ -49,7 +49,8 @@ import { Fleet } from './store/fleet.js';
 import { InventoryStore } from './store/inventory-store.js';
 import { LeaseStore } from './store/lease-store.js';
 import { InstanceLease } from './jobs/instance-lease.js';
-import { readiness, type Readiness } from './domain/readiness.js';
+import type { Readiness } from './domain/readiness.js';
+import { readinessProbe } from './ops/readiness-probe.js';
 import { OpsServer } from './ops/http-server.js';
 import { DockhandMetrics } from './ops/metrics.js';
 import { SoleInstance } from './ops/sole-instance.js';
@@ -64,11 +65,14 @@ Environment variables:
   SLACK_SIGNING_SECRET  HTTP mode: verifies Slack's requests (required unless SLACK_APP_TOKEN is set)
   SLACK_APP_TOKEN       app-level token, xapp-…: use Socket Mode instead of HTTP
   SLACK_API_URL         another Slack API base URL (proxies, tests); default https://slack.com/api/
-  PORT                  HTTP mode: port for /slack/events and /health; Socket Mode: /health only (default 3000)
+  PORT                  /health/live, /health/ready (/health), /metrics; HTTP mode also /slack/events (default 3000)
   DOCKHAND_CONFIG       policy file (default dockhand.yml; see dockhand.example.yml)
   DOCKHAND_DB           SQLite database (default ./data/dockhand.db)
   LOG_LEVEL             debug | info | warn | error (default info)
   AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …  read by the AWS SDK as usual
+
+One dockhand per database: a second one started on it waits (not ready, no jobs, no Slack) until the
+first stops or its lease (instance.lease_seconds in the policy file, default 30) goes unrenewed.
 `;
 
 export interface DockhandOptions {
@@ -291,7 +295,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     return { command, approvals, launcher, handled, scheduler, digests, snooze: idleSnoozer({ store: visibilityStore, snoozeDays: policy.idle.snooze_days }) };
   };
 
-  const lease = new InstanceLease({ store: new LeaseStore(db), clock, logger, leaseMs: policy.instance.lease_seconds * 1000, heartbeatMs: policy.instance.heartbeat_seconds * 1000 });
+  const leaseStore = new LeaseStore(db);
+  const lease = new InstanceLease({ store: leaseStore, clock, logger, leaseMs: policy.instance.lease_seconds * 1000, heartbeatMs: policy.instance.heartbeat_seconds * 1000 });
   let slack: SlackApp | null = null;
   let wired: ReturnType<typeof wire> | null = null;
   if (options.slack) {
@@ -311,25 +316,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const housekeeping = new Housekeeping({ approvals, handled, clock, logger });
   approvalsPending = () => approvals.pending().length;
 
-  const readinessNow = () => {
-    let databaseError: string | null = null;
-    try {
-      new LeaseStore(db).probeWrite(clock.now().getTime());
-    } catch (error) {
-      databaseError = errorMessage(error);
-      logger.error('readiness: the database does not take writes', { error: databaseError });
-    }
-    const lastSuccess = inventory.lastSuccessfulRefreshAt();
-    return readiness({
-      now: clock.now(),
-      databaseError,
-      lease: lease.status,
-      slack: !slack ? { mode: 'off' } : slack.mode === 'http' ? { mode: 'http' } : { mode: 'socket', state: slack.socketState() ?? 'not started' },
-      lastSuccessfulRefresh: lastSuccess ? new Date(lastSuccess) : null,
-      failedLocationsLastRefresh: inventory.lastRefresh()?.errors.length ?? 0,
-      refreshIntervalMs: refreshMs,
-    });
-  };
+  const readinessNow = readinessProbe({ leaseStore, lease, inventory, slack: () => slack, clock, logger, refreshIntervalMs: refreshMs });
   let serving = false;
   const server = (options.http ?? Boolean(options.slack))
     ? new OpsServer({ port: env.PORT, logger, readiness: readinessNow, metrics: () => metrics.scrape(), slackEvents: () => (serving ? (slack?.handleEvents ?? null) : null) })
@@ -375,7 +362,15 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     await slack?.stop();
   };
   const sole = new SoleInstance({ lease, logger, activate, deactivate });
-  await sole.start();
+  try {
+    await sole.start();
+  } catch (error) {
+    // Could not start (a rejected Slack token, say): give the lease and the port back before failing.
+    await sole.stop().catch(() => undefined);
+    await server?.stop();
+    db.$client.close();
+    throw error;
+  }
 
   return {
     handle: (request) => handleEnvCommand(request, command),
@@ -406,27 +401,6 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       visibilityAws.destroy();
       db.$client.close();
     },
-  };
-}
-
-/** Lets the digest and anomaly jobs post through a Messenger when there is no Slack client (the demo console). */
-function messengerPoster(messenger: Messenger): ChatPoster {
-  return {
-    chat: {
-      postMessage: async ({ channel, text, blocks }) => ({ ts: (await messenger.post(channel, { text, blocks: blocks ?? [] }))?.ts ?? '0' }),
-    },
-  };
-}
-
-/** Without Slack or a console there is nowhere to post; operations still run and are journaled. */
-function silentMessenger(logger: Logger): Messenger {
-  return {
-    post: async (channel) => {
-      logger.warn('no messenger configured; not posting', { channel });
-      return null;
-    },
-    update: async () => undefined,
-    tell: async () => undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Messenger } from '../operations/messenger.js';
 import type { SlackPostObserver } from '../ops/metrics.js';
 import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
 import type { KnownBlock, Reply } from './blocks/common.js';
@@ -53,4 +54,13 @@ export class ChannelPoster {
       throw error;
     }
   }
+}
+
+/** Lets the digest and anomaly jobs post through a Messenger when there is no Slack client (the demo console). */
+export function messengerPoster(messenger: Messenger): ChatPoster {
+  return {
+    chat: {
+      postMessage: async ({ channel, text, blocks }) => ({ ts: (await messenger.post(channel, { text, blocks: blocks ?? [] }))?.ts ?? '0' }),
+    },
+  };
 }

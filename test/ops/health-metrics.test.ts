@@ -87,11 +87,17 @@ describe('/metrics', () => {
   it('counts a stop and a start through the receiver: commands, operations, AWS calls, pending approvals', async () => {
     const before = await scrape();
     const updatesBefore = h.sandbox.countCalls({ operation: 'UpdateService' });
+    // Slack answers the first progress post with 429 (retried after the wait it asks for), and later a
+    // channel the bot cannot post to (the progress falls back to the response URL).
+    h.slack.respond('chat.postMessage', { ok: false, error: 'ratelimited' }, { times: 1, status: 429, headers: { 'retry-after': '0' } });
     await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop staging-3');
     await h.slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).startsWith('`staging-3` stopped'));
     await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');
     await h.slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).startsWith('`staging-3` started'));
     await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'frobnicate staging-3');
+    h.slack.respond('chat.postMessage', { ok: false, error: 'channel_not_found' }, { times: 1 });
+    await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'restart dev-2');
+    await vi.waitFor(async () => expect(sample(await scrape(), 'dockhand_operations_total', { verb: 'restart', outcome: 'succeeded' })).toBe(1));
     await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'restart prod');
     h.sandbox.throttle('DescribeServices', 1);
     await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'refresh');
@@ -109,10 +115,14 @@ describe('/metrics', () => {
     expect(delta('dockhand_operation_duration_seconds_count', { verb: 'stop', outcome: 'succeeded' })).toBe(1);
     // staging-3 has six services: six UpdateService calls to stop it and six to start it, all answered.
     const updates = h.sandbox.countCalls({ operation: 'UpdateService' }) - updatesBefore;
-    expect(updates).toBe(12);
+    // Plus four for restarting dev-2's services.
+    expect(updates).toBe(16);
     expect(delta('dockhand_aws_calls_total', { service: 'ecs', operation: 'UpdateService', error: 'none' })).toBe(updates);
     expect(delta('dockhand_aws_calls_total', { service: 'ecs', operation: 'DescribeServices', error: 'ThrottlingException' })).toBe(1);
     expect(sample(after, 'dockhand_approvals_pending')).toBe(1);
+    expect(delta('dockhand_slack_rate_limit_waits_total', { source: 'slack_429' })).toBe(1);
+    expect(delta('dockhand_slack_post_failures_total', { method: 'chat.postMessage', error: 'channel_not_found' })).toBe(1);
+    expect(delta('dockhand_operations_total', { verb: 'restart', outcome: 'succeeded' })).toBe(1);
     expect(sample(after, 'dockhand_instance_lease_held')).toBe(1);
     expect(delta('dockhand_inventory_refresh_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'dockhand_inventory_refresh_age_seconds')).toBeGreaterThanOrEqual(0);
