@@ -50,27 +50,22 @@ export class DockhandMetrics implements SlackPostObserver, AwsCallObserver {
 
   constructor(readings: { refreshAgeSeconds: () => number | null; approvalsPending: () => number; leaseHeld: () => boolean; slackConnected: () => boolean | null }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'dockhand_process_' });
-    new Gauge({
-      name: 'dockhand_inventory_refresh_age_seconds',
-      help: 'Seconds since the last refresh that read every account and region (absent before the first)',
-      registers: [this.registry],
-      collect() {
-        const age = readings.refreshAgeSeconds();
-        if (age === null) this.reset();
-        else this.set(age);
-      },
-    });
-    new Gauge({ name: 'dockhand_approvals_pending', help: 'Approval requests waiting for a decision', registers: [this.registry], collect() { this.set(readings.approvalsPending()); } });
-    new Gauge({ name: 'dockhand_instance_lease_held', help: '1 while this instance holds the one-instance lease and runs the jobs', registers: [this.registry], collect() { this.set(readings.leaseHeld() ? 1 : 0); } });
-    new Gauge({
-      name: 'dockhand_slack_connected',
-      help: 'Socket Mode: 1 while the WebSocket to Slack is connected (absent in HTTP mode)',
-      registers: [this.registry],
-      collect() {
-        const connected = readings.slackConnected();
-        if (connected === null) this.reset();
-        else this.set(connected ? 1 : 0);
-      },
+    const gauge = (name: string, help: string, read: () => number | null) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          // null: nothing to report (no refresh yet, no socket in HTTP mode): NaN, which no alert mistakes for 0.
+          this.set(read() ?? Number.NaN);
+        },
+      });
+    gauge('dockhand_inventory_refresh_age_seconds', 'Seconds since the last refresh that read every account and region (NaN before the first)', readings.refreshAgeSeconds);
+    gauge('dockhand_approvals_pending', 'Approval requests waiting for a decision', readings.approvalsPending);
+    gauge('dockhand_instance_lease_held', '1 while this instance holds the one-instance lease and runs the jobs', () => (readings.leaseHeld() ? 1 : 0));
+    gauge('dockhand_slack_connected', 'Socket Mode: 1 while the WebSocket to Slack is connected (NaN in HTTP mode)', () => {
+      const connected = readings.slackConnected();
+      return connected === null ? null : connected ? 1 : 0;
     });
   }
 

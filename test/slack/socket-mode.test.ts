@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FakeSlackCall } from '../support/fake-slack.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { sample } from '../support/metrics-text.js';
 import { blockActionsPayload } from '../support/signed-request.js';
 import type { SocketModePeer } from '../support/socket-mode-peer.js';
 
@@ -98,9 +99,11 @@ describe('Socket Mode against a local WebSocket peer', () => {
     const down = await health();
     expect(down.body.failing).toEqual(['slack']);
     expect(down.body.checks.slack.ok).toBe(false);
+    expect(sample(await (await fetch(`${h.baseUrl}/metrics`)).text(), 'dockhand_slack_connected')).toBe(0);
     peer.refuse(false);
     await peer.waitForHello(before + 1, 30_000);
     await vi.waitFor(async () => expect((await health()).status).toBe(200), { timeout: 5000 });
+    expect(sample(await (await fetch(`${h.baseUrl}/metrics`)).text(), 'dockhand_slack_connected')).toBe(1);
     const { ack } = await command('U0MARIA', 'list');
     expect(ack.envelope_id).toMatch(/^env-/);
   }, 60_000);
