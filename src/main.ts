@@ -10,7 +10,7 @@ import { DigestJob } from './jobs/digest.js';
 import { InventorySampler } from './jobs/inventory-samples.js';
 import { describeRequest } from './slack/blocks/approval.js';
 import { code, who } from './slack/blocks/format.js';
-import { ChannelPoster, type ChatPoster } from './slack/channel-poster.js';
+import { ChannelPoster, messengerPoster } from './slack/channel-poster.js';
 import { idleSnoozer } from './slack/commands/idle.js';
 import type { SlackClient } from './slack/directory.js';
 import { SlackMembers } from './slack/members.js';
@@ -30,7 +30,7 @@ import { NativeSchedules } from './jobs/native-schedules.js';
 import { SCHEDULER_ACTOR, Scheduler } from './jobs/scheduler.js';
 import { ApprovalService } from './operations/approval-service.js';
 import { OperationLauncher } from './operations/launch.js';
-import type { Messenger } from './operations/messenger.js';
+import { silentMessenger, type Messenger } from './operations/messenger.js';
 import { OperationRunner } from './operations/runner.js';
 import { slackMessenger } from './slack/messenger.js';
 import { ApprovalsStore } from './store/approvals-store.js';
@@ -50,6 +50,13 @@ import { AuditStore } from './store/audit-store.js';
 import { openDb } from './store/db.js';
 import { Fleet } from './store/fleet.js';
 import { InventoryStore } from './store/inventory-store.js';
+import { LeaseStore } from './store/lease-store.js';
+import { InstanceLease } from './jobs/instance-lease.js';
+import type { Readiness } from './domain/readiness.js';
+import { readinessProbe } from './ops/readiness-probe.js';
+import { OpsServer } from './ops/http-server.js';
+import { DockhandMetrics } from './ops/metrics.js';
+import { SoleInstance } from './ops/sole-instance.js';
 
 export const USAGE = `dockhand — operate ECS Fargate environments from Slack
 
@@ -61,7 +68,7 @@ Environment variables:
   SLACK_SIGNING_SECRET  HTTP mode: verifies Slack's requests (required unless SLACK_APP_TOKEN is set)
   SLACK_APP_TOKEN       app-level token, xapp-…: use Socket Mode instead of HTTP
   SLACK_API_URL         another Slack API base URL (proxies, tests); default https://slack.com/api/
-  PORT                  HTTP mode: port for /slack/events and /health; Socket Mode: /health only (default 3000)
+  PORT                  /health/live, /health/ready (/health), /metrics; HTTP mode also /slack/events (default 3000)
   SLACK_CONNECT_TIMEOUT_SECONDS  start-up gives up reaching Slack after this long (default 120)
   DOCKHAND_CONFIG       policy file (default dockhand.yml; see dockhand.example.yml)
   DOCKHAND_POLICY       the policy's YAML itself, used instead of DOCKHAND_CONFIG (the Terraform module's way)
@@ -72,6 +79,9 @@ Environment variables:
 
 AWS timeouts and deadlines are set in the policy file under aws: (connect_timeout_ms, request_timeout_ms,
 refresh_deadline_ms, step_deadline_ms); see dockhand.example.yml.
+
+One dockhand per database: a second one started on it waits (not ready, no jobs, no Slack) until the
+first stops or its lease (instance.lease_seconds in the policy file, default 30) goes unrenewed.
 `;
 
 export interface DockhandOptions {
@@ -95,6 +105,10 @@ export interface DockhandOptions {
   scheduler?: boolean;
   /** CloudTrail and Cost Explorer ingest and digests on their crons; off lets tests drive them. */
   visibility?: boolean;
+  /** Serve /health, /health/live, /health/ready and /metrics on PORT; default: when Slack is on. */
+  http?: boolean;
+  /** The scheduler's node-cron expression; default every minute (process tests tick every second). */
+  schedulerTick?: string;
 }
 
 export interface Dockhand {
@@ -111,9 +125,16 @@ export interface Dockhand {
   auditIngest: AuditIngestJob;
   costIngest: CostIngestJob;
   slack: SlackApp | null;
-  /** The port Slack requests and /health are served on, when Slack is on. */
+  /** The port /health, /metrics and (HTTP mode) Slack requests are served on; null when not serving. */
   port: number | null;
-  /** Finishes operations a previous process left running; start-up does this by itself. */
+  /** The one-instance lease this process holds or waits for. */
+  lease: InstanceLease;
+  metrics: DockhandMetrics;
+  /** What /health/ready answers. */
+  readiness(): Readiness;
+  /** Resolves once this instance holds the lease and runs its jobs (at once, when no other instance runs). */
+  active: Promise<void>;
+  /** Finishes operations a previous process left running; taking the lease does this by itself. */
   resumed: Promise<number>;
   stop(): Promise<void>;
 }
@@ -133,11 +154,25 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const fleet = new Fleet(inventory, rules, () => operations.parkedEnvironments());
   const grants = new GrantsStore(db);
   const handled = new HandledRequests(db);
+  const refreshMs = policy.inventory.refresh_seconds * 1000;
+  let approvalsPending = () => 0;
+  const metrics = new DockhandMetrics({
+    refreshAgeSeconds: () => {
+      const at = inventory.lastSuccessfulRefreshAt();
+      return at ? (clock.now().getTime() - Date.parse(at)) / 1000 : null;
+    },
+    approvalsPending: () => approvalsPending(),
+    leaseHeld: () => lease.held,
+    slackConnected: () => (slack?.mode === 'socket' ? slack.socketState() === 'connected' : null),
+  });
   // Every AWS client, of every job, gets these deadlines (one place builds client settings: aws/clients.ts).
-  const awsOptions: AwsClientOptions = { ...options.aws, timeouts: { connectMs: policy.aws.connect_timeout_ms, requestMs: policy.aws.request_timeout_ms } };
+  const awsOptions: AwsClientOptions = {
+    ...options.aws,
+    timeouts: { connectMs: policy.aws.connect_timeout_ms, requestMs: policy.aws.request_timeout_ms },
+    observer: metrics,
+  };
   const aws = new AwsClients(awsOptions);
   // Visibility: cost samples from every refresh, CloudTrail and Cost Explorer ingest, idle rules, digests.
-  const refreshMs = policy.inventory.refresh_seconds * 1000;
   const history = new CostHistoryStore(db);
   const trail = new TrailStore(db);
   const visibilityStore = new VisibilityStore(db);
@@ -161,6 +196,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     logger,
     deadlineMs: policy.aws.refresh_deadline_ms,
     onRefreshed: async (record) => {
+      const locations = policy.accounts.reduce((sum, account) => sum + account.regions.length, 0);
+      metrics.refresh(record.errors.length === 0 ? 'ok' : record.errors.length >= locations ? 'failed' : 'partial', (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
       sampler.record(inventory.services(), record.startedAt);
       await anomalies?.runOnce();
     },
@@ -194,6 +231,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     stepDeadlineMs: policy.aws.step_deadline_ms,
     onDesiredSet: (arn, desired) => inventory.setDesired(arn, desired),
     afterOperation: (operation) => {
+      metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0);
       scheduler?.noteOperation(operation);
       void refresher.refresh('after operation').catch(() => undefined);
     },
@@ -217,6 +255,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       warnMs: policy.schedules.warn_minutes * 60_000,
       catchUpMs: policy.schedules.catch_up_hours * 3600_000,
       lastActivity: (environment) => audit.lastActivity(environment, [SCHEDULER_ACTOR]),
+      onEdge: (action, result) => metrics.schedulerEdge(action, result),
+      ...(options.schedulerTick ? { tickCron: options.schedulerTick } : {}),
       native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger }),
     });
     const schedulerOf = scheduler;
@@ -273,11 +313,13 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       clock,
       directory,
       logger,
+      metrics,
     };
     return { command, approvals, launcher, handled, scheduler, digests, snooze: idleSnoozer({ store: visibilityStore, snoozeDays: policy.idle.snooze_days }) };
   };
 
-  const health = () => ({ lastRefresh: fleet.lastRefresh() ?? null, environments: fleet.environments().length });
+  const leaseStore = new LeaseStore(db);
+  const lease = new InstanceLease({ store: leaseStore, clock, logger, leaseMs: policy.instance.lease_seconds * 1000, heartbeatMs: policy.instance.heartbeat_seconds * 1000 });
   let slack: SlackApp | null = null;
   let wired: ReturnType<typeof wire> | null = null;
   if (options.slack) {
@@ -288,15 +330,14 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
         signingSecret: env.SLACK_SIGNING_SECRET,
         appToken: env.SLACK_APP_TOKEN,
         slackApiUrl: env.SLACK_API_URL,
-        port: env.PORT,
         logger,
-        health,
+        observer: metrics,
         connectDeadlineMs: (env.SLACK_CONNECT_TIMEOUT_SECONDS ?? DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS) * 1000,
       },
       (client) => {
         // One poster for everything dockhand posts, so every channel stays within Slack's rate together.
-        const poster = new ChannelPoster(client);
-        const messenger = options.messenger ?? slackMessenger(client, poster, logger);
+        const poster = new ChannelPoster(client, undefined, metrics);
+        const messenger = options.messenger ?? slackMessenger(client, poster, logger, metrics);
         return (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), messenger, client, poster));
       },
     );
@@ -304,42 +345,63 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const offline = options.messenger ?? silentMessenger(logger);
   const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, offline, null, new ChannelPoster(messengerPoster(offline)));
   const housekeeping = new Housekeeping({ approvals, handled, audit, auditRetentionDays: policy.audit.retention_days, clock, logger });
+  approvalsPending = () => approvals.pending().length;
 
-  // Slack first: a rejected token or an unreachable Slack stops start-up before any job runs.
-  let port: number | null = null;
-  if (slack) {
-    try {
-      port = await slack.start();
-    } catch (error) {
-      aws.destroy();
-      visibilityAws.destroy();
-      db.$client.close();
-      throw error;
+  const readinessNow = readinessProbe({ leaseStore, lease, inventory, slack: () => slack, clock, logger, refreshIntervalMs: refreshMs });
+  let serving = false;
+  const server = (options.http ?? Boolean(options.slack))
+    ? new OpsServer({ port: env.PORT, logger, readiness: readinessNow, metrics: () => metrics.scrape(), slackEvents: () => (serving ? (slack?.handleEvents ?? null) : null) })
+    : null;
+  const port = server ? await server.start() : null;
+  if (server) logger.info('dockhand is listening', { mode: slack?.mode ?? 'no Slack', port });
+
+  // Everything below runs only in the instance holding the lease: two would park environments twice.
+  const refreshEveryMs = options.refreshEveryMs === undefined ? refreshMs : options.refreshEveryMs;
+  let resumedNow: Promise<number> = Promise.resolve(0);
+  const activate = async () => {
+    await slack?.start();
+    serving = true;
+    // The fleet may have changed while another instance ran (or none did): read it before the scheduler acts.
+    const firstRead =
+      refreshEveryMs === null ? Promise.resolve() : refresher.refresh('start').then(() => undefined, (error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
+    if (refreshEveryMs !== null) refresher.start(refreshEveryMs);
+    if (options.housekeeping !== false) housekeeping.start();
+    if (options.scheduler !== false) {
+      void firstRead.then(() => {
+        if (!serving) return;
+        schedule.start();
+        // Native mode's drift check: once the fleet has been read, then daily.
+        if (policy.schedules.native.length > 0) void schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) }));
+      });
     }
-    logger.info('dockhand is listening', { mode: slack.mode, port });
-  }
-  const refreshEveryMs = options.refreshEveryMs === undefined ? policy.inventory.refresh_seconds * 1000 : options.refreshEveryMs;
-  if (refreshEveryMs !== null) {
-    void refresher.refresh('start').catch((error) => logger.error('first inventory refresh failed', { error: errorMessage(error) }));
-    refresher.start(refreshEveryMs);
-  }
-  if (options.housekeeping !== false) housekeeping.start();
-  if (options.scheduler !== false) {
-    schedule.start();
-    if (policy.schedules.native.length > 0) {
-      // Native mode's drift check: once the fleet has been read, then daily.
-      void refresher.settled().then(() => schedule.repairNative().catch((error) => logger.error('native schedule sync failed', { error: errorMessage(error) })));
+    if (options.visibility !== false) {
+      auditIngest.start();
+      costIngest.start();
+      digests.start();
     }
+    resumedNow = launcher.resumeUnfinished(operations.unfinished(), (operation, result) => approvals.reportResumed(operation, result)).catch((error) => {
+      logger.error('could not resume unfinished operations', { error: errorMessage(error) });
+      return 0;
+    });
+  };
+  const deactivate = async () => {
+    serving = false;
+    refresher.stop();
+    await Promise.all([housekeeping.stop(), schedule.stop(), auditIngest.stop(), costIngest.stop(), digests.stop()]);
+    await resumedNow;
+    await refresher.settled();
+    await slack?.stop();
+  };
+  const sole = new SoleInstance({ lease, logger, activate, deactivate });
+  try {
+    await sole.start();
+  } catch (error) {
+    // Could not start (a rejected Slack token, say): give the lease and the port back before failing.
+    await sole.stop().catch(() => undefined);
+    await server?.stop();
+    db.$client.close();
+    throw error;
   }
-  if (options.visibility !== false) {
-    auditIngest.start();
-    costIngest.start();
-    digests.start();
-  }
-  const resumed = launcher.resumeUnfinished(operations.unfinished(), (operation, result) => approvals.reportResumed(operation, result)).catch((error) => {
-    logger.error('could not resume unfinished operations', { error: errorMessage(error) });
-    return 0;
-  });
 
   return {
     handle: (request) => handleEnvCommand(request, command),
@@ -356,37 +418,20 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     costIngest,
     slack,
     port,
-    resumed,
+    lease,
+    metrics,
+    readiness: readinessNow,
+    active: sole.activated,
+    get resumed() {
+      return sole.activated.then(() => resumedNow);
+    },
     async stop() {
-      refresher.stop();
-      await Promise.all([housekeeping.stop(), schedule.stop(), auditIngest.stop(), costIngest.stop(), digests.stop()]);
-      await refresher.settled();
-      await slack?.stop();
+      await sole.stop();
+      await server?.stop();
       aws.destroy();
       visibilityAws.destroy();
       db.$client.close();
     },
-  };
-}
-
-/** Lets the digest and anomaly jobs post through a Messenger when there is no Slack client (the demo console). */
-function messengerPoster(messenger: Messenger): ChatPoster {
-  return {
-    chat: {
-      postMessage: async ({ channel, text, blocks }) => ({ ts: (await messenger.post(channel, { text, blocks: blocks ?? [] }))?.ts ?? '0' }),
-    },
-  };
-}
-
-/** Without Slack or a console there is nowhere to post; operations still run and are journaled. */
-function silentMessenger(logger: Logger): Messenger {
-  return {
-    post: async (channel) => {
-      logger.warn('no messenger configured; not posting', { channel });
-      return null;
-    },
-    update: async () => undefined,
-    tell: async () => undefined,
   };
 }
 

@@ -19,6 +19,8 @@ export interface RateLimitOptions {
   intervalMs: number;
   /** Default: real time. Tests pass a ManualClock and a sleep that advances it. */
   timing?: Timing;
+  /** Called once for each request that had to wait for a slot (metrics). */
+  onWait?: () => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export class RateLimiter {
   }
 
   private async takeSlot(): Promise<() => void> {
+    let waited = false;
     for (;;) {
       const now = this.clock.now().getTime();
       const slot = this.freeAt.findIndex((free) => free <= now);
@@ -73,6 +76,8 @@ export class RateLimiter {
           this.wakeOnRelease?.();
         };
       }
+      if (!waited) this.options.onWait?.();
+      waited = true;
       const soonest = Math.min(...this.freeAt);
       if (soonest === Infinity) await new Promise<void>((resolve) => (this.wakeOnRelease = resolve));
       else await this.sleep(soonest - now);

@@ -5,6 +5,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { Account } from '../config/policy.js';
 import { DOCKHAND_VERSION } from '../package.js';
 import { scopeEachAttempt } from './call-scope.js';
+import type { AwsCallObserver } from '../ops/metrics.js';
 
 /**
  * Every HTTP attempt dockhand makes to AWS, retries included, by account, region and operation, and by who
@@ -59,22 +60,55 @@ export interface AwsClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   maxAttempts?: number;
   timeouts?: AwsTimeouts;
+  /** Told the outcome of every attempt (metrics by service, operation and error code). */
+  observer?: AwsCallObserver | undefined;
 }
 
 interface CountableClient {
-  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void };
+  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string; priority?: 'high' }) => void };
 }
 
 /** The scope of the ECS calls dockhand makes for itself: reading the fleet. */
 export const INVENTORY_SCOPE = 'ecs:dockhand';
 
-/** Counts at the deserialize step, which runs once per attempt inside the SDK's retry loop. */
-function countCalls(client: CountableClient, counter: AwsCallCounter, account: string, region: string, scope: string): void {
+/** The error code of a failed AWS attempt (`ThrottlingException`, `TimeoutError`): its name, never its message. */
+export function awsErrorCode(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name !== 'Error' ? name : 'Unknown';
+}
+
+/** Runs one attempt, telling the observer how it ended. */
+export async function observed<T>(observer: AwsCallObserver | undefined, service: string, operation: string, send: () => Promise<T>): Promise<T> {
+  if (!observer) return send();
+  try {
+    const result = await send();
+    observer.awsCall(service, operation, null);
+    return result;
+  } catch (error) {
+    observer.awsCall(service, operation, awsErrorCode(error));
+    throw error;
+  }
+}
+
+/**
+ * Counts at the deserialize step, which runs once per attempt inside the SDK's retry loop; with high priority
+ * it wraps the SDK's deserializer, so a failed attempt arrives as the parsed error with its AWS error code.
+ */
+/** Where an attempt goes (account, region, service) and on whose behalf it is counted (`scope`). */
+interface AttemptLocation {
+  account: string;
+  region: string;
+  service: string;
+  scope: string;
+}
+
+function countCalls(client: CountableClient, counter: AwsCallCounter, observer: AwsCallObserver | undefined, where: AttemptLocation): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-    counter.record(account, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''), scope);
-    return next(args);
+    const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+    counter.record(where.account, where.region, operation, where.scope);
+    return observed(observer, where.service, operation, () => next(args));
   };
-  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter' });
+  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter', priority: 'high' });
 }
 
 /**
@@ -114,8 +148,8 @@ export function clientSettings(options: AwsClientOptions, account: Account, regi
 }
 
 /** What every client gets: its attempts counted, held to the caller's deadline, and their request ids kept. */
-export function instrumentClient(client: CountableClient, counter: AwsCallCounter, account: string, region: string, scope: string): void {
-  countCalls(client, counter, account, region, scope);
+export function instrumentClient(client: CountableClient, counter: AwsCallCounter, observer: AwsCallObserver | undefined, where: AttemptLocation): void {
+  countCalls(client, counter, observer, where);
   scopeEachAttempt(client);
 }
 
@@ -146,7 +180,7 @@ export class AwsClients {
     if (!client) {
       const session = actor ? { name: `dockhand-${actor}`, sourceIdentity: actor } : { name: 'dockhand-inventory' };
       client = create(clientSettings(this.options, account, region, session));
-      instrumentClient(client, this.counter, account.id, region, `${kind}:${actor ?? 'dockhand'}`);
+      instrumentClient(client, this.counter, this.options.observer, { account: account.id, region, service: kind, scope: `${kind}:${actor ?? 'dockhand'}` });
       this.clients.set(key, client);
     }
     return client;

@@ -3,7 +3,7 @@ import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { Account } from '../config/policy.js';
 import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
 import { scopeEachAttempt } from './call-scope.js';
-import { AwsCallCounter, clientSettings, type AwsClientOptions } from './clients.js';
+import { AwsCallCounter, clientSettings, observed, type AwsClientOptions } from './clients.js';
 
 /** LookupEvents allows 2 requests a second per account and region; more are throttled. */
 export const CLOUDTRAIL_REQUESTS_PER_SECOND = 2;
@@ -18,7 +18,7 @@ export interface VisibilityClientOptions extends AwsClientOptions {
 }
 
 interface MiddlewareClient {
-  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string }) => void };
+  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string; priority?: 'high' }) => void };
 }
 
 /**
@@ -28,7 +28,7 @@ interface MiddlewareClient {
 function aroundEachAttempt(client: MiddlewareClient, around: (operation: string, send: () => Promise<unknown>) => Promise<unknown>): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) =>
     around((context.commandName ?? 'Unknown').replace(/Command$/, ''), () => next(args));
-  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandVisibilityAttempts' });
+  client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandVisibilityAttempts', priority: 'high' });
   scopeEachAttempt(client);
 }
 
@@ -62,7 +62,7 @@ export class VisibilityAwsClients {
       const limiter = this.cloudTrailLimits.for(`${account.id}/${region}`);
       aroundEachAttempt(client, (operation, send) => {
         this.counter.record(account.id, region, operation, 'cloudtrail');
-        return limiter.run(send);
+        return limiter.run(() => observed(this.options.observer, 'cloudtrail', operation, send));
       });
       this.clients.set(key, client);
     }
@@ -76,7 +76,7 @@ export class VisibilityAwsClients {
       client = new CostExplorerClient(this.config(account, COST_EXPLORER_REGION));
       aroundEachAttempt(client, (operation, send) => {
         this.counter.record(account.id, COST_EXPLORER_REGION, operation, 'ce');
-        return send();
+        return observed(this.options.observer, 'ce', operation, send);
       });
       this.clients.set(key, client);
     }

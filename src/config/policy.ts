@@ -129,6 +129,20 @@ export const policySchema = z
         start_fallback_desired: z.number().int().min(0).max(100).default(1),
       })
       .prefault({}),
+    /**
+     * Only one dockhand may run against a database: the running one holds a lease in it, renewed every
+     * heartbeat; another instance waits, and takes over once the lease has gone unrenewed for lease_seconds.
+     */
+    instance: z
+      .strictObject({
+        lease_seconds: z.number().int().min(2).max(600).default(30),
+        heartbeat_seconds: z.number().int().min(1).max(300).default(10),
+      })
+      .refine((instance) => instance.heartbeat_seconds < instance.lease_seconds, {
+        message: 'heartbeat_seconds must be shorter than lease_seconds (e.g. 10 and 30), or the lease expires between heartbeats',
+        path: ['heartbeat_seconds'],
+      })
+      .prefault({}),
     /** Who people are told to ask when they lack access, e.g. "#platform-help" or "<@U012AB3CD>". */
     access_contact: z.string().min(1).optional(),
   })

@@ -36,7 +36,14 @@ export interface SchedulerDeps {
   native?: NativeSchedules;
   /** When a person last acted on the environment through dockhand (ISO time), for "was it used today". */
   lastActivity?: (environment: string) => string | undefined;
+  /** Told of every park or restore at an edge: on time, caught up after downtime, or failed (metrics). */
+  onEdge?: (action: 'park' | 'restore', result: 'acted' | 'caught_up' | 'failed') => void;
+  /** When ticks run, as node-cron sees it; default every minute (tests of whole processes tick every second). */
+  tickCron?: string;
 }
+
+/** A tick whose window is longer than this is catching up on edges missed while dockhand was down. */
+const CATCH_UP_AFTER_MS = 2 * 60_000;
 
 export interface ScheduleExplanation {
   resolved: ResolvedSchedule;
@@ -112,14 +119,15 @@ export class Scheduler {
     }
 
     const limit = pLimit(PARALLEL_ENVIRONMENTS);
-    const done = await Promise.all(due.map(({ env, actions }) => limit(() => this.apply(env, actions, now))));
+    const catchingUp = now.getTime() - since.getTime() > CATCH_UP_AFTER_MS;
+    const done = await Promise.all(due.map(({ env, actions }) => limit(() => this.apply(env, actions, now, catchingUp))));
     store.setLastTick(now);
     const report: TickReport = { at: now, considered, actions: done.flat() };
     await this.reportTick(report);
     return report;
   }
 
-  private async apply(env: Environment, actions: SchedulerAction[], now: Date): Promise<TickReport['actions']> {
+  private async apply(env: Environment, actions: SchedulerAction[], now: Date, catchingUp: boolean): Promise<TickReport['actions']> {
     const { store, clock } = this.deps;
     const results: TickReport['actions'] = [];
     const remember = (change: { graceUntil?: Date | null; warnedFor?: Date | null }) => {
@@ -135,10 +143,13 @@ export class Scheduler {
       try {
         switch (action.kind) {
           case 'park':
-          case 'restore':
-            outcome = await this.operate(env, action.kind === 'park' ? 'stop' : 'start');
+          case 'restore': {
+            const result = await this.operate(env, action.kind === 'park' ? 'stop' : 'start');
+            outcome = result.text;
+            this.deps.onEdge?.(action.kind, result.ok ? (catchingUp ? 'caught_up' : 'acted') : 'failed');
             if (action.kind === 'park') remember({ graceUntil: null });
             break;
+          }
           case 'end-override':
             store.endOverride(env.name, now.toISOString());
             await this.suspendNative(env, false);
@@ -166,6 +177,7 @@ export class Scheduler {
         }
       } catch (error) {
         outcome = `failed: ${errorMessage(error)}`;
+        if (action.kind === 'park' || action.kind === 'restore') this.deps.onEdge?.(action.kind, 'failed');
         this.deps.logger.error('scheduler action failed', { environment: env.name, action: action.kind, error: errorMessage(error) });
       }
       results.push({ environment: env.name, owner: env.owner, action, outcome });
@@ -173,13 +185,13 @@ export class Scheduler {
     return results;
   }
 
-  private async operate(env: Environment, verb: 'stop' | 'start'): Promise<string> {
+  private async operate(env: Environment, verb: 'stop' | 'start'): Promise<{ text: string; ok: boolean }> {
     const result = await this.deps.runner.run(
       { verb, environment: env, service: null, count: null, requestedBy: SCHEDULER_ACTOR, approvedBy: null, channelId: this.deps.channel ?? '' },
       NO_OP_PROGRESS,
     );
-    if (result.kind === 'busy') return `skipped: operation #${result.running.id} by <@${result.running.requestedBy}> is running`;
-    return `${result.operation.status} (${result.operation.summary}, operation #${result.operation.id})`;
+    if (result.kind === 'busy') return { text: `skipped: operation #${result.running.id} by <@${result.running.requestedBy}> is running`, ok: false };
+    return { text: `${result.operation.status} (${result.operation.summary}, operation #${result.operation.id})`, ok: result.operation.status === 'succeeded' };
   }
 
   /**
@@ -291,7 +303,7 @@ export class Scheduler {
   }
 
   start(): void {
-    this.cron.add('scheduler tick', '* * * * *', () => this.tick());
+    this.cron.add('scheduler tick', this.deps.tickCron ?? '* * * * *', () => this.tick());
     // Native mode's daily drift check.
     if (this.deps.native?.enabled) this.cron.add('native schedule repair', '17 3 * * *', () => this.repairNative());
   }

@@ -1,3 +1,4 @@
+import type { Logger } from '../log.js';
 import type { Reply } from '../slack/blocks/common.js';
 
 /** Where operations and approvals talk to people: Slack in production, the terminal in the demo. */
@@ -54,5 +55,17 @@ export function messageProgress(messenger: Messenger, channel: string, fallback?
       return job;
     },
     messageTs: () => posted?.ts ?? null,
+  };
+}
+
+/** Without Slack or a console there is nowhere to post; operations still run and are journaled. */
+export function silentMessenger(logger: Logger): Messenger {
+  return {
+    post: async (channel) => {
+      logger.warn('no messenger configured; not posting', { channel });
+      return null;
+    },
+    update: async () => undefined,
+    tell: async () => undefined,
   };
 }

@@ -1,6 +1,7 @@
-import type { ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import type { SlackPostObserver } from '../ops/metrics.js';
 import type { ApprovalService } from '../operations/approval-service.js';
 import type { HandledRequests } from '../store/handled-requests.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
@@ -18,13 +19,15 @@ export interface SlackAppOptions {
   /** When set, Socket Mode: no public URL needed. */
   appToken?: string | undefined;
   slackApiUrl?: string | undefined;
-  /** HTTP mode: the events port; Socket Mode: the port of the /health endpoint. */
-  port: number;
   logger: Logger;
-  health: () => Record<string, unknown>;
   /** Start-up stops retrying an unreachable Slack after this long (SLACK_CONNECT_TIMEOUT_SECONDS). */
   connectDeadlineMs: number;
+  /** Counts Slack's 429 answers (the WebClient waits and retries them). */
+  observer?: SlackPostObserver;
 }
+
+/** Socket Mode's WebSocket, as the readiness check reports it. */
+export type SocketState = 'connected' | 'connecting' | 'disconnected' | 'not started';
 
 /** What the listeners need; built from the app's own WebClient so lookups go to the same API. */
 export interface SlackListenerDeps {
@@ -37,8 +40,12 @@ export interface SlackListenerDeps {
 export interface SlackApp {
   app: App;
   mode: 'http' | 'socket';
-  /** Resolves with the bound port (useful with port 0 in tests). */
-  start(): Promise<number>;
+  /** HTTP mode: handles a request to /slack/events (dockhand's own HTTP server owns the port). */
+  handleEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /** Socket Mode: the WebSocket's state; HTTP mode: null. */
+  socketState(): SocketState | null;
+  /** Checks the bot token (auth.test) and, in Socket Mode, connects. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,61 +65,57 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-/**
- * Liveness: the process answers. What the ECS container health check (deploy/terraform) asks, so a task is
- * replaced only when dockhand itself hangs, never because Slack or AWS is down.
- */
-export const LIVENESS_PATH = '/health/live';
-
-function livenessRoute(): CustomRoute {
-  return {
-    path: LIVENESS_PATH,
-    method: ['GET'],
-    handler: (_req, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'alive' }));
-    },
+/** Follows the Socket Mode client's lifecycle events: connected only between Slack's `hello` and the socket closing. */
+function trackSocket(receiver: SocketModeReceiver, logger: Logger): () => SocketState {
+  let state: SocketState = 'not started';
+  const set = (next: SocketState, event: string) => {
+    if (next !== 'connected' && state === 'connected') logger.warn('Slack Socket Mode connection lost; reconnecting', { event });
+    if (next === 'connected' && state !== 'connected') logger.info('Slack Socket Mode connected');
+    state = next;
   };
-}
-
-function healthRoute(health: () => Record<string, unknown>): CustomRoute {
-  return {
-    path: '/health',
-    method: ['GET'],
-    handler: (_req, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', ...health() }));
-    },
-  };
+  const client = receiver.client;
+  client.on('connecting', () => set('connecting', 'connecting'));
+  client.on('reconnecting', () => set('connecting', 'reconnecting'));
+  client.on('connected', () => set('connected', 'connected'));
+  client.on('close', () => set('disconnected', 'close'));
+  client.on('disconnecting', () => set('disconnected', 'disconnecting'));
+  client.on('disconnected', () => set('disconnected', 'disconnected'));
+  return () => state;
 }
 
 /**
- * The one place that knows Bolt: picks the receiver, wires the listeners, exposes /health. The command
- * dependencies are built from the app's own WebClient, so lookups go to the same (possibly overridden) API.
+ * The one place that knows Bolt: picks the receiver and wires the listeners. The command dependencies are
+ * built from the app's own WebClient, so lookups go to the same (possibly overridden) API. dockhand's own
+ * HTTP server owns the port (health, metrics) and hands /slack/events to the HTTP receiver; Socket Mode
+ * needs no port.
  */
 export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => SlackListenerDeps): SlackApp {
   const logger = boltLogger(options.logger);
-  const customRoutes = [livenessRoute(), healthRoute(options.health)];
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (options.appToken) {
-    receiver = new SocketModeReceiver({ appToken: options.appToken, logger, customRoutes, installerOptions: { port: options.port, clientOptions } });
+    receiver = new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions } });
   } else {
     if (!options.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
-    const http = new HTTPReceiver({ signingSecret: options.signingSecret, logger, customRoutes, port: options.port });
+    const events = new HTTPReceiver({ signingSecret: options.signingSecret, logger });
     // In front of Bolt's verification, which refuses only stale requests: a future-dated one is refused too.
-    const verified = http.requestListener;
-    http.requestListener = (req, res) => {
+    const verified = events.requestListener;
+    events.requestListener = (req, res) => {
       if (!isFutureDated(req, Date.now())) return verified(req, res);
       options.logger.warn('refused a Slack request dated in the future', { timestamp: req.headers['x-slack-request-timestamp'] });
       res.writeHead(401);
       res.end();
     };
-    receiver = http;
+    receiver = events;
   }
+  const socketState = receiver instanceof SocketModeReceiver ? trackSocket(receiver, options.logger) : () => null;
   // Deferred so auth.test runs inside start(), where its failure is awaited and reported.
   const app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
   const deps = makeDeps(app.client);
+  if (options.observer) {
+    const observer = options.observer;
+    app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => observer.rateLimitWait('slack_429'));
+  }
 
   // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
   app.use(async (args) => {
@@ -148,26 +151,40 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   });
 
   const mode = options.appToken ? 'socket' : 'http';
+  let initialized = false;
+  const http = receiver instanceof HTTPReceiver ? receiver : null;
   return {
     app,
     mode,
+    handleEvents: http
+      ? (req, res) => {
+          try {
+            http.requestListener(req, res);
+          } catch {
+            // Only /slack/events is routed here; anything else the receiver defers is not found.
+            if (!res.headersSent) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+          }
+        }
+      : null,
+    socketState,
     async start() {
-      // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
-      await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
-      await app.init();
-      if (receiver instanceof HTTPReceiver) {
-        const server = await receiver.start(options.port);
-        const address = server.address();
-        return typeof address === 'object' && address ? address.port : options.port;
+      if (!initialized) {
+        // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
+        await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
+        await app.init();
       }
+      initialized = true;
+      // HTTP mode has nothing to start: dockhand's server passes requests to the receiver.
+      if (http) return;
       try {
         await app.start();
       } catch (error) {
         // apps.connections.open refuses a bad app-level token; Socket Mode then stops without retrying.
         throw tokenRejection('SLACK_APP_TOKEN', error) ?? error;
       }
-      return options.port;
     },
-    stop: () => app.stop() as Promise<void>,
+    async stop() {
+      if (!http && socketState() !== 'not started') await app.stop();
+    },
   };
 }

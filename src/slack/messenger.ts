@@ -1,17 +1,14 @@
 import type { Logger } from '../log.js';
 import type { Messenger } from '../operations/messenger.js';
-import type { ChannelPoster } from './channel-poster.js';
+import type { SlackPostObserver } from '../ops/metrics.js';
+import { slackErrorCode, type ChannelPoster } from './channel-poster.js';
 import type { SlackClient } from './directory.js';
 
 /** Errors that mean "this channel cannot be posted to", as opposed to Slack being down. */
 const UNPOSTABLE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
 
-function slackErrorCode(error: unknown): string | undefined {
-  return (error as { data?: { error?: string } }).data?.error;
-}
-
 /** New messages go through the poster, which keeps every channel under Slack's rate; updates go straight out. */
-export function slackMessenger(client: SlackClient, poster: Pick<ChannelPoster, 'post'>, logger: Logger): Messenger {
+export function slackMessenger(client: SlackClient, poster: Pick<ChannelPoster, 'post'>, logger: Logger, observer?: SlackPostObserver): Messenger {
   return {
     async post(channel, reply) {
       try {
@@ -26,7 +23,12 @@ export function slackMessenger(client: SlackClient, poster: Pick<ChannelPoster, 
       }
     },
     async update(channel, ts, reply) {
-      await client.chat.update({ channel, ts, text: reply.text, blocks: reply.blocks });
+      try {
+        await client.chat.update({ channel, ts, text: reply.text, blocks: reply.blocks });
+      } catch (error) {
+        observer?.postFailed('chat.update', slackErrorCode(error));
+        throw error;
+      }
     },
     async tell(userId, reply) {
       // Posting to a user id lands in the bot's DM with them (the app's Messages tab).

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { ServiceSnapshot, TaskDefinitionInfo } from '../domain/inventory.js';
 import type { Db } from './db.js';
 import { inventoryRefreshes, services, taskDefinitions, type FailedLocation } from './schema.js';
@@ -107,5 +107,17 @@ export class InventoryStore {
       if (service.account === account && service.region === region && (latest === undefined || service.refreshedAt > latest)) latest = service.refreshedAt;
     }
     return latest;
+  }
+
+  /** When the last refresh that read every account and region finished, from the database (another instance may have written it). */
+  lastSuccessfulRefreshAt(): string | null {
+    const row = this.db
+      .select({ finishedAt: inventoryRefreshes.finishedAt })
+      .from(inventoryRefreshes)
+      .where(sql`${inventoryRefreshes.errors} = '[]'`)
+      .orderBy(desc(inventoryRefreshes.id))
+      .limit(1)
+      .get();
+    return row?.finishedAt ?? null;
   }
 }

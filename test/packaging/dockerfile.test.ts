@@ -3,7 +3,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { LIVENESS_PATH } from '../../src/slack/app.js';
+import { LIVENESS_PATH } from '../../src/ops/http-server.js';
 
 // No Docker engine runs here: the Dockerfile is checked by reading it, and by checking that everything it
 // copies from the build context exists in the repository (so a renamed file breaks this test, not a release).

@@ -3,7 +3,7 @@ import { join, normalize } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/config/env.js';
-import { LIVENESS_PATH } from '../../src/slack/app.js';
+import { LIVENESS_PATH } from '../../src/ops/http-server.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { actionsCalledByCode, actionsOf, canonicalPolicy, IAM_POLICY_PATH, type PolicyDocument } from './aws-actions.js';
 

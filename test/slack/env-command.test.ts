@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, SIGNING_SECRET, type Harness } from '../support/harness.js';
 import { postSigned, slashCommandBody } from '../support/signed-request.js';
-import { ask, blocksText as textOf } from '../support/slack-requests.js';
+import { ask, askPrivately, blocksText as textOf } from '../support/slack-requests.js';
 
 let h: Harness;
 
@@ -121,13 +121,19 @@ describe('audit and health', () => {
     expect(h.slack.callsTo('usergroups.list').length).toBeLessThanOrEqual(1);
   });
 
-  it('serves /health for the container', async () => {
+  it('serves /health for the container: every check, and nothing an outsider should learn', async () => {
+    await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'refresh');
     const response = await fetch(`${h.baseUrl}/health`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { status: string; environments: number; lastRefresh: { awsCalls: number } };
-    expect(body.status).toBe('ok');
-    expect(body.environments).toBeGreaterThanOrEqual(12);
-    expect(body.lastRefresh.awsCalls).toBeGreaterThan(0);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'ok',
+      failing: [],
+      checks: { database: { ok: true }, lease: { ok: true, state: 'held' }, slack: { ok: true, mode: 'http' }, inventory: { ok: true, failed_locations_last_refresh: 0 } },
+    });
+    // Who asked for the last refresh and which account was read stay in /env refresh.
+    expect(text).not.toMatch(/U0MARIA|111111111111|awsCalls|trigger/);
+    expect((await fetch(`${h.baseUrl}/health/live`)).status).toBe(200);
   });
 });
 

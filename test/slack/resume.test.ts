@@ -9,6 +9,7 @@ import { killHard, startDockhandProcess } from '../support/dockhand-child.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { SIGNING_SECRET, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { sendCommand } from '../support/slack-requests.js';
+import { spawnDockhand } from '../support/spawn-dockhand.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterAll(async () => {

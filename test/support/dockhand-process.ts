@@ -1,10 +1,11 @@
 /**
- * dockhand in a process of its own, for tests that kill it mid-operation: started with
- * `node --import tsx test/support/dockhand-process.ts`, configured by DOCKHAND_TEST_CONFIG (JSON), it prints
- * `listening <port>` once Slack requests can be sent.
+ * dockhand in a process of its own, for tests that kill it (SIGKILL mid-operation, two instances on one
+ * database): started with `node --import tsx test/support/dockhand-process.ts`, configured by
+ * DOCKHAND_TEST_CONFIG (JSON). It prints `listening <port>` once its HTTP port answers, and `active` once it
+ * holds the instance lease and runs its jobs (at once when it is alone on its database).
  */
 import { parsePolicy } from '../../src/config/load.js';
-import { silentLogger } from '../../src/log.js';
+import { jsonLogger, silentLogger } from '../../src/log.js';
 import { startDockhand } from '../../src/main.js';
 
 interface ProcessConfig {
@@ -13,18 +14,26 @@ interface ProcessConfig {
   slackApiUrl: string;
   signingSecret: string;
   policy: string;
+  /** Periodic refresh (the first runs on taking the lease); without it the fleet is read once, here. */
+  refreshEveryMs?: number;
+  /** The scheduler's node-cron expression, e.g. every second. */
+  schedulerTick?: string;
+  /** Log JSON lines at this level to stderr (default: silent). */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 const config = JSON.parse(process.env.DOCKHAND_TEST_CONFIG ?? '{}') as ProcessConfig;
 const dockhand = await startDockhand({
   env: { DOCKHAND_DB: config.dbPath, PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: config.signingSecret, SLACK_API_URL: config.slackApiUrl },
   policy: parsePolicy(config.policy),
-  logger: silentLogger,
+  logger: config.logLevel ? jsonLogger(config.logLevel) : silentLogger,
   aws: { endpoint: config.sandboxUrl, credentials: { accessKeyId: 'AKIASANDBOXTEST', secretAccessKey: 'sandbox' } },
   slack: true,
-  refreshEveryMs: null,
+  refreshEveryMs: config.refreshEveryMs ?? null,
   housekeeping: false,
   visibility: false,
+  ...(config.schedulerTick ? { schedulerTick: config.schedulerTick } : {}),
 });
-await dockhand.refresher.refresh('test');
+if (config.refreshEveryMs === undefined && dockhand.lease.held) await dockhand.refresher.refresh('test');
 process.stdout.write(`listening ${dockhand.port}\n`);
+void dockhand.active.then(() => process.stdout.write('active\n'));

@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/log.js';
 import { startDockhand, type Dockhand } from '../../src/main.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { startSocketModePeer, type SocketModePeer } from './socket-mode-peer.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIASANDBOXTEST', secretAccessKey: 'sandbox' };
@@ -45,6 +46,9 @@ protect:
 approvals:
   channel: C0APPROVALS
   expire_minutes: 30
+instance:
+  lease_seconds: 3
+  heartbeat_seconds: 1
 `;
 
 /** A daily digest of every environment to C0DIGEST, to append to a policy. */
@@ -59,6 +63,8 @@ digests:
 export interface Harness {
   sandbox: Sandbox;
   slack: FakeSlack;
+  /** Socket Mode only: the local WebSocket peer dockhand is connected to. */
+  peer: SocketModePeer | null;
   dockhand: Dockhand;
   /** Where the database lives; another harness can be started on it to play a restarted bot. */
   dbPath: string;
@@ -78,6 +84,10 @@ export interface HarnessOptions {
   refresh?: boolean;
   /** Reuse these instead of starting new ones (a "restarted" dockhand). */
   reuse?: { sandbox: Sandbox; slack: FakeSlack; dbPath: string };
+  /** Socket Mode against a local WebSocket peer instead of HTTP mode. */
+  socketMode?: boolean;
+  /** The every-minute scheduler (default on); off lets a test drive `scheduler.tick` alone. */
+  scheduler?: boolean;
 }
 
 /** Sandbox + fake Slack + dockhand in HTTP mode on a random port, with a throwaway database. */
@@ -86,8 +96,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dbPath = options.reuse?.dbPath ?? join(dir as string, 'dockhand.db');
   const sandbox = options.reuse?.sandbox ?? (await startSandbox({ convergeDelayMs: 0, ...options.sandbox }));
   const slack = options.reuse?.slack ?? (await startFakeSlack());
+  const peer = options.socketMode ? await startSocketModePeer() : null;
+  if (peer) slack.respond('apps.connections.open', () => ({ ok: true, url: peer.url }));
   const dockhand = await startDockhand({
-    env: { DOCKHAND_DB: dbPath, PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+    env: { DOCKHAND_DB: dbPath, PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...(peer ? { SLACK_APP_TOKEN: 'xapp-test' } : {}) },
     policy: options.policy ?? parsePolicy(TEST_POLICY),
     logger: silentLogger,
     aws: { endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS },
@@ -95,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     refreshEveryMs: null,
     housekeeping: false,
     visibility: false,
+    ...(options.scheduler === false ? { scheduler: false } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   if (options.refresh !== false) await dockhand.refresher.refresh('test');
@@ -103,12 +116,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const stopDockhand = async () => {
     if (stopped) return;
     stopped = true;
-    await dockhand.resumed;
+    // Stopping waits for operations being resumed, so none is cut off half-way.
     await dockhand.stop();
   };
   return {
     sandbox,
     slack,
+    peer,
     dockhand,
     dbPath,
     baseUrl,
@@ -116,6 +130,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     stopDockhand,
     async close() {
       await stopDockhand();
+      await peer?.close();
       if (options.reuse) return;
       await slack.close();
       await sandbox.close();

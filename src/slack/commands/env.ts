@@ -32,6 +32,8 @@ export interface EnvRequest {
 export interface EnvCommandHandlerDeps extends CommandDeps {
   directory: Directory;
   logger: Logger;
+  /** Counts commands by verb and outcome. */
+  metrics?: { command(verb: string, outcome: string): void };
 }
 
 function run(command: EnvCommand, ctx: CommandContext): CommandOutcome | Promise<CommandOutcome> {
@@ -123,5 +125,6 @@ export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHand
     detail: result.detail ?? null,
     durationMs: deps.clock.now().getTime() - started.getTime(),
   });
+  deps.metrics?.command(result.verb, result.outcome);
   return result.reply;
 }

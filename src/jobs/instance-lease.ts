@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../domain/clock.js';
+import { errorMessage, type Logger } from '../log.js';
+import type { LeaseStore } from '../store/lease-store.js';
+
+export interface InstanceLeaseOptions {
+  store: LeaseStore;
+  clock: Clock;
+  logger: Logger;
+  /** A lease not renewed for this long is taken over by another instance. */
+  leaseMs: number;
+  /** How often the holder renews it and a waiting instance tries to take it; well below `leaseMs`. */
+  heartbeatMs: number;
+  /** Default: hostname, pid and a random suffix. */
+  holder?: string;
+}
+
+export type LeaseState = 'held' | 'waiting' | 'lost';
+
+/** hostname/pid/random: unique per process even when two share a host and a pid namespace. */
+export function processHolderId(): string {
+  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Keeps dockhand to one instance per database: the holder renews the lease every heartbeat; an instance
+ * that finds it held says who holds it and tries again every heartbeat, taking it over once the holder has
+ * missed its heartbeats past the expiry. Losing the lease (a stalled process whose lease expired and was
+ * taken) is reported through `onLost`, so the jobs stop before they could run twice.
+ */
+export class InstanceLease {
+  readonly holder: string;
+  private state: LeaseState = 'waiting';
+  private timer: NodeJS.Timeout | null = null;
+  private reportedHolder: string | null = null;
+
+  constructor(private readonly options: InstanceLeaseOptions) {
+    if (options.heartbeatMs >= options.leaseMs) throw new Error('the lease heartbeat must be shorter than the lease');
+    this.holder = options.holder ?? processHolderId();
+  }
+
+  get status(): LeaseState {
+    return this.state;
+  }
+
+  get held(): boolean {
+    return this.state === 'held';
+  }
+
+  /** One attempt to take or renew the lease; returns whether it is held afterwards. */
+  attempt(): boolean {
+    const { store, clock, leaseMs, logger } = this.options;
+    const now = clock.now().getTime();
+    let held: boolean;
+    try {
+      held = this.state === 'held' ? store.renew(this.holder, now, leaseMs) : store.take(this.holder, now, leaseMs);
+    } catch (error) {
+      // A busy or broken database: keep the previous answer until the lease itself says otherwise.
+      logger.error('could not read or write the instance lease', { error: errorMessage(error) });
+      held = this.state === 'held' && (store.current()?.expiresAt ?? 0) > now;
+    }
+    if (held) {
+      if (this.state !== 'held') logger.info('instance lease taken; this instance runs the jobs', { holder: this.holder });
+      this.state = 'held';
+      this.reportedHolder = null;
+      return true;
+    }
+    const wasHeld = this.state === 'held';
+    this.state = wasHeld ? 'lost' : this.state;
+    const current = store.current();
+    if (current && current.holder !== this.reportedHolder) {
+      this.reportedHolder = current.holder;
+      logger.warn(wasHeld ? 'instance lease lost to another instance; stopping jobs' : 'another dockhand instance holds the lease; waiting', {
+        holder: current.holder,
+        heartbeatAt: new Date(current.heartbeatAt).toISOString(),
+        expiresAt: new Date(current.expiresAt).toISOString(),
+      });
+    }
+    return false;
+  }
+
+  /** Attempts now and every heartbeat, calling `onAcquired` and `onLost` on each change. */
+  start(handlers: { onAcquired: () => void; onLost: () => void }): void {
+    this.stop();
+    const beat = () => {
+      const before = this.state;
+      const held = this.attempt();
+      if (held && before !== 'held') handlers.onAcquired();
+      if (!held && before === 'held') handlers.onLost();
+    };
+    beat();
+    this.timer = setInterval(beat, this.options.heartbeatMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Stops renewing and lets the lease expire now, so another instance takes over without waiting. */
+  release(): void {
+    this.stop();
+    if (this.state !== 'held') return;
+    try {
+      this.options.store.release(this.holder, this.options.clock.now().getTime());
+    } catch (error) {
+      this.options.logger.warn('could not release the instance lease; it expires by itself', { error: errorMessage(error) });
+    }
+    this.state = 'waiting';
+  }
+}

@@ -1,0 +1,43 @@
+import type { Clock } from '../domain/clock.js';
+import { readiness, type Readiness, type ReadinessInput } from '../domain/readiness.js';
+import type { InstanceLease } from '../jobs/instance-lease.js';
+import { errorMessage, type Logger } from '../log.js';
+import type { SlackApp } from '../slack/app.js';
+import type { InventoryStore } from '../store/inventory-store.js';
+import type { LeaseStore } from '../store/lease-store.js';
+
+export interface ReadinessProbeDeps {
+  leaseStore: LeaseStore;
+  lease: InstanceLease;
+  inventory: InventoryStore;
+  slack: () => SlackApp | null;
+  clock: Clock;
+  logger: Logger;
+  refreshIntervalMs: number;
+}
+
+/** Gathers what readiness needs, each time it is asked: a real database write, the lease, Slack, the last refresh. */
+export function readinessProbe(deps: ReadinessProbeDeps): () => Readiness {
+  return () => {
+    const now = deps.clock.now();
+    let databaseError: string | null = null;
+    try {
+      deps.leaseStore.probeWrite(now.getTime());
+    } catch (error) {
+      databaseError = errorMessage(error);
+      deps.logger.error('readiness: the database does not take writes', { error: databaseError });
+    }
+    const app = deps.slack();
+    const slack: ReadinessInput['slack'] = !app ? { mode: 'off' } : app.mode === 'http' ? { mode: 'http' } : { mode: 'socket', state: app.socketState() ?? 'not started' };
+    const lastSuccess = deps.inventory.lastSuccessfulRefreshAt();
+    return readiness({
+      now,
+      databaseError,
+      lease: deps.lease.status,
+      slack,
+      lastSuccessfulRefresh: lastSuccess ? new Date(lastSuccess) : null,
+      failedLocationsLastRefresh: deps.inventory.lastRefresh()?.errors.length ?? 0,
+      refreshIntervalMs: deps.refreshIntervalMs,
+    });
+  };
+}
