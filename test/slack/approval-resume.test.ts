@@ -1,3 +1,4 @@
+import { spawnDockhand } from '../support/spawn-dockhand.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,6 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import { ApprovalsStore } from '../../src/store/approvals-store.js';
 import { openDb } from '../../src/store/db.js';
 import { OperationsStore } from '../../src/store/operations-store.js';
-import { killHard, startDockhandProcess } from '../support/dockhand-child.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { SIGNING_SECRET, startHarness, TEST_POLICY } from '../support/harness.js';
 import { clickButton, sendCommand } from '../support/slack-requests.js';
@@ -34,8 +34,9 @@ describe.each([
     const dbPath = join(dir, 'dockhand.db');
     const restarts = () => sandbox.requests.filter((r) => r.operation === 'UpdateService' && (r.params as { forceNewDeployment?: boolean }).forceNewDeployment).length;
 
-    const { child, eventsUrl } = await startDockhandProcess({ dbPath, sandboxUrl: sandbox.url, slackApiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET, policy: TEST_POLICY });
-    cleanup.push(() => killHard(child));
+    const dying = await spawnDockhand({ dbPath, sandboxUrl: sandbox.url, slackApiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET, policy: TEST_POLICY });
+    cleanup.push(() => dying.kill());
+    const { eventsUrl } = dying;
     await sendCommand(eventsUrl, slack, 'U0DEV', 'restart prod');
     const request = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0APPROVALS', 10_000);
     const buttons = (request.body.blocks as Array<{ elements?: Array<{ action_id: string; value: string }> }>).flatMap((b) => b.elements ?? []);
@@ -62,7 +63,7 @@ describe.each([
     const callsBefore = sandbox.requests.length;
     await clickButton(eventsUrl, slack, 'U0LEE', 'approval_approve', id);
     await (diesWhile === 'updating the approval message' ? reachedSlack : awsHold.reached);
-    await killHard(child);
+    await dying.kill();
     releaseSlack();
     awsHold.release();
     expect(restarts()).toBe(0);

@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { openDb } from '../../src/store/db.js';
 import { OperationsStore } from '../../src/store/operations-store.js';
-import { killHard, startDockhandProcess } from '../support/dockhand-child.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { SIGNING_SECRET, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { sendCommand } from '../support/slack-requests.js';
@@ -29,12 +28,13 @@ describe('a stop interrupted by the process dying', () => {
     // The first UpdateService for worker never gets an answer: the process dies while it is in flight.
     let heldOnce = false;
     const hold = sandbox.hold((r) => r.operation === 'UpdateService' && (r.params as { service?: string }).service === 'worker' && !heldOnce && (heldOnce = true));
-    const { child, eventsUrl } = await startDockhandProcess({ dbPath, sandboxUrl: sandbox.url, slackApiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET, policy: TEST_POLICY });
-    cleanup.push(() => killHard(child));
+    const dying = await spawnDockhand({ dbPath, sandboxUrl: sandbox.url, slackApiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET, policy: TEST_POLICY });
+    cleanup.push(() => dying.kill());
+    const { eventsUrl } = dying;
     await sendCommand(eventsUrl, slack, 'U0MARIA', 'stop staging-3');
     await hold.reached;
     await vi.waitFor(() => expect(['api', 'web', 'scheduler', 'payments-gateway', 'ledger'].map((n) => view(n)?.desiredCount)).toEqual([0, 0, 0, 0, 0]));
-    await killHard(child);
+    await dying.kill();
     expect(view('worker')?.desiredCount).toBe(1);
 
     // What the dead process left: an operation still running with worker's step unfinished (other steps may

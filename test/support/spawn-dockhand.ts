@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface DockhandChild {
   child: ChildProcess;
   port: number;
+  /** http://127.0.0.1:<port>/slack/events */
+  eventsUrl: string;
   /** Resolves when the process says it holds the instance lease and runs its jobs. */
   active: Promise<void>;
   /** Everything it logged so far (JSON lines, when the config sets a log level). */
@@ -40,6 +42,7 @@ export async function spawnDockhand(config: Record<string, unknown>): Promise<Do
   return {
     child,
     port,
+    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
     active,
     stderr: () => stderr,
     async kill() {
