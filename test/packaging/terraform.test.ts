@@ -256,6 +256,6 @@ describe('the liveness path the module health-checks', () => {
   it('is served by dockhand', async () => {
     const response = await fetch(`${harness.baseUrl}${local(main, 'health_check_path') as string}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'alive' });
+    expect(await response.json()).toEqual({ status: 'ok' });
   });
 });

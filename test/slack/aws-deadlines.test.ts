@@ -43,7 +43,7 @@ describe('an AWS endpoint that accepts connections and never answers', () => {
   it('/env refresh answers with the failure named, and /env list shows each region failed with the true age of its snapshot', async () => {
     clock.advance(36_000);
     h.sandbox.hang(true);
-    const refresh = await answerTo('U0MARIA', 'refresh');
+    const refresh = await answerTo('U0ADMIN', 'refresh');
     expect(String(refresh.body.text)).toContain(':warning: sandbox (111111111111) us-east-1: DeadlineExceeded: AWS did not answer within 5 s (the deadline for reading sandbox us-east-1)');
     expect(String(refresh.body.text)).toContain('eu-west-1: DeadlineExceeded');
 
@@ -72,7 +72,7 @@ describe('an AWS endpoint that accepts connections and never answers', () => {
   it('recovers without a restart once AWS answers again', async () => {
     h.sandbox.hang(false);
     h.slack.reset();
-    const refresh = await answerTo('U0MARIA', 'refresh');
+    const refresh = await answerTo('U0ADMIN', 'refresh');
     expect(String(refresh.body.text)).toMatch(/^Read \d+ services from AWS in \d+ calls\.$/);
     const list = blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'list'));
     expect(list).toMatch(/Read from AWS 0s ago \(\d+ AWS calls\)/);

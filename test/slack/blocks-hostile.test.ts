@@ -160,7 +160,7 @@ const digest: DigestModel = {
     { kind: 'fleet', summary: { total: 1, running: 0, parked: 0, degraded: 1, other: 0, degradedNames: [NAME] } },
     { kind: 'idle', findings: [finding], orphans: [orphan] },
     { kind: 'cost', rows: [{ environment: NAME, yesterday: costRow, monthToDate: costRow }] },
-    { kind: 'changes', counts: [{ environment: NAME, changes: 1, failed: 1, flagged: 1 }], flagged: [event, viaDockhand] },
+    { kind: 'changes', counts: [{ environment: NAME, changes: 1, failed: 1, flagged: 1 }], flagged: [event, viaDockhand], gaps: [{ label: TEXT, kind: 'failed', atMs: now.getTime() - 60_000, error: TEXT }], now },
     { kind: 'anomalies', alerts: [{ environment: NAME, windowStart: now, recentDollars: 5, baselineDollars: 1 }] },
   ],
 } as DigestModel;

@@ -102,7 +102,7 @@ describe('an AWS error is shown once', () => {
       const text = blocksText(final);
       expect(text).toMatch(/nothing changed: connect ECONNREFUSED 127\.0\.0\.1:\d+/);
       expect(text).not.toMatch(/Error: Error/);
-      const refresh = await askPrivately(down.eventsUrl, slack, 'U0MARIA', 'refresh');
+      const refresh = await askPrivately(down.eventsUrl, slack, 'U0ADMIN', 'refresh');
       expect(blocksText(refresh)).toContain('connect ECONNREFUSED');
       expect(blocksText(refresh)).not.toMatch(/Error: Error/);
     } finally {
