@@ -81,7 +81,9 @@ export interface OperationMinimum {
 /**
  * Stopping or starting the services of one environment: read their current state (DescribeServices per
  * cluster in tens, DescribeScalableTargets per account and region in fifties), then one UpdateService each
- * and a RegisterScalableTarget before it where the service scales automatically.
+ * and a RegisterScalableTarget before it where the service scales automatically, and one TagResource
+ * (stop: the park record on the service) or UntagResource (start: the record removed) each, since ECS tags
+ * one resource a call.
  */
 export function operationMinimum(services: readonly ServiceFacts[]): OperationMinimum {
   const perCluster = groupCount(services, (s) => `${s.account}/${s.region}/${s.cluster}`);
@@ -90,8 +92,9 @@ export function operationMinimum(services: readonly ServiceFacts[]): OperationMi
     [...perCluster.values()].reduce((sum, n) => sum + Math.ceil(n / DESCRIBE_SERVICES_BATCH), 0) +
     [...perLocation.values()].reduce((sum, n) => sum + Math.ceil(n / DESCRIBE_TARGETS_BATCH), 0);
   const scalable = services.filter((s) => s.scalable).length;
-  const writes = services.length + scalable;
-  return { reads, writes, total: reads + writes, roundTrips: services.length === 0 ? 0 : 1 + (scalable > 0 ? 2 : 1) };
+  const tags = services.length;
+  const writes = services.length + scalable + tags;
+  return { reads, writes, total: reads + writes, roundTrips: services.length === 0 ? 0 : 2 + (scalable > 0 ? 2 : 1) };
 }
 
 /** CloudTrail LookupEvents returns up to 50 events a page, and a lookup needs at least one request. */

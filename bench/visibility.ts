@@ -108,10 +108,11 @@ function peakPerLocation(sandbox: Sandbox, from: number, operation: string): num
 }
 
 async function cloudTrailFigures(sandbox: Sandbox, accounts: Account[], db: ReturnType<typeof openDb>, clients: unknown, cloudtrail: Record<string, unknown>): Promise<Figure[]> {
-  const [Job, Trail, History] = await Promise.all([
+  const [Job, Trail, History, Audit] = await Promise.all([
     need<Ctor<AuditJob>>('../src/jobs/audit-ingest.js', 'AuditIngestJob'),
     need<Ctor<unknown>>('../src/store/trail-store.js', 'TrailStore'),
     need<Ctor<unknown>>('../src/store/cost-history-store.js', 'CostHistoryStore'),
+    need<Ctor<unknown>>('../src/store/audit-store.js', 'AuditStore'),
   ]);
   const now = Date.now();
   for (const account of accounts) {
@@ -123,6 +124,8 @@ async function cloudTrailFigures(sandbox: Sandbox, accounts: Account[], db: Retu
     clients,
     store: new Trail(db),
     history: new History(db),
+    // dockhand's own calls, by request id: none here, so every injected event is someone else's.
+    audit: new Audit(db),
     services: () => [],
     rules: environmentRulesOf(parsePolicy(benchPolicyText(accounts.length))),
     policy: cloudtrail,

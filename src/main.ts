@@ -60,7 +60,7 @@ import { SoleInstance } from './ops/sole-instance.js';
 
 export const USAGE = `dockhand — operate ECS Fargate environments from Slack
 
-Usage: npm start            (node dist/src/main.js)
+Usage: npm start            (node --env-file-if-exists=.env dist/src/main.js: reads .env when there is one)
        npm start -- --help  (this text)
 
 Environment variables:

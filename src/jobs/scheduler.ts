@@ -157,7 +157,7 @@ export class Scheduler {
             break;
           case 'announce-new':
             remember({ graceUntil: action.parkAt });
-            outcome = `up outside its hours; parking it at ${action.parkAt.toISOString().slice(11, 16)} UTC unless someone extends it`;
+            outcome = `parking it at ${action.parkAt.toISOString().slice(11, 16)} UTC unless someone extends it`;
             break;
           case 'report-external': {
             const until = action.until ?? new Date(now.getTime() + 24 * 3600_000);

@@ -61,11 +61,11 @@ describe('bench minimums', () => {
     expect(refreshMinimum(services, locations, false).total).toBe(2 + 5 + 33);
   });
 
-  it('counts an operation as the reads, then one write a service and two with autoscaling', () => {
+  it('counts an operation as the reads, then the park tag and one write a service, and one more with autoscaling', () => {
     const plain = Array.from({ length: 8 }, (_, i) => service('fleet-01', i));
-    expect(operationMinimum(plain)).toEqual({ reads: 2, writes: 8, total: 10, roundTrips: 2 });
+    expect(operationMinimum(plain)).toEqual({ reads: 2, writes: 16, total: 18, roundTrips: 3 });
     const scaling = plain.map((s) => ({ ...s, scalable: true }));
-    expect(operationMinimum(scaling)).toEqual({ reads: 2, writes: 16, total: 18, roundTrips: 3 });
+    expect(operationMinimum(scaling)).toEqual({ reads: 2, writes: 24, total: 26, roundTrips: 4 });
     expect(operationMinimum([])).toEqual({ reads: 0, writes: 0, total: 0, roundTrips: 0 });
   });
 
