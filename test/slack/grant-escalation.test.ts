@@ -46,6 +46,12 @@ describe('grants that cannot escalate', () => {
     expect(refusals.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('tells someone without `grant` nothing about other people’s grants when they try to revoke', async () => {
+    expect(await say('U0WIDE', 'grant <@U0ANN> viewer qa-* 1h')).toMatch(/^:key: Granted/);
+    expect(await say('U0MARIA', 'revoke <@U0ANN>')).toMatch(/^You don’t have `grant`, which revoking needs\./);
+    expect(await say('U0MARIA', 'revoke <@U0NOBODY>')).toMatch(/^You don’t have `grant`, which revoking needs\./);
+  });
+
   it('refuses a typed glob with more than `*` and `?` before comparing anything, saying what to write', async () => {
     expect(await say('U0ADMIN', 'grant <@U0ANN> viewer qa-[12] 1h')).toContain('`[ ]` is not allowed: write e.g. staging-* or qa-?');
     expect(await say('U0WIDE', 'grant <@U0ANN> viewer {prod,x-y} 1h')).toContain('`{ , }` is not allowed');

@@ -53,6 +53,10 @@ export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ct
 
 export function revokeCommand(command: Extract<EnvCommand, { verb: 'revoke' }>, ctx: CommandContext): CommandOutcome {
   const access = ctx.access();
+  // Someone without `grant` anywhere learns nothing, not even whether the user has grants.
+  if (globsHolding(access, ctx.subject, 'grant').length === 0) {
+    return { reply: problemReply('You don’t have `grant`, which revoking needs.', heldBy(access, ctx, 'grant', '*')), outcome: 'denied', detail: 'missing grant' };
+  }
   const now = ctx.clock.now().toISOString();
   const matching = ctx.grants
     .activeRows(now, command.userId)
