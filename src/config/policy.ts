@@ -155,7 +155,7 @@ export const policySchema = z
     for (const [name, text] of Object.entries(named)) checkSchedule(text, ['schedules', 'named', name]);
     policy.schedules.defaults.forEach((rule, index) => checkSchedule(rule.schedule, ['schedules', 'defaults', index, 'schedule']));
     policy.bindings.forEach((binding, index) => {
-      if (!(binding.role in policy.roles)) {
+      if (!Object.hasOwn(policy.roles, binding.role)) {
         ctx.addIssue({
           code: 'custom',
           path: ['bindings', index, 'role'],

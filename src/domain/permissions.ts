@@ -24,7 +24,7 @@ function subjectKeys(subject: Subject): Set<string> {
 }
 
 function roleGrants(policy: AccessPolicy, role: string, verb: string): boolean {
-  const verbs = policy.roles[role] ?? [];
+  const verbs = Object.hasOwn(policy.roles, role) ? (policy.roles[role] ?? []) : [];
   return verbs.includes('*') || verbs.includes(verb);
 }
 
@@ -111,7 +111,7 @@ export type GrantScopeVerdict =
  * be decided, the verb counts as missing.
  */
 export function grantScope(policy: AccessPolicy, subject: Subject, role: string, glob: string, allVerbs: readonly string[]): GrantScopeVerdict {
-  const roleVerbs = policy.roles[role] ?? [];
+  const roleVerbs = Object.hasOwn(policy.roles, role) ? (policy.roles[role] ?? []) : [];
   const verbs = [...new Set(['grant', ...(roleVerbs.includes('*') ? allVerbs : roleVerbs)])];
   const missing = verbs.flatMap((verb) => {
     const verdict = globContained(glob, globsHolding(policy, subject, verb));

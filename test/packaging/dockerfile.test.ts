@@ -179,7 +179,7 @@ describe('Dockerfile', () => {
     const sourceEntry = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
     expect(existsSync(join(repoRoot, sourceEntry)), `${sourceEntry} (compiled to ${entry}) does not exist`).toBe(true);
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-    expect(pkg.scripts?.start).toBe(`node ${entry}`);
+    expect(pkg.scripts?.start).toBe(`node --env-file-if-exists=.env ${entry}`);
     // The final image receives dist/ from a build stage that runs the build script.
     const distCopy = final.instructions
       .filter((i) => i.keyword === 'COPY')

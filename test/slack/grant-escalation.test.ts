@@ -52,6 +52,12 @@ describe('grants that cannot escalate', () => {
     expect(await say('U0MARIA', 'revoke <@U0NOBODY>')).toMatch(/^You don’t have `grant`, which revoking needs\./);
   });
 
+  it('knows only the policy’s own roles, not names every JavaScript object has', async () => {
+    for (const role of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(await say('U0ADMIN', `grant <@U0ANN> ${role} qa-* 1h`), role).toMatch(new RegExp(`^There is no role \`${role}\``));
+    }
+  });
+
   it('refuses a typed glob with more than `*` and `?` before comparing anything, saying what to write', async () => {
     expect(await say('U0ADMIN', 'grant <@U0ANN> viewer qa-[12] 1h')).toContain('`[ ]` is not allowed: write e.g. staging-* or qa-?');
     expect(await say('U0WIDE', 'grant <@U0ANN> viewer {prod,x-y} 1h')).toContain('`{ , }` is not allowed');

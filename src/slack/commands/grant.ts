@@ -32,7 +32,7 @@ export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ct
     const reply = problemReply(`You don’t have \`grant\` on \`${glob}\`.`, heldBy(access, ctx, 'grant', glob));
     return { reply, environment: glob, outcome: 'denied', detail: 'missing grant' };
   }
-  if (!(role in access.roles)) {
+  if (!Object.hasOwn(access.roles, role)) {
     const reply = problemReply(`There is no role \`${role}\`.`, `Roles in dockhand.yml: ${escapeMrkdwn(Object.keys(access.roles).join(', ')) || 'none'}.`);
     return { reply, environment: glob, outcome: 'invalid', detail: `unknown role ${role}` };
   }

@@ -1,5 +1,5 @@
 import { matchesGlob } from '../../domain/glob.js';
-import { isAllowed } from '../../domain/permissions.js';
+import { holdsOnAll, isAllowed } from '../../domain/permissions.js';
 import { listReply } from '../blocks/list.js';
 import { scheduleSummary } from '../blocks/schedule.js';
 import type { CommandContext, CommandOutcome } from './context.js';
@@ -13,7 +13,8 @@ export function listCommand(filter: string | null, ctx: CommandContext): Command
   const reply = listReply({
     environments: visible,
     filter,
-    orphanServices: ctx.fleet.orphanServices(),
+    // Services in no environment could belong to anyone: only someone who sees every name hears of them.
+    orphanServices: holdsOnAll(access, ctx.subject, 'view', '*') ? ctx.fleet.orphanServices() : 0,
     lastRefresh: ctx.fleet.lastRefresh(),
     locationReadAt: (account, region) => ctx.fleet.locationReadAt(account, region),
     now: ctx.clock.now(),
