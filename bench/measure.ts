@@ -4,7 +4,7 @@
  * timed at the client, answers timed at the fake Slack API, AWS calls read from the sandbox's request log.
  */
 import { join } from 'node:path';
-import type { Sandbox } from '../src/sandbox/index.js';
+import type { Sandbox } from '../dev/sandbox/index.js';
 import type { FakeSlack, FakeSlackCall } from '../test/support/fake-slack.js';
 import type { BenchDockhandConfig } from './dockhand-process.js';
 import { answerTo, SlackDriver, waitUntil, type AckTiming, type LoadRequest } from './load.js';

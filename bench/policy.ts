@@ -1,5 +1,5 @@
 /** The benchmark's policy: its user is admin on every environment and nothing is protected, so nothing waits for an approval. */
-import { accountId } from '../src/sandbox/index.js';
+import { accountId } from '../dev/sandbox/index.js';
 
 export const BENCH_USER = 'U0BENCH';
 export const BENCH_REGION = 'us-east-1';

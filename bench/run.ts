@@ -9,7 +9,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { generatedFleet, startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import { generatedFleet, startSandbox, type Sandbox } from '../dev/sandbox/index.js';
 import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
 import { memoryFigures, slackFigures } from './figures.js';
 import { measureMemory, measureRun, type BenchContext, type MemoryFigures, type RunFigures } from './measure.js';

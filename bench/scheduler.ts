@@ -15,7 +15,7 @@ import { ManualClock } from '../src/domain/clock.js';
 import type { Environment } from '../src/domain/environments.js';
 import { InventoryRefresher } from '../src/jobs/inventory-refresh.js';
 import { silentLogger, type Logger } from '../src/log.js';
-import { generatedFleet, startSandbox } from '../src/sandbox/index.js';
+import { generatedFleet, startSandbox } from '../dev/sandbox/index.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { Fleet } from '../src/store/fleet.js';
 import { InventoryStore } from '../src/store/inventory-store.js';

@@ -14,7 +14,7 @@ import { parsePolicy } from '../src/config/load.js';
 import { environmentRulesOf, type Account } from '../src/config/policy.js';
 import { systemClock } from '../src/domain/clock.js';
 import { silentLogger } from '../src/log.js';
-import { DEFAULT_REGION, generatedFleet, identities, startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import { DEFAULT_REGION, generatedFleet, identities, startSandbox, type Sandbox } from '../dev/sandbox/index.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { InventoryRefresher } from '../src/jobs/inventory-refresh.js';
 import { openDb } from '../src/store/db.js';
@@ -232,16 +232,16 @@ async function costExplorerFigures(sandbox: Sandbox, accounts: Account[], db: Re
  * makes (aim: none; a digest reads the store). The inventory it reports on is read first, without latency.
  */
 async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openDb>, schema: { parse(input: unknown): Record<string, unknown> }, accounts: Account[], latencyMs: number): Promise<Figure[]> {
-  const [DigestJob, VisibilityReports, CostReports, VisibilityStore, TrailStore, CostHistoryStore, CostActualsStore, idleRulesOf, costSettingsOf] = await Promise.all([
+  const [DigestJob, FleetReports, CostReports, NoticesStore, TrailStore, CostHistoryStore, CostActualsStore, idleRulesOf, costSettingsOf] = await Promise.all([
     need<Ctor<{ runOnce(now?: Date): Promise<{ status: string; error?: string }[]> }>>('../src/jobs/digest.js', 'DigestJob'),
-    need<Ctor<unknown>>('../src/store/visibility-reports.js', 'VisibilityReports'),
+    need<Ctor<unknown>>('../src/store/fleet-reports.js', 'FleetReports'),
     need<new (...args: unknown[]) => unknown>('../src/store/cost-reports.js', 'CostReports'),
-    need<Ctor<unknown>>('../src/store/visibility-store.js', 'VisibilityStore'),
+    need<Ctor<unknown>>('../src/store/notices-store.js', 'NoticesStore'),
     need<Ctor<unknown>>('../src/store/trail-store.js', 'TrailStore'),
     need<Ctor<unknown>>('../src/store/cost-history-store.js', 'CostHistoryStore'),
     need<Ctor<unknown>>('../src/store/cost-actuals-store.js', 'CostActualsStore'),
-    need<(idle: unknown) => unknown>('../src/config/visibility.js', 'idleRulesOf'),
-    need<(cost: unknown, refreshMs: number) => unknown>('../src/config/visibility.js', 'costSettingsOf'),
+    need<(idle: unknown) => unknown>('../src/config/report-policy.js', 'idleRulesOf'),
+    need<(cost: unknown, refreshMs: number) => unknown>('../src/config/report-policy.js', 'costSettingsOf'),
   ]);
   const visibility = schema.parse({ digests: [{ channel: 'C0BENCH' }] }) as { digests: unknown[]; idle: unknown; cost: unknown };
   const policy = parsePolicy(benchPolicyText(accounts.length));
@@ -255,8 +255,8 @@ async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openDb>, sc
     aws.destroy();
   }
   sandbox.setLatency(latencyMs);
-  const store = new VisibilityStore(db);
-  const reports = new VisibilityReports({
+  const store = new NoticesStore(db);
+  const reports = new FleetReports({
     fleet: new Fleet(inventory, rules),
     services: () => inventory.services(),
     costs: new CostReports(new CostHistoryStore(db), new CostActualsStore(db), costSettingsOf(visibility.cost, 60_000)),
@@ -288,9 +288,9 @@ async function guarded(ids: readonly (typeof IDS)[keyof typeof IDS][], measure: 
 export async function benchVisibility(options: VisibilityBenchOptions): Promise<Figure[]> {
   const ct = [IDS.ctFirst, IDS.ctRun, IDS.ctDay, IDS.ctPeak];
   const ce = [IDS.ceFirst, IDS.ceDay, IDS.ceRerun, IDS.cePeak];
-  const [clientsModule, configModule] = await Promise.all([load('../src/aws/visibility-clients.js'), load('../src/config/visibility.js')]);
+  const [clientsModule, configModule] = await Promise.all([load('../src/aws/visibility-clients.js'), load('../src/config/report-policy.js')]);
   const Clients = exported<Ctor<{ destroy(): void }>>(clientsModule, 'VisibilityAwsClients');
-  const schema = typeof configModule === 'string' ? configModule : (configModule.visibilityPolicySchema as { parse(input: unknown): Record<string, unknown> } | undefined) ?? 'visibilityPolicySchema is no longer exported';
+  const schema = typeof configModule === 'string' ? configModule : (configModule.reportPolicySchema as { parse(input: unknown): Record<string, unknown> } | undefined) ?? 'reportPolicySchema is no longer exported';
   if (typeof Clients === 'string' || typeof schema === 'string') {
     const why = typeof Clients === 'string' ? Clients : (schema as string);
     return [...ct, ...ce, IDS.digest].map((f) => unavailable(f, why));

@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { VisibilityAwsClients } from './aws/visibility-clients.js';
-import { costSettingsOf, idleRulesOf } from './config/visibility.js';
-import { isUp } from './domain/schedule.js';
+import { costSettingsOf, idleRulesOf } from './config/report-policy.js';
+import { isUp } from './domain/schedules/schedule.js';
 import { AnomalyMonitor } from './jobs/anomalies.js';
 import { AuditIngestJob, trailLocationsOf, trailStaleMsOf } from './jobs/audit-ingest.js';
 import { CostIngestJob } from './jobs/cost-ingest.js';
@@ -18,13 +18,13 @@ import { CostActualsStore } from './store/cost-actuals-store.js';
 import { CostHistoryStore } from './store/cost-history-store.js';
 import { CostReports } from './store/cost-reports.js';
 import { TrailStore } from './store/trail-store.js';
-import { VisibilityReports } from './store/visibility-reports.js';
-import { VisibilityStore } from './store/visibility-store.js';
+import { FleetReports } from './store/fleet-reports.js';
+import { NoticesStore } from './store/notices-store.js';
 import { AwsClients, type AwsClientOptions } from './aws/clients.js';
 import { DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS, type Env } from './config/env.js';
 import { ConfigError, loadEnv, loadPolicyOf } from './config/load.js';
 import { accessPolicyOf, environmentRulesOf, type Policy } from './config/policy.js';
-import { withGrants } from './domain/permissions.js';
+import { withGrants } from './domain/access/permissions.js';
 import { Housekeeping } from './jobs/housekeeping.js';
 import { NativeSchedules } from './jobs/native-schedules.js';
 import { SCHEDULER_ACTOR, Scheduler } from './jobs/scheduler.js';
@@ -175,7 +175,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   // Visibility: cost samples from every refresh, CloudTrail and Cost Explorer ingest, idle rules, digests.
   const history = new CostHistoryStore(db);
   const trail = new TrailStore(db);
-  const visibilityStore = new VisibilityStore(db);
+  const notices = new NoticesStore(db);
   const actuals = new CostActualsStore(db);
   const costs = new CostReports(history, actuals, costSettingsOf(policy.cost, refreshMs));
   const sampler = new InventorySampler({
@@ -276,12 +276,12 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       expireMinutes: policy.approvals.expire_minutes,
     });
     const members = client ? new SlackMembers(client, clock, logger) : null;
-    const reports = new VisibilityReports({
+    const reports = new FleetReports({
       fleet,
       services: () => inventory.services(),
       costs,
       trail,
-      store: visibilityStore,
+      store: notices,
       idleRules: idleRulesOf(policy.idle),
       trailLocations: trailLocationsOf(policy.accounts, policy.cloudtrail).map(({ account, ...location }) => ({ ...location, account: account.id })),
       trailStaleMs: trailStaleMsOf(policy.cloudtrail),
@@ -297,8 +297,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
           .filter(([, e]) => e.override)
           .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
     });
-    anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: visibilityStore, poster, clock, logger });
-    const digests = new DigestJob({ digests: policy.digests, reports, store: visibilityStore, poster, clock, logger });
+    anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: notices, poster, clock, logger });
+    const digests = new DigestJob({ digests: policy.digests, reports, store: notices, poster, clock, logger });
     const command: EnvCommandHandlerDeps = {
       fleet,
       access,
@@ -315,7 +315,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       logger,
       metrics,
     };
-    return { command, approvals, launcher, handled, scheduler, digests, snooze: idleSnoozer({ store: visibilityStore, snoozeDays: policy.idle.snooze_days }) };
+    return { command, approvals, launcher, handled, scheduler, digests, snooze: idleSnoozer({ store: notices, snoozeDays: policy.idle.snooze_days }) };
   };
 
   const leaseStore = new LeaseStore(db);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { EnvironmentRules } from '../domain/environments.js';
-import type { AccessPolicy } from '../domain/permissions.js';
-import { parseSchedule } from '../domain/schedule.js';
+import type { AccessPolicy } from '../domain/access/permissions.js';
+import { parseSchedule } from '../domain/schedules/schedule.js';
 import { policyGlob as glob } from './glob.js';
-import { visibilityPolicyFields } from './visibility.js';
+import { reportPolicyFields } from './report-policy.js';
 
 /** Verbs a role can grant. `*` grants every verb. Later features add to this list. */
 export const VERBS = ['view', 'restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve', 'grant'] as const;
@@ -109,7 +109,7 @@ export const policySchema = z
     bindings: z.array(bindingSchema).default([]),
     protect: z.array(protectSchema).default([]),
     schedules: schedulesSchema,
-    ...visibilityPolicyFields,
+    ...reportPolicyFields,
     approvals: z
       .strictObject({
         /** Where Approve / Deny requests are posted, e.g. C0APPROVALS. Without it, approvals are refused. */

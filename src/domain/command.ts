@@ -1,5 +1,5 @@
 import { quoted } from './bounded-text.js';
-import { COST_PERIODS, DEFAULT_COST_PERIOD, type CostPeriod } from './cost-report.js';
+import { COST_PERIODS, DEFAULT_COST_PERIOD, type CostPeriod } from './cost/report.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { userGlobProblem } from './glob.js';
 

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import type { DecodedEvent } from './cloudtrail.js';
-import type { CostRow } from './cost-report.js';
+import type { DecodedEvent } from './trail/decode.js';
+import type { CostRow } from './cost/report.js';
 import type { Environment } from './environments.js';
 import type { IdleFinding, OrphanService } from './idle.js';
-import type { ChangeCount, TrailGap } from './who.js';
+import type { ChangeCount, TrailGap } from './trail/changes.js';
 
 /** The digest as data: what each section says, before anyone decides how it looks in Slack. */
 

@@ -1,4 +1,4 @@
-import { hourlyRate, monthlyCost, type CostOptions } from './cost.js';
+import { hourlyRate, monthlyCost, type CostOptions } from './cost/estimate.js';
 import type { Environment, EnvironmentState } from './environments.js';
 import type { ServiceSnapshot, Tier } from './inventory.js';
 

@@ -1,5 +1,5 @@
-import type { AnomalyPolicy, DigestPolicy } from '../config/visibility.js';
-import { anomalyWindows, anomalyWindowStart, findAnomalies, type CostAnomaly } from '../domain/anomaly.js';
+import type { AnomalyPolicy, DigestPolicy } from '../config/report-policy.js';
+import { anomalyWindows, anomalyWindowStart, findAnomalies, type CostAnomaly } from '../domain/cost/anomaly.js';
 import type { Clock } from '../domain/clock.js';
 import type { Environment } from '../domain/environments.js';
 import { matchesAny } from '../domain/glob.js';
@@ -7,7 +7,7 @@ import { errorMessage, type Logger } from '../log.js';
 import { anomalyAlertReply } from '../slack/blocks/cost.js';
 import type { ChannelPoster } from '../slack/channel-poster.js';
 import type { CostReports } from '../store/cost-reports.js';
-import type { VisibilityStore } from '../store/visibility-store.js';
+import type { NoticesStore } from '../store/notices-store.js';
 import { CronTasks } from './cron.js';
 
 export interface AnomalyMonitorDeps {
@@ -16,7 +16,7 @@ export interface AnomalyMonitorDeps {
   policy: AnomalyPolicy;
   /** Environments without an explicit alert route are alerted to the channels of the digests covering them. */
   digests: readonly DigestPolicy[];
-  store: VisibilityStore;
+  store: NoticesStore;
   poster: Pick<ChannelPoster, 'post'>;
   clock: Clock;
   logger: Logger;

@@ -1,12 +1,12 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ingestTrailLocation, type TrailIngestResult } from '../aws/cloudtrail/ingest.js';
 import type { Account } from '../config/policy.js';
-import type { CloudTrailPolicy } from '../config/visibility.js';
+import type { CloudTrailPolicy } from '../config/report-policy.js';
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_DOCKHAND_SESSION_PREFIX, type DecodeContext, type ServiceTarget } from '../domain/cloudtrail.js';
+import { DEFAULT_DOCKHAND_SESSION_PREFIX, type DecodeContext, type ServiceTarget } from '../domain/trail/decode.js';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
-import { environmentLocator } from '../domain/who.js';
+import { environmentLocator } from '../domain/trail/changes.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { CostHistoryStore } from '../store/cost-history-store.js';

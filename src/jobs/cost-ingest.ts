@@ -1,7 +1,7 @@
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ingestCostExplorerAccount, type CostExplorerIngestResult } from '../aws/cost-explorer/ingest.js';
 import type { Account } from '../config/policy.js';
-import type { CostActualsPolicy } from '../config/visibility.js';
+import type { CostActualsPolicy } from '../config/report-policy.js';
 import type { Clock } from '../domain/clock.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { CostActualsStore } from '../store/cost-actuals-store.js';

@@ -1,20 +1,20 @@
-import type { DigestPolicy } from '../config/visibility.js';
+import type { DigestPolicy } from '../config/report-policy.js';
 import type { Clock } from '../domain/clock.js';
 import { localDateOf } from '../domain/digest.js';
 import { matchesAny } from '../domain/glob.js';
 import { errorMessage, type Logger } from '../log.js';
 import { digestMessages } from '../slack/blocks/digest.js';
 import type { ChannelPoster } from '../slack/channel-poster.js';
-import type { Audience, VisibilityReports } from '../store/visibility-reports.js';
-import type { VisibilityStore } from '../store/visibility-store.js';
+import type { Audience, FleetReports } from '../store/fleet-reports.js';
+import type { NoticesStore } from '../store/notices-store.js';
 import { CronTasks } from './cron.js';
 
 const KEEP_RECORDS_MS = 90 * 86_400_000;
 
 export interface DigestJobDeps {
   digests: readonly DigestPolicy[];
-  reports: Pick<VisibilityReports, 'digest'>;
-  store: VisibilityStore;
+  reports: Pick<FleetReports, 'digest'>;
+  store: NoticesStore;
   poster: Pick<ChannelPoster, 'post'>;
   clock: Clock;
   logger: Logger;

@@ -1,5 +1,5 @@
 import type { Clock } from '../domain/clock.js';
-import { maxSampleGapFor } from '../domain/cost.js';
+import { maxSampleGapFor } from '../domain/cost/estimate.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
 import type { CostHistoryStore } from '../store/cost-history-store.js';
 

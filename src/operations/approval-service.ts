@@ -1,6 +1,6 @@
-import { judgeDecision } from '../domain/approvals.js';
+import { judgeDecision } from '../domain/access/approvals.js';
 import type { Clock } from '../domain/clock.js';
-import { isAllowed, type AccessPolicy, type Subject } from '../domain/permissions.js';
+import { isAllowed, type AccessPolicy, type Subject } from '../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../log.js';
 import { approvalRequestReply, describeRequest, type ApprovalView } from '../slack/blocks/approval.js';
 import { section, type Reply } from '../slack/blocks/common.js';

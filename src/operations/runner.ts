@@ -11,7 +11,7 @@ import { errorMessage, type Logger } from '../log.js';
 import { operationReply, type OperationView } from '../slack/blocks/operation.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { BeginResult, OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
-import { readCurrent, type AuditedCall } from './current.js';
+import { readCurrent, type AuditedCall } from './read-current.js';
 import { auditedAwsCall } from './audited.js';
 import type { ProgressReporter } from './messenger.js';
 import { STEP_ACTIONS, StepRefused, type StepContext } from './steps.js';

@@ -7,7 +7,7 @@ import { checkScale, parkRecordFor, restoreTargetFor, type ParkRecord, type Serv
 import { formatParkTag, PARK_TAG_KEY, parkRecordFromTag, parseParkTag } from '../domain/park-tag.js';
 import type { OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
 import { plural } from '../slack/blocks/format.js';
-import type { AuditedCall } from './current.js';
+import type { AuditedCall } from './read-current.js';
 
 export interface StepContext {
   operation: OperationRow;

@@ -1,7 +1,7 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
-import type { BilledTotal, DayRange } from '../domain/cost-report.js';
+import type { BilledTotal, DayRange } from '../domain/cost/report.js';
 import type { Db } from './db.js';
-import { costActuals, costExplorerAsks } from './schema-visibility.js';
+import { costActuals, costExplorerAsks } from './schema-cost.js';
 
 export interface ActualDay {
   day: string;

@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gte, isNotNull, lt, lte, notExists, sql } from 'drizzle-orm';
-import type { TimeInterval } from '../domain/cost.js';
-import type { SampleRun, ServiceHistory } from '../domain/cost-history.js';
+import type { TimeInterval } from '../domain/cost/estimate.js';
+import type { SampleRun, ServiceHistory } from '../domain/cost/history.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
 import type { Db } from './db.js';
-import { costSeries, sampleRuns } from './schema-visibility.js';
+import { costSeries, sampleRuns } from './schema-cost.js';
 
 /** One refresh's view of a service, and the desired count recorded if dockhand has it parked. */
 export interface SampleObservation {

@@ -1,7 +1,7 @@
-import type { WatchedEstimate } from '../domain/anomaly.js';
-import type { CostEstimate, EnvironmentCostEstimate, TimeInterval } from '../domain/cost.js';
-import { estimateHistory, savingsByEnvironment, watchedHours, watchedHoursByEnvironment, type HistorySettings } from '../domain/cost-history.js';
-import { costRows, daysOf, periodWindows, totalsOf, UNTAGGED, type BilledTotal, type CostPeriod, type CostRow, type CostTotalsRow, type PeriodWindows } from '../domain/cost-report.js';
+import type { WatchedEstimate } from '../domain/cost/anomaly.js';
+import type { CostEstimate, EnvironmentCostEstimate, TimeInterval } from '../domain/cost/estimate.js';
+import { estimateHistory, savingsByEnvironment, watchedHours, watchedHoursByEnvironment, type HistorySettings } from '../domain/cost/history.js';
+import { costRows, daysOf, periodWindows, totalsOf, UNTAGGED, type BilledTotal, type CostPeriod, type CostRow, type CostTotalsRow, type PeriodWindows } from '../domain/cost/report.js';
 import type { CostActualsStore } from './cost-actuals-store.js';
 import type { CostHistoryStore } from './cost-history-store.js';
 

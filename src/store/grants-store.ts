@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { ActiveGrant } from '../domain/permissions.js';
+import type { ActiveGrant } from '../domain/access/permissions.js';
 import type { Db } from './db.js';
 import { grants } from './schema.js';
 

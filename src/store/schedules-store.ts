@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Override } from '../domain/reconcile.js';
+import type { Override } from '../domain/schedules/decide.js';
 import type { Db } from './db.js';
 import { environmentSchedules, schedulerEnvironments, schedulerTicks, scheduleOverrides } from './schema-schedules.js';
 

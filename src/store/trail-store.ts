@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { DecodedEvent } from '../domain/cloudtrail.js';
+import type { DecodedEvent } from '../domain/trail/decode.js';
 import type { Db } from './db.js';
-import { trailCursors, trailEvents, trailFailures } from './schema-visibility.js';
+import { trailCursors, trailEvents, trailFailures } from './schema-trail.js';
 
 export interface TrailLocation {
   account: string;

@@ -5,7 +5,7 @@ import { collectRequestIds, withDeadline } from '../../src/aws/call-scope.js';
 import { AwsClients, DOCKHAND_USER_AGENT } from '../../src/aws/clients.js';
 import { VisibilityAwsClients } from '../../src/aws/visibility-clients.js';
 import { parsePolicy } from '../../src/config/load.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../dev/sandbox/index.js';
 import { SANDBOX_CREDENTIALS } from '../support/harness.js';
 
 const account = parsePolicy('accounts:\n  - id: "111111111111"\n    name: sandbox\n    regions: [us-east-1]').accounts[0]!;

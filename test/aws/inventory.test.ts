@@ -9,7 +9,7 @@ import { environmentRulesOf, type Policy } from '../../src/config/policy.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { InventoryRefresher } from '../../src/jobs/inventory-refresh.js';
 import { silentLogger } from '../../src/log.js';
-import { generatedFleet, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { generatedFleet, startSandbox, type Sandbox } from '../../dev/sandbox/index.js';
 import { openDb } from '../../src/store/db.js';
 import { Fleet } from '../../src/store/fleet.js';
 import { InventoryStore } from '../../src/store/inventory-store.js';

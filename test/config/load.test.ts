@@ -19,7 +19,7 @@ describe('policy file', () => {
     const example = parsePolicy(readFileSync('dockhand.example.yml', 'utf8'));
     expect(example.discovery.tag_key).toBe('environment');
     expect(example.bindings[1]?.environments).toContain('staging-*');
-    const demo = loadPolicy('src/demo/dockhand.demo.yml');
+    const demo = loadPolicy('dev/demo/dockhand.demo.yml');
     expect(demo.accounts[0]?.id).toBe('111111111111');
     expect(parsePolicy(minimal).inventory.refresh_seconds).toBe(60);
   });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { blocksToText } from '../../src/demo/render-text.js';
+import { blocksToText } from '../../dev/demo/render-text.js';
 import { listReply } from '../../src/slack/blocks/list.js';
 
 /** Runs `npm run demo`'s entry point with typed input, as a person at the terminal would. */
 function runDemo(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/demo/main.ts'], {
       env: {
         ...process.env,
         SLACK_BOT_TOKEN: '',

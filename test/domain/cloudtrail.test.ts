@@ -6,7 +6,7 @@ import {
   ssoPermissionSet,
   type DecodeContext,
   type DecodedEvent,
-} from '../../src/domain/cloudtrail.js';
+} from '../../src/domain/trail/decode.js';
 
 const ACCOUNT = '111111111111';
 const TERRAFORM_AGENT =

@@ -11,8 +11,8 @@ import {
   unionHours,
   type CostedService,
   type InventorySample,
-} from '../../src/domain/cost.js';
-import { FARGATE_ON_DEMAND_RATES, RATES_AS_OF, RATES_SOURCE_URL, rateFor } from '../../src/domain/fargate-rates.js';
+} from '../../src/domain/cost/estimate.js';
+import { FARGATE_ON_DEMAND_RATES, RATES_AS_OF, RATES_SOURCE_URL, rateFor } from '../../src/domain/cost/fargate-rates.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

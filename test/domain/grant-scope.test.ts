@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VERBS } from '../../src/config/policy.js';
-import { grantScope, isAllowed, withGrants, type AccessPolicy } from '../../src/domain/permissions.js';
+import { grantScope, isAllowed, withGrants, type AccessPolicy } from '../../src/domain/access/permissions.js';
 import { prng } from '../support/prng.js';
 
 const granter = { userId: 'U0GRANTER', groupIds: ['S0TEAM'] };

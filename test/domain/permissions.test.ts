@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasAnyBinding, holdersOf, isAllowed, whoToAsk, type AccessPolicy } from '../../src/domain/permissions.js';
+import { hasAnyBinding, holdersOf, isAllowed, whoToAsk, type AccessPolicy } from '../../src/domain/access/permissions.js';
 
 const policy: AccessPolicy = {
   roles: { viewer: ['view'], developer: ['view', 'restart'], admin: ['*'] },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, nextStop, type ScheduledEnvironment, type SchedulerAction } from '../../src/domain/reconcile.js';
-import { parseSchedule, type Schedule } from '../../src/domain/schedule.js';
+import { decide, nextStop, type ScheduledEnvironment, type SchedulerAction } from '../../src/domain/schedules/decide.js';
+import { parseSchedule, type Schedule } from '../../src/domain/schedules/schedule.js';
 
 function schedule(text: string): Schedule {
   const parsed = parseSchedule(text);

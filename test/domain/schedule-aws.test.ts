@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSchedule, toAwsScheduledActions } from '../../src/domain/schedule.js';
-import type { Schedule } from '../../src/domain/schedule.js';
+import { parseSchedule, toAwsScheduledActions } from '../../src/domain/schedules/schedule.js';
+import type { Schedule } from '../../src/domain/schedules/schedule.js';
 
 function parsed(text: string): Schedule {
   const result = parseSchedule(text);

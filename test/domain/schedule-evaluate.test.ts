@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { edgesBetween, isUp, lastEdgeAtOrBefore, nextEdge, parseSchedule } from '../../src/domain/schedule.js';
-import type { Edge, Schedule } from '../../src/domain/schedule.js';
+import { edgesBetween, isUp, lastEdgeAtOrBefore, nextEdge, parseSchedule } from '../../src/domain/schedules/schedule.js';
+import type { Edge, Schedule } from '../../src/domain/schedules/schedule.js';
 
 function parsed(text: string): Schedule {
   const result = parseSchedule(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeSchedule, formatSchedule, parseSchedule } from '../../src/domain/schedule.js';
-import type { Schedule } from '../../src/domain/schedule.js';
+import { describeSchedule, formatSchedule, parseSchedule } from '../../src/domain/schedules/schedule.js';
+import type { Schedule } from '../../src/domain/schedules/schedule.js';
 
 function parsed(text: string, named?: Record<string, string>): Schedule {
   const result = parseSchedule(text, named);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { SandboxError } from '../../src/sandbox/index.js';
+import { SandboxError } from '../../dev/sandbox/index.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { LeaseStore } from '../../src/store/lease-store.js';
 import { SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../dev/sandbox/index.js';
 import { openDb } from '../../src/store/db.js';
 import { LeaseStore } from '../../src/store/lease-store.js';
 import { SchedulesStore } from '../../src/store/schedules-store.js';

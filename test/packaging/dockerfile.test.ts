@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,6 +190,22 @@ describe('Dockerfile', () => {
     const buildStage = stageByRef(stages, distCopy?.from ?? '');
     expect(buildStage?.instructions.some((i) => i.keyword === 'RUN' && /npm run build\b/.test(i.args))).toBe(true);
   });
+
+  it('builds dist/ from src/ alone: no sandbox, demo or simulation reaches the image', () => {
+    // What tsc would emit into dist/ with the build config: the files of its program outside node_modules.
+    const listed = execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', join(repoRoot, 'tsconfig.build.json'), '--listFilesOnly'], { encoding: 'utf8' });
+    const compiled = listed
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '' && !line.includes('/node_modules/'))
+      .map((line) => posix.relative(repoRoot.split('\\').join('/'), line.trim().split('\\').join('/')));
+    expect(compiled).toContain('src/main.ts');
+    const outside = compiled.filter((path) => !path.startsWith('src/'));
+    expect(outside, `the build compiles files outside src/: ${outside.join(', ')}`).toEqual([]);
+    expect(compiled.filter((path) => /(sandbox|demo|simulat)/.test(path))).toEqual([]);
+    // The image copies src/ into the build stage and nothing else of the code.
+    const copied = stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'COPY').map(parseCopy).filter((c) => c.from === undefined).flatMap((c) => c.sources);
+    expect(copied.filter((source) => /^\.?\/?dev\b|bench|test/.test(source))).toEqual([]);
+  }, 60_000);
 
   it('ships production dependencies only', () => {
     const final = finalStage(stages);

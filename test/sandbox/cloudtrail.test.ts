@@ -9,7 +9,7 @@ import { AccessDeniedException, ECSClient, ListServicesCommand, UpdateServiceCom
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { generatedFleet, identities, SandboxError, startSandbox, userAgents, type Sandbox } from '../../src/sandbox/index.js';
+import { generatedFleet, identities, SandboxError, startSandbox, userAgents, type Sandbox } from '../../dev/sandbox/index.js';
 import { clientConfig } from './helpers.js';
 
 let sandbox: Sandbox;

@@ -2,7 +2,7 @@ import { CostExplorerClient, GetCostAndUsageCommand, type GetCostAndUsageCommand
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { referenceFleet, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { referenceFleet, startSandbox, type Sandbox } from '../../dev/sandbox/index.js';
 import { clientConfig } from './helpers.js';
 
 const TASK_HOUR = 0.5 * 0.04048 + 1 * 0.004445;

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../dev/sandbox/index.js';
 import { clientConfig } from './helpers.js';
 
 let sandbox: Sandbox;

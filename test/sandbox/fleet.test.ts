@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { demoFleet, generatedFleet, referenceFleet, startSandbox } from '../../src/sandbox/index.js';
+import { demoFleet, generatedFleet, referenceFleet, startSandbox } from '../../dev/sandbox/index.js';
 import { clientConfig } from './helpers.js';
 
 describe('sandbox fleets', () => {

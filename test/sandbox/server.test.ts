@@ -2,7 +2,7 @@ import { AccessDeniedException, DeleteServiceCommand, ECSClient, ListClustersCom
 import { GetCallerIdentityCommand, AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { identities, SandboxError, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { identities, SandboxError, startSandbox, type Sandbox } from '../../dev/sandbox/index.js';
 import { clientConfig } from './helpers.js';
 
 let sandbox: Sandbox;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { referenceFleet } from '../../src/sandbox/index.js';
-import { simulateSavings } from '../../src/simulate/savings.js';
+import { referenceFleet } from '../../dev/sandbox/index.js';
+import { simulateSavings } from '../../dev/simulate/savings.js';
 
 describe('npm run simulate on the reference fleet', () => {
   it('brings weekday business hours to at most 30 % of the 24/7 compute cost (about $428 of $1,442 a month)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvCommand } from '../../src/domain/command.js';
-import type { DecodedEvent } from '../../src/domain/cloudtrail.js';
+import type { DecodedEvent } from '../../src/domain/trail/decode.js';
 import type { DigestModel } from '../../src/domain/digest.js';
 import type { Environment } from '../../src/domain/environments.js';
 import type { IdleFinding, OrphanService } from '../../src/domain/idle.js';
@@ -19,7 +19,7 @@ import { scheduleExplanationReply, scheduleSummary } from '../../src/slack/block
 import { schedulerReportReply, warningReply } from '../../src/slack/blocks/scheduler.js';
 import { statusReply } from '../../src/slack/blocks/status.js';
 import { whoReply } from '../../src/slack/blocks/who.js';
-import type { TrailGap } from '../../src/domain/who.js';
+import type { TrailGap } from '../../src/domain/trail/changes.js';
 import type { AuditRow } from '../../src/store/audit-store.js';
 import type { CostReport } from '../../src/store/cost-reports.js';
 import { service } from '../domain/fixtures.js';

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { MAX_USER_GLOB_WILDCARDS } from '../../src/domain/glob.js';
-import { demoFleet, type FleetSpec, type ServiceSpec } from '../../src/sandbox/index.js';
+import { demoFleet, type FleetSpec, type ServiceSpec } from '../../dev/sandbox/index.js';
 import { MAX_BUTTON_VALUE, MAX_ID_LENGTH, MAX_SECTION_TEXT } from '../../src/slack/blocks/common.js';
 import { warningReply } from '../../src/slack/blocks/scheduler.js';
 import { startHarness, type Harness } from '../support/harness.js';

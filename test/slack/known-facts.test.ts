@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../dev/sandbox/index.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { askPrivately, blocksText, sendCommand } from '../support/slack-requests.js';

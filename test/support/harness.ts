@@ -6,7 +6,7 @@ import type { Policy } from '../../src/config/policy.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { startDockhand, type Dockhand } from '../../src/main.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../dev/sandbox/index.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { startSocketModePeer, type SocketModePeer } from './socket-mode-peer.js';
 

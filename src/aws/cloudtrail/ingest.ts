@@ -1,5 +1,5 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { decodeEvent, type DecodeContext, type DecodedEvent } from '../../domain/cloudtrail.js';
+import { decodeEvent, type DecodeContext, type DecodedEvent } from '../../domain/trail/decode.js';
 import type { TrailLocation, TrailStore } from '../../store/trail-store.js';
 import { parseAws } from '../ecs/schema.js';
 import { lookupEventsPageSchema } from './schema.js';

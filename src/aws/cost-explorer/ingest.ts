@@ -1,6 +1,6 @@
 import { GetCostAndUsageCommand, type CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import type { CostActualsPolicy } from '../../config/visibility.js';
-import { utcDay, UNTAGGED, type DayRange } from '../../domain/cost-report.js';
+import type { CostActualsPolicy } from '../../config/report-policy.js';
+import { utcDay, UNTAGGED, type DayRange } from '../../domain/cost/report.js';
 import type { ActualDay, CostActualsStore } from '../../store/cost-actuals-store.js';
 import { parseAws } from '../ecs/schema.js';
 import { costAndUsagePageSchema } from './schema.js';

@@ -1,4 +1,4 @@
-import { mention } from '../../domain/permissions.js';
+import { mention } from '../../domain/access/permissions.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeKeepingMentions, escapeMrkdwn } from './format.js';
 

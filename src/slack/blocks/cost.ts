@@ -1,5 +1,5 @@
-import type { CostAnomaly } from '../../domain/anomaly.js';
-import type { CostPeriod, CostRow } from '../../domain/cost-report.js';
+import type { CostAnomaly } from '../../domain/cost/anomaly.js';
+import type { CostPeriod, CostRow } from '../../domain/cost/report.js';
 import type { CostReport } from '../../store/cost-reports.js';
 import { capBlocks, context, header, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';

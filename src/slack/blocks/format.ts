@@ -1,5 +1,5 @@
 import type { EnvironmentState } from '../../domain/environments.js';
-import { SCHEDULER_ACTOR } from '../../domain/reconcile.js';
+import { SCHEDULER_ACTOR } from '../../domain/schedules/decide.js';
 
 export const STATE_EMOJI: Record<EnvironmentState, string> = {
   running: ':large_green_circle:',

@@ -1,5 +1,5 @@
 import type { IdleFinding, OrphanService } from '../../domain/idle.js';
-import type { IdleReport } from '../../store/visibility-reports.js';
+import type { IdleReport } from '../../store/fleet-reports.js';
 import { clipText, context, linesToSections, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn, STATE_EMOJI } from './format.js';
 import { money } from './money.js';

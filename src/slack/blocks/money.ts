@@ -1,6 +1,6 @@
-import type { CostSource } from '../../domain/cost.js';
-import type { BilledTotal } from '../../domain/cost-report.js';
-import { RATES_AS_OF } from '../../domain/fargate-rates.js';
+import type { CostSource } from '../../domain/cost/estimate.js';
+import type { BilledTotal } from '../../domain/cost/report.js';
+import { RATES_AS_OF } from '../../domain/cost/fargate-rates.js';
 
 const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 

@@ -1,5 +1,5 @@
-import { describeSchedule } from '../../domain/schedule.js';
-import type { ScheduleSource } from '../../domain/scheduling.js';
+import { describeSchedule } from '../../domain/schedules/schedule.js';
+import type { ScheduleSource } from '../../domain/schedules/resolve.js';
 import type { ScheduleExplanation } from '../../jobs/scheduler.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeMrkdwn, who } from './format.js';

@@ -1,5 +1,5 @@
 import type { Environment } from '../../domain/environments.js';
-import type { SchedulerAction } from '../../domain/reconcile.js';
+import type { SchedulerAction } from '../../domain/schedules/decide.js';
 import { blockId, context, MAX_BUTTON_VALUE, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
 

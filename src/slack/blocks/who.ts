@@ -1,5 +1,5 @@
-import { formatDecoded, type DecodedEvent } from '../../domain/cloudtrail.js';
-import { changeCounts, FLAG_LABELS, type ChangeCount, type TrailGap, type WhoWindow } from '../../domain/who.js';
+import { formatDecoded, type DecodedEvent } from '../../domain/trail/decode.js';
+import { changeCounts, FLAG_LABELS, type ChangeCount, type TrailGap, type WhoWindow } from '../../domain/trail/changes.js';
 import type { TrailCursor } from '../../store/trail-store.js';
 import { capBlocks, context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { ago, code, escapeMrkdwn } from './format.js';

@@ -1,4 +1,4 @@
-import { isAllowed } from '../../domain/permissions.js';
+import { isAllowed } from '../../domain/access/permissions.js';
 import { pendingApprovalsReply } from '../blocks/approval.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 

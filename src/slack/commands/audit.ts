@@ -1,4 +1,4 @@
-import { isAllowed } from '../../domain/permissions.js';
+import { isAllowed } from '../../domain/access/permissions.js';
 import { auditReply } from '../blocks/audit.js';
 import { code } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';

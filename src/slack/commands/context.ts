@@ -1,6 +1,6 @@
-import type { ProtectionRule } from '../../domain/approvals.js';
+import type { ProtectionRule } from '../../domain/access/approvals.js';
 import type { Clock } from '../../domain/clock.js';
-import type { AccessPolicy, Subject } from '../../domain/permissions.js';
+import type { AccessPolicy, Subject } from '../../domain/access/permissions.js';
 import type { Scheduler } from '../../jobs/scheduler.js';
 import type { ApprovalService } from '../../operations/approval-service.js';
 import type { OperationLauncher } from '../../operations/launch.js';
@@ -9,7 +9,7 @@ import type { Fleet } from '../../store/fleet.js';
 import type { GrantsStore } from '../../store/grants-store.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import type { Reply } from '../blocks/common.js';
-import type { VisibilityCommandDeps } from './visibility-context.js';
+import type { ReportCommandDeps } from './report-context.js';
 
 /** Everything a command may use; built once in the composition root. */
 export interface CommandDeps {
@@ -24,7 +24,7 @@ export interface CommandDeps {
   grants: GrantsStore;
   scheduler: Scheduler;
   /** What `/env cost|idle|who|digest` read: cost history, the CloudTrail trail, digests. */
-  visibility: VisibilityCommandDeps;
+  visibility: ReportCommandDeps;
   clock: Clock;
 }
 

@@ -1,11 +1,11 @@
-import type { CostPeriod } from '../../domain/cost-report.js';
+import type { CostPeriod } from '../../domain/cost/report.js';
 import { costReply } from '../blocks/cost.js';
 import type { CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
-import { askerAudience, type VisibilityContext } from './visibility-context.js';
+import { askerAudience, type ReportContext } from './report-context.js';
 
 /** `/env cost [env] [7d|30d|mtd]`: estimate and billed side by side, the trend, saved by schedule. */
-export function costCommand(args: { environment: string | null; period: CostPeriod }, ctx: VisibilityContext): CommandOutcome {
+export function costCommand(args: { environment: string | null; period: CostPeriod }, ctx: ReportContext): CommandOutcome {
   const audience = askerAudience(ctx);
   const now = ctx.clock.now();
   if (args.environment !== null) {

@@ -1,6 +1,6 @@
 import { cut, quoted } from '../../domain/bounded-text.js';
 import { parseEnvCommand, type EnvCommand } from '../../domain/command.js';
-import { hasAnyBinding, whoToAsk, type Subject } from '../../domain/permissions.js';
+import { hasAnyBinding, whoToAsk, type Subject } from '../../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../../log.js';
 import { noAccessReply } from '../blocks/access.js';
 import { problemReply, type Reply } from '../blocks/common.js';

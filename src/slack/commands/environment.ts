@@ -1,5 +1,5 @@
 import type { Environment } from '../../domain/environments.js';
-import { holdersOf, isAllowed, whoToAsk } from '../../domain/permissions.js';
+import { holdersOf, isAllowed, whoToAsk } from '../../domain/access/permissions.js';
 import { closestNames } from '../../domain/suggest.js';
 import { deniedReply, unknownEnvironmentReply } from '../blocks/access.js';
 import type { CommandContext, CommandOutcome } from './context.js';

@@ -1,8 +1,8 @@
-import { afterHoursApprovalRequired, approvalRequired } from '../../domain/approvals.js';
+import { afterHoursApprovalRequired, approvalRequired } from '../../domain/access/approvals.js';
 import type { EnvCommand } from '../../domain/command.js';
-import { nextStop } from '../../domain/reconcile.js';
-import { isUp } from '../../domain/schedule.js';
-import { nextLocalTime, timeZoneOf } from '../../domain/scheduling.js';
+import { nextStop } from '../../domain/schedules/decide.js';
+import { isUp } from '../../domain/schedules/schedule.js';
+import { nextLocalTime, timeZoneOf } from '../../domain/schedules/resolve.js';
 import { problemReply, section } from '../blocks/common.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';

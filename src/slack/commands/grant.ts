@@ -1,7 +1,7 @@
 import type { EnvCommand } from '../../domain/command.js';
 import { formatDuration } from '../../domain/duration.js';
 import { VERBS } from '../../config/policy.js';
-import { globsHolding, grantScope, holdersOf, holdsOnAll, mention, neutralContact, type AccessPolicy, type GrantScopeVerdict } from '../../domain/permissions.js';
+import { globsHolding, grantScope, holdersOf, holdsOnAll, mention, neutralContact, type AccessPolicy, type GrantScopeVerdict } from '../../domain/access/permissions.js';
 import { problemReply, section, type Reply } from '../blocks/common.js';
 import { escapeMrkdwn } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';

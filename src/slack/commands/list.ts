@@ -1,5 +1,5 @@
 import { matchesGlob } from '../../domain/glob.js';
-import { holdsOnAll, isAllowed } from '../../domain/permissions.js';
+import { holdsOnAll, isAllowed } from '../../domain/access/permissions.js';
 import { listReply } from '../blocks/list.js';
 import { scheduleSummary } from '../blocks/schedule.js';
 import type { CommandContext, CommandOutcome } from './context.js';

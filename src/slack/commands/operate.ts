@@ -1,4 +1,4 @@
-import { approvalRequired } from '../../domain/approvals.js';
+import { approvalRequired } from '../../domain/access/approvals.js';
 import type { EnvCommand } from '../../domain/command.js';
 import { closestNames } from '../../domain/suggest.js';
 import { busyText } from '../../operations/launch.js';

@@ -1,4 +1,4 @@
-import { holdsOnAll, isAllowed } from '../../domain/permissions.js';
+import { holdsOnAll, isAllowed } from '../../domain/access/permissions.js';
 import { errorMessage } from '../../log.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { problemReply, section } from '../blocks/common.js';

@@ -1,5 +1,5 @@
 import type { EnvCommand } from '../../domain/command.js';
-import { describeSchedule } from '../../domain/schedule.js';
+import { describeSchedule } from '../../domain/schedules/schedule.js';
 import { problemReply } from '../blocks/common.js';
 import { scheduleExplanationReply } from '../blocks/schedule.js';
 import type { CommandContext, CommandOutcome } from './context.js';

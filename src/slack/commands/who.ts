@@ -1,12 +1,12 @@
-import type { WhoWindow } from '../../domain/who.js';
-import { WHO_WINDOW_MS } from '../../domain/who.js';
+import type { WhoWindow } from '../../domain/trail/changes.js';
+import { WHO_WINDOW_MS } from '../../domain/trail/changes.js';
 import { ingestFooter, whoReply } from '../blocks/who.js';
 import type { CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
-import { askerAudience, type VisibilityContext } from './visibility-context.js';
+import { askerAudience, type ReportContext } from './report-context.js';
 
 /** `/env who <env|all> [24h|7d]`: who changed what, newest first, flagged events marked. */
-export function whoCommand(args: { environment: string | null; window: WhoWindow }, ctx: VisibilityContext): CommandOutcome {
+export function whoCommand(args: { environment: string | null; window: WhoWindow }, ctx: ReportContext): CommandOutcome {
   const now = ctx.clock.now();
   const window = { from: new Date(now.getTime() - WHO_WINDOW_MS[args.window]), to: now };
   const footer = ingestFooter(ctx.trail.cursors(), now);

@@ -1,0 +1,35 @@
+import { matchesAny } from '../glob.js';
+
+export interface ProtectionRule {
+  environments: readonly string[];
+  approval: readonly string[];
+  /** Verbs that need approval only when they reach outside the environment's scheduled hours. */
+  after_hours_approval?: readonly string[];
+}
+
+/** True when a protect rule makes this verb on this environment wait for a second person. */
+export function approvalRequired(rules: readonly ProtectionRule[], verb: string, environment: string): boolean {
+  return rules.some((rule) => matchesAny(rule.environments, environment) && (rule.approval.includes(verb) || rule.approval.includes('*')));
+}
+
+/** True when a protect rule wants approval for this verb outside the environment's scheduled hours. */
+export function afterHoursApprovalRequired(rules: readonly ProtectionRule[], verb: string, environment: string): boolean {
+  return rules.some((rule) => matchesAny(rule.environments, environment) && (rule.after_hours_approval ?? []).includes(verb));
+}
+
+export interface PendingDecision {
+  status: string;
+  expiresAt: string;
+  requestedBy: string;
+}
+
+export type DecisionVerdict = { ok: true } | { ok: false; reason: string; expired?: boolean };
+
+/** Whether a click on Approve or Deny counts; the store's compare-and-set then makes it count once. */
+export function judgeDecision(request: PendingDecision, clickerId: string, clickerMayApprove: boolean, now: Date): DecisionVerdict {
+  if (request.status !== 'pending') return { ok: false, reason: `this request was already ${request.status}` };
+  if (new Date(request.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: 'this request has expired; ask again', expired: true };
+  if (clickerId === request.requestedBy) return { ok: false, reason: 'you cannot approve or deny your own request; another person with `approve` must' };
+  if (!clickerMayApprove) return { ok: false, reason: 'you don’t hold `approve` on this environment' };
+  return { ok: true };
+}

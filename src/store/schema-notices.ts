@@ -1,0 +1,39 @@
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** What dockhand told channels, so it tells them once: anomaly alerts, digest posts, idle snoozes. Times are epoch ms unless named `…_at` ISO text. */
+
+export const idleSnoozes = sqliteTable('idle_snoozes', {
+  environment: text('environment').primaryKey(),
+  until: text('until').notNull(),
+  by: text('by').notNull(),
+  at: text('at').notNull(),
+});
+
+/** One alert per environment, anomaly window and channel: claimed before posting. */
+export const anomalyAlerts = sqliteTable(
+  'anomaly_alerts',
+  {
+    environment: text('environment').notNull(),
+    windowStartMs: integer('window_start_ms').notNull(),
+    channel: text('channel').notNull(),
+    recentDollars: real('recent_dollars').notNull(),
+    baselineDollars: real('baseline_dollars').notNull(),
+    at: text('at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.environment, table.windowStartMs, table.channel] }), index('anomaly_alerts_window').on(table.windowStartMs)],
+);
+
+/** One digest per channel and local day: the row is claimed before posting, so restarts and races post once. */
+export const digestPosts = sqliteTable(
+  'digest_posts',
+  {
+    channel: text('channel').notNull(),
+    localDate: text('local_date').notNull(),
+    status: text('status', { enum: ['claimed', 'posted', 'failed'] }).notNull(),
+    claimedAt: text('claimed_at').notNull(),
+    ts: text('ts'),
+    messages: integer('messages'),
+    detail: text('detail'),
+  },
+  (table) => [primaryKey({ columns: [table.channel, table.localDate] })],
+);
