@@ -123,7 +123,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const listen = (deps: SlackListenerDeps) => {
     if (listening) throw new Error('the Slack listeners are registered already');
     listening = true;
-    registerListeners(app, deps, options.logger);
+    registerListeners(app, deps, options);
   };
 
   const mode = options.appToken ? 'socket' : 'http';
@@ -169,12 +169,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 }
 
 /** The replay guard, /env, the approval and command buttons, and the error log, in the order Bolt runs them. */
-function registerListeners(app: App, deps: SlackListenerDeps, log: Logger): void {
+function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): void {
   // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
   app.use(async (args) => {
     const key = buttonClickKey(args.body);
     if (key && !deps.handled.claim(key, deps.command.clock.now().toISOString())) {
-      log.info('ignored a button click already handled', { key });
+      options.logger.info('ignored a button click already handled', { key });
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       return;
     }
@@ -196,10 +196,10 @@ function registerListeners(app: App, deps: SlackListenerDeps, log: Logger): void
     if (reply) await answer(reply);
   });
 
-  registerApprovalInteractions(app, { approvals: deps.approvals, directory: deps.command.directory, logger: log });
+  registerApprovalInteractions(app, { approvals: deps.approvals, directory: deps.command.directory, logger: options.logger });
   registerCommandButtons(app, deps.command, deps.snooze);
 
   app.error(async (error) => {
-    log.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });
+    options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });
   });
 }
