@@ -32,7 +32,7 @@ const dockhand = await startDockhand({
   slack: true,
   refreshEveryMs: null,
   housekeeping: false,
-  visibility: false,
+  reportJobs: false,
 });
 
 serveIpc({

@@ -70,7 +70,7 @@ export function countingMessenger(): Messenger & { posts: number } {
 }
 
 /**
- * Builds src/jobs/scheduler.ts's Scheduler as src/main.ts does, with a real operation runner (so anything due
+ * Builds src/jobs/scheduler.ts's Scheduler as src/wiring/services.ts does, with a real operation runner (so anything due
  * would really call AWS and show in the count), or says why it cannot. A module exporting
  * `createBenchScheduler(deps)` is used as is.
  */

@@ -65,7 +65,7 @@ export async function simulateSavings(options: SavingsOptions): Promise<SavingsR
     aws: { endpoint: sandbox.url, credentials: { accessKeyId: 'AKIASIMULATE', secretAccessKey: 'sandbox' } },
     refreshEveryMs: null,
     housekeeping: false,
-    visibility: false,
+    reportJobs: false,
     scheduler: false,
   });
   try {

@@ -20,6 +20,14 @@ export interface AwsCallObserver {
   awsCall(service: string, operation: string, error: string | null): void;
 }
 
+/** What the gauges read at each scrape; null: nothing to report. */
+export interface MetricReadings {
+  refreshAgeSeconds: () => number | null;
+  approvalsPending: () => number;
+  leaseHeld: () => boolean;
+  slackConnected: () => boolean | null;
+}
+
 /**
  * dockhand's Prometheus metrics, in a Registry of its own (never prom-client's global one), so two instances
  * in one process (tests) do not collide. Labels are bounded sets: verbs, outcomes, AWS operation names and
@@ -48,8 +56,15 @@ export class DockhandMetrics implements SlackPostObserver, AwsCallObserver {
   private readonly postFailures = new Counter({ name: 'dockhand_slack_post_failures_total', help: 'Slack posts and updates that failed, by method and Slack error code', labelNames: ['method', 'error'], registers: [this.registry] });
   private readonly rateLimitWaits = new Counter({ name: 'dockhand_slack_rate_limit_waits_total', help: 'Slack posts that waited: for the per-channel limit, or after a 429 from Slack', labelNames: ['source'], registers: [this.registry] });
 
-  constructor(readings: { refreshAgeSeconds: () => number | null; approvalsPending: () => number; leaseHeld: () => boolean; slackConnected: () => boolean | null }) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'dockhand_process_' });
+  }
+
+  /**
+   * The gauges, read at each scrape: registered once what they read (the lease, Slack) exists, while the
+   * counters above are there from the start for everything that records into them.
+   */
+  readGaugesFrom(readings: MetricReadings): void {
     const gauge = (name: string, help: string, read: () => number | null) =>
       new Gauge({
         name,

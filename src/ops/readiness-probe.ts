@@ -2,15 +2,21 @@ import type { Clock } from '../domain/clock.js';
 import { readiness, type Readiness, type ReadinessInput } from '../domain/readiness.js';
 import type { InstanceLease } from '../jobs/instance-lease.js';
 import { errorMessage, type Logger } from '../log.js';
-import type { SlackApp } from '../slack/app.js';
 import type { InventoryStore } from '../store/inventory-store.js';
 import type { LeaseStore } from '../store/lease-store.js';
+
+/** What readiness asks of Slack: its mode and, in Socket Mode, the WebSocket's state (slack/app.ts's SlackApp is one). */
+export interface SlackConnection {
+  mode: 'http' | 'socket';
+  socketState(): Extract<ReadinessInput['slack'], { mode: 'socket' }>['state'] | null;
+}
 
 export interface ReadinessProbeDeps {
   leaseStore: LeaseStore;
   lease: InstanceLease;
   inventory: InventoryStore;
-  slack: () => SlackApp | null;
+  /** null: Slack is off. */
+  slack: SlackConnection | null;
   clock: Clock;
   logger: Logger;
   refreshIntervalMs: number;
@@ -27,7 +33,7 @@ export function readinessProbe(deps: ReadinessProbeDeps): () => Readiness {
       databaseError = errorMessage(error);
       deps.logger.error('readiness: the database does not take writes', { error: databaseError });
     }
-    const app = deps.slack();
+    const app = deps.slack;
     const slack: ReadinessInput['slack'] = !app ? { mode: 'off' } : app.mode === 'http' ? { mode: 'http' } : { mode: 'socket', state: app.socketState() ?? 'not started' };
     const lastSuccess = deps.inventory.lastSuccessfulRefreshAt();
     return readiness({

@@ -39,12 +39,16 @@ export interface SlackListenerDeps {
 
 export interface SlackApp {
   app: App;
+  /** The app's own WebClient, there from construction: lookups and posts go to the same (possibly overridden) API. */
+  client: SlackClient;
   mode: 'http' | 'socket';
   /** HTTP mode: handles a request to /slack/events (dockhand's own HTTP server owns the port). */
   handleEvents: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   /** Socket Mode: the WebSocket's state; HTTP mode: null. */
   socketState(): SocketState | null;
-  /** Checks the bot token (auth.test) and, in Socket Mode, connects. */
+  /** Registers /env, the buttons and the replay guard; once, after the services they call are built. */
+  listen(deps: SlackListenerDeps): void;
+  /** Checks the bot token (auth.test) and, in Socket Mode, connects; only once listening. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -84,12 +88,12 @@ function trackSocket(receiver: SocketModeReceiver, logger: Logger): () => Socket
 }
 
 /**
- * The one place that knows Bolt: picks the receiver and wires the listeners. The command dependencies are
- * built from the app's own WebClient, so lookups go to the same (possibly overridden) API. dockhand's own
- * HTTP server owns the port (health, metrics) and hands /slack/events to the HTTP receiver; Socket Mode
- * needs no port.
+ * The one place that knows Bolt: picks the receiver and, through `listen`, wires the listeners. Its client
+ * exists at once, so what posts and looks up through Slack is built from it before the listeners that call
+ * them. dockhand's own HTTP server owns the port (health, metrics) and hands /slack/events to the HTTP
+ * receiver; Socket Mode needs no port.
  */
-export function createSlackApp(options: SlackAppOptions, makeDeps: (client: SlackClient) => SlackListenerDeps): SlackApp {
+export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
   let receiver: HTTPReceiver | SocketModeReceiver;
@@ -111,12 +115,61 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   const socketState = receiver instanceof SocketModeReceiver ? trackSocket(receiver, options.logger) : () => null;
   // Deferred so auth.test runs inside start(), where its failure is awaited and reported.
   const app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
-  const deps = makeDeps(app.client);
   if (options.observer) {
     const observer = options.observer;
     app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => observer.rateLimitWait('slack_429'));
   }
+  let listening = false;
+  const listen = (deps: SlackListenerDeps) => {
+    if (listening) throw new Error('the Slack listeners are registered already');
+    listening = true;
+    registerListeners(app, deps, options);
+  };
 
+  const mode = options.appToken ? 'socket' : 'http';
+  let initialized = false;
+  const http = receiver instanceof HTTPReceiver ? receiver : null;
+  return {
+    app,
+    client: app.client,
+    mode,
+    handleEvents: http
+      ? (req, res) => {
+          try {
+            http.requestListener(req, res);
+          } catch {
+            // Only /slack/events is routed here; anything else the receiver defers is not found.
+            if (!res.headersSent) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+          }
+        }
+      : null,
+    socketState,
+    listen,
+    async start() {
+      if (!listening) throw new Error('the Slack listeners must be registered before Slack starts');
+      if (!initialized) {
+        // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
+        await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
+        await app.init();
+      }
+      initialized = true;
+      // HTTP mode has nothing to start: dockhand's server passes requests to the receiver.
+      if (http) return;
+      try {
+        await app.start();
+      } catch (error) {
+        // apps.connections.open refuses a bad app-level token; Socket Mode then stops without retrying.
+        throw tokenRejection('SLACK_APP_TOKEN', error) ?? error;
+      }
+    },
+    async stop() {
+      if (!http && socketState() !== 'not started') await app.stop();
+    },
+  };
+}
+
+/** The replay guard, /env, the approval and command buttons, and the error log, in the order Bolt runs them. */
+function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): void {
   // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
   app.use(async (args) => {
     const key = buttonClickKey(args.body);
@@ -149,42 +202,4 @@ export function createSlackApp(options: SlackAppOptions, makeDeps: (client: Slac
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });
   });
-
-  const mode = options.appToken ? 'socket' : 'http';
-  let initialized = false;
-  const http = receiver instanceof HTTPReceiver ? receiver : null;
-  return {
-    app,
-    mode,
-    handleEvents: http
-      ? (req, res) => {
-          try {
-            http.requestListener(req, res);
-          } catch {
-            // Only /slack/events is routed here; anything else the receiver defers is not found.
-            if (!res.headersSent) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
-          }
-        }
-      : null,
-    socketState,
-    async start() {
-      if (!initialized) {
-        // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
-        await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
-        await app.init();
-      }
-      initialized = true;
-      // HTTP mode has nothing to start: dockhand's server passes requests to the receiver.
-      if (http) return;
-      try {
-        await app.start();
-      } catch (error) {
-        // apps.connections.open refuses a bad app-level token; Socket Mode then stops without retrying.
-        throw tokenRejection('SLACK_APP_TOKEN', error) ?? error;
-      }
-    },
-    async stop() {
-      if (!http && socketState() !== 'not started') await app.stop();
-    },
-  };
 }

@@ -31,7 +31,7 @@ const dockhand = await startDockhand({
   slack: true,
   refreshEveryMs: config.refreshEveryMs ?? null,
   housekeeping: false,
-  visibility: false,
+  reportJobs: false,
   ...(config.schedulerTick ? { schedulerTick: config.schedulerTick } : {}),
 });
 if (config.refreshEveryMs === undefined && dockhand.lease.held) await dockhand.refresher.refresh('test');

@@ -106,7 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack: true,
     refreshEveryMs: null,
     housekeeping: false,
-    visibility: false,
+    reportJobs: false,
     ...(options.scheduler === false ? { scheduler: false } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });

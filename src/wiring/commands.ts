@@ -1,0 +1,32 @@
+import type { SlackListenerDeps } from '../slack/app.js';
+import { idleSnoozer } from '../slack/commands/idle.js';
+import type { Jobs } from './jobs.js';
+import type { Services } from './services.js';
+import type { Shared } from './shared.js';
+import type { Outbound } from './slack.js';
+import type { Stores } from './stores.js';
+
+/** What `/env`, its buttons and the approval clicks call: the Slack listeners and `Dockhand.handle` alike. */
+export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, services: Services, jobs: Jobs, outbound: Outbound): SlackListenerDeps {
+  return {
+    command: {
+      fleet: stores.fleet,
+      access: services.access,
+      protect: policy.protect,
+      refresh: (trigger) => jobs.refresher.refresh(trigger),
+      launcher: services.launcher,
+      approvals: services.approvals,
+      audit: stores.audit,
+      grants: stores.grants,
+      scheduler: services.scheduler,
+      visibility: { costs: stores.costs, reports: services.reports, trail: stores.trail, snoozeDays: policy.idle.snooze_days, digests: policy.digests },
+      clock,
+      directory: outbound.directory,
+      logger,
+      metrics,
+    },
+    approvals: services.approvals,
+    handled: stores.handled,
+    snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
+  };
+}

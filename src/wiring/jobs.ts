@@ -1,0 +1,77 @@
+import { AnomalyMonitor } from '../jobs/anomalies.js';
+import { AuditIngestJob } from '../jobs/audit-ingest.js';
+import { CostIngestJob } from '../jobs/cost-ingest.js';
+import { DigestJob } from '../jobs/digest.js';
+import { Housekeeping } from '../jobs/housekeeping.js';
+import { InventoryRefresher } from '../jobs/inventory-refresh.js';
+import { InventorySampler } from '../jobs/inventory-samples.js';
+import type { Aws } from './aws.js';
+import type { Services } from './services.js';
+import type { Shared } from './shared.js';
+import type { Outbound } from './slack.js';
+import type { Stores } from './stores.js';
+
+/** What runs on its own: timers and crons, started and stopped by the lease (lifecycle.ts). */
+export interface Jobs {
+  refresher: InventoryRefresher;
+  housekeeping: Housekeeping;
+  auditIngest: AuditIngestJob;
+  costIngest: CostIngestJob;
+  digests: DigestJob;
+}
+
+export function buildJobs(shared: Shared, stores: Stores, aws: Aws, outbound: Outbound, services: Services): Jobs {
+  const { policy, clock, logger } = shared;
+  // Cost samples from every refresh; CloudTrail's gaps are judged against their spacing.
+  const sampler = new InventorySampler({
+    store: stores.history,
+    clock,
+    refreshIntervalMs: shared.refreshMs,
+    retentionDays: policy.cost.sample_retention_days,
+    parkedDesired: (arns) => new Map([...stores.operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
+  });
+  const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, poster: outbound.poster, clock, logger });
+  const refresher = refresherOf(shared, stores, aws, sampler, anomalies);
+  // `/env list` shows an operation's outcome soon.
+  services.operationFinished.on(() => void refresher.refresh('after operation').catch(() => undefined));
+  return {
+    refresher,
+    housekeeping: new Housekeeping({ approvals: services.approvals, handled: stores.handled, audit: stores.audit, auditRetentionDays: policy.audit.retention_days, clock, logger }),
+    auditIngest: new AuditIngestJob({
+      accounts: policy.accounts,
+      clients: aws.reports,
+      store: stores.trail,
+      history: stores.history,
+      audit: stores.audit,
+      parked: stores.operations,
+      services: () => stores.inventory.services(),
+      rules: shared.rules,
+      policy: policy.cloudtrail,
+      maxSampleGapMs: sampler.maxSampleGapMs,
+      clock,
+      logger,
+    }),
+    costIngest: new CostIngestJob({ accounts: policy.accounts, clients: aws.reports, store: stores.actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger }),
+    digests: new DigestJob({ digests: policy.digests, reports: services.reports, store: stores.notices, poster: outbound.poster, clock, logger }),
+  };
+}
+
+/** Reads the fleet; after each read: the refresh metrics, a cost sample, the anomaly check. */
+function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: Aws, sampler: InventorySampler, anomalies: AnomalyMonitor): InventoryRefresher {
+  const locations = policy.accounts.reduce((sum, account) => sum + account.regions.length, 0);
+  return new InventoryRefresher({
+    accounts: policy.accounts,
+    rules,
+    aws: aws.fleet,
+    store: stores.inventory,
+    clock,
+    logger,
+    deadlineMs: policy.aws.refresh_deadline_ms,
+    onRefreshed: async (record) => {
+      const outcome = record.errors.length === 0 ? 'ok' : record.errors.length >= locations ? 'failed' : 'partial';
+      metrics.refresh(outcome, (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
+      sampler.record(stores.inventory.services(), record.startedAt);
+      await anomalies.runOnce();
+    },
+  });
+}

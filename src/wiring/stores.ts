@@ -1,0 +1,64 @@
+import { costSettingsOf } from '../config/report-policy.js';
+import { ApprovalsStore } from '../store/approvals-store.js';
+import { AuditStore } from '../store/audit-store.js';
+import { CostActualsStore } from '../store/cost-actuals-store.js';
+import { CostHistoryStore } from '../store/cost-history-store.js';
+import { CostReports } from '../store/cost-reports.js';
+import { openDb } from '../store/db.js';
+import { Fleet } from '../store/fleet.js';
+import { GrantsStore } from '../store/grants-store.js';
+import { HandledRequests } from '../store/handled-requests.js';
+import { InventoryStore } from '../store/inventory-store.js';
+import { LeaseStore } from '../store/lease-store.js';
+import { NoticesStore } from '../store/notices-store.js';
+import { OperationsStore } from '../store/operations-store.js';
+import { SchedulesStore } from '../store/schedules-store.js';
+import { TrailStore } from '../store/trail-store.js';
+import type { DockhandOptions } from './options.js';
+import type { Shared } from './shared.js';
+
+/** Every store on the one SQLite database, and the views read from them (the fleet, cost reports). */
+export interface Stores {
+  inventory: InventoryStore;
+  operations: OperationsStore;
+  audit: AuditStore;
+  /** Environments as the last refresh found them, with parked ones marked from the operations journal. */
+  fleet: Fleet;
+  grants: GrantsStore;
+  approvals: ApprovalsStore;
+  /** Slack requests and clicks already handled, so a redelivery does not act twice. */
+  handled: HandledRequests;
+  schedules: SchedulesStore;
+  lease: LeaseStore;
+  history: CostHistoryStore;
+  actuals: CostActualsStore;
+  costs: CostReports;
+  trail: TrailStore;
+  notices: NoticesStore;
+  close(): void;
+}
+
+export function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs }: Shared): Stores {
+  const db = openDb(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  const inventory = new InventoryStore(db);
+  const operations = new OperationsStore(db);
+  const history = new CostHistoryStore(db);
+  const actuals = new CostActualsStore(db);
+  return {
+    inventory,
+    operations,
+    audit: new AuditStore(db),
+    fleet: new Fleet(inventory, rules, () => operations.parkedEnvironments()),
+    grants: new GrantsStore(db),
+    approvals: new ApprovalsStore(db),
+    handled: new HandledRequests(db),
+    schedules: new SchedulesStore(db),
+    lease: new LeaseStore(db),
+    history,
+    actuals,
+    costs: new CostReports(history, actuals, costSettingsOf(policy.cost, refreshMs)),
+    trail: new TrailStore(db),
+    notices: new NoticesStore(db),
+    close: () => db.$client.close(),
+  };
+}
