@@ -1,6 +1,5 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { VisibilityAwsClients } from './aws/visibility-clients.js';
 import { costSettingsOf, idleRulesOf } from './config/report-policy.js';
 import { isUp } from './domain/schedules/schedule.js';
 import { AnomalyMonitor } from './jobs/anomalies.js';
@@ -185,7 +184,6 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     retentionDays: policy.cost.sample_retention_days,
     parkedDesired: (arns) => new Map([...operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
   });
-  const visibilityAws = new VisibilityAwsClients({ ...awsOptions, counter: aws.counter });
   let anomalies: AnomalyMonitor | null = null;
   const refresher = new InventoryRefresher({
     accounts: policy.accounts,
@@ -204,7 +202,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   });
   const auditIngest = new AuditIngestJob({
     accounts: policy.accounts,
-    clients: visibilityAws,
+    clients: aws,
     store: trail,
     history,
     audit,
@@ -216,7 +214,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     clock,
     logger,
   });
-  const costIngest = new CostIngestJob({ accounts: policy.accounts, clients: visibilityAws, store: actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger });
+  const costIngest = new CostIngestJob({ accounts: policy.accounts, clients: aws, store: actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger });
   const basePolicy = accessPolicyOf(policy);
   const access = () => withGrants(basePolicy, grants.active(clock.now().toISOString()));
   const usesGroups = policy.bindings.some((b) => b.subjects.some((s) => s.startsWith('group:')));
@@ -429,7 +427,6 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       await sole.stop();
       await server?.stop();
       aws.destroy();
-      visibilityAws.destroy();
       db.$client.close();
     },
   };
