@@ -56,6 +56,7 @@ import { readinessProbe } from './ops/readiness-probe.js';
 import { OpsServer } from './ops/http-server.js';
 import { DockhandMetrics } from './ops/metrics.js';
 import { SoleInstance } from './ops/sole-instance.js';
+import { utcMinute } from './domain/time-format.js';
 
 export const USAGE = `dockhand — operate ECS Fargate environments from Slack
 
@@ -293,7 +294,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       activeOverrides: (envs) =>
         [...schedulerOf.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
           .filter(([, e]) => e.override)
-          .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
+          .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override ? utcMinute(e.override.until) : undefined} UTC`),
     });
     anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: notices, poster, clock, logger });
     const digests = new DigestJob({ digests: policy.digests, reports, store: notices, poster, clock, logger });
