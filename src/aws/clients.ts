@@ -88,13 +88,13 @@ export const CLOUDTRAIL_REQUESTS_PER_SECOND = 2;
 export const COST_EXPLORER_REGION = 'us-east-1';
 
 /** The error code of a failed AWS attempt (`ThrottlingException`, `TimeoutError`): its name, never its message. */
-export function awsErrorCode(error: unknown): string {
+function awsErrorCode(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name;
   return typeof name === 'string' && name !== 'Error' ? name : 'Unknown';
 }
 
 /** Runs one attempt, telling the observer how it ended. */
-export async function observed<T>(observer: AwsCallObserver | undefined, service: string, operation: string, send: () => Promise<T>): Promise<T> {
+async function observed<T>(observer: AwsCallObserver | undefined, service: string, operation: string, send: () => Promise<T>): Promise<T> {
   if (!observer) return send();
   try {
     const result = await send();
