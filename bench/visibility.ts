@@ -288,8 +288,8 @@ async function guarded(ids: readonly (typeof IDS)[keyof typeof IDS][], measure: 
 export async function benchVisibility(options: VisibilityBenchOptions): Promise<Figure[]> {
   const ct = [IDS.ctFirst, IDS.ctRun, IDS.ctDay, IDS.ctPeak];
   const ce = [IDS.ceFirst, IDS.ceDay, IDS.ceRerun, IDS.cePeak];
-  const [clientsModule, configModule] = await Promise.all([load('../src/aws/visibility-clients.js'), load('../src/config/report-policy.js')]);
-  const Clients = exported<Ctor<{ destroy(): void }>>(clientsModule, 'VisibilityAwsClients');
+  const [clientsModule, configModule] = await Promise.all([load('../src/aws/clients.js'), load('../src/config/report-policy.js')]);
+  const Clients = exported<Ctor<{ destroy(): void }>>(clientsModule, 'AwsClients');
   const schema = typeof configModule === 'string' ? configModule : (configModule.reportPolicySchema as { parse(input: unknown): Record<string, unknown> } | undefined) ?? 'reportPolicySchema is no longer exported';
   if (typeof Clients === 'string' || typeof schema === 'string') {
     const why = typeof Clients === 'string' ? Clients : (schema as string);

@@ -84,7 +84,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     refresher: jobs.refresher,
     fleet: stores.fleet,
     audit: stores.audit,
-    aws: aws.fleet,
+    aws,
     approvals: services.approvals,
     operations: stores.operations,
     housekeeping: jobs.housekeeping,

@@ -1,11 +1,15 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Account } from '../config/policy.js';
-import { DOCKHAND_VERSION } from '../package.js';
-import { scopeEachAttempt } from './call-scope.js';
 import type { AwsCallObserver } from '../ops/metrics.js';
+import { DOCKHAND_VERSION } from '../package.js';
+import { KeyedRateLimiters, type RateLimiter, type Timing } from '../rate-limit.js';
+import { DeadlineExceeded, scopeEachAttempt } from './call-scope.js';
+import { AwsFailure } from './errors.js';
 
 /**
  * Every HTTP attempt dockhand makes to AWS, retries included, by account, region and operation, and by who
@@ -62,23 +66,35 @@ export interface AwsClientOptions {
   timeouts?: AwsTimeouts;
   /** Told the outcome of every attempt (metrics by service, operation and error code). */
   observer?: AwsCallObserver | undefined;
+  /** The CloudTrail limiter's time; default real time. */
+  timing?: Timing;
 }
 
-interface CountableClient {
-  middlewareStack: { add: (middleware: never, options: { step: 'deserialize'; name: string; priority?: 'high' }) => void };
+/** An SDK v3 client, as far as dockhand adds to its middleware stack (the SDK types each step apart). */
+interface InstrumentableClient {
+  middlewareStack: {
+    add: ((middleware: never, options: { step: 'deserialize'; name: string; priority?: 'high' }) => void) &
+      ((middleware: never, options: { step: 'initialize'; name: string }) => void);
+  };
+  destroy(): void;
 }
 
 /** The scope of the ECS calls dockhand makes for itself: reading the fleet. */
 export const INVENTORY_SCOPE = 'ecs:dockhand';
 
+/** LookupEvents allows 2 requests a second per account and region; more are throttled. */
+export const CLOUDTRAIL_REQUESTS_PER_SECOND = 2;
+/** Cost Explorer has one endpoint, in us-east-1, whatever region the fleet runs in. */
+export const COST_EXPLORER_REGION = 'us-east-1';
+
 /** The error code of a failed AWS attempt (`ThrottlingException`, `TimeoutError`): its name, never its message. */
-export function awsErrorCode(error: unknown): string {
+function awsErrorCode(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name;
   return typeof name === 'string' && name !== 'Error' ? name : 'Unknown';
 }
 
 /** Runs one attempt, telling the observer how it ended. */
-export async function observed<T>(observer: AwsCallObserver | undefined, service: string, operation: string, send: () => Promise<T>): Promise<T> {
+async function observed<T>(observer: AwsCallObserver | undefined, service: string, operation: string, send: () => Promise<T>): Promise<T> {
   if (!observer) return send();
   try {
     const result = await send();
@@ -90,10 +106,6 @@ export async function observed<T>(observer: AwsCallObserver | undefined, service
   }
 }
 
-/**
- * Counts at the deserialize step, which runs once per attempt inside the SDK's retry loop; with high priority
- * it wraps the SDK's deserializer, so a failed attempt arrives as the parsed error with its AWS error code.
- */
 /** Where an attempt goes (account, region, service) and on whose behalf it is counted (`scope`). */
 interface AttemptLocation {
   account: string;
@@ -102,13 +114,35 @@ interface AttemptLocation {
   scope: string;
 }
 
-function countCalls(client: CountableClient, counter: AwsCallCounter, observer: AwsCallObserver | undefined, where: AttemptLocation): void {
+/**
+ * On every HTTP attempt (the deserialize step runs inside the SDK's retry loop, and with high priority this
+ * wraps the SDK's deserializer, so a failed attempt arrives as the parsed error with its AWS error code): the
+ * attempt is counted, waits for the limiter if the service has one, and its outcome goes to the observer.
+ * Retries are counted and rate limited like first attempts.
+ */
+function countEachAttempt(client: InstrumentableClient, counter: AwsCallCounter, observer: AwsCallObserver | undefined, where: AttemptLocation, limiter: RateLimiter | undefined): void {
   const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
     const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
     counter.record(where.account, where.region, operation, where.scope);
-    return observed(observer, where.service, operation, () => next(args));
+    const attempt = () => observed(observer, where.service, operation, () => next(args));
+    return limiter ? limiter.run(attempt) : attempt();
   };
   client.middlewareStack.add(middleware as never, { step: 'deserialize', name: 'dockhandCallCounter', priority: 'high' });
+}
+
+/**
+ * Once a call has failed for good (the initialize step is outside the retry loop), its error is coded: callers
+ * act on `AwsFailure.code`, not on names. dockhand's own DeadlineExceeded passes as it is.
+ */
+function codeFailures(client: InstrumentableClient): void {
+  const middleware = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      throw error instanceof Error && !(error instanceof DeadlineExceeded) ? AwsFailure.of(error) : error;
+    }
+  };
+  client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'dockhandCodedFailures' });
 }
 
 /**
@@ -124,12 +158,17 @@ function httpSettings(options: AwsClientOptions): Record<string, unknown> {
   };
 }
 
+/** The session an assumed role runs in, as CloudTrail names it; SourceIdentity names a person. */
+interface Session {
+  name: string;
+  sourceIdentity?: string;
+}
+
 /**
- * SDK client settings for an account and region, the one place every AWS client's settings come from:
- * timeouts, user agent, adaptive retries, the endpoint override, and where the account has a role,
- * credentials that assume it with this session name (and SourceIdentity, for a person).
+ * SDK client settings for an account and region: timeouts, user agent, adaptive retries, the endpoint
+ * override, and where the account has a role, credentials that assume it in this session.
  */
-export function clientSettings(options: AwsClientOptions, account: Account, region: string, session: { name: string; sourceIdentity?: string }): Record<string, unknown> {
+function clientSettings(options: AwsClientOptions, account: Account, region: string, session: Session): Record<string, unknown> {
   const endpoint = options.endpoint ? { endpoint: options.endpoint } : {};
   const http = httpSettings(options);
   const credentials = account.role_arn
@@ -147,51 +186,81 @@ export function clientSettings(options: AwsClientOptions, account: Account, regi
   return { region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 5, ...endpoint, ...http, ...(credentials ? { credentials } : {}) };
 }
 
-/** What every client gets: its attempts counted, held to the caller's deadline, and their request ids kept. */
-export function instrumentClient(client: CountableClient, counter: AwsCallCounter, observer: AwsCallObserver | undefined, where: AttemptLocation): void {
-  countCalls(client, counter, observer, where);
-  scopeEachAttempt(client);
-}
-
 /** The Slack user an AWS call is made for; null for dockhand's own reads (inventory). */
 export type Actor = string | null;
 
+/** One client to build: what differs between the services; everything else every client shares. */
+interface ClientSpec<T> {
+  /** The metrics' and the counter's name for the service. */
+  service: 'ecs' | 'autoscaling' | 'cloudtrail' | 'ce';
+  account: Account;
+  region: string;
+  session: Session;
+  /** Whose count its attempts go to (`AwsCallCounter.total(scope)`). */
+  scope: string;
+  limiter?: RateLimiter;
+  create: (config: Record<string, unknown>) => T;
+}
+
+/** The session of calls made for a Slack user (`dockhand-<user id>`, SourceIdentity the id), or dockhand's own. */
+function sessionFor(actor: Actor, own: string): Session {
+  return actor ? { name: `dockhand-${actor}`, sourceIdentity: actor } : { name: own };
+}
+
 /**
- * Builds and caches one SDK client per account, region, service and actor; adaptive retries absorb
- * throttling. Where an account has a role, calls for a Slack user assume it as `dockhand-<user id>` with
- * that id as SourceIdentity, so CloudTrail names the person. The SDK refreshes the assumed credentials
- * shortly before they expire, so a cached client keeps working.
+ * The one factory of AWS clients, for every job: ECS and Application Auto Scaling (inventory, operations,
+ * native schedules), CloudTrail (trail ingest) and Cost Explorer (cost ingest). Every client gets the same
+ * timeouts, user agent and adaptive retries; its attempts counted (one counter), observed (metrics), held to
+ * the caller's deadline with their request ids kept (aws/call-scope.ts); its failures coded (AwsFailure).
+ * One client per account, region, service and actor, cached. Where an account has a role, calls for a Slack
+ * user assume it as `dockhand-<user id>` with that id as SourceIdentity, so CloudTrail names the person; the
+ * SDK refreshes assumed credentials shortly before they expire, so a cached client keeps working. Every
+ * CloudTrail client of an account and region shares one limiter of 2 requests a second.
  */
 export class AwsClients {
   readonly counter = new AwsCallCounter();
-  private readonly clients = new Map<string, { destroy(): void }>();
+  private readonly clients = new Map<string, InstrumentableClient>();
+  private readonly cloudTrailLimits: KeyedRateLimiters;
 
-  constructor(private readonly options: AwsClientOptions = {}) {}
+  constructor(private readonly options: AwsClientOptions = {}) {
+    this.cloudTrailLimits = new KeyedRateLimiters({
+      limit: CLOUDTRAIL_REQUESTS_PER_SECOND,
+      intervalMs: 1000,
+      ...(options.timing ? { timing: options.timing } : {}),
+    });
+  }
 
-  private cached<T extends { destroy(): void } & CountableClient>(
-    kind: string,
-    account: Account,
-    region: string,
-    actor: Actor,
-    create: (config: Record<string, unknown>) => T,
-  ): T {
-    const key = `${kind}/${account.id}/${region}/${actor ?? ''}`;
+  private cached<T extends InstrumentableClient>(spec: ClientSpec<T>): T {
+    const key = `${spec.service}/${spec.account.id}/${spec.region}/${spec.session.name}`;
     let client = this.clients.get(key) as T | undefined;
     if (!client) {
-      const session = actor ? { name: `dockhand-${actor}`, sourceIdentity: actor } : { name: 'dockhand-inventory' };
-      client = create(clientSettings(this.options, account, region, session));
-      instrumentClient(client, this.counter, this.options.observer, { account: account.id, region, service: kind, scope: `${kind}:${actor ?? 'dockhand'}` });
+      client = spec.create(clientSettings(this.options, spec.account, spec.region, spec.session));
+      const where = { account: spec.account.id, region: spec.region, service: spec.service, scope: spec.scope };
+      countEachAttempt(client, this.counter, this.options.observer, where, spec.limiter);
+      scopeEachAttempt(client);
+      codeFailures(client);
       this.clients.set(key, client);
     }
     return client;
   }
 
   ecs(account: Account, region: string, actor: Actor = null): ECSClient {
-    return this.cached('ecs', account, region, actor, (config) => new ECSClient(config));
+    const session = sessionFor(actor, 'dockhand-inventory');
+    return this.cached({ service: 'ecs', account, region, session, scope: `ecs:${actor ?? 'dockhand'}`, create: (config) => new ECSClient(config) });
   }
 
   autoscaling(account: Account, region: string, actor: Actor = null): ApplicationAutoScalingClient {
-    return this.cached('autoscaling', account, region, actor, (config) => new ApplicationAutoScalingClient(config));
+    const session = sessionFor(actor, 'dockhand-inventory');
+    return this.cached({ service: 'autoscaling', account, region, session, scope: `autoscaling:${actor ?? 'dockhand'}`, create: (config) => new ApplicationAutoScalingClient(config) });
+  }
+
+  cloudTrail(account: Account, region: string): CloudTrailClient {
+    const limiter = this.cloudTrailLimits.for(`${account.id}/${region}`);
+    return this.cached({ service: 'cloudtrail', account, region, session: { name: 'dockhand-visibility' }, scope: 'cloudtrail', limiter, create: (config) => new CloudTrailClient(config) });
+  }
+
+  costExplorer(account: Account): CostExplorerClient {
+    return this.cached({ service: 'ce', account, region: COST_EXPLORER_REGION, session: { name: 'dockhand-visibility' }, scope: 'ce', create: (config) => new CostExplorerClient(config) });
   }
 
   destroy(): void {

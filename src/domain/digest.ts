@@ -4,12 +4,13 @@ import type { CostRow } from './cost/report.js';
 import type { Environment } from './environments.js';
 import type { IdleFinding, OrphanService } from './idle.js';
 import type { ChangeCount, TrailGap } from './trail/changes.js';
+import { utcDay } from './time-format.js';
 
 /** The digest as data: what each section says, before anyone decides how it looks in Slack. */
 
 /** The calendar date at `now` in the zone: a digest is posted once per channel and local date. */
 export function localDateOf(now: Date, timeZone: string): string {
-  return DateTime.fromJSDate(now, { zone: timeZone }).toISODate() ?? now.toISOString().slice(0, 10);
+  return DateTime.fromJSDate(now, { zone: timeZone }).toISODate() ?? utcDay(now);
 }
 
 export interface FleetSummary {

@@ -16,6 +16,7 @@ import type { OperationsStore, OperationRow } from '../store/operations-store.js
 import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
 import { code, who } from '../slack/blocks/format.js';
 import { quoted } from '../domain/bounded-text.js';
+import { utcMinute, utcTime } from '../domain/time-format.js';
 
 export { SCHEDULER_ACTOR };
 
@@ -157,12 +158,12 @@ export class Scheduler {
             break;
           case 'announce-new':
             remember({ graceUntil: action.parkAt });
-            outcome = `parking it at ${action.parkAt.toISOString().slice(11, 16)} UTC unless someone extends it`;
+            outcome = `parking it at ${utcTime(action.parkAt)} UTC unless someone extends it`;
             break;
           case 'report-external': {
             const until = action.until ?? new Date(now.getTime() + 24 * 3600_000);
             store.openOverride(env.name, { kind: 'up', until, reason: 'external' }, 'outside dockhand', clock.now().toISOString());
-            outcome = `started from outside dockhand while parked; left running until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+            outcome = `started from outside dockhand while parked; left running until ${utcMinute(until)} UTC`;
             break;
           }
           case 'warn':
@@ -299,7 +300,7 @@ export class Scheduler {
     const env = this.deps.fleet.environment(environment);
     if (env) await this.suspendNative(env, true);
     const approver = approvedBy ? ` (approved by ${who(approvedBy)})` : '';
-    return `${code(environment)} stays up until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC${approver}.`;
+    return `${code(environment)} stays up until ${utcMinute(until)} UTC${approver}.`;
   }
 
   start(): void {

@@ -3,12 +3,13 @@ import { ago, code, who } from '../slack/blocks/format.js';
 import type { BeginResult, OperationRow } from '../store/operations-store.js';
 import { messageProgress, type Messenger } from './messenger.js';
 import type { OperationDone, OperationRequest, OperationResult, OperationRunner } from './runner.js';
+import { utcTime } from '../domain/time-format.js';
 
 const DOING: Record<OperationRow['verb'], string> = { stop: 'stopping', start: 'starting', restart: 'restarting', scale: 'scaling' };
 
 /** "<@U1> has been stopping `qa-2` since 10:02 UTC (2m ago, operation #7)." */
 export function busyText(running: OperationRow, now: Date): string {
-  return `${who(running.requestedBy)} has been ${DOING[running.verb]} ${code(running.environment)} since ${running.startedAt.slice(11, 16)} UTC (${ago(running.startedAt, now)}, operation #${running.id}). Try again when it has finished.`;
+  return `${who(running.requestedBy)} has been ${DOING[running.verb]} ${code(running.environment)} since ${utcTime(running.startedAt)} UTC (${ago(running.startedAt, now)}, operation #${running.id}). Try again when it has finished.`;
 }
 
 /** Runs an operation with its progress shown as one message in the channel it was asked from. */

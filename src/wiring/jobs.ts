@@ -5,7 +5,7 @@ import { DigestJob } from '../jobs/digest.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { InventoryRefresher } from '../jobs/inventory-refresh.js';
 import { InventorySampler } from '../jobs/inventory-samples.js';
-import type { Aws } from './aws.js';
+import type { AwsClients } from '../aws/clients.js';
 import type { Services } from './services.js';
 import type { Shared } from './shared.js';
 import type { Outbound } from './slack.js';
@@ -20,7 +20,7 @@ export interface Jobs {
   digests: DigestJob;
 }
 
-export function buildJobs(shared: Shared, stores: Stores, aws: Aws, outbound: Outbound, services: Services): Jobs {
+export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, outbound: Outbound, services: Services): Jobs {
   const { policy, clock, logger } = shared;
   // Cost samples from every refresh; CloudTrail's gaps are judged against their spacing.
   const sampler = new InventorySampler({
@@ -39,7 +39,7 @@ export function buildJobs(shared: Shared, stores: Stores, aws: Aws, outbound: Ou
     housekeeping: new Housekeeping({ approvals: services.approvals, handled: stores.handled, audit: stores.audit, auditRetentionDays: policy.audit.retention_days, clock, logger }),
     auditIngest: new AuditIngestJob({
       accounts: policy.accounts,
-      clients: aws.reports,
+      clients: aws,
       store: stores.trail,
       history: stores.history,
       audit: stores.audit,
@@ -51,18 +51,18 @@ export function buildJobs(shared: Shared, stores: Stores, aws: Aws, outbound: Ou
       clock,
       logger,
     }),
-    costIngest: new CostIngestJob({ accounts: policy.accounts, clients: aws.reports, store: stores.actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger }),
+    costIngest: new CostIngestJob({ accounts: policy.accounts, clients: aws, store: stores.actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger }),
     digests: new DigestJob({ digests: policy.digests, reports: services.reports, store: stores.notices, poster: outbound.poster, clock, logger }),
   };
 }
 
 /** Reads the fleet; after each read: the refresh metrics, a cost sample, the anomaly check. */
-function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: Aws, sampler: InventorySampler, anomalies: AnomalyMonitor): InventoryRefresher {
+function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, sampler: InventorySampler, anomalies: AnomalyMonitor): InventoryRefresher {
   const locations = policy.accounts.reduce((sum, account) => sum + account.regions.length, 0);
   return new InventoryRefresher({
     accounts: policy.accounts,
     rules,
-    aws: aws.fleet,
+    aws,
     store: stores.inventory,
     clock,
     logger,

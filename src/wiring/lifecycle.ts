@@ -5,7 +5,7 @@ import { OpsServer } from '../ops/http-server.js';
 import { readinessProbe } from '../ops/readiness-probe.js';
 import { SoleInstance } from '../ops/sole-instance.js';
 import type { SlackApp } from '../slack/app.js';
-import type { Aws } from './aws.js';
+import type { AwsClients } from '../aws/clients.js';
 import type { Jobs } from './jobs.js';
 import type { DockhandOptions } from './options.js';
 import type { Services } from './services.js';
@@ -16,7 +16,7 @@ import type { Stores } from './stores.js';
 export interface Built {
   shared: Shared;
   stores: Stores;
-  aws: Aws;
+  aws: AwsClients;
   slack: SlackApp | null;
   services: Services;
   jobs: Jobs;

@@ -11,7 +11,8 @@ import { OperationRunner } from '../operations/runner.js';
 import { describeRequest } from '../slack/blocks/approval.js';
 import { code, who } from '../slack/blocks/format.js';
 import { FleetReports } from '../store/fleet-reports.js';
-import type { Aws } from './aws.js';
+import { utcMinute } from '../domain/time-format.js';
+import type { AwsClients } from '../aws/clients.js';
 import { OperationFinished } from './operation-finished.js';
 import type { DockhandOptions } from './options.js';
 import type { Shared } from './shared.js';
@@ -30,7 +31,7 @@ export interface Services {
   reports: FleetReports;
 }
 
-export function buildServices(shared: Shared, stores: Stores, aws: Aws, outbound: Outbound, options: Pick<DockhandOptions, 'schedulerTick'>): Services {
+export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, outbound: Outbound, options: Pick<DockhandOptions, 'schedulerTick'>): Services {
   const { policy, clock, logger } = shared;
   const basePolicy = accessPolicyOf(policy);
   const access = () => withGrants(basePolicy, stores.grants.active(clock.now().toISOString()));
@@ -55,14 +56,14 @@ export function buildServices(shared: Shared, stores: Stores, aws: Aws, outbound
 }
 
 /** The journaled runner and its launcher; the metrics hear of each finished operation first. */
-function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: Aws, outbound: Outbound) {
+function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, outbound: Outbound) {
   const operationFinished = new OperationFinished();
   operationFinished.on((operation) =>
     metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0),
   );
   const runner = new OperationRunner({
     accounts: policy.accounts,
-    aws: aws.fleet,
+    aws,
     operations: stores.operations,
     audit: stores.audit,
     clock,
@@ -76,7 +77,7 @@ function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores
 }
 
 /** The schedule service and its every-minute reconciler, in one class until the scheduler split. */
-function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: Aws, outbound: Outbound, runner: OperationRunner, tickCron: string | undefined): Scheduler {
+function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, outbound: Outbound, runner: OperationRunner, tickCron: string | undefined): Scheduler {
   return new Scheduler({
     fleet: stores.fleet,
     store: stores.schedules,
@@ -93,7 +94,7 @@ function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores,
     lastActivity: (environment) => stores.audit.lastActivity(environment, [SCHEDULER_ACTOR]),
     onEdge: (action, result) => metrics.schedulerEdge(action, result),
     ...(tickCron ? { tickCron } : {}),
-    native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws: aws.fleet, operations: stores.operations, audit: stores.audit, clock, logger }),
+    native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations: stores.operations, audit: stores.audit, clock, logger }),
   });
 }
 
@@ -122,6 +123,6 @@ function reportsOf({ policy }: Shared, stores: Stores, outbound: Outbound, sched
     activeOverrides: (envs) =>
       [...scheduler.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
         .filter(([, e]) => e.override)
-        .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
+        .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override ? utcMinute(e.override.until) : undefined} UTC`),
   });
 }

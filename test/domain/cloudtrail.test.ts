@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decodeEvent } from '../../src/aws/cloudtrail/ingest.js';
 import {
   DEFAULT_DOCKHAND_SESSION_PREFIX,
-  decodeEvent,
   formatDecoded,
   ssoPermissionSet,
   type DecodeContext,

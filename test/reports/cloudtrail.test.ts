@@ -20,7 +20,7 @@ afterEach(async () => {
 function auditJob(f: Fixture): AuditIngestJob {
   return new AuditIngestJob({
     accounts: f.policy.accounts,
-    clients: f.awsVisibility,
+    clients: f.aws,
     store: f.stores.trail,
     history: f.stores.history,
     audit: new AuditStore(f.db),

@@ -30,7 +30,7 @@ beforeAll(async () => {
   const deps = { accounts: fx.policy.accounts, clock: fx.clock, logger: silentLogger };
   await new AuditIngestJob({
     ...deps,
-    clients: fx.awsVisibility,
+    clients: fx.aws,
     store: fx.stores.trail,
     history: fx.stores.history,
     audit: new AuditStore(fx.db),
@@ -39,7 +39,7 @@ beforeAll(async () => {
     policy: fx.visibility.cloudtrail,
     maxSampleGapMs: fx.sampler.maxSampleGapMs,
   }).runOnce();
-  await new CostIngestJob({ ...deps, clients: fx.awsVisibility, store: fx.stores.actuals, policy: fx.visibility.cost.actuals, tagKey: 'environment' }).runOnce();
+  await new CostIngestJob({ ...deps, clients: fx.aws, store: fx.stores.actuals, policy: fx.visibility.cost.actuals, tagKey: 'environment' }).runOnce();
 });
 
 afterAll(() => fx.close());

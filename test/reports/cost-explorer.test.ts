@@ -15,7 +15,7 @@ afterEach(async () => {
 function costJob(f: Fixture, db: Db = f.db): CostIngestJob {
   return new CostIngestJob({
     accounts: f.policy.accounts,
-    clients: f.awsVisibility,
+    clients: f.aws,
     store: new CostActualsStore(db),
     policy: f.visibility.cost.actuals,
     tagKey: f.policy.discovery.tag_key,

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsClients } from '../../src/aws/clients.js';
-import { VisibilityAwsClients } from '../../src/aws/visibility-clients.js';
 import { parsePolicy } from '../../src/config/load.js';
 import { environmentRulesOf, type Policy } from '../../src/config/policy.js';
 import { costSettingsOf, idleRulesOf, reportPolicySchema, type ReportPolicy } from '../../src/config/report-policy.js';
@@ -85,7 +84,6 @@ export class Fixture {
     readonly policy: Policy,
     readonly visibility: ReportPolicy,
     readonly aws: AwsClients,
-    readonly awsVisibility: VisibilityAwsClients,
     options: FixtureOptions,
   ) {
     this.dbs.push(db);
@@ -137,7 +135,6 @@ export class Fixture {
 
   async close(): Promise<void> {
     this.aws.destroy();
-    this.awsVisibility.destroy();
     for (const db of this.dbs) db.$client.close();
     await this.sandbox.close();
     rmSync(this.dir, { recursive: true, force: true });
@@ -150,8 +147,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   const sandbox = await startSandbox({ clock, convergeDelayMs: 0, ...(options.fleet ? { fleet: options.fleet } : {}) });
   const db = openDb(join(dir, 'dockhand.db'));
   const endpoint = { endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS };
-  const aws = new AwsClients(endpoint);
-  const awsVisibility = new VisibilityAwsClients({ ...endpoint, counter: aws.counter, timing: manualTiming(clock) });
+  const aws = new AwsClients({ ...endpoint, timing: manualTiming(clock) });
   const visibility = reportPolicySchema.parse(options.visibility ?? {});
-  return new Fixture(dir, db, sandbox, clock, options.policy ?? testPolicy(), visibility, aws, awsVisibility, options);
+  return new Fixture(dir, db, sandbox, clock, options.policy ?? testPolicy(), visibility, aws, options);
 }

@@ -1,8 +1,16 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { decodeEvent, type DecodeContext, type DecodedEvent } from '../../domain/trail/decode.js';
+import { decodeRecord, type DecodeContext, type DecodedEvent } from '../../domain/trail/decode.js';
 import type { TrailLocation, TrailStore } from '../../store/trail-store.js';
 import { parseAws } from '../ecs/schema.js';
-import { lookupEventsPageSchema } from './schema.js';
+import { lookupEventsPageSchema, parseCloudTrailRecord } from './schema.js';
+
+export type DecodeResult = { ok: true; event: DecodedEvent } | { ok: false; error: string };
+
+/** A record as LookupEvents returns it (the `CloudTrailEvent` string, or parsed JSON): validated, then decoded. */
+export function decodeEvent(raw: unknown, context: DecodeContext): DecodeResult {
+  const parsed = parseCloudTrailRecord(raw);
+  return parsed.ok ? { ok: true, event: decodeRecord(parsed.record, context) } : parsed;
+}
 
 /** LookupEvents' page size limit. */
 export const LOOKUP_PAGE_SIZE = 50;

@@ -1,6 +1,7 @@
 import { GetCostAndUsageCommand, type CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { CostActualsPolicy } from '../../config/report-policy.js';
-import { utcDay, UNTAGGED, type DayRange } from '../../domain/cost/report.js';
+import { UNTAGGED, type DayRange } from '../../domain/cost/report.js';
+import { utcDay } from '../../domain/time-format.js';
 import type { ActualDay, CostActualsStore } from '../../store/cost-actuals-store.js';
 import { parseAws } from '../ecs/schema.js';
 import { costAndUsagePageSchema } from './schema.js';

@@ -1,3 +1,4 @@
+import { utcDay } from '../time-format.js';
 import { weakestSource, type CostEstimate, type CostSource, type ScheduleSavings, type TimeInterval } from './estimate.js';
 
 /** Reporting periods for `/env cost`, in UTC days because Cost Explorer's days are UTC days. */
@@ -21,10 +22,6 @@ export interface PeriodWindows {
   current: TimeInterval;
   /** The period before, of the same length, for the trend. */
   previous: TimeInterval;
-}
-
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
 }
 
 export function startOfUtcDay(at: Date): Date {

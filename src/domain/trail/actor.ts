@@ -1,25 +1,8 @@
-import { z } from 'zod';
+import type { UserIdentity } from './record.js';
 
 /** Who made a call and with what tool, decoded from a CloudTrail record's userIdentity and userAgent. */
 
-const optionalText = z.string().nullish();
-
-export const userIdentitySchema = z.looseObject({
-  type: z.string(),
-  principalId: optionalText,
-  arn: optionalText,
-  accountId: optionalText,
-  userName: optionalText,
-  invokedBy: optionalText,
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: z.looseObject({ type: optionalText, userName: optionalText, arn: optionalText }).nullish(),
-      sourceIdentity: optionalText,
-    })
-    .nullish(),
-});
-
-export type UserIdentity = z.infer<typeof userIdentitySchema>;
+export type { UserIdentity };
 
 export type ActorKind =
   | 'iam-user'

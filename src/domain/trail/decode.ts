@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { actorOf, claimsDockhand, dockhandActor, userIdentitySchema, viaOf, type Actor, type ActorContext, type Via } from './actor.js';
+import { actorOf, claimsDockhand, dockhandActor, viaOf, type Actor, type ActorContext, type Via } from './actor.js';
+import type { CloudTrailRecord } from './record.js';
 
 export {
   DEFAULT_DOCKHAND_SESSION_PREFIX,
@@ -9,31 +9,6 @@ export {
   type Via,
   type ViaKind,
 } from './actor.js';
-
-/** Request and response bodies vary by API; anything that is not an object is read as absent. */
-const body = z.record(z.string(), z.unknown()).nullish().catch(null);
-
-/** The fields of a CloudTrail record (a LookupEvents `CloudTrailEvent`) that decoding reads; others pass through. */
-export const cloudTrailRecordSchema = z.looseObject({
-  eventID: z.string(),
-  eventTime: z.string(),
-  eventName: z.string(),
-  eventSource: z.string(),
-  awsRegion: z.string(),
-  recipientAccountId: z.string().nullish(),
-  userAgent: z.string().nullish(),
-  sourceIPAddress: z.string().nullish(),
-  errorCode: z.string().nullish(),
-  errorMessage: z.string().nullish(),
-  /** The id AWS gave the request: the same as the SDK's `$metadata.requestId` for the caller. */
-  requestID: z.string().nullish(),
-  readOnly: z.boolean().nullish(),
-  requestParameters: body,
-  responseElements: body,
-  userIdentity: userIdentitySchema,
-});
-
-export type CloudTrailRecord = z.infer<typeof cloudTrailRecordSchema>;
 
 /** Where an event acted: the account and region of the record, and the cluster and service it names. */
 export interface EventTarget {
@@ -89,8 +64,6 @@ export interface DecodedEvent {
   claimsDockhand: boolean;
   flags: EventFlag[];
 }
-
-export type DecodeResult = { ok: true; event: DecodedEvent } | { ok: false; error: string };
 
 /** ECS uses the cluster named `default` when a call names none. */
 const DEFAULT_CLUSTER = 'default';
@@ -163,11 +136,7 @@ function subjectOf(record: CloudTrailRecord): { cluster: string | null; service:
   return { cluster: cluster ?? (service ? DEFAULT_CLUSTER : null), service };
 }
 
-function isPermissionFailure(errorCode: string | null): boolean {
-  return errorCode !== null && /AccessDenied|Unauthorized/i.test(errorCode);
-}
-
-function flagsOf(event: Omit<DecodedEvent, 'flags'>, parked: boolean): EventFlag[] {
+function flagsOf(event: Omit<DecodedEvent, 'flags'>, record: CloudTrailRecord, parked: boolean): EventFlag[] {
   const { who, via, what, failed } = event;
   const flags: EventFlag[] = [];
   const byDockhand = who.kind === 'dockhand' || who.kind === 'slack-user-via-dockhand' || via.kind === 'dockhand';
@@ -178,7 +147,7 @@ function flagsOf(event: Omit<DecodedEvent, 'flags'>, parked: boolean): EventFlag
   const toZero = what.desiredAfter === 0 || what.maxCapacity === 0;
   if (!failed && toZero && !byDockhand && !(who.kind === 'aws-service' && parked)) flags.push('scale-to-zero');
   if (!failed && DELETIONS.has(event.eventName)) flags.push('deletion');
-  if (isPermissionFailure(event.errorCode)) flags.push('permission-failure');
+  if (record.failure === 'denied') flags.push('permission-failure');
   const startsTasks =
     (event.eventName === 'UpdateService' && (what.desiredAfter ?? 0) > 0) ||
     (event.eventName === 'RegisterScalableTarget' && ((what.minCapacity ?? 0) > 0 || (what.maxCapacity ?? 0) > 0));
@@ -186,25 +155,9 @@ function flagsOf(event: Omit<DecodedEvent, 'flags'>, parked: boolean): EventFlag
   return flags;
 }
 
-/** Accepts the record as parsed JSON or as the raw `CloudTrailEvent` string. */
-export function decodeEvent(record: unknown, context: DecodeContext): DecodeResult {
-  let input = record;
-  if (typeof record === 'string') {
-    try {
-      input = JSON.parse(record);
-    } catch {
-      return { ok: false, error: 'CloudTrailEvent is not valid JSON' };
-    }
-  }
-  const parsed = cloudTrailRecordSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: `not a CloudTrail record: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}` };
-  }
-  const data = parsed.data;
+/** A validated record (aws/cloudtrail/schema.ts) as dockhand reads it: who, via what, did what to which service. */
+export function decodeRecord(data: CloudTrailRecord, context: DecodeContext): DecodedEvent {
   const at = new Date(data.eventTime);
-  if (Number.isNaN(at.getTime())) return { ok: false, error: `not a CloudTrail record: eventTime ${data.eventTime} is not a time` };
-
   const accountId = data.recipientAccountId ?? data.userIdentity.accountId ?? null;
   // dockhand knows its own calls by the request id AWS answered them with; nothing else in a record is proof.
   const own = data.requestID ? context.ownCall(data.requestID) : undefined;
@@ -243,7 +196,7 @@ export function decodeEvent(record: unknown, context: DecodeContext): DecodeResu
     claimsDockhand: !own && data.readOnly !== true && claimsDockhand(data.userIdentity, data.userAgent, context.dockhandSessionPrefix),
   };
   const parked = serviceTarget ? context.isParked(serviceTarget, at) : false;
-  return { ok: true, event: { ...event, flags: flagsOf(event, parked) } };
+  return { ...event, flags: flagsOf(event, data, parked) };
 }
 
 const MAX_ERROR_MESSAGE = 120;

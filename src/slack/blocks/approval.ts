@@ -1,6 +1,8 @@
 import type { KnownBlock } from './common.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeMrkdwn, who } from './format.js';
+import { utcMinute } from '../../domain/time-format.js';
+import { slackTime } from './slack-date.js';
 
 export interface ApprovalView {
   id: number;
@@ -21,12 +23,12 @@ export const DENY_MODAL = 'approval_deny_reason';
 /** "/env scale prod api 4" as the requester typed it, rebuilt from the stored parameters. */
 export function describeRequest(view: Pick<ApprovalView, 'verb' | 'environment' | 'params'>): string {
   const { service, count, until } = view.params as { service?: string | null; count?: number | null; until?: string };
-  if (view.verb === 'extend' && until) return `/env extend ${view.environment} until ${until.slice(0, 16).replace('T', ' ')} UTC`;
+  if (view.verb === 'extend' && until) return `/env extend ${view.environment} until ${utcMinute(until)} UTC`;
   return ['/env', view.verb, view.environment, service ?? '', count ?? ''].filter((part) => part !== '').join(' ');
 }
 
 function time(iso: string): string {
-  return `<!date^${Math.floor(new Date(iso).getTime() / 1000)}^{time}|${iso.slice(11, 16)} UTC>`;
+  return slackTime(iso);
 }
 
 /** The message in the approvers' channel; the buttons carry only the request id. */

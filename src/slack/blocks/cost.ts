@@ -4,13 +4,14 @@ import type { CostReport } from '../../store/cost-reports.js';
 import { capBlocks, context, header, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
 import { billed, ESTIMATE_FOOTNOTE, money, sourceNote, trend } from './money.js';
+import { utcDay } from '../../domain/time-format.js';
 
 const PERIOD_TITLES: Record<CostPeriod, string> = { '7d': 'last 7 days', '30d': 'last 30 days', mtd: 'month to date' };
 /** Below this share of the period sampled, the figures are called partial. */
 const WELL_WATCHED_SHARE = 0.95;
 
 function day(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  return utcDay(at);
 }
 
 export function savedText(row: Pick<CostRow, 'saved'>): string | null {

@@ -5,6 +5,7 @@ import { findingLine, orphanLine } from './idle.js';
 import { code, escapeMrkdwn } from './format.js';
 import { billed, ESTIMATE_FOOTNOTE, money } from './money.js';
 import { countLine, eventLine, gapLines } from './who.js';
+import { utcTime } from '../../domain/time-format.js';
 
 const IDLE_LISTED = 15;
 const ORPHANS_LISTED = 10;
@@ -50,7 +51,7 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
     }
     case 'anomalies': {
       const items = model.alerts.map(
-        (a) => `:chart_with_upwards_trend: ${code(a.environment)} est. ${money(a.recentDollars)} vs usual ${money(a.baselineDollars)} (from ${a.windowStart.toISOString().slice(11, 16)}Z)`,
+        (a) => `:chart_with_upwards_trend: ${code(a.environment)} est. ${money(a.recentDollars)} vs usual ${money(a.baselineDollars)} (from ${utcTime(a.windowStart)}Z)`,
       );
       return lines('Cost anomalies · last 24 h', items, 'None.');
     }

@@ -3,6 +3,7 @@ import type { IdleReport } from '../../store/fleet-reports.js';
 import { clipText, context, linesToSections, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn, STATE_EMOJI } from './format.js';
 import { money } from './money.js';
+import { utcMinute } from '../../domain/time-format.js';
 
 /** Interaction ids the app routes: Stop goes through the normal permission and approval checks. */
 export const IDLE_STOP_ACTION = 'idle_stop';
@@ -76,6 +77,6 @@ export function idleReply(view: IdleView): Reply {
 }
 
 export function snoozedReply(environment: string, until: Date): Reply {
-  const text = `${code(environment)} is snoozed until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC: it is left out of \`/env idle\` and the digests until then.`;
+  const text = `${code(environment)} is snoozed until ${utcMinute(until)} UTC: it is left out of \`/env idle\` and the digests until then.`;
   return { text, blocks: [section(`:zzz: ${text}`)] };
 }

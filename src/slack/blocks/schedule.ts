@@ -3,12 +3,14 @@ import type { ScheduleSource } from '../../domain/schedules/resolve.js';
 import type { ScheduleExplanation } from '../../jobs/scheduler.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeMrkdwn, who } from './format.js';
+import { slackDayTime } from './slack-date.js';
+import { utcDay } from '../../domain/time-format.js';
 
 /** Where an environment's schedule came from, in words. */
 export function explainSource(source: ScheduleSource): string {
   switch (source.kind) {
     case 'command':
-      return `set with \`/env schedule\` by ${who(source.setBy)} on ${source.setAt.slice(0, 10)}`;
+      return `set with \`/env schedule\` by ${who(source.setBy)} on ${utcDay(source.setAt)}`;
     case 'tag':
       return `from the ${code(source.key)} tag on its services`;
     case 'default':
@@ -19,7 +21,7 @@ export function explainSource(source: ScheduleSource): string {
 }
 
 function at(date: Date): string {
-  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+  return slackDayTime(date);
 }
 
 /** One line for `/env list` and `/env status`: the schedule, the next thing it will do, any override. */

@@ -2,12 +2,13 @@ import type { Environment } from '../../domain/environments.js';
 import type { SchedulerAction } from '../../domain/schedules/decide.js';
 import { blockId, context, MAX_BUTTON_VALUE, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
+import { slackTime } from './slack-date.js';
 
 export const EXTEND_ACTION = 'schedule_extend_1h';
 export const STOP_NOW_ACTION = 'schedule_stop_now';
 
 function utc(at: Date): string {
-  return `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
+  return slackTime(at);
 }
 
 const VERB: Record<SchedulerAction['kind'], string> = {

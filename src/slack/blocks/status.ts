@@ -3,6 +3,7 @@ import { capacityLabel, type Environment } from '../../domain/environments.js';
 import type { ServiceSnapshot } from '../../domain/inventory.js';
 import { capBlocks, context, header, section, type KnownBlock, type Reply } from './common.js';
 import { ago, code, escapeMrkdwn, memory, STATE_EMOJI, vcpu } from './format.js';
+import { utcMinute } from '../../domain/time-format.js';
 
 const EVENTS_SHOWN = 5;
 
@@ -33,7 +34,7 @@ function recentEvents(env: Environment): string[] {
     .flatMap((service) => service.events.map((event) => ({ service: service.name, ...event })))
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, EVENTS_SHOWN)
-    .map((e) => `${e.at.slice(0, 16).replace('T', ' ')}Z · ${escapeMrkdwn(e.service)}: ${escapeMrkdwn(e.message)}`);
+    .map((e) => `${utcMinute(e.at)}Z · ${escapeMrkdwn(e.service)}: ${escapeMrkdwn(e.message)}`);
 }
 
 export function statusReply(env: Environment, now: Date, refreshedFooter: string, schedule: string): Reply {

@@ -3,6 +3,7 @@ import { changeCounts, FLAG_LABELS, type ChangeCount, type TrailGap, type WhoWin
 import type { TrailCursor } from '../../store/trail-store.js';
 import { capBlocks, context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { ago, code, escapeMrkdwn } from './format.js';
+import { utcMinute, utcMonthDayTime, utcTime } from '../../domain/time-format.js';
 
 /** Stands for the actor's mention while the rest of an event line is escaped. */
 const MENTION_SLOT = '\u0000mention\u0000';
@@ -11,8 +12,7 @@ const MENTION_SLOT = '\u0000mention\u0000';
 const MAX_LINES = 200;
 
 function time(at: Date, withDate: boolean): string {
-  const iso = at.toISOString();
-  return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}Z` : `${iso.slice(11, 16)}Z`;
+  return `${withDate ? utcMonthDayTime(at) : utcTime(at)}Z`;
 }
 
 /** One event for people: time, who (via what) did what, and any flags in words. */
@@ -49,7 +49,7 @@ function gapLine(gap: TrailGap, now: Date): string {
     case 'never-read':
       return `:grey_question: ${where}: not read yet`;
     case 'read-since':
-      return `:grey_question: ${where}: read only since ${new Date(gap.fromMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      return `:grey_question: ${where}: read only since ${utcMinute(new Date(gap.fromMs))} UTC`;
     case 'read-until':
       return `:grey_question: ${where}: last read ${ago(new Date(gap.toMs).toISOString(), now)}, nothing since`;
   }

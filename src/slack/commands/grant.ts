@@ -5,6 +5,7 @@ import { globsHolding, grantScope, holdersOf, holdsOnAll, mention, neutralContac
 import { problemReply, section, type Reply } from '../blocks/common.js';
 import { escapeMrkdwn } from '../blocks/format.js';
 import type { CommandContext, CommandOutcome } from './context.js';
+import { utcMinute } from '../../domain/time-format.js';
 
 function said(text: string): Reply {
   return { text, blocks: [section(text)] };
@@ -47,7 +48,7 @@ export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ct
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + durationMs).toISOString();
   const grant = ctx.grants.add({ userId, role, environments: glob, grantedBy: ctx.subject.userId, createdAt: now.toISOString(), expiresAt });
-  const text = `Granted <@${userId}> \`${role}\` on \`${glob}\` for ${formatDuration(durationMs)}, until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC (grant #${grant.id}).`;
+  const text = `Granted <@${userId}> \`${role}\` on \`${glob}\` for ${formatDuration(durationMs)}, until ${utcMinute(expiresAt)} UTC (grant #${grant.id}).`;
   return { reply: said(`:key: ${text}`), environment: glob, outcome: 'ok', detail: text };
 }
 
