@@ -309,13 +309,18 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       audit,
       grants,
       scheduler,
-      visibility: { costs, reports, trail, snoozeDays: policy.idle.snooze_days, digests: policy.digests },
+      costs,
+      reports,
+      trail,
+      digests: policy.digests,
+      snoozeDays: policy.idle.snooze_days,
+      snooze: idleSnoozer({ store: notices, snoozeDays: policy.idle.snooze_days }),
       clock,
       directory,
       logger,
       metrics,
     };
-    return { command, approvals, launcher, handled, scheduler, digests, snooze: idleSnoozer({ store: notices, snoozeDays: policy.idle.snooze_days }) };
+    return { command, approvals, launcher, handled, scheduler, digests };
   };
 
   const leaseStore = new LeaseStore(db);
