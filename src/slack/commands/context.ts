@@ -13,7 +13,9 @@ import type { DigestPolicy } from '../../config/report-policy.js';
 import type { CostReports } from '../../store/cost-reports.js';
 import type { FleetReports } from '../../store/fleet-reports.js';
 import type { TrailStore } from '../../store/trail-store.js';
-import type { Snoozer } from './idle.js';
+
+/** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
+export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
 
 /** Everything a command may use; built once in the composition root. */
 export interface CommandDeps {

@@ -1,9 +1,9 @@
 import type { Environment } from '../../domain/environments.js';
 import type { NoticesStore } from '../../store/notices-store.js';
 import { IDLE_SNOOZE_ACTION, idleReply, snoozedReply } from '../blocks/idle.js';
-import type { Reply } from '../blocks/common.js';
 import { askerAudience } from './audience.js';
 import type { CommandModule } from './command-module.js';
+import type { Snoozer } from './context.js';
 
 const DAY_MS = 86_400_000;
 
@@ -20,14 +20,6 @@ export const idleCommand: CommandModule = {
     return { reply: idleReply({ report, snoozeDays: ctx.snoozeDays }), outcome: 'ok', detail: `${report.findings.length} idle` };
   },
 };
-
-export interface SnoozeResult {
-  environment: string;
-  until: Date;
-  reply: Reply;
-}
-
-export type Snoozer = (environment: string, userId: string, now: Date) => SnoozeResult;
 
 /** Hides an environment from `/env idle` and digests for `snoozeDays`; the Snooze button's work. */
 export function idleSnoozer(deps: { store: Pick<NoticesStore, 'snooze'>; snoozeDays: number }): Snoozer {
