@@ -2,13 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { SlackPostObserver } from '../ops/metrics.js';
-import type { ApprovalService } from '../operations/approval-service.js';
 import type { HandledRequests } from '../store/handled-requests.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
 import type { SlackClient } from './directory.js';
 import { registerApprovalInteractions } from './interactions/approvals.js';
 import { registerCommandButtons } from './interactions/command-buttons.js';
-import type { SnoozeResult } from './commands/idle.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
 import { buttonClickKey, isFutureDated } from './replays.js';
 
@@ -32,9 +30,7 @@ export type SocketState = 'connected' | 'connecting' | 'disconnected' | 'not sta
 /** What the listeners need; built from the app's own WebClient so lookups go to the same API. */
 export interface SlackListenerDeps {
   command: EnvCommandHandlerDeps;
-  approvals: ApprovalService;
   handled: HandledRequests;
-  snooze: (environment: string, userId: string, now: Date) => SnoozeResult;
 }
 
 export interface SlackApp {
@@ -196,8 +192,8 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     if (reply) await answer(reply);
   });
 
-  registerApprovalInteractions(app, { approvals: deps.approvals, directory: deps.command.directory, logger: options.logger });
-  registerCommandButtons(app, deps.command, deps.snooze);
+  registerApprovalInteractions(app, deps.command, options.logger);
+  registerCommandButtons(app, deps.command);
 
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvCommand } from '../../src/domain/command.js';
+import { parseEnvCommand } from '../../src/slack/commands/registry.js';
 import { closestNames } from '../../src/domain/suggest.js';
 
 describe('/env grammar', () => {

@@ -11,7 +11,7 @@ import {
   policyGlobProblem,
   userGlobProblem,
 } from '../../src/domain/glob.js';
-import { parseEnvCommand } from '../../src/domain/command.js';
+import { parseEnvCommand } from '../../src/slack/commands/registry.js';
 
 /** A reference matcher for the test only: `*` and `?` as a regular expression over short strings. */
 function reference(glob: string, name: string): boolean {

@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMMAND_HELP } from '../../src/domain/command.js';
+import { COMMAND_HELP } from '../../src/slack/commands/registry.js';
 import { botSourceFiles } from './source.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

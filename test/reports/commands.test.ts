@@ -7,11 +7,11 @@ import { silentLogger } from '../../src/log.js';
 import { identities } from '../../dev/sandbox/index.js';
 import type { Reply } from '../../src/slack/blocks/common.js';
 import { IDLE_SNOOZE_ACTION, IDLE_STOP_ACTION } from '../../src/slack/blocks/idle.js';
-import type { CommandOutcome } from '../../src/slack/commands/context.js';
+import type { CommandContext, CommandOutcome } from '../../src/slack/commands/context.js';
 import { costCommand } from '../../src/slack/commands/cost.js';
 import { digestCommand } from '../../src/slack/commands/digest.js';
 import { idleCommand, idleSnoozer } from '../../src/slack/commands/idle.js';
-import type { ReportContext } from '../../src/slack/commands/report-context.js';
+import { runCommand } from '../../src/slack/commands/env.js';
 import { whoCommand } from '../../src/slack/commands/who.js';
 import { AuditStore } from '../../src/store/audit-store.js';
 import { HOUR, startFixture, type Fixture } from './fixture.js';
@@ -44,8 +44,8 @@ beforeAll(async () => {
 
 afterAll(() => fx.close());
 
-/** The command context as the dispatcher builds it; these commands read only the fields below. */
-function ctx(userId: string, channelId = 'C0DEV'): ReportContext {
+/** The command context as the pipeline builds it; these commands read only the fields below. */
+function ctx(userId: string, channelId = 'C0DEV'): CommandContext {
   const access = accessPolicyOf(fx.policy);
   return {
     fleet: fx.fleet,
@@ -58,7 +58,7 @@ function ctx(userId: string, channelId = 'C0DEV'): ReportContext {
     trail: fx.stores.trail,
     snoozeDays: 7,
     digests: [],
-  } as unknown as ReportContext;
+  } as unknown as CommandContext;
 }
 
 function text(outcome: CommandOutcome): string {
@@ -66,29 +66,29 @@ function text(outcome: CommandOutcome): string {
 }
 
 describe('/env cost', () => {
-  it('shows estimate and billed per environment the asker can see, with the trend and notes', () => {
-    const outcome = costCommand({ environment: null, period: '7d' }, ctx('U0MARIA'));
+  it('shows estimate and billed per environment the asker can see, with the trend and notes', async () => {
+    const outcome = await runCommand(costCommand, { environment: null, period: '7d' }, ctx('U0MARIA'));
     const blocks = text(outcome);
     expect(outcome.outcome).toBe('ok');
     expect(blocks).toMatch(/`staging-3` · est\. \*\$\d+\.\d\d\* · billed \$\d+\.\d\d\* · n\/a vs previous/);
     expect(blocks).not.toContain('`prod`');
     expect(blocks).not.toContain('Outside any environment');
     expect(blocks).toMatch(/dockhand sampled the fleet for 6 of the 156 hours in this period/);
-    expect(text(costCommand({ environment: null, period: 'mtd' }, ctx('U0ADMIN')))).toContain('Outside any environment');
+    expect(text(await runCommand(costCommand, { environment: null, period: 'mtd' }, ctx('U0ADMIN')))).toContain('Outside any environment');
   });
 
-  it('breaks one environment down by service, and refuses one the asker cannot view', () => {
-    const blocks = text(costCommand({ environment: 'staging-3', period: '30d' }, ctx('U0MARIA')));
+  it('breaks one environment down by service, and refuses one the asker cannot view', async () => {
+    const blocks = text(await runCommand(costCommand, { environment: 'staging-3', period: '30d' }, ctx('U0MARIA')));
     expect(blocks).toContain('By service');
     expect(blocks).toMatch(/payments-gateway · est\. \$\d+\.\d\d · 6 task-hours/);
-    expect(costCommand({ environment: 'prod', period: '7d' }, ctx('U0MARIA')).outcome).toBe('denied');
+    expect((await runCommand(costCommand, { environment: 'prod', period: '7d' }, ctx('U0MARIA'))).outcome).toBe('denied');
   });
 });
 
 describe('/env idle', () => {
   it('ranks idle environments with Stop and Snooze buttons carrying the name, and snoozing hides one', async () => {
-    expect(text(await idleCommand({}, ctx('U0MARIA')))).toContain('No idle or orphaned environments among those you can see');
-    const outcome = await idleCommand({}, ctx('U0ADMIN'));
+    expect(text(await runCommand(idleCommand, {}, ctx('U0MARIA')))).toContain('No idle or orphaned environments among those you can see');
+    const outcome = await runCommand(idleCommand, {}, ctx('U0ADMIN'));
     const reply = outcome.reply as Reply;
     const actions = reply.blocks.filter((b) => b.type === 'actions') as unknown as { elements: { action_id: string; value: string }[] }[];
     const environments = actions.map((a) => a.elements[0]!.value);
@@ -100,28 +100,28 @@ describe('/env idle', () => {
 
     const snooze = idleSnoozer({ store: fx.stores.visibility, snoozeDays: 7 });
     expect(snooze('preview-pr-117', 'U0MARIA', fx.clock.now()).until.toISOString()).toBe('2026-03-27T12:00:00.000Z');
-    expect(text(await idleCommand({}, ctx('U0ADMIN')))).not.toContain('preview-pr-117');
+    expect(text(await runCommand(idleCommand, {}, ctx('U0ADMIN')))).not.toContain('preview-pr-117');
   });
 });
 
 describe('/env who', () => {
-  it('lists one environment’s changes with who, via what and flags', () => {
-    const blocks = text(whoCommand({ environment: 'qa-1', window: '24h' }, ctx('U0MARIA')));
+  it('lists one environment’s changes with who, via what and flags', async () => {
+    const blocks = text(await runCommand(whoCommand, { environment: 'qa-1', window: '24h' }, ctx('U0MARIA')));
     expect(blocks).toContain('ops-console (via console) set qa-1/qa-1-web desired 1 → 0');
     expect(blocks).toContain('scaled to zero outside dockhand');
   });
 
-  it('for all, counts only environments the asker can see', () => {
-    const maria = text(whoCommand({ environment: null, window: '7d' }, ctx('U0MARIA')));
+  it('for all, counts only environments the asker can see', async () => {
+    const maria = text(await runCommand(whoCommand, { environment: null, window: '7d' }, ctx('U0MARIA')));
     expect(maria).toContain('`qa-1` · 1 change');
     expect(maria).not.toContain('oncall');
-    expect(text(whoCommand({ environment: null, window: '7d' }, ctx('U0ADMIN')))).toContain('oncall');
+    expect(text(await runCommand(whoCommand, { environment: null, window: '7d' }, ctx('U0ADMIN')))).toContain('oncall');
   });
 });
 
 describe('/env digest preview', () => {
   it('shows the digest to the asker, within 50 blocks', async () => {
-    const reply = (await digestCommand({ action: 'preview' }, ctx('U0MARIA'))).reply as Reply;
+    const reply = (await runCommand(digestCommand, { action: 'preview' }, ctx('U0MARIA'))).reply as Reply;
     expect(reply.blocks.length).toBeLessThanOrEqual(50);
     const blocks = JSON.stringify(reply.blocks);
     expect(blocks).toContain('*Fleet*');

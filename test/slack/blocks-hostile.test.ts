@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvCommand } from '../../src/domain/command.js';
+import { COMMAND_HELP, parseEnvCommand } from '../../src/slack/commands/registry.js';
 import type { DecodedEvent } from '../../src/domain/trail/decode.js';
 import type { DigestModel } from '../../src/domain/digest.js';
 import type { Environment } from '../../src/domain/environments.js';
@@ -193,10 +193,10 @@ describe('every message builder on hostile names and reasons', () => {
       () => {
         const parsed = parseEnvCommand(typed);
         if (parsed.ok) throw new Error(`${typed} parsed`);
-        return parsed.usage ? usageReply(parsed.problem, parsed.usage) : helpReply(`${parsed.problem}.`);
+        return parsed.usage ? usageReply(parsed.problem, parsed.usage) : helpReply(COMMAND_HELP, `${parsed.problem}.`);
       },
     ]),
-    ['helpReply', () => helpReply()],
+    ['helpReply', () => helpReply(COMMAND_HELP)],
     ['idleReply', () => idleReply({ report: { findings: [finding], orphans: [orphan] }, snoozeDays: 7 })],
     ['snoozedReply', () => snoozedReply(NAME, now)],
     ['listReply', () => listReply({ environments: [env], filter: NAME, orphanServices: 1, lastRefresh: undefined, now, schedules: new Map([[NAME, scheduleSummary(explanation)]]) })],

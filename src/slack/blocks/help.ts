@@ -1,16 +1,19 @@
-import { COMMAND_HELP, type CommandHelp } from '../../domain/command.js';
+import type { CommandHelp } from '../../domain/command.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
 
-/** `intro` and `problem` come from the parser, which quotes typed words only through `quoted` (markup-free). */
-export function helpReply(intro?: string): Reply {
-  const lines = COMMAND_HELP.map((entry) => `${code(entry.usage)} — ${entry.summary}`);
+/**
+ * Every verb's help line, in the registry's order. `intro` and `problem` come from the parser, which quotes
+ * typed words only through `quoted` (markup-free).
+ */
+export function helpReply(commands: readonly CommandHelp[], intro?: string): Reply {
+  const lines = commands.map((entry) => `${code(entry.usage)} — ${entry.summary}`);
   const blocks = [
     ...(intro ? [section(`:warning: ${intro}`)] : []),
     section(`*dockhand* operates your ECS environments from Slack.\n${lines.join('\n')}`),
     context('What you can see and do depends on the roles bound to you in dockhand.yml. Example: `/env status staging-3`'),
   ];
-  return { text: `${intro ? `${intro} ` : ''}dockhand commands: ${COMMAND_HELP.map((e) => escapeMrkdwn(e.usage)).join(', ')}`, blocks };
+  return { text: `${intro ? `${intro} ` : ''}dockhand commands: ${commands.map((e) => escapeMrkdwn(e.usage)).join(', ')}`, blocks };
 }
 
 export function usageReply(problem: string, usage: CommandHelp): Reply {

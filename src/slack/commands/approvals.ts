@@ -1,9 +1,18 @@
 import { isAllowed } from '../../domain/access/permissions.js';
 import { pendingApprovalsReply } from '../blocks/approval.js';
-import type { CommandContext, CommandOutcome } from './context.js';
+import type { CommandModule } from './command-module.js';
 
-export function approvalsCommand(ctx: CommandContext): CommandOutcome {
-  const access = ctx.access();
-  const visible = ctx.approvals.pending().filter((a) => isAllowed(access, ctx.subject, 'view', a.environment));
-  return { reply: pendingApprovalsReply(visible), outcome: 'ok', detail: `${visible.length} pending` };
-}
+/** `/env approvals`: the requests waiting, on environments the asker can view. */
+export const approvalsCommand: CommandModule = {
+  verb: 'approvals',
+  typed: {
+    help: { verb: 'approvals', usage: '/env approvals', summary: 'requests waiting for someone to approve them', example: '/env approvals' },
+    parse: () => ({}),
+  },
+  permission: () => null,
+  run(_args, ctx) {
+    const access = ctx.access();
+    const visible = ctx.approvals.pending().filter((a) => isAllowed(access, ctx.subject, 'view', a.environment));
+    return { reply: pendingApprovalsReply(visible), outcome: 'ok', detail: `${visible.length} pending` };
+  },
+};

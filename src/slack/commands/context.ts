@@ -9,7 +9,13 @@ import type { Fleet } from '../../store/fleet.js';
 import type { GrantsStore } from '../../store/grants-store.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import type { Reply } from '../blocks/common.js';
-import type { ReportCommandDeps } from './report-context.js';
+import type { DigestPolicy } from '../../config/report-policy.js';
+import type { CostReports } from '../../store/cost-reports.js';
+import type { FleetReports } from '../../store/fleet-reports.js';
+import type { TrailStore } from '../../store/trail-store.js';
+
+/** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
+export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
 
 /** Everything a command may use; built once in the composition root. */
 export interface CommandDeps {
@@ -23,9 +29,15 @@ export interface CommandDeps {
   audit: AuditStore;
   grants: GrantsStore;
   scheduler: Scheduler;
-  /** What `/env cost|idle|who|digest` read: cost history, the CloudTrail trail, digests. */
-  visibility: ReportCommandDeps;
   clock: Clock;
+  /** What `/env cost|idle|who|digest` read: cost history, idle findings and the CloudTrail trail, digests. */
+  costs: CostReports;
+  reports: FleetReports;
+  trail: Pick<TrailStore, 'cursors'>;
+  digests: readonly DigestPolicy[];
+  /** How long the idle report's Snooze button hides an environment, and what it does. */
+  snoozeDays: number;
+  snooze: Snoozer;
 }
 
 export interface CommandContext extends CommandDeps {
@@ -41,4 +53,6 @@ export interface CommandOutcome {
   environment?: string | null;
   outcome: AuditEntry['outcome'];
   detail?: string;
+  /** The audit row's params for a verb only buttons invoke (typed commands record what was typed). */
+  params?: Record<string, unknown>;
 }

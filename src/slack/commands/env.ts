@@ -1,26 +1,20 @@
 import { cut, quoted } from '../../domain/bounded-text.js';
-import { parseEnvCommand, type EnvCommand } from '../../domain/command.js';
 import { hasAnyBinding, whoToAsk, type Subject } from '../../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../../log.js';
 import { noAccessReply } from '../blocks/access.js';
 import { problemReply, type Reply } from '../blocks/common.js';
 import { helpReply, usageReply } from '../blocks/help.js';
 import type { Directory } from '../directory.js';
-import { approvalsCommand } from './approvals.js';
-import { auditCommand } from './audit.js';
+import { namedEnvironment, type CommandModule } from './command-module.js';
 import type { CommandContext, CommandDeps, CommandOutcome } from './context.js';
-import { costCommand } from './cost.js';
-import { digestCommand } from './digest.js';
-import { extendCommand } from './extend.js';
-import { grantCommand, revokeCommand } from './grant.js';
-import { idleCommand } from './idle.js';
-import { listCommand } from './list.js';
-import { operateCommand } from './operate.js';
-import { refreshCommand } from './refresh.js';
-import { scheduleCommand } from './schedule.js';
-import { statusCommand } from './status.js';
-import { whoCommand } from './who.js';
+import { authorizedEnvironment } from './environment.js';
+import { COMMAND_HELP, parseEnvCommand, typedCommand } from './registry.js';
 import { escapeMrkdwn } from '../blocks/format.js';
+
+/**
+ * The one pipeline every command goes through, typed or clicked: parse → authorise → run → audit. The
+ * permission check and its refusal are in `runCommand`; the audit row is written here, once per request.
+ */
 
 export interface EnvRequest {
   userId: string;
@@ -29,6 +23,9 @@ export interface EnvRequest {
   respond?: ((reply: Reply) => Promise<void>) | undefined;
 }
 
+/** A click on a button that invokes a verb nobody types (Snooze, Approve), or the deny modal's submission. */
+export type ClickRequest = Omit<EnvRequest, 'text'>;
+
 export interface EnvCommandHandlerDeps extends CommandDeps {
   directory: Directory;
   logger: Logger;
@@ -36,69 +33,51 @@ export interface EnvCommandHandlerDeps extends CommandDeps {
   metrics?: { command(verb: string, outcome: string): void };
 }
 
-function run(command: EnvCommand, ctx: CommandContext): CommandOutcome | Promise<CommandOutcome> {
-  switch (command.verb) {
-    case 'help':
-      return { reply: helpReply(), outcome: 'ok' };
-    case 'list':
-      return listCommand(command.filter, ctx);
-    case 'status':
-      return statusCommand(command.environment, ctx);
-    case 'refresh':
-      return refreshCommand(ctx);
-    case 'restart':
-    case 'stop':
-    case 'start':
-    case 'scale':
-      return operateCommand(command, ctx);
-    case 'approvals':
-      return approvalsCommand(ctx);
-    case 'audit':
-      return auditCommand(command.environment, ctx);
-    case 'grant':
-      return grantCommand(command, ctx);
-    case 'revoke':
-      return revokeCommand(command, ctx);
-    case 'schedule':
-      return scheduleCommand(command, ctx);
-    case 'extend':
-      return extendCommand(command, ctx);
-    case 'cost':
-      return costCommand(command, { ...ctx, ...ctx.visibility });
-    case 'idle':
-      return idleCommand({}, { ...ctx, ...ctx.visibility });
-    case 'who':
-      return whoCommand(command, { ...ctx, ...ctx.visibility });
-    case 'digest':
-      return digestCommand(command, { ...ctx, ...ctx.visibility });
-  }
+/**
+ * Authorise → run: checks the permission the module names (an environment the asker cannot view is
+ * answered as one that does not exist), then runs it on the environment found.
+ */
+export function runCommand<Args extends object>(module: CommandModule<Args>, args: Args, ctx: CommandContext): CommandOutcome | Promise<CommandOutcome> {
+  const needs = module.permission(args);
+  if (!needs) return module.run(args, ctx, null);
+  const found = authorizedEnvironment(needs.environment, needs.verb, ctx);
+  if ('refusal' in found) return found.refusal;
+  return module.run(args, ctx, found.env);
 }
 
-function environmentOf(command: EnvCommand): string | null {
-  return 'environment' in command ? command.environment : null;
+/** The asker with their groups, and the policy plus the grants active now, read once per request however often the command asks. */
+async function contextFor(request: ClickRequest, deps: EnvCommandHandlerDeps): Promise<CommandContext> {
+  const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId) };
+  const access = deps.access();
+  return { ...deps, access: () => access, subject, channelId: request.channelId, respond: request.respond };
 }
 
 async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Promise<CommandOutcome & { verb: string }> {
   const parsed = parseEnvCommand(request.text);
   if (!parsed.ok) {
-    const reply = parsed.usage ? usageReply(parsed.problem, parsed.usage) : helpReply(`${parsed.problem}.`);
+    const reply = parsed.usage ? usageReply(parsed.problem, parsed.usage) : helpReply(COMMAND_HELP, `${parsed.problem}.`);
     return { verb: parsed.usage?.verb ?? 'unknown', reply, outcome: 'invalid', detail: parsed.problem };
   }
   const { command } = parsed;
-  if (command.verb === 'help') return { verb: 'help', reply: helpReply(), outcome: 'ok' };
-  const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId) };
-  // The policy plus the grants active now, read once per request however often the command asks.
-  const access = deps.access();
-  if (!hasAnyBinding(access, subject)) {
-    return { verb: command.verb, environment: environmentOf(command), reply: noAccessReply(whoToAsk(access, 'view', '*')), outcome: 'denied', detail: 'no binding' };
+  const module = typedCommand(command.verb);
+  if (!module) throw new Error(`no module for ${command.verb}`);
+  const environment = namedEnvironment(command);
+  if (module.public) {
+    const ctx: CommandContext = { ...deps, subject: { userId: request.userId, groupIds: [] }, channelId: request.channelId, respond: request.respond };
+    return { verb: command.verb, environment, ...(await runCommand(module, command, ctx)) };
   }
-  const ctx: CommandContext = { ...deps, access: () => access, subject, channelId: request.channelId, respond: request.respond };
-  return { verb: command.verb, environment: environmentOf(command), ...(await run(command, ctx)) };
+  const ctx = await contextFor(request, deps);
+  const access = ctx.access();
+  if (!hasAnyBinding(access, ctx.subject)) {
+    return { verb: command.verb, environment, reply: noAccessReply(whoToAsk(access, 'view', '*')), outcome: 'denied', detail: 'no binding' };
+  }
+  return { verb: command.verb, environment, ...(await runCommand(module, command, ctx)) };
 }
 
 /**
  * Turns one `/env …` request into a reply (or null when the command answered in the channel itself), and
- * records it in the audit trail whatever happens. The same function serves Slack and the demo console.
+ * records it in the audit trail whatever happens. The same function serves Slack, the buttons that stand
+ * for a typed command, and the demo console.
  */
 export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHandlerDeps): Promise<Reply | null> {
   const started = deps.clock.now();
@@ -125,6 +104,29 @@ export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHand
     detail: result.detail ?? null,
     durationMs: deps.clock.now().getTime() - started.getTime(),
   });
-  deps.metrics?.command(result.verb, result.outcome);
+  // Only verbs someone can type are labels, so whatever is typed cannot grow the number of series.
+  deps.metrics?.command(typedCommand(result.verb) ? result.verb : 'unknown', result.outcome);
+  return result.reply;
+}
+
+/**
+ * A verb only buttons invoke (Snooze, Approve, the deny modal): the same authorise → run, and the audit row
+ * says what the click did (its params are the command's, not a typed text) unless the service it calls
+ * records its own.
+ */
+export async function handleClickedCommand<Args extends object>(module: CommandModule<Args>, args: Args, request: ClickRequest, deps: EnvCommandHandlerDeps): Promise<Reply | null> {
+  const result = await runCommand(module, args, await contextFor(request, deps));
+  if (module.audits !== 'service') {
+    deps.audit.record({
+      at: deps.clock.now().toISOString(),
+      actor: request.userId,
+      verb: module.verb,
+      environment: result.environment ?? namedEnvironment(args),
+      params: result.params ?? {},
+      outcome: result.outcome,
+      detail: result.detail ?? null,
+      durationMs: null,
+    });
+  }
   return result.reply;
 }

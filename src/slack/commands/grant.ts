@@ -1,11 +1,24 @@
-import type { EnvCommand } from '../../domain/command.js';
 import { formatDuration } from '../../domain/duration.js';
 import { VERBS } from '../../config/policy.js';
 import { globsHolding, grantScope, holdersOf, holdsOnAll, mention, neutralContact, type AccessPolicy, type GrantScopeVerdict } from '../../domain/access/permissions.js';
 import { problemReply, section, type Reply } from '../blocks/common.js';
 import { escapeMrkdwn } from '../blocks/format.js';
+import type { CommandModule } from './command-module.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { utcMinute } from '../../domain/time-format.js';
+
+interface GrantArgs {
+  userId: string;
+  role: string;
+  glob: string;
+  durationMs: number;
+}
+
+interface RevokeArgs {
+  userId: string;
+  role: string | null;
+  glob: string | null;
+}
 
 function said(text: string): Reply {
   return { text, blocks: [section(text)] };
@@ -26,7 +39,7 @@ function heldBy(access: AccessPolicy, ctx: CommandContext, verb: string, glob: s
  * A time-boxed role that cannot reach beyond its granter: `grant` and every verb of the role must be held
  * by the granter on every name the glob matches (globs compared as sets of names, not as one name).
  */
-export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ctx: CommandContext): CommandOutcome {
+function grant(command: GrantArgs, ctx: CommandContext): CommandOutcome {
   const access = ctx.access();
   const { userId, role, glob, durationMs } = command;
   if (globsHolding(access, ctx.subject, 'grant').length === 0) {
@@ -52,7 +65,7 @@ export function grantCommand(command: Extract<EnvCommand, { verb: 'grant' }>, ct
   return { reply: said(`:key: ${text}`), environment: glob, outcome: 'ok', detail: text };
 }
 
-export function revokeCommand(command: Extract<EnvCommand, { verb: 'revoke' }>, ctx: CommandContext): CommandOutcome {
+function revoke(command: RevokeArgs, ctx: CommandContext): CommandOutcome {
   const access = ctx.access();
   // Someone without `grant` anywhere learns nothing, not even whether the user has grants.
   if (globsHolding(access, ctx.subject, 'grant').length === 0) {
@@ -77,3 +90,28 @@ export function revokeCommand(command: Extract<EnvCommand, { verb: 'revoke' }>, 
   const text = `Revoked ${mine.map((g) => `\`${g.role}\` on \`${g.environments}\` (#${g.id})`).join(', ')} from <@${command.userId}>.`;
   return { reply: said(`:lock: ${text}`), outcome: 'ok', detail: text };
 }
+
+/** Granting judges the granter's reach itself (on every name of the glob), so the pipeline checks nothing first. */
+export const grantCommand: CommandModule<GrantArgs> = {
+  verb: 'grant',
+  typed: {
+    help: { verb: 'grant', usage: '/env grant @user <role> <env-glob> <duration>', summary: 'give someone a role for a while, within what you hold yourself on every environment of the glob', example: '/env grant @maria developer staging-* 8h' },
+    parse: (w) => ({ userId: w.user(), role: w.role(), glob: w.glob('an environment glob'), durationMs: w.duration() }),
+  },
+  permission: () => null,
+  run: grant,
+};
+
+export const revokeCommand: CommandModule<RevokeArgs> = {
+  verb: 'revoke',
+  typed: {
+    help: { verb: 'revoke', usage: '/env revoke @user [<role> <env-glob>]', summary: 'end someone’s time-boxed grants early (admins)', example: '/env revoke @maria' },
+    parse(w) {
+      const userId = w.user();
+      if (w.left === 0) return { userId, role: null, glob: null };
+      return { userId, role: w.role(), glob: w.glob('an environment glob') };
+    },
+  },
+  permission: () => null,
+  run: revoke,
+};

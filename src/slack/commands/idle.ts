@@ -1,31 +1,46 @@
+import type { Environment } from '../../domain/environments.js';
 import type { NoticesStore } from '../../store/notices-store.js';
-import { idleReply, snoozedReply } from '../blocks/idle.js';
-import type { Reply } from '../blocks/common.js';
-import type { CommandOutcome } from './context.js';
-import { askerAudience, type ReportContext } from './report-context.js';
+import { IDLE_SNOOZE_ACTION, idleReply, snoozedReply } from '../blocks/idle.js';
+import { askerAudience } from './audience.js';
+import type { CommandModule } from './command-module.js';
+import type { Snoozer } from './context.js';
 
 const DAY_MS = 86_400_000;
 
 /** `/env idle`: idle and orphaned environments the asker can see, by monthly cost, with Stop and Snooze. */
-export async function idleCommand(_args: Record<string, unknown>, ctx: ReportContext): Promise<CommandOutcome> {
-  const report = await ctx.reports.idle(ctx.clock.now(), askerAudience(ctx));
-  return { reply: idleReply({ report, snoozeDays: ctx.snoozeDays }), outcome: 'ok', detail: `${report.findings.length} idle` };
-}
+export const idleCommand: CommandModule = {
+  verb: 'idle',
+  typed: {
+    help: { verb: 'idle', usage: '/env idle', summary: 'idle and orphaned environments, ranked by what they cost a month', example: '/env idle' },
+    parse: () => ({}),
+  },
+  permission: () => null,
+  async run(_args, ctx) {
+    const report = await ctx.reports.idle(ctx.clock.now(), askerAudience(ctx));
+    return { reply: idleReply({ report, snoozeDays: ctx.snoozeDays }), outcome: 'ok', detail: `${report.findings.length} idle` };
+  },
+};
 
-export interface SnoozeResult {
-  environment: string;
-  until: Date;
-  reply: Reply;
-}
-
-/**
- * The "Snooze" button's work, for the interaction handler to call once it has checked the clicker may act
- * on the environment (the same check as Stop): hides it from `/env idle` and digests for `snoozeDays`.
- */
-export function idleSnoozer(deps: { store: Pick<NoticesStore, 'snooze'>; snoozeDays: number }): (environment: string, userId: string, now: Date) => SnoozeResult {
+/** Hides an environment from `/env idle` and digests for `snoozeDays`; the Snooze button's work. */
+export function idleSnoozer(deps: { store: Pick<NoticesStore, 'snooze'>; snoozeDays: number }): Snoozer {
   return (environment, userId, now) => {
     const until = new Date(now.getTime() + deps.snoozeDays * DAY_MS);
     deps.store.snooze(environment, until, userId, now);
     return { environment, until, reply: snoozedReply(environment, until) };
   };
 }
+
+/**
+ * The idle report's Snooze button (nobody types it). Hiding an environment from /env idle and digests
+ * takes the same permission as stopping it.
+ */
+export const snoozeCommand: CommandModule<{ environment: string }> = {
+  verb: 'snooze',
+  typed: null,
+  buttons: [{ actionId: IDLE_SNOOZE_ACTION, args: (value) => ({ environment: value ?? '' }) }],
+  permission: ({ environment }) => ({ verb: 'stop', environment }),
+  run({ environment }, ctx, _env: Environment) {
+    const result = ctx.snooze(environment, ctx.subject.userId, ctx.clock.now());
+    return { reply: result.reply, environment, outcome: 'ok', params: { until: result.until.toISOString() } };
+  },
+};

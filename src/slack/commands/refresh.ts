@@ -3,7 +3,8 @@ import { errorMessage } from '../../log.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { problemReply, section } from '../blocks/common.js';
 import { escapeMrkdwn, plural } from '../blocks/format.js';
-import type { CommandContext, CommandOutcome } from './context.js';
+import type { CommandModule } from './command-module.js';
+import type { CommandContext } from './context.js';
 
 /**
  * What a refresh found. Fleet-wide counts go only to someone who can view every environment; the errors
@@ -24,17 +25,26 @@ function refreshText(record: RefreshRecord, ctx: CommandContext): string {
   return `Refreshed: ${plural(visible.length, 'environment')} you can see, with ${plural(services, 'service')}.${failed}`;
 }
 
-export async function refreshCommand(ctx: CommandContext): Promise<CommandOutcome> {
-  try {
-    const record = await ctx.refresh(`slack:${ctx.subject.userId}`);
-    const text = refreshText(record, ctx);
-    return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: text };
-  } catch (error) {
-    const why = holdsOnAll(ctx.access(), ctx.subject, 'view', '*') ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
-    return {
-      reply: problemReply(`The refresh failed${why}`, 'The last stored snapshot is still shown by `/env list`.'),
-      outcome: 'error',
-      detail: errorMessage(error),
-    };
-  }
-}
+/** `/env refresh`: reads the fleet from AWS now. */
+export const refreshCommand: CommandModule = {
+  verb: 'refresh',
+  typed: {
+    help: { verb: 'refresh', usage: '/env refresh', summary: 'read the fleet from AWS now instead of waiting for the next refresh', example: '/env refresh' },
+    parse: () => ({}),
+  },
+  permission: () => null,
+  async run(_args, ctx) {
+    try {
+      const record = await ctx.refresh(`slack:${ctx.subject.userId}`);
+      const text = refreshText(record, ctx);
+      return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: text };
+    } catch (error) {
+      const why = holdsOnAll(ctx.access(), ctx.subject, 'view', '*') ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
+      return {
+        reply: problemReply(`The refresh failed${why}`, 'The last stored snapshot is still shown by `/env list`.'),
+        outcome: 'error',
+        detail: errorMessage(error),
+      };
+    }
+  },
+};

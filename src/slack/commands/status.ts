@@ -1,13 +1,20 @@
 import { refreshFooter } from '../blocks/list.js';
 import { scheduleSummary } from '../blocks/schedule.js';
 import { statusReply } from '../blocks/status.js';
-import type { CommandContext, CommandOutcome } from './context.js';
-import { authorizedEnvironment } from './environment.js';
+import type { Environment } from '../../domain/environments.js';
+import type { CommandModule } from './command-module.js';
 
-export function statusCommand(name: string, ctx: CommandContext): CommandOutcome {
-  const found = authorizedEnvironment(name, 'view', ctx);
-  if ('refusal' in found) return found.refusal;
-  const now = ctx.clock.now();
-  const schedule = scheduleSummary(ctx.scheduler.explain(found.env));
-  return { reply: statusReply(found.env, now, refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region)), schedule), environment: found.env.name, outcome: 'ok' };
-}
+/** `/env status <env>`: one environment, service by service. */
+export const statusCommand: CommandModule<{ environment: string }> = {
+  verb: 'status',
+  typed: {
+    help: { verb: 'status', usage: '/env status <env>', summary: 'one environment, service by service, with recent ECS events', example: '/env status staging-3' },
+    parse: (w) => ({ environment: w.name('the environment’s name') }),
+  },
+  permission: ({ environment }) => ({ verb: 'view', environment }),
+  run(_args, ctx, env: Environment) {
+    const now = ctx.clock.now();
+    const schedule = scheduleSummary(ctx.scheduler.explain(env));
+    return { reply: statusReply(env, now, refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region)), schedule), environment: env.name, outcome: 'ok' };
+  },
+};

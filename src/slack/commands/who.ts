@@ -1,22 +1,34 @@
-import type { WhoWindow } from '../../domain/trail/changes.js';
-import { WHO_WINDOW_MS } from '../../domain/trail/changes.js';
+import { quoted } from '../../domain/bounded-text.js';
+import { UsageError } from '../../domain/command.js';
+import type { Environment } from '../../domain/environments.js';
+import { DEFAULT_WHO_WINDOW, WHO_WINDOW_MS, WHO_WINDOWS, type WhoWindow } from '../../domain/trail/changes.js';
 import { ingestFooter, whoReply } from '../blocks/who.js';
-import type { CommandOutcome } from './context.js';
-import { authorizedEnvironment } from './environment.js';
-import { askerAudience, type ReportContext } from './report-context.js';
+import { askerAudience } from './audience.js';
+import type { CommandModule } from './command-module.js';
 
 /** `/env who <env|all> [24h|7d]`: who changed what, newest first, flagged events marked. */
-export function whoCommand(args: { environment: string | null; window: WhoWindow }, ctx: ReportContext): CommandOutcome {
-  const now = ctx.clock.now();
-  const window = { from: new Date(now.getTime() - WHO_WINDOW_MS[args.window]), to: now };
-  const footer = ingestFooter(ctx.trail.cursors(), now);
-  const gaps = ctx.reports.trailGaps(window);
-  if (args.environment !== null) {
-    const found = authorizedEnvironment(args.environment, 'view', ctx);
-    if ('refusal' in found) return found.refusal;
-    const events = ctx.reports.changes(window, askerAudience(ctx), found.env.name);
-    return { reply: whoReply({ events, gaps, now, window: args.window, environment: found.env.name, footer }), environment: found.env.name, outcome: 'ok', detail: `${events.length} events${gaps.length ? `, ${gaps.length} locations not read` : ''}` };
-  }
-  const events = ctx.reports.changes(window, askerAudience(ctx));
-  return { reply: whoReply({ events, gaps, now, window: args.window, environment: null, footer }), outcome: 'ok', detail: `${events.length} events` };
-}
+export const whoCommand: CommandModule<{ environment: string | null; window: WhoWindow }> = {
+  verb: 'who',
+  typed: {
+    help: { verb: 'who', usage: '/env who <env|all> [24h|7d]', summary: 'who changed what in ECS, from CloudTrail', example: '/env who staging-3 7d' },
+    parse(w) {
+      const target = w.name('an environment or `all`');
+      const window = w.take()?.toLowerCase() ?? DEFAULT_WHO_WINDOW;
+      if (!(WHO_WINDOWS as readonly string[]).includes(window)) throw new UsageError(`\`${quoted(window)}\` is not a window: use 24h or 7d`);
+      return { environment: target.toLowerCase() === 'all' ? null : target, window: window as WhoWindow };
+    },
+  },
+  permission: ({ environment }) => (environment === null ? null : { verb: 'view', environment }),
+  run(args, ctx, env: Environment | null) {
+    const now = ctx.clock.now();
+    const window = { from: new Date(now.getTime() - WHO_WINDOW_MS[args.window]), to: now };
+    const footer = ingestFooter(ctx.trail.cursors(), now);
+    const gaps = ctx.reports.trailGaps(window);
+    if (env) {
+      const events = ctx.reports.changes(window, askerAudience(ctx), env.name);
+      return { reply: whoReply({ events, gaps, now, window: args.window, environment: env.name, footer }), environment: env.name, outcome: 'ok', detail: `${events.length} events${gaps.length ? `, ${gaps.length} locations not read` : ''}` };
+    }
+    const events = ctx.reports.changes(window, askerAudience(ctx));
+    return { reply: whoReply({ events, gaps, now, window: args.window, environment: null, footer }), outcome: 'ok', detail: `${events.length} events` };
+  },
+};

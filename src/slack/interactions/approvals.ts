@@ -1,31 +1,15 @@
 import type { App } from '@slack/bolt';
 import { errorMessage, type Logger } from '../../log.js';
-import type { ApprovalService } from '../../operations/approval-service.js';
-import { APPROVE_ACTION, DENY_ACTION, DENY_MODAL, denyReasonModal, describeRequest } from '../blocks/approval.js';
-import { section } from '../blocks/common.js';
-import type { Directory } from '../directory.js';
+import { DENY_ACTION, DENY_MODAL, denyReasonModal, describeRequest } from '../blocks/approval.js';
+import { denyCommand } from '../commands/decide.js';
+import { handleClickedCommand, type EnvCommandHandlerDeps } from '../commands/env.js';
 import { buttonClickSchema, denyModalSubmissionSchema } from '../schema.js';
-import { escapeMrkdwn } from '../blocks/format.js';
-import { cut } from '../../domain/bounded-text.js';
 
-export interface ApprovalInteractionDeps {
-  approvals: ApprovalService;
-  directory: Directory;
-  logger: Logger;
-}
-
-/** Approve and Deny buttons, and the modal that asks for a reason to deny. */
-export function registerApprovalInteractions(app: App, deps: ApprovalInteractionDeps): void {
-  const subjectOf = async (userId: string) => ({ userId, groupIds: await deps.directory.groupsOf(userId) });
-
-  app.action(APPROVE_ACTION, async ({ ack, body, respond }) => {
-    await ack();
-    const click = buttonClickSchema.parse(body);
-    const id = Number(click.actions[0]?.value);
-    const answer = await deps.approvals.decide(id, await subjectOf(click.user.id), 'approve', null).catch((error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
-    await respond({ response_type: 'ephemeral', replace_original: false, text: answer, blocks: [section(answer)] });
-  });
-
+/**
+ * The Deny button, and the modal that asks for a reason to deny. (Approve is a command button: the
+ * registry lists it.) The decision is the deny command's, run when the modal is submitted.
+ */
+export function registerApprovalInteractions(app: App, deps: EnvCommandHandlerDeps, logger: Logger): void {
   app.action(DENY_ACTION, async ({ ack, body, client }) => {
     await ack();
     const click = buttonClickSchema.parse(body);
@@ -40,7 +24,8 @@ export function registerApprovalInteractions(app: App, deps: ApprovalInteraction
     const submission = denyModalSubmissionSchema.parse(body);
     const id = Number(submission.view.private_metadata);
     const reason = submission.view.state.values.reason?.reason?.value?.trim() || null;
-    const answer = await deps.approvals.decide(id, await subjectOf(submission.user.id), 'deny', reason).catch((error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
-    await client.chat.postMessage({ channel: submission.user.id, text: answer }).catch((error) => deps.logger.warn('could not tell the approver', { error: errorMessage(error) }));
+    const userId = submission.user.id;
+    const reply = await handleClickedCommand(denyCommand, { id, reason }, { userId, channelId: userId }, deps);
+    if (reply) await client.chat.postMessage({ channel: userId, text: reply.text }).catch((error) => logger.warn('could not tell the approver', { error: errorMessage(error) }));
   });
 }

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { clickButton } from '../support/slack-requests.js';
+
+/** What a click leaves: its private answer, and the audit rows it added (oldest first), without their times. */
+async function click(h: Harness, userId: string, actionId: string, value: string) {
+  const before = h.dockhand.audit.recent(1)[0]?.id ?? 0;
+  const { responseId } = await clickButton(h.eventsUrl, h.slack, userId, actionId, value);
+  const answer = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId);
+  const rows = h.dockhand.audit
+    .recent(10)
+    .filter((row) => row.id > before)
+    .reverse()
+    .map(({ actor, verb, environment, params, outcome, detail, durationMs }) => ({ actor, verb, environment, params, outcome, detail, durationMs }));
+  return { text: String(answer.body.text), rows };
+}
+
+let h: Harness;
+const clock = new ManualClock('2026-03-20T10:00:00Z');
+
+beforeAll(async () => {
+  h = await startHarness({ clock });
+  await h.dockhand.refresher.refresh('test');
+});
+afterAll(() => h.close());
+
+describe('buttons enter the command pipeline', () => {
+  it('Snooze: refused as an unknown name to someone who cannot view it, audited with the click’s params', async () => {
+    const refused = await click(h, 'U0MARIA', 'idle_snooze', 'preview-pr-117');
+    expect(refused.text).toMatch(/^No environment called preview-pr-117\./);
+    expect(refused.rows).toEqual([{ actor: 'U0MARIA', verb: 'snooze', environment: 'preview-pr-117', params: {}, outcome: 'denied', detail: 'missing view (asked for stop)', durationMs: null }]);
+
+    const missing = await click(h, 'U0ADMIN', 'idle_snooze', 'nope-1');
+    expect(missing.rows).toEqual([{ actor: 'U0ADMIN', verb: 'snooze', environment: 'nope-1', params: {}, outcome: 'not-found', detail: null, durationMs: null }]);
+
+    const ok = await click(h, 'U0ADMIN', 'idle_snooze', 'preview-pr-117');
+    expect(ok.text).toContain('preview-pr-117');
+    expect(ok.rows).toEqual([{ actor: 'U0ADMIN', verb: 'snooze', environment: 'preview-pr-117', params: { until: '2026-03-27T10:00:00.000Z' }, outcome: 'ok', detail: null, durationMs: null }]);
+  });
+
+  it('Stop and Extend: run as the typed command, audited with its text', async () => {
+    const stop = await click(h, 'U0ADMIN', 'idle_stop', 'nope-1');
+    expect(stop.text).toMatch(/^No environment called nope-1\./);
+    expect(stop.rows).toEqual([{ actor: 'U0ADMIN', verb: 'stop', environment: 'nope-1', params: { text: 'stop nope-1', channel: 'C0APPROVALS' }, outcome: 'not-found', detail: null, durationMs: 0 }]);
+
+    const extend = await click(h, 'U0MARIA', 'schedule_extend_1h', 'prod');
+    expect(extend.rows).toEqual([{ actor: 'U0MARIA', verb: 'extend', environment: 'prod', params: { text: 'extend prod 1h', channel: 'C0APPROVALS' }, outcome: 'denied', detail: 'missing view (asked for extend)', durationMs: 0 }]);
+  });
+
+  it('Approve: the approval service judges the click and records it; an unknown request is only answered', async () => {
+    const unknown = await click(h, 'U0ADMIN', 'approval_approve', '999');
+    expect(unknown.text).toBe('There is no request #999.');
+    expect(unknown.rows).toEqual([]);
+  });
+});
