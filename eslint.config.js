@@ -65,19 +65,19 @@ const roomZones = [
     name: 'config-below-adapters',
     target: 'src/config',
     from: ['src/store', 'src/aws', 'src/operations', 'src/jobs', 'src/ops'],
-    message: 'src/config reads and validates configuration; it imports only src/domain.',
+    message: 'src/config reads and validates configuration; it imports only src/domain (and the shared utilities).',
   },
   {
     name: 'store-is-an-adapter',
     target: 'src/store',
     from: ['src/aws', 'src/operations', 'src/jobs', 'src/ops'],
-    message: 'src/store persists domain data; it imports only src/domain and src/config.',
+    message: 'src/store persists domain data; it imports only src/domain and src/config (and the shared utilities).',
   },
   {
     name: 'aws-is-an-adapter',
     target: 'src/aws',
     from: ['src/store', 'src/operations', 'src/jobs'],
-    message: 'src/aws talks to AWS; it imports only src/domain and src/config (sinks it writes to are ports).',
+    message: 'src/aws talks to AWS and hands back what it read; it never imports the stores, operations or jobs.',
   },
   {
     name: 'services-below-jobs',
@@ -87,8 +87,8 @@ const roomZones = [
   },
   {
     name: 'ops-is-plumbing',
-    // ops/ (HTTP server, readiness, sole-instance lease) sits beside slack/ near the top; only the observer ports
-    // of ops/metrics.ts, which the AWS client factory and the jobs report to, are imported from below.
+    // ops/ (HTTP server, readiness, sole-instance guard) sits beside slack/ near the top; from below, only the
+    // observer ports of ops/metrics.ts (which the AWS clients report their calls to) may be imported.
     target: ['src/aws', 'src/operations', 'src/jobs'],
     from: 'src/ops',
     except: ['./metrics.ts'],
