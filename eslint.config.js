@@ -33,7 +33,9 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 // file they resolve to, type-only imports included. `name` is only for the exemptions at the end of this file.
 // Layers, bottom up: domain ← config, store, aws ← operations (and the schedule service) ← jobs ← slack; main.ts
 // (and a wiring/ folder, if it gets one) is the composition root and the only place that imports every room.
-const compositionRoot = ['src/main.ts', 'src/wiring'];
+// The composition root is src/main.ts plus, if it is split up, this folder of src/ (the one name to change).
+const rootFolder = 'wiring';
+const compositionRoot = ['src/main.ts', `src/${rootFolder}`];
 const roomZones = [
   {
     name: 'domain-is-pure',
@@ -45,7 +47,7 @@ const roomZones = [
   {
     name: 'only-slack-speaks-slack',
     // Every file of src/ but slack/ and the composition root (extglobs: all folders but these, all files but main.ts).
-    target: ['src/!(slack|wiring)/**', 'src/!(main).ts'],
+    target: [`src/!(slack|${rootFolder})/**`, 'src/!(main).ts'],
     from: 'src/slack',
     message: 'Only src/slack knows Slack and Block Kit: describe what happened as data to the outbound port.',
   },
@@ -57,7 +59,7 @@ const roomZones = [
   },
   {
     name: 'nobody-imports-the-root',
-    target: ['src/!(wiring)/**', 'src/!(main).ts'],
+    target: [`src/!(${rootFolder})/**`, 'src/!(main).ts'],
     from: compositionRoot,
     message: 'Only the composition root wires rooms together; take what you need as a constructor argument.',
   },
@@ -171,7 +173,7 @@ export default defineConfig(
   {
     // Slack's SDK types are Block Kit too: only slack/ and the composition root may import them.
     files: ['src/**/*.ts'],
-    ignores: ['src/slack/**', 'src/main.ts', 'src/wiring/**'],
+    ignores: ['src/slack/**', 'src/main.ts', `src/${rootFolder}/**`],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -72,6 +72,9 @@ describe('room rules', () => {
     expect(await ruleIdsOfImport('src/slack/x.ts', join(repoRoot, 'src/main.ts'))).toEqual([
       'import-x/no-restricted-paths',
     ]);
+    expect(await ruleIdsOfImport('src/jobs/x.ts', join(repoRoot, 'src/main.ts'))).toEqual([
+      'import-x/no-restricted-paths',
+    ]);
   });
 
   it.each([
@@ -85,6 +88,7 @@ describe('room rules', () => {
     ['src/store/x.ts', 'src/domain'],
     ['src/domain/x.ts', 'src/domain/trail'],
     ['src/main.ts', 'src/slack'],
+    ['src/wiring/x.ts', 'src/slack'],
     ['dev/demo/x.ts', 'src/slack'],
     ['test/slack/x.ts', 'src/slack'],
   ])('%s may import from %s', async (importer, folder) => {
@@ -97,6 +101,7 @@ describe('room rules', () => {
     expect(await ruleIdsOf('src/jobs/x.ts', code)).toEqual(['no-restricted-imports']);
     expect(await ruleIdsOf('src/slack/blocks/x.ts', code)).toEqual([]);
     expect(await ruleIdsOf('src/main.ts', code)).toEqual([]);
+    expect(await ruleIdsOf('src/wiring/x.ts', code)).toEqual([]);
   });
 });
 
