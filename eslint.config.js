@@ -31,9 +31,9 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 // The rooms of src/ and what each must not import (ARCHITECTURE.md draws the same map). `target` is the importing
 // files, `from` what they may not import, `except` what stays allowed inside `from`. Imports are matched on the
 // file they resolve to, type-only imports included. `name` is only for the exemptions at the end of this file.
-// Layers, bottom up: domain ← config, store, aws ← operations (and the schedule service) ← jobs ← slack; main.ts
-// (and a wiring/ folder, if it gets one) is the composition root and the only place that imports every room.
-// The composition root is src/main.ts plus, if it is split up, this folder of src/ (the one name to change).
+// Layers, bottom up: domain ← config, store, aws ← operations (and the schedule service) ← jobs ← slack, ops; the
+// composition root is the only place that imports every room: src/main.ts plus, if it is split up, the folder
+// of src/ named here (the one name to change).
 const rootFolder = 'wiring';
 const compositionRoot = ['src/main.ts', `src/${rootFolder}`];
 const roomZones = [
