@@ -8,9 +8,7 @@ import { AuditIngestJob, trailLocationsOf, trailStaleMsOf } from './jobs/audit-i
 import { CostIngestJob } from './jobs/cost-ingest.js';
 import { DigestJob } from './jobs/digest.js';
 import { InventorySampler } from './jobs/inventory-samples.js';
-import { describeRequest } from './slack/blocks/approval.js';
-import { code, who } from './slack/blocks/format.js';
-import { ChannelPoster, messengerPoster } from './slack/channel-poster.js';
+import { SlackOutbound } from './slack/outbound.js';
 import { idleSnoozer } from './slack/commands/idle.js';
 import type { SlackClient } from './slack/directory.js';
 import { SlackMembers } from './slack/members.js';
@@ -30,9 +28,8 @@ import { NativeSchedules } from './jobs/native-schedules.js';
 import { SCHEDULER_ACTOR, Scheduler } from './jobs/scheduler.js';
 import { ApprovalService } from './operations/approval-service.js';
 import { OperationLauncher } from './operations/launch.js';
-import { silentMessenger, type Messenger } from './operations/messenger.js';
+import { silentOutbound, type Outbound } from './outbound.js';
 import { OperationRunner } from './operations/runner.js';
-import { slackMessenger } from './slack/messenger.js';
 import { ApprovalsStore } from './store/approvals-store.js';
 import { GrantsStore } from './store/grants-store.js';
 import { HandledRequests } from './store/handled-requests.js';
@@ -93,8 +90,8 @@ export interface DockhandOptions {
   aws?: AwsClientOptions;
   /** Replaces Slack user-group lookups (the demo console has no Slack). */
   directory?: Directory;
-  /** Replaces Slack for posting progress, approvals and DMs (the demo console). */
-  messenger?: Messenger;
+  /** Replaces Slack for everything dockhand posts: progress, approvals, DMs, reports (the demo console). */
+  outbound?: Outbound;
   /** Connect to Slack; needs SLACK_BOT_TOKEN and a signing secret or app token. */
   slack?: boolean;
   /** Periodic inventory refresh; null lets tests and the console refresh by hand. */
@@ -239,14 +236,14 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const schedules = new SchedulesStore(db);
   let scheduler: Scheduler | null = null;
 
-  const wire = (directory: Directory, messenger: Messenger, client: SlackClient | null, poster: ChannelPoster) => {
-    const launcher = new OperationLauncher(runner, messenger);
+  const wire = (directory: Directory, outbound: Outbound, client: SlackClient | null) => {
+    const launcher = new OperationLauncher(runner, outbound);
     scheduler = new Scheduler({
       fleet,
       store: schedules,
       operations,
       runner,
-      messenger,
+      outbound,
       clock,
       logger,
       rules: { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key },
@@ -268,7 +265,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       fleet,
       access,
       groupsOf: (userId) => directory.groupsOf(userId),
-      messenger,
+      outbound,
       audit,
       clock,
       logger,
@@ -291,14 +288,12 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
         const schedule = env ? schedulerOf.resolve(env).schedule : null;
         return schedule ? isUp(schedule, at) : null;
       },
-      pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)).map((a) => `#${a.id} ${code(describeRequest(a))} by ${who(a.requestedBy)}`),
+      pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)),
       activeOverrides: (envs) =>
-        [...schedulerOf.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
-          .filter(([, e]) => e.override)
-          .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
+        [...schedulerOf.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))].flatMap(([environment, e]) => (e.override ? [{ environment, override: e.override }] : [])),
     });
-    anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: notices, poster, clock, logger });
-    const digests = new DigestJob({ digests: policy.digests, reports, store: notices, poster, clock, logger });
+    anomalies = new AnomalyMonitor({ costs, environments: () => fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: notices, outbound, clock, logger });
+    const digests = new DigestJob({ digests: policy.digests, reports, store: notices, outbound, clock, logger });
     const command: EnvCommandHandlerDeps = {
       fleet,
       access,
@@ -335,15 +330,14 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
         connectDeadlineMs: (env.SLACK_CONNECT_TIMEOUT_SECONDS ?? DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS) * 1000,
       },
       (client) => {
-        // One poster for everything dockhand posts, so every channel stays within Slack's rate together.
-        const poster = new ChannelPoster(client, undefined, metrics);
-        const messenger = options.messenger ?? slackMessenger(client, poster, logger, metrics);
-        return (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), messenger, client, poster));
+        // One outbound for everything dockhand posts, so every channel stays within Slack's rate together.
+        const outbound = options.outbound ?? new SlackOutbound(client, { logger, observer: metrics });
+        return (wired = wire(options.directory ?? new SlackDirectory(client, clock, usesGroups), outbound, client));
       },
     );
   }
-  const offline = options.messenger ?? silentMessenger(logger);
-  const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, offline, null, new ChannelPoster(messengerPoster(offline)));
+  const offline = options.outbound ?? silentOutbound(logger);
+  const { command, approvals, launcher, scheduler: schedule, digests } = wired ?? wire(options.directory ?? NO_GROUPS, offline, null);
   const housekeeping = new Housekeeping({ approvals, handled, audit, auditRetentionDays: policy.audit.retention_days, clock, logger });
   approvalsPending = () => approvals.pending().length;
 

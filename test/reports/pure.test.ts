@@ -113,8 +113,8 @@ describe('visibility policy', () => {
 
 describe('digest messages', () => {
   it('keeps every message within 50 blocks, the main one pointing to its thread', () => {
-    const lines = Array.from({ length: 900 }, (_, i) => `line ${i} ${'x'.repeat(300)}`);
-    const model: DigestModel = { localDate: '2026-03-20', timeZone: 'UTC', environments: 3, sections: [{ kind: 'approvals', lines }] };
+    const pending = Array.from({ length: 900 }, (_, i) => ({ id: i, verb: 'restart', environment: `line ${i} ${'x'.repeat(300)}`, params: {}, requestedBy: 'U0MARIA' }));
+    const model: DigestModel = { localDate: '2026-03-20', timeZone: 'UTC', environments: 3, sections: [{ kind: 'approvals', pending }] };
     const { main, thread } = digestMessages(model);
     expect(main.blocks).toHaveLength(50);
     expect(thread.length).toBeGreaterThan(0);

@@ -1,8 +1,9 @@
 import { approvalRequired } from '../../domain/access/approvals.js';
 import type { EnvCommand } from '../../domain/command.js';
 import { closestNames } from '../../domain/suggest.js';
-import { busyText } from '../../operations/launch.js';
+import { approvalFiledReply } from '../blocks/approval.js';
 import { problemReply, section } from '../blocks/common.js';
+import { busyText, operationReply } from '../blocks/operation.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
 import { code, escapeMrkdwn } from '../blocks/format.js';
@@ -40,13 +41,14 @@ export async function operateCommand(command: OperateCommand, ctx: CommandContex
   }
 
   if (approvalRequired(ctx.protect, command.verb, env.name)) {
-    const reply = await ctx.approvals.request({ verb: command.verb, environment: env.name, params: { service, count }, requestedBy: ctx.subject.userId, channelId: ctx.channelId });
+    const reply = approvalFiledReply(await ctx.approvals.request({ verb: command.verb, environment: env.name, params: { service, count }, requestedBy: ctx.subject.userId, channelId: ctx.channelId }));
     return { reply, environment: env.name, outcome: 'requested', detail: 'needs approval' };
   }
 
+  const { respond } = ctx;
   const result = await ctx.launcher.launch(
     { verb: command.verb, environment: env, service, count, requestedBy: ctx.subject.userId, approvedBy: null, channelId: ctx.channelId },
-    ctx.respond,
+    respond && ((operation) => respond(operationReply(operation))),
   );
   if (result.kind === 'busy') {
     const text = busyText(result.running, ctx.clock.now());

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { errorMessage, type Logger } from '../../log.js';
 import type { ApprovalService } from '../../operations/approval-service.js';
-import { APPROVE_ACTION, DENY_ACTION, DENY_MODAL, denyReasonModal, describeRequest } from '../blocks/approval.js';
+import { APPROVE_ACTION, decisionAnswerText, DENY_ACTION, DENY_MODAL, denyReasonModal, describeRequest } from '../blocks/approval.js';
 import { section } from '../blocks/common.js';
 import type { Directory } from '../directory.js';
 import { buttonClickSchema, denyModalSubmissionSchema } from '../schema.js';
@@ -22,7 +22,7 @@ export function registerApprovalInteractions(app: App, deps: ApprovalInteraction
     await ack();
     const click = buttonClickSchema.parse(body);
     const id = Number(click.actions[0]?.value);
-    const answer = await deps.approvals.decide(id, await subjectOf(click.user.id), 'approve', null).catch((error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
+    const answer = await deps.approvals.decide(id, await subjectOf(click.user.id), 'approve', null).then(decisionAnswerText, (error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
     await respond({ response_type: 'ephemeral', replace_original: false, text: answer, blocks: [section(answer)] });
   });
 
@@ -40,7 +40,7 @@ export function registerApprovalInteractions(app: App, deps: ApprovalInteraction
     const submission = denyModalSubmissionSchema.parse(body);
     const id = Number(submission.view.private_metadata);
     const reason = submission.view.state.values.reason?.reason?.value?.trim() || null;
-    const answer = await deps.approvals.decide(id, await subjectOf(submission.user.id), 'deny', reason).catch((error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
+    const answer = await deps.approvals.decide(id, await subjectOf(submission.user.id), 'deny', reason).then(decisionAnswerText, (error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
     await client.chat.postMessage({ channel: submission.user.id, text: answer }).catch((error) => deps.logger.warn('could not tell the approver', { error: errorMessage(error) }));
   });
 }
