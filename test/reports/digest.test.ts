@@ -96,4 +96,20 @@ describe('daily digest through the real Slack WebClient', () => {
     expect((await job.runOnce())[0]).toMatchObject({ status: 'posted' });
     expect((await job.runOnce())[0]).toMatchObject({ status: 'already-posted' });
   });
+
+  it('tries again later when the bot is not in the channel', async () => {
+    slack.respond('chat.postMessage', { ok: false, error: 'not_in_channel' }, { times: 1 });
+    const job = digestJob();
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'failed' });
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'posted' });
+  });
+
+  it('counts the day as done when the thread fails after the main message is out', async () => {
+    let posts = 0;
+    slack.respond('chat.postMessage', ({ body }) => (++posts === 2 ? { ok: false, error: 'invalid_blocks' } : { ok: true, channel: body.channel, ts: `1700000000.${String(posts).padStart(6, '0')}` }));
+    const job = digestJob();
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('invalid_blocks') });
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'already-posted' });
+    expect(topLevel(slack.callsTo('chat.postMessage'))).toHaveLength(1);
+  });
 });
