@@ -4,7 +4,6 @@ import type { CostRow } from './cost/report.js';
 import type { Environment } from './environments.js';
 import type { IdleFinding, OrphanService } from './idle.js';
 import type { ChangeCount, TrailGap } from './trail/changes.js';
-import type { ApprovalView } from './notices.js';
 import type { Override } from './schedules/decide.js';
 
 /** The digest as data: what each section says, before anyone decides how it looks in Slack. */
@@ -66,8 +65,14 @@ export interface AlertedAnomaly {
   baselineDollars: number;
 }
 
-/** A request waiting for a second person. */
-export type PendingApproval = Pick<ApprovalView, 'id' | 'verb' | 'environment' | 'params' | 'requestedBy'>;
+/** A request waiting for a second person (the part of an approval the digest names). */
+export interface PendingApproval {
+  id: number;
+  verb: string;
+  environment: string;
+  params: Record<string, unknown>;
+  requestedBy: string;
+}
 
 /** An environment the schedule leaves alone for now: extended, or started or stopped by a person. */
 export interface ActiveOverride {
