@@ -189,23 +189,6 @@ export default defineConfig(
     },
   },
 
-  // TEMPORARY: removed when issue 12's merges land. These files of today's main still import slack/ (Block Kit
-  // builders, ChannelPoster, SlackApp); the outbound port and the readiness probe's Slack check move them out.
-  // Every other room rule still applies to them. The lead deletes this block after merging.
-  {
-    files: [
-      'src/jobs/anomalies.ts',
-      'src/jobs/digest.ts',
-      'src/jobs/scheduler.ts',
-      'src/operations/approval-service.ts',
-      'src/operations/launch.ts',
-      'src/operations/messenger.ts',
-      'src/operations/runner.ts',
-      'src/operations/steps.ts',
-      'src/ops/readiness-probe.ts',
-    ],
-    rules: roomRulesExcept('only-slack-speaks-slack'),
-  },
   // TEMPORARY (no helper of issue 12 is known to remove it: check after the AWS client factory lands): the two
   // ingests in aws/ write to their stores (TrailStore, CostActualsStore) themselves. The fix is to return what
   // they read and let jobs/audit-ingest.ts and jobs/cost-ingest.ts store it, or to type the sink in aws/.

@@ -19,7 +19,7 @@ import { generatedFleet, startSandbox } from '../dev/sandbox/index.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { Fleet } from '../src/store/fleet.js';
 import { InventoryStore } from '../src/store/inventory-store.js';
-import type { Messenger } from '../src/operations/messenger.js';
+import type { Outbound } from '../src/outbound.js';
 import { OperationRunner } from '../src/operations/runner.js';
 import { AuditStore } from '../src/store/audit-store.js';
 import { OperationsStore } from '../src/store/operations-store.js';
@@ -55,18 +55,18 @@ export interface SchedulerBenchDeps {
 /** Every environment is up on weekdays 08:00–20:00 UTC; the ticks fall on a Wednesday afternoon, far from any edge. */
 export const BENCH_SCHEDULE = 'weekdays 08:00-20:00 UTC';
 
-/** A messenger that only counts: a tick with nothing due must post nothing. */
-export function countingMessenger(): Messenger & { posts: number } {
-  const messenger = {
+/** An outbound port that only counts: a tick with nothing due must post nothing. */
+export function countingOutbound(): Outbound & { posts: number } {
+  const outbound = {
     posts: 0,
     post: async () => {
-      messenger.posts += 1;
-      return { channel: 'C0BENCH', ts: `${Date.now() / 1000}` };
+      outbound.posts += 1;
+      return { channel: 'C0BENCH', ts: `${Date.now() / 1000}`, messages: 1 };
     },
+    tell: async () => null,
     update: async () => undefined,
-    tell: async () => undefined,
   };
-  return messenger;
+  return outbound;
 }
 
 /**
@@ -74,7 +74,7 @@ export function countingMessenger(): Messenger & { posts: number } {
  * would really call AWS and show in the count), or says why it cannot. A module exporting
  * `createBenchScheduler(deps)` is used as is.
  */
-export async function wireScheduler(mod: Record<string, unknown>, deps: SchedulerBenchDeps, messenger: Messenger): Promise<TickingScheduler | string> {
+export async function wireScheduler(mod: Record<string, unknown>, deps: SchedulerBenchDeps, outbound: Outbound): Promise<TickingScheduler | string> {
   const create = mod.createBenchScheduler;
   if (typeof create === 'function') return (create as (d: SchedulerBenchDeps) => TickingScheduler)(deps);
   const Scheduler = mod.Scheduler as (new (deps: unknown) => TickingScheduler) | undefined;
@@ -95,7 +95,7 @@ export async function wireScheduler(mod: Record<string, unknown>, deps: Schedule
     store: new SchedulesStore(db),
     operations,
     runner,
-    messenger,
+    outbound,
     clock,
     logger,
     rules: { named: {}, defaults: [{ environments: ['*'], schedule: BENCH_SCHEDULE }], tagKey: 'schedule' },
@@ -151,8 +151,8 @@ export async function benchSchedulerTick(options: SchedulerBenchOptions): Promis
     const ticks = options.ticks ?? 20;
     const batches = options.batches ?? 3;
     const tickTimes = Array.from({ length: (batches + 1) * ticks }, (_, i) => new Date(start + (i + 1) * 60_000));
-    const messenger = countingMessenger();
-    const wired = await wireScheduler(mod, { policy, aws, db, inventory, fleet, environments: fleet.environments(), clock, logger: silentLogger, tickTimes }, messenger);
+    const outbound = countingOutbound();
+    const wired = await wireScheduler(mod, { policy, aws, db, inventory, fleet, environments: fleet.environments(), clock, logger: silentLogger, tickTimes }, outbound);
     if (typeof wired === 'string') return [unavailable(FIRST, wired), unavailable(CPU, wired), unavailable(CALLS, wired)];
     scheduler = wired;
 
@@ -175,7 +175,7 @@ export async function benchSchedulerTick(options: SchedulerBenchOptions): Promis
       calls.push((sandbox.requests.length - before) / ticks);
     }
     const count = fleet.environments().length;
-    const note = `${count} environments × ${servicesPerEnvironment} services, all on "${BENCH_SCHEDULE}", ticks on a Wednesday afternoon; ${batches} batches of ${ticks} ticks after ${ticks} warm-up ticks; ${messenger.posts} Slack posts`;
+    const note = `${count} environments × ${servicesPerEnvironment} services, all on "${BENCH_SCHEDULE}", ticks on a Wednesday afternoon; ${batches} batches of ${ticks} ticks after ${ticks} warm-up ticks; ${outbound.posts} Slack posts`;
     return [
       figure({ ...FIRST, runs: [firstTick], digits: 3, note: 'works out every environment\'s next edge once; later ticks reuse it' }),
       figure({ ...CPU, runs: cpuMs, digits: 3, note }),

@@ -28,7 +28,7 @@ import { startInstance } from './wiring/lifecycle.js';
 import type { DockhandOptions } from './wiring/options.js';
 import { buildServices } from './wiring/services.js';
 import { sharedOf } from './wiring/shared.js';
-import { listenOnSlack, outboundOf, slackAppOf } from './wiring/slack.js';
+import { listenOnSlack, workspaceOf, slackAppOf } from './wiring/slack.js';
 import { openStores } from './wiring/stores.js';
 
 export { USAGE } from './usage.js';
@@ -73,10 +73,10 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const stores = openStores(options.env, shared);
   const aws = awsClientsOf(options.aws, shared);
   const slack = slackAppOf(options, shared);
-  const outbound = outboundOf(slack, options, shared);
-  const services = buildServices(shared, stores, aws, outbound, options);
-  const jobs = buildJobs(shared, stores, aws, outbound, services);
-  const commands = commandDepsOf(shared, stores, services, jobs, outbound);
+  const workspace = workspaceOf(slack, options, shared);
+  const services = buildServices(shared, stores, aws, workspace, options);
+  const jobs = buildJobs(shared, stores, aws, workspace, services);
+  const commands = commandDepsOf(shared, stores, services, jobs, workspace);
   listenOnSlack(slack, commands);
   const instance = await startInstance({ shared, stores, aws, slack, services, jobs }, options);
   return {

@@ -8,7 +8,8 @@ import { jsonLogger } from '../../src/log.js';
 import { startDockhand } from '../../src/main.js';
 import { startSandbox } from '../sandbox/index.js';
 import { StaticDirectory } from '../../src/slack/directory.js';
-import { consoleMessenger } from './console-messenger.js';
+import { decisionAnswerText } from '../../src/slack/blocks/approval.js';
+import { consoleOutbound } from './console-outbound.js';
 import { blocksToText } from './render-text.js';
 import { DEMO_USERS, demoGroups, type DemoUser } from './users.js';
 
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     logger: jsonLogger((process.env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'warn'),
     aws: { endpoint: sandbox.url, credentials: { accessKeyId: 'AKIASANDBOXDEMO', secretAccessKey: 'sandbox' } },
     directory,
-    messenger: consoleMessenger((text) => process.stdout.write(`${text}\n`)),
+    outbound: consoleOutbound((text) => process.stdout.write(`${text}\n`)),
     slack,
     refreshEveryMs: 15_000,
   });
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     } else if (/^(approve|deny) \d+/.test(line)) {
       const [decision, id, ...reason] = line.split(/\s+/);
       const subject = { userId: user.userId, groupIds: await directory.groupsOf(user.userId) };
-      process.stdout.write(`${await dockhand.approvals.decide(Number(id), subject, decision as 'approve' | 'deny', reason.join(' ') || null)}\n`);
+      process.stdout.write(`${decisionAnswerText(await dockhand.approvals.decide(Number(id), subject, decision as 'approve' | 'deny', reason.join(' ') || null))}\n`);
     } else if (line) {
       process.stdout.write(`${CONSOLE_HELP}\n`);
     }

@@ -5,6 +5,7 @@ import type { Environment } from './environments.js';
 import type { IdleFinding, OrphanService } from './idle.js';
 import type { ChangeCount, TrailGap } from './trail/changes.js';
 import { utcDay } from './time-format.js';
+import type { Override } from './schedules/decide.js';
 
 /** The digest as data: what each section says, before anyone decides how it looks in Slack. */
 
@@ -65,14 +66,29 @@ export interface AlertedAnomaly {
   baselineDollars: number;
 }
 
+/** A request waiting for a second person (the part of an approval the digest names). */
+export interface PendingApproval {
+  id: number;
+  verb: string;
+  environment: string;
+  params: Record<string, unknown>;
+  requestedBy: string;
+}
+
+/** An environment the schedule leaves alone for now: extended, or started or stopped by a person. */
+export interface ActiveOverride {
+  environment: string;
+  override: Override;
+}
+
 export type DigestSectionModel =
   | { kind: 'fleet'; summary: FleetSummary }
   | { kind: 'idle'; findings: IdleFinding[]; orphans: OrphanService[] }
   | { kind: 'cost'; rows: DigestCostRow[] }
   | { kind: 'changes'; counts: ChangeCount[]; flagged: DecodedEvent[]; gaps: TrailGap[]; now: Date }
   | { kind: 'anomalies'; alerts: AlertedAnomaly[] }
-  | { kind: 'approvals'; lines: string[] }
-  | { kind: 'overrides'; lines: string[] };
+  | { kind: 'approvals'; pending: PendingApproval[] }
+  | { kind: 'overrides'; overrides: ActiveOverride[] };
 
 export interface DigestModel {
   /** The local date the digest is for, in its time zone. */

@@ -4,8 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Environment } from '../domain/environments.js';
 import { matchesAny } from '../domain/glob.js';
 import { errorMessage, type Logger } from '../log.js';
-import { anomalyAlertReply } from '../slack/blocks/cost.js';
-import type { ChannelPoster } from '../slack/channel-poster.js';
+import type { Outbound } from '../outbound.js';
 import type { CostReports } from '../store/cost-reports.js';
 import type { NoticesStore } from '../store/notices-store.js';
 import { CronTasks } from './cron.js';
@@ -17,7 +16,7 @@ export interface AnomalyMonitorDeps {
   /** Environments without an explicit alert route are alerted to the channels of the digests covering them. */
   digests: readonly DigestPolicy[];
   store: NoticesStore;
-  poster: Pick<ChannelPoster, 'post'>;
+  outbound: Pick<Outbound, 'post'>;
   clock: Clock;
   logger: Logger;
 }
@@ -47,7 +46,7 @@ export class AnomalyMonitor {
   }
 
   async runOnce(now: Date = this.deps.clock.now()): Promise<AnomalyCheck> {
-    const { policy, store, poster, logger } = this.deps;
+    const { policy, store, outbound, logger } = this.deps;
     if (!policy.enabled) return { anomalies: [], posted: 0 };
     const windows = anomalyWindows(now, policy.hours, policy.baseline_days);
     const [recent, ...baselines] = this.deps.costs.estimates([windows.recent, ...windows.baselines]);
@@ -68,7 +67,7 @@ export class AnomalyMonitor {
         const claim = { environment: anomaly.environment, windowStartMs, channel };
         if (!store.claimAnomalyAlert({ ...claim, recentDollars: anomaly.recentDollars, baselineDollars: anomaly.baselineDollars, at: now.toISOString() })) continue;
         try {
-          await poster.post(channel, anomalyAlertReply(anomaly, policy.hours));
+          if (!(await outbound.post(channel, { kind: 'cost-anomaly', anomaly, hours: policy.hours }))) throw new Error(`cannot post to ${channel}`);
           posted += 1;
         } catch (error) {
           store.releaseAnomalyAlert(claim);

@@ -3,8 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { localDateOf } from '../domain/digest.js';
 import { matchesAny } from '../domain/glob.js';
 import { errorMessage, type Logger } from '../log.js';
-import { digestMessages } from '../slack/blocks/digest.js';
-import type { ChannelPoster } from '../slack/channel-poster.js';
+import { NoticePartlyPosted, type Outbound } from '../outbound.js';
 import type { Audience, FleetReports } from '../store/fleet-reports.js';
 import type { NoticesStore } from '../store/notices-store.js';
 import { CronTasks } from './cron.js';
@@ -15,13 +14,13 @@ export interface DigestJobDeps {
   digests: readonly DigestPolicy[];
   reports: Pick<FleetReports, 'digest'>;
   store: NoticesStore;
-  poster: Pick<ChannelPoster, 'post'>;
+  outbound: Pick<Outbound, 'post'>;
   clock: Clock;
   logger: Logger;
 }
 
 export type DigestOutcome =
-  | { channel: string; localDate: string; status: 'posted'; ts: string; messages: number; blocks: number[] }
+  | { channel: string; localDate: string; status: 'posted'; ts: string; messages: number }
   | { channel: string; localDate: string; status: 'already-posted' }
   | { channel: string; localDate: string; status: 'failed'; error: string };
 
@@ -43,24 +42,20 @@ export class DigestJob {
   }
 
   async post(digest: DigestPolicy, now: Date): Promise<DigestOutcome> {
-    const { store, poster, reports, logger } = this.deps;
+    const { store, outbound, reports, logger } = this.deps;
     const { channel } = digest;
     const localDate = localDateOf(now, digest.time_zone);
     store.prune(new Date(now.getTime() - KEEP_RECORDS_MS), now);
     if (!store.claimDigest(channel, localDate, now)) return { channel, localDate, status: 'already-posted' };
-    let posted = 0;
     try {
       const model = await reports.digest({ sections: digest.sections, timeZone: digest.time_zone, localDate }, now, digestAudience(digest));
-      const { main, thread } = digestMessages(model);
-      const ts = await poster.post(channel, main);
-      posted = 1;
-      for (const reply of thread) {
-        await poster.post(channel, reply, ts);
-        posted += 1;
-      }
-      store.finishDigest(channel, localDate, { status: 'posted', ts, messages: posted });
-      return { channel, localDate, status: 'posted', ts, messages: posted, blocks: [main, ...thread].map((m) => m.blocks.length) };
+      const message = await outbound.post(channel, { kind: 'digest', digest: model });
+      if (!message) throw new Error(`cannot post to ${channel}`);
+      const { ts, messages } = message;
+      store.finishDigest(channel, localDate, { status: 'posted', ts, messages });
+      return { channel, localDate, status: 'posted', ts, messages };
     } catch (error) {
+      const posted = error instanceof NoticePartlyPosted ? error.posted.messages : 0;
       // Once the main message is out the day is done (a partial thread beats a second digest); before, retry later.
       store.finishDigest(channel, localDate, { status: posted > 0 ? 'posted' : 'failed', messages: posted, detail: errorMessage(error) });
       logger.error('digest failed', { channel, localDate, posted, error: errorMessage(error) });

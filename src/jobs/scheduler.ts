@@ -2,19 +2,18 @@ import { DateTime } from 'luxon';
 import pLimit from 'p-limit';
 import type { Clock } from '../domain/clock.js';
 import type { Environment } from '../domain/environments.js';
+import type { Extension } from '../domain/notices.js';
 import { decide, SCHEDULER_ACTOR, type Override, type ScheduledEnvironment, type SchedulerAction } from '../domain/schedules/decide.js';
 import { nextEdge, parseSchedule, type Edge } from '../domain/schedules/schedule.js';
 import { resolveSchedule, type ResolvedSchedule, type ScheduleRules } from '../domain/schedules/resolve.js';
 import { errorMessage, type Logger } from '../log.js';
-import type { Messenger } from '../operations/messenger.js';
+import type { Outbound } from '../outbound.js';
 import type { OperationRunner } from '../operations/runner.js';
-import { schedulerReportReply, warningReply } from '../slack/blocks/scheduler.js';
 import type { Fleet } from '../store/fleet.js';
 import { CronTasks } from './cron.js';
 import type { NativeSchedules, SyncResult } from './native-schedules.js';
 import type { OperationsStore, OperationRow } from '../store/operations-store.js';
 import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
-import { code, who } from '../slack/blocks/format.js';
 import { quoted } from '../domain/bounded-text.js';
 import { utcMinute, utcTime } from '../domain/time-format.js';
 
@@ -25,7 +24,7 @@ export interface SchedulerDeps {
   store: SchedulesStore;
   operations: OperationsStore;
   runner: OperationRunner;
-  messenger: Messenger;
+  outbound: Outbound;
   clock: Clock;
   logger: Logger;
   rules: ScheduleRules;
@@ -209,14 +208,14 @@ export class Scheduler {
 
   private async warn(env: Environment, stopAt: Date, because: 'schedule' | 'override'): Promise<void> {
     if (!this.deps.channel) return;
-    await this.deps.messenger.post(this.deps.channel, warningReply(env, stopAt, because));
+    await this.deps.outbound.post(this.deps.channel, { kind: 'schedule-warning', environment: env, stopAt, because });
   }
 
   private async reportTick(report: TickReport): Promise<void> {
     const worth = report.actions.filter((a) => a.action.kind !== 'warn' && a.action.kind !== 'end-override');
     if (worth.length === 0 || !this.deps.channel) return;
-    await this.deps.messenger
-      .post(this.deps.channel, schedulerReportReply(report.at, worth))
+    await this.deps.outbound
+      .post(this.deps.channel, { kind: 'tick-report', at: report.at, actions: worth })
       .catch((error) => this.deps.logger.warn('could not post the scheduler report', { error: errorMessage(error) }));
   }
 
@@ -295,12 +294,11 @@ export class Scheduler {
   }
 
   /** Keeps an environment up until `until`; the scheduler parks it then if its schedule says down. */
-  async extend(environment: string, until: Date, requestedBy: string, approvedBy: string | null): Promise<string> {
+  async extend(environment: string, until: Date, requestedBy: string, approvedBy: string | null): Promise<Extension> {
     this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
     const env = this.deps.fleet.environment(environment);
     if (env) await this.suspendNative(env, true);
-    const approver = approvedBy ? ` (approved by ${who(approvedBy)})` : '';
-    return `${code(environment)} stays up until ${utcMinute(until)} UTC${approver}.`;
+    return { environment, until, approvedBy };
   }
 
   start(): void {

@@ -6,14 +6,14 @@ import type { Account } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
 import type { Environment } from '../domain/environments.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
+import type { OperationView } from '../domain/notices.js';
 import type { ServiceCurrent } from '../domain/operations.js';
 import { errorMessage, type Logger } from '../log.js';
-import { operationReply, type OperationView } from '../slack/blocks/operation.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { BeginResult, OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
 import { readCurrent, type AuditedCall } from './read-current.js';
 import { auditedAwsCall } from './audited.js';
-import type { ProgressReporter } from './messenger.js';
+import type { ProgressReporter } from './progress.js';
 import { STEP_ACTIONS, StepRefused, type StepContext } from './steps.js';
 
 export interface OperationRequest {
@@ -115,7 +115,7 @@ export class OperationRunner {
   private async execute(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
     const { operations, clock, logger } = this.deps;
     const steps = new Map(operations.steps(operation.id).map((s) => [s.id, s]));
-    const show = (final = false) => progress.show(operationReply(this.view(operation, [...steps.values()], note)), final);
+    const show = (final = false) => progress.show(this.view(operation, [...steps.values()], note), final);
     // The first progress message and the reads go out together: neither waits for the other.
     const posted = show()
       .catch((error) => logger.warn('could not show progress', { error: errorMessage(error) }))

@@ -6,7 +6,7 @@ import type { Account } from '../config/policy.js';
 import { checkScale, parkRecordFor, restoreTargetFor, type ParkRecord, type ServiceCurrent } from '../domain/operations.js';
 import { formatParkTag, PARK_TAG_KEY, parkRecordFromTag, parseParkTag } from '../domain/park-tag.js';
 import type { OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
-import { plural } from '../slack/blocks/format.js';
+import { plural } from '../domain/words.js';
 import type { AuditedCall } from './read-current.js';
 
 export interface StepContext {
@@ -45,7 +45,8 @@ function tasks(count: number): string {
   return plural(count, 'task');
 }
 
-function tools(step: StepRow, context: StepContext) {
+/** The ECS and Application Auto Scaling clients for the step's account and region, acting for the requester. */
+function stepClients(step: StepRow, context: StepContext) {
   const account = context.account(step.account);
   const actor = context.operation.requestedBy;
   return { ecs: context.aws.ecs(account, step.region, actor), autoscaling: context.aws.autoscaling(account, step.region, actor) };
@@ -58,7 +59,7 @@ function liveOrGone(step: StepRow, context: StepContext): ServiceCurrent | null 
 const GONE: StepOutcome = { text: 'no longer exists in AWS; skipped', skipped: true };
 
 async function updateDesired(step: StepRow, context: StepContext, desiredCount: number): Promise<void> {
-  const { ecs } = tools(step, context);
+  const { ecs } = stepClients(step, context);
   await context.audited({
     action: 'ecs:UpdateService',
     params: { cluster: step.cluster, service: step.service, desiredCount },
@@ -67,7 +68,7 @@ async function updateDesired(step: StepRow, context: StepContext, desiredCount: 
 }
 
 async function updateBounds(step: StepRow, context: StepContext, min: number, max: number): Promise<void> {
-  const { autoscaling } = tools(step, context);
+  const { autoscaling } = stepClients(step, context);
   const resourceId = resourceIdOf(step.cluster, step.service);
   await context.audited({
     action: 'application-autoscaling:RegisterScalableTarget',
@@ -86,7 +87,7 @@ function reasonOf(error: unknown, action: string): string {
  * database is the primary record), but the reply says that only the database holds it.
  */
 async function writeParkTag(step: StepRow, context: StepContext, record: ParkRecord): Promise<string> {
-  const { ecs } = tools(step, context);
+  const { ecs } = stepClients(step, context);
   const value = formatParkTag(record, context.operation.requestedBy, new Date(context.now()));
   try {
     await context.audited({
@@ -102,7 +103,7 @@ async function writeParkTag(step: StepRow, context: StepContext, record: ParkRec
 
 /** Removes the park tag once the service is restored; a failure is said, not fatal. */
 async function removeParkTag(step: StepRow, context: StepContext): Promise<string> {
-  const { ecs } = tools(step, context);
+  const { ecs } = stepClients(step, context);
   try {
     await context.audited({
       action: 'ecs:UntagResource',
@@ -181,7 +182,7 @@ export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
   restart: {
     async run(step, context) {
       if (!liveOrGone(step, context)) return GONE;
-      const { ecs } = tools(step, context);
+      const { ecs } = stepClients(step, context);
       await context.audited({
         action: 'ecs:UpdateService',
         params: { cluster: step.cluster, service: step.service, forceNewDeployment: true },

@@ -2,7 +2,7 @@ import type { DigestSection } from '../config/report-policy.js';
 import type { DecodedEvent } from '../domain/trail/decode.js';
 import type { TimeInterval } from '../domain/cost/estimate.js';
 import { monthToDateWindow, yesterdayWindow } from '../domain/cost/report.js';
-import { digestCostRows, fleetSummary, type AlertedAnomaly, type DigestModel, type DigestSectionModel } from '../domain/digest.js';
+import { digestCostRows, fleetSummary, type ActiveOverride, type AlertedAnomaly, type DigestModel, type DigestSectionModel, type PendingApproval } from '../domain/digest.js';
 import type { Environment } from '../domain/environments.js';
 import { idleFindings, monthlyRunRate, orphanServices, type IdleFinding, type IdleRules, type OrphanService } from '../domain/idle.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
@@ -20,8 +20,8 @@ export interface Audience {
   seesUnplaced: boolean;
 }
 
-/** Lines another feature contributes to the digest (approvals, overrides), for the given environments. */
-export type DigestLines = (environments: readonly string[], now: Date) => string[] | Promise<string[]>;
+/** What another feature contributes to the digest (approvals, overrides), for the given environments. */
+export type DigestContribution<T> = (environments: readonly string[], now: Date) => T[] | Promise<T[]>;
 
 export interface FleetReportsDeps {
   fleet: Pick<Fleet, 'environments'>;
@@ -39,8 +39,8 @@ export interface FleetReportsDeps {
   trailLocations?: ReadonlyArray<TrailLocation & { label: string }>;
   /** Reads that ended longer ago than this are stale: the ingest has stopped (default 30 minutes). */
   trailStaleMs?: number;
-  pendingApprovals?: DigestLines;
-  activeOverrides?: DigestLines;
+  pendingApprovals?: DigestContribution<PendingApproval>;
+  activeOverrides?: DigestContribution<ActiveOverride>;
 }
 
 export interface IdleReport {
@@ -138,9 +138,9 @@ export class FleetReports {
       case 'anomalies':
         return { kind, alerts: this.anomalies(lastDay.from, audience) };
       case 'approvals':
-        return this.deps.pendingApprovals ? { kind, lines: await this.deps.pendingApprovals(names, now) } : null;
+        return this.deps.pendingApprovals ? { kind, pending: await this.deps.pendingApprovals(names, now) } : null;
       case 'overrides':
-        return this.deps.activeOverrides ? { kind, lines: await this.deps.activeOverrides(names, now) } : null;
+        return this.deps.activeOverrides ? { kind, overrides: await this.deps.activeOverrides(names, now) } : null;
     }
   }
 

@@ -3,11 +3,11 @@ import { idleSnoozer } from '../slack/commands/idle.js';
 import type { Jobs } from './jobs.js';
 import type { Services } from './services.js';
 import type { Shared } from './shared.js';
-import type { Outbound } from './slack.js';
+import type { Workspace } from './slack.js';
 import type { Stores } from './stores.js';
 
 /** What `/env`, its buttons and the approval clicks call: the Slack listeners and `Dockhand.handle` alike. */
-export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, services: Services, jobs: Jobs, outbound: Outbound): SlackListenerDeps {
+export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, services: Services, jobs: Jobs, workspace: Workspace): SlackListenerDeps {
   return {
     command: {
       fleet: stores.fleet,
@@ -26,7 +26,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       snoozeDays: policy.idle.snooze_days,
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
       clock,
-      directory: outbound.directory,
+      directory: workspace.directory,
       logger,
       metrics,
     },

@@ -8,7 +8,7 @@ import { InventorySampler } from '../jobs/inventory-samples.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { Services } from './services.js';
 import type { Shared } from './shared.js';
-import type { Outbound } from './slack.js';
+import type { Workspace } from './slack.js';
 import type { Stores } from './stores.js';
 
 /** What runs on its own: timers and crons, started and stopped by the lease (lifecycle.ts). */
@@ -20,7 +20,7 @@ export interface Jobs {
   digests: DigestJob;
 }
 
-export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, outbound: Outbound, services: Services): Jobs {
+export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace, services: Services): Jobs {
   const { policy, clock, logger } = shared;
   // Cost samples from every refresh; CloudTrail's gaps are judged against their spacing.
   const sampler = new InventorySampler({
@@ -30,7 +30,7 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, outbo
     retentionDays: policy.cost.sample_retention_days,
     parkedDesired: (arns) => new Map([...stores.operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
   });
-  const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, poster: outbound.poster, clock, logger });
+  const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, outbound: workspace.outbound, clock, logger });
   const refresher = refresherOf(shared, stores, aws, sampler, anomalies);
   // `/env list` shows an operation's outcome soon.
   services.operationFinished.on(() => void refresher.refresh('after operation').catch(() => undefined));
@@ -52,7 +52,7 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, outbo
       logger,
     }),
     costIngest: new CostIngestJob({ accounts: policy.accounts, clients: aws, store: stores.actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger }),
-    digests: new DigestJob({ digests: policy.digests, reports: services.reports, store: stores.notices, poster: outbound.poster, clock, logger }),
+    digests: new DigestJob({ digests: policy.digests, reports: services.reports, store: stores.notices, outbound: workspace.outbound, clock, logger }),
   };
 }
 

@@ -3,7 +3,7 @@ import type { Env } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
-import type { Messenger } from '../operations/messenger.js';
+import type { Outbound } from '../outbound.js';
 import type { Directory } from '../slack/directory.js';
 
 /** How startDockhand is asked to run: production sets env, policy, logger and slack; tests, the demo and the bench the rest. */
@@ -16,8 +16,8 @@ export interface DockhandOptions {
   aws?: AwsClientOptions;
   /** Replaces Slack user-group lookups (the demo console has no Slack). */
   directory?: Directory;
-  /** Replaces Slack for posting progress, approvals and DMs (the demo console). */
-  messenger?: Messenger;
+  /** Replaces Slack for everything dockhand posts: progress, approvals, DMs, reports, digests (the demo console). */
+  outbound?: Outbound;
   /** Connect to Slack; needs SLACK_BOT_TOKEN and a signing secret or app token. */
   slack?: boolean;
   /** Periodic inventory refresh; null lets tests and the console refresh by hand. */

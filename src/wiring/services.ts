@@ -8,15 +8,12 @@ import { SCHEDULER_ACTOR, Scheduler } from '../jobs/scheduler.js';
 import { ApprovalService } from '../operations/approval-service.js';
 import { OperationLauncher } from '../operations/launch.js';
 import { OperationRunner } from '../operations/runner.js';
-import { describeRequest } from '../slack/blocks/approval.js';
-import { code, who } from '../slack/blocks/format.js';
 import { FleetReports } from '../store/fleet-reports.js';
-import { utcMinute } from '../domain/time-format.js';
 import type { AwsClients } from '../aws/clients.js';
 import { OperationFinished } from './operation-finished.js';
 import type { DockhandOptions } from './options.js';
 import type { Shared } from './shared.js';
-import type { Outbound } from './slack.js';
+import type { Workspace } from './slack.js';
 import type { Stores } from './stores.js';
 
 /** What commands, buttons and jobs call: access, operations, schedules, approvals, reports. */
@@ -31,12 +28,12 @@ export interface Services {
   reports: FleetReports;
 }
 
-export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, outbound: Outbound, options: Pick<DockhandOptions, 'schedulerTick'>): Services {
+export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace, options: Pick<DockhandOptions, 'schedulerTick'>): Services {
   const { policy, clock, logger } = shared;
   const basePolicy = accessPolicyOf(policy);
   const access = () => withGrants(basePolicy, stores.grants.active(clock.now().toISOString()));
-  const { operationFinished, launcher, runner } = operationsOf(shared, stores, aws, outbound);
-  const scheduler = schedulerOf(shared, stores, aws, outbound, runner, options.schedulerTick);
+  const { operationFinished, launcher, runner } = operationsOf(shared, stores, aws, workspace);
+  const scheduler = schedulerOf(shared, stores, aws, workspace, runner, options.schedulerTick);
   operationFinished.on((operation) => scheduler.noteOperation(operation));
   const approvals = new ApprovalService({
     store: stores.approvals,
@@ -44,19 +41,19 @@ export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, o
     extend: scheduler.extend.bind(scheduler),
     fleet: stores.fleet,
     access,
-    groupsOf: (userId) => outbound.directory.groupsOf(userId),
-    messenger: outbound.messenger,
+    groupsOf: (userId) => workspace.directory.groupsOf(userId),
+    outbound: workspace.outbound,
     audit: stores.audit,
     clock,
     logger,
     channel: policy.approvals.channel,
     expireMinutes: policy.approvals.expire_minutes,
   });
-  return { access, operationFinished, launcher, scheduler, approvals, reports: reportsOf(shared, stores, outbound, scheduler, approvals) };
+  return { access, operationFinished, launcher, scheduler, approvals, reports: reportsOf(shared, stores, workspace, scheduler, approvals) };
 }
 
 /** The journaled runner and its launcher; the metrics hear of each finished operation first. */
-function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, outbound: Outbound) {
+function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, workspace: Workspace) {
   const operationFinished = new OperationFinished();
   operationFinished.on((operation) =>
     metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0),
@@ -73,17 +70,17 @@ function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores
     onDesiredSet: (arn, desired) => stores.inventory.setDesired(arn, desired),
     afterOperation: operationFinished.emit,
   });
-  return { operationFinished, runner, launcher: new OperationLauncher(runner, outbound.messenger) };
+  return { operationFinished, runner, launcher: new OperationLauncher(runner, workspace.outbound) };
 }
 
 /** The schedule service and its every-minute reconciler, in one class until the scheduler split. */
-function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, outbound: Outbound, runner: OperationRunner, tickCron: string | undefined): Scheduler {
+function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, workspace: Workspace, runner: OperationRunner, tickCron: string | undefined): Scheduler {
   return new Scheduler({
     fleet: stores.fleet,
     store: stores.schedules,
     operations: stores.operations,
     runner,
-    messenger: outbound.messenger,
+    outbound: workspace.outbound,
     clock,
     logger,
     rules: { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key },
@@ -99,9 +96,9 @@ function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores,
 }
 
 /** Cost, idle and trail reports, and the digests' content. */
-function reportsOf({ policy }: Shared, stores: Stores, outbound: Outbound, scheduler: Scheduler, approvals: ApprovalService): FleetReports {
+function reportsOf({ policy }: Shared, stores: Stores, workspace: Workspace, scheduler: Scheduler, approvals: ApprovalService): FleetReports {
   const { fleet } = stores;
-  const { members } = outbound;
+  const { members } = workspace;
   return new FleetReports({
     fleet,
     services: () => stores.inventory.services(),
@@ -117,12 +114,8 @@ function reportsOf({ policy }: Shared, stores: Stores, outbound: Outbound, sched
       const schedule = env ? scheduler.resolve(env).schedule : null;
       return schedule ? isUp(schedule, at) : null;
     },
-    // outbound-port helper replaces this with data
-    pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)).map((a) => `#${a.id} ${code(describeRequest(a))} by ${who(a.requestedBy)}`),
-    // outbound-port helper replaces this with data
+    pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)),
     activeOverrides: (envs) =>
-      [...scheduler.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
-        .filter(([, e]) => e.override)
-        .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override ? utcMinute(e.override.until) : undefined} UTC`),
+      [...scheduler.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))].flatMap(([environment, e]) => (e.override ? [{ environment, override: e.override }] : [])),
   });
 }

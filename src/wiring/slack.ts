@@ -1,11 +1,10 @@
 import { DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS } from '../config/env.js';
 import { ConfigError } from '../config/load.js';
-import { silentMessenger, type Messenger } from '../operations/messenger.js';
+import { silentOutbound, type Outbound } from '../outbound.js';
 import { createSlackApp, type SlackApp, type SlackListenerDeps } from '../slack/app.js';
-import { ChannelPoster, messengerPoster } from '../slack/channel-poster.js';
 import { SlackDirectory, type Directory } from '../slack/directory.js';
 import { SlackMembers } from '../slack/members.js';
-import { slackMessenger } from '../slack/messenger.js';
+import { SlackOutbound } from '../slack/outbound.js';
 import type { DockhandOptions } from './options.js';
 import type { Shared } from './shared.js';
 
@@ -28,12 +27,10 @@ export function slackAppOf(options: Pick<DockhandOptions, 'env' | 'slack'>, { lo
   });
 }
 
-/** Where dockhand posts and whom it asks about people: through Slack's client when connected, else the given or silent ones. */
-export interface Outbound {
-  /** Operation progress, approval requests, DMs. */
-  messenger: Messenger;
-  /** Digests and anomaly alerts. */
-  poster: ChannelPoster;
+/** The workspace as dockhand sees it: where it posts and whom it asks about people; Slack's client when connected, else the given or silent ones. */
+export interface Workspace {
+  /** Everything dockhand tells people: progress, approvals, DMs, scheduler reports, alerts, digests. */
+  outbound: Outbound;
   /** Who is in which user group (group bindings). */
   directory: Directory;
   /** Who is active in the workspace (the "owner gone" idle rule); null without Slack. */
@@ -42,18 +39,13 @@ export interface Outbound {
 
 const NO_GROUPS: Directory = { groupsOf: async () => [] };
 
-export function outboundOf(slack: SlackApp | null, options: Pick<DockhandOptions, 'messenger' | 'directory'>, { policy, clock, logger, metrics }: Shared): Outbound {
-  if (!slack) {
-    const messenger = options.messenger ?? silentMessenger(logger);
-    return { messenger, poster: new ChannelPoster(messengerPoster(messenger)), directory: options.directory ?? NO_GROUPS, members: null };
-  }
+export function workspaceOf(slack: SlackApp | null, options: Pick<DockhandOptions, 'outbound' | 'directory'>, { policy, clock, logger, metrics }: Shared): Workspace {
+  if (!slack) return { outbound: options.outbound ?? silentOutbound(logger), directory: options.directory ?? NO_GROUPS, members: null };
   const { client } = slack;
-  // One poster for everything dockhand posts, so every channel stays within Slack's rate together.
-  const poster = new ChannelPoster(client, undefined, metrics);
   const usesGroups = policy.bindings.some((b) => b.subjects.some((s) => s.startsWith('group:')));
   return {
-    messenger: options.messenger ?? slackMessenger(client, poster, logger, metrics),
-    poster,
+    // One outbound for everything dockhand posts, so every channel stays within Slack's rate together.
+    outbound: options.outbound ?? new SlackOutbound(client, { logger, observer: metrics }),
     directory: options.directory ?? new SlackDirectory(client, clock, usesGroups),
     members: new SlackMembers(client, clock, logger),
   };

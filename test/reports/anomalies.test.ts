@@ -10,7 +10,7 @@ import type { ServiceSnapshot } from '../../src/domain/inventory.js';
 import { AnomalyMonitor } from '../../src/jobs/anomalies.js';
 import { InventorySampler } from '../../src/jobs/inventory-samples.js';
 import { silentLogger } from '../../src/log.js';
-import { ChannelPoster } from '../../src/slack/channel-poster.js';
+import { SlackOutbound } from '../../src/slack/outbound.js';
 import { CostActualsStore } from '../../src/store/cost-actuals-store.js';
 import { CostHistoryStore } from '../../src/store/cost-history-store.js';
 import { CostReports } from '../../src/store/cost-reports.js';
@@ -76,7 +76,7 @@ beforeEach(async () => {
     policy: policy.anomalies,
     digests: policy.digests,
     store: new NoticesStore(db),
-    poster: new ChannelPoster(client, manualTiming(clock)),
+    outbound: new SlackOutbound(client, { logger: silentLogger, timing: manualTiming(clock) }),
     clock,
     logger: silentLogger,
   });

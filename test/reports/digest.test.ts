@@ -4,7 +4,7 @@ import { reportPolicySchema } from '../../src/config/report-policy.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { DigestJob } from '../../src/jobs/digest.js';
 import { silentLogger } from '../../src/log.js';
-import { ChannelPoster } from '../../src/slack/channel-poster.js';
+import { SlackOutbound } from '../../src/slack/outbound.js';
 import type { Db } from '../../src/store/db.js';
 import { NoticesStore } from '../../src/store/notices-store.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack.js';
@@ -21,7 +21,7 @@ const DIGESTS = reportPolicySchema.parse({
 }).digests;
 
 /** Enough pending approvals that the digest overflows 50 blocks and continues in its thread. */
-const MANY_APPROVALS = Array.from({ length: 400 }, (_, i) => `#${i + 1} <@U0MARIA> asks to restart \`staging-${i}\` — waiting for a lead ${'·'.repeat(280)}`);
+const MANY_APPROVALS = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, verb: 'restart', environment: `staging-${i}-${'·'.repeat(280)}`, params: {}, requestedBy: 'U0MARIA' }));
 
 beforeEach(async () => {
   fx = await startFixture({ clock: new ManualClock('2026-03-20T07:30:00Z'), reports: { pendingApprovals: () => MANY_APPROVALS, activeOverrides: () => [] } });
@@ -46,7 +46,7 @@ function digestJob(db: Db = fx.db): DigestJob {
     digests: DIGESTS,
     reports: fx.reports,
     store: new NoticesStore(db),
-    poster: new ChannelPoster(app.client, manualTiming(fx.clock)),
+    outbound: new SlackOutbound(app.client, { logger: silentLogger, timing: manualTiming(fx.clock) }),
     clock: fx.clock,
     logger: silentLogger,
   });
@@ -95,5 +95,21 @@ describe('daily digest through the real Slack WebClient', () => {
     expect((await job.runOnce())[0]).toMatchObject({ status: 'failed' });
     expect((await job.runOnce())[0]).toMatchObject({ status: 'posted' });
     expect((await job.runOnce())[0]).toMatchObject({ status: 'already-posted' });
+  });
+
+  it('tries again later when the bot is not in the channel', async () => {
+    slack.respond('chat.postMessage', { ok: false, error: 'not_in_channel' }, { times: 1 });
+    const job = digestJob();
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'failed' });
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'posted' });
+  });
+
+  it('counts the day as done when the thread fails after the main message is out', async () => {
+    let posts = 0;
+    slack.respond('chat.postMessage', ({ body }) => (++posts === 2 ? { ok: false, error: 'invalid_blocks' } : { ok: true, channel: body.channel, ts: `1700000000.${String(posts).padStart(6, '0')}` }));
+    const job = digestJob();
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('invalid_blocks') });
+    expect((await job.runOnce())[0]).toMatchObject({ status: 'already-posted' });
+    expect(topLevel(slack.callsTo('chat.postMessage'))).toHaveLength(1);
   });
 });

@@ -112,9 +112,31 @@ describe('visibility policy', () => {
 });
 
 describe('digest messages', () => {
+  it('lists pending approvals and active overrides as the digest has always said them', () => {
+    const model: DigestModel = {
+      localDate: '2026-03-20',
+      timeZone: 'UTC',
+      environments: 3,
+      sections: [
+        { kind: 'approvals', pending: [{ id: 7, verb: 'scale', environment: 'prod', params: { service: 'api', count: 4 }, requestedBy: 'U0MARIA' }] },
+        {
+          kind: 'overrides',
+          overrides: [
+            { environment: 'qa-2', override: { kind: 'up', until: new Date('2026-03-20T19:00:00Z'), reason: 'extend' } },
+            { environment: 'dev-1', override: { kind: 'down', until: new Date('2026-03-23T07:30:00Z'), reason: 'manual' } },
+          ],
+        },
+      ],
+    };
+    const text = JSON.stringify(digestMessages(model).main.blocks);
+    expect(text).toContain('*Pending approvals*');
+    expect(text).toContain('#7 `/env scale prod api 4` by <@U0MARIA>');
+    expect(text).toContain('`qa-2` extended up until 2026-03-20 19:00 UTC\\n`dev-1` overridden down until 2026-03-23 07:30 UTC');
+  });
+
   it('keeps every message within 50 blocks, the main one pointing to its thread', () => {
-    const lines = Array.from({ length: 900 }, (_, i) => `line ${i} ${'x'.repeat(300)}`);
-    const model: DigestModel = { localDate: '2026-03-20', timeZone: 'UTC', environments: 3, sections: [{ kind: 'approvals', lines }] };
+    const pending = Array.from({ length: 900 }, (_, i) => ({ id: i, verb: 'restart', environment: `line ${i} ${'x'.repeat(300)}`, params: {}, requestedBy: 'U0MARIA' }));
+    const model: DigestModel = { localDate: '2026-03-20', timeZone: 'UTC', environments: 3, sections: [{ kind: 'approvals', pending }] };
     const { main, thread } = digestMessages(model);
     expect(main.blocks).toHaveLength(50);
     expect(thread.length).toBeGreaterThan(0);

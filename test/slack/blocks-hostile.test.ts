@@ -4,7 +4,6 @@ import type { DecodedEvent } from '../../src/domain/trail/decode.js';
 import type { DigestModel } from '../../src/domain/digest.js';
 import type { Environment } from '../../src/domain/environments.js';
 import type { IdleFinding, OrphanService } from '../../src/domain/idle.js';
-import { busyText } from '../../src/operations/launch.js';
 import { deniedReply, noAccessReply, unknownEnvironmentReply } from '../../src/slack/blocks/access.js';
 import { approvalRequestReply, denyReasonModal, pendingApprovalsReply, type ApprovalView } from '../../src/slack/blocks/approval.js';
 import { auditReply } from '../../src/slack/blocks/audit.js';
@@ -14,7 +13,7 @@ import { digestMessages, digestPreviewReply } from '../../src/slack/blocks/diges
 import { helpReply, usageReply } from '../../src/slack/blocks/help.js';
 import { idleReply, snoozedReply } from '../../src/slack/blocks/idle.js';
 import { listReply, refreshFooter } from '../../src/slack/blocks/list.js';
-import { operationReply } from '../../src/slack/blocks/operation.js';
+import { busyText, operationReply } from '../../src/slack/blocks/operation.js';
 import { scheduleExplanationReply, scheduleSummary } from '../../src/slack/blocks/schedule.js';
 import { schedulerReportReply, warningReply } from '../../src/slack/blocks/scheduler.js';
 import { statusReply } from '../../src/slack/blocks/status.js';

@@ -1,4 +1,6 @@
 import { matchesAny } from '../glob.js';
+import { utcMinute } from '../time-format.js';
+import type { ApprovalView } from '../notices.js';
 
 export interface ProtectionRule {
   environments: readonly string[];
@@ -32,4 +34,11 @@ export function judgeDecision(request: PendingDecision, clickerId: string, click
   if (clickerId === request.requestedBy) return { ok: false, reason: 'you cannot approve or deny your own request; another person with `approve` must' };
   if (!clickerMayApprove) return { ok: false, reason: 'you don’t hold `approve` on this environment' };
   return { ok: true };
+}
+
+/** "/env scale prod api 4" as the requester typed it, rebuilt from the stored parameters. */
+export function describeRequest(view: Pick<ApprovalView, 'verb' | 'environment' | 'params'>): string {
+  const { service, count, until } = view.params as { service?: string | null; count?: number | null; until?: string };
+  if (view.verb === 'extend' && until) return `/env extend ${view.environment} until ${utcMinute(until)} UTC`;
+  return ['/env', view.verb, view.environment, service ?? '', count ?? ''].filter((part) => part !== '').join(' ');
 }

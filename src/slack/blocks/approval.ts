@@ -1,31 +1,19 @@
 import type { KnownBlock } from './common.js';
 import { context, section, type Reply } from './common.js';
+import { describeRequest } from '../../domain/access/approvals.js';
+import type { ApprovalFiled, ApprovalOutcome, ApprovalView, DecisionAnswer, RequesterNews } from '../../domain/notices.js';
 import { code, escapeMrkdwn, who } from './format.js';
-import { utcMinute } from '../../domain/time-format.js';
 import { slackTime } from './slack-date.js';
+import { busyText } from './operation.js';
+import { extensionText } from './scheduler.js';
 
-export interface ApprovalView {
-  id: number;
-  environment: string;
-  verb: string;
-  params: Record<string, unknown>;
-  requestedBy: string;
-  status: 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled';
-  expiresAt: string;
-  decidedBy: string | null;
-  reason: string | null;
-}
+export type { ApprovalView };
+/** Re-exported for the interactions that name a request in the deny modal. */
+export { describeRequest };
 
 export const APPROVE_ACTION = 'approval_approve';
 export const DENY_ACTION = 'approval_deny';
 export const DENY_MODAL = 'approval_deny_reason';
-
-/** "/env scale prod api 4" as the requester typed it, rebuilt from the stored parameters. */
-export function describeRequest(view: Pick<ApprovalView, 'verb' | 'environment' | 'params'>): string {
-  const { service, count, until } = view.params as { service?: string | null; count?: number | null; until?: string };
-  if (view.verb === 'extend' && until) return `/env extend ${view.environment} until ${utcMinute(until)} UTC`;
-  return ['/env', view.verb, view.environment, service ?? '', count ?? ''].filter((part) => part !== '').join(' ');
-}
 
 function time(iso: string): string {
   return slackTime(iso);
@@ -57,6 +45,80 @@ export function approvalRequestReply(view: ApprovalView, outcome?: string): Repl
   }
   blocks.push(context(`Request #${view.id}`));
   return { text: `${escapeMrkdwn(describeRequest(view))} by ${who(view.requestedBy)}: ${view.status}`, blocks };
+}
+
+/** What came of an approved request, as said on the request, to the clicker and to the requester. */
+export function approvalOutcomeText(outcome: ApprovalOutcome): string {
+  switch (outcome.kind) {
+    case 'running':
+      return 'Running it now…';
+    case 'operation': {
+      const { id, status, summary } = outcome.operation;
+      return `Operation #${id}: ${status}, ${summary}.${outcome.resumed ? ' (finished after dockhand restarted)' : ''}`;
+    }
+    case 'failed':
+      return `But it failed: ${escapeMrkdwn(outcome.error)}`;
+    case 'environment-gone':
+      return `But ${code(outcome.environment)} no longer exists, so nothing ran.`;
+    case 'no-scheduler':
+      return 'But extensions cannot be carried out: the scheduler is not running.';
+    case 'extended':
+      return extensionText(outcome.extension);
+  }
+}
+
+/** The requester's DM about their request. */
+export function requesterNewsReply(view: ApprovalView, news: RequesterNews): Reply {
+  const request = code(describeRequest(view));
+  const text =
+    news.kind === 'denied'
+      ? `Your request ${request} was denied by ${who(news.by)}${news.reason ? `: ${escapeMrkdwn(news.reason)}` : '.'}`
+      : news.kind === 'approved'
+        ? `Your request ${request} was approved by ${who(news.by)}. ${approvalOutcomeText(news.outcome)}`
+        : news.kind === 'cancelled'
+          ? `Your request ${request} was cancelled when ${who(news.by)} tried to approve it: you no longer hold ${code(view.verb)} on ${code(view.environment)}, so nothing ran.`
+          : news.kind === 'expired'
+            ? `Your request ${request} expired before anyone approved it. Ask again if it is still needed.`
+            : `Your request ${request}, approved by ${who(view.decidedBy ?? '')}: ${approvalOutcomeText(news.outcome)}`;
+  return { text, blocks: [section(text)] };
+}
+
+/** The requester's answer when they ask for a protected action. */
+export function approvalFiledReply(filed: ApprovalFiled): Reply {
+  if (filed.kind === 'no-channel') {
+    const text = `${code(filed.verb)} on ${code(filed.environment)} needs approval, but no approvers’ channel is configured (approvals.channel in dockhand.yml). Ask your dockhand administrator.`;
+    return { text, blocks: [section(`:warning: ${text}`)] };
+  }
+  const { request, channel } = filed;
+  const text =
+    filed.kind === 'posted'
+      ? `${code(describeRequest(request))} needs a second person: request #${request.id} is waiting in <#${channel}> and expires in ${filed.expireMinutes} minutes. You’ll hear back here.`
+      : `${code(describeRequest(request))} needs approval, but dockhand could not post to <#${channel}>: invite the bot there. Request #${request.id} is recorded; \`/env approvals\` lists it.`;
+  return { text, blocks: [section(`:lock: ${text}`)] };
+}
+
+/** The answer, for the clicker only, to an Approve or Deny. */
+export function decisionAnswerText(answer: DecisionAnswer): string {
+  switch (answer.kind) {
+    case 'unknown':
+      return `There is no request #${answer.id}.`;
+    case 'already-decided': {
+      const { id, status, decidedBy } = answer.request;
+      return `Not counted: request #${id} was already ${status}${decidedBy ? ` by ${who(decidedBy)}` : ''}.`;
+    }
+    case 'not-counted':
+      return `Not counted: ${answer.reason}.`;
+    case 'busy':
+      return `Not counted yet: ${busyText(answer.running, answer.now)} Request #${answer.id} is still pending.`;
+    case 'cancelled': {
+      const { id, requestedBy, verb, environment } = answer.request;
+      return `Not counted: ${who(requestedBy)} no longer holds ${code(verb)} on ${code(environment)} (a grant ended or a binding changed), so request #${id} is cancelled and nothing ran.`;
+    }
+    case 'denied':
+      return `You denied request #${answer.id}.`;
+    case 'approved':
+      return `You approved request #${answer.id}. ${approvalOutcomeText(answer.outcome)}`;
+  }
 }
 
 export function pendingApprovalsReply(views: readonly ApprovalView[]): Reply {

@@ -1,8 +1,9 @@
-import type { DigestCostRow, DigestModel, DigestSectionModel } from '../../domain/digest.js';
+import { describeRequest } from '../../domain/access/approvals.js';
+import type { ActiveOverride, DigestCostRow, DigestModel, DigestSectionModel, PendingApproval } from '../../domain/digest.js';
 import { context, header, linesToSections, MAX_BLOCKS, section, type KnownBlock, type Reply } from './common.js';
 import { savedText } from './cost.js';
 import { findingLine, orphanLine } from './idle.js';
-import { code, escapeMrkdwn } from './format.js';
+import { code, escapeMrkdwn, who } from './format.js';
 import { billed, ESTIMATE_FOOTNOTE, money } from './money.js';
 import { countLine, eventLine, gapLines } from './who.js';
 import { utcTime } from '../../domain/time-format.js';
@@ -15,6 +16,14 @@ function costLine(row: DigestCostRow): string {
   const month = row.monthToDate ? `month est. *${money(row.monthToDate.estimate)}*, ${billed(row.monthToDate.billed)}` : 'month —';
   const saved = row.monthToDate ? savedText(row.monthToDate) : null;
   return [code(row.environment), yesterday, month, saved].filter(Boolean).join(' · ');
+}
+
+function approvalLine(approval: PendingApproval): string {
+  return `#${approval.id} ${code(describeRequest(approval))} by ${who(approval.requestedBy)}`;
+}
+
+function overrideLine({ environment, override }: ActiveOverride): string {
+  return `${code(environment)} ${override.reason === 'extend' ? 'extended' : 'overridden'} ${override.kind} until ${override.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function lines(title: string, items: readonly string[], empty: string): KnownBlock[] {
@@ -56,9 +65,9 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
       return lines('Cost anomalies · last 24 h', items, 'None.');
     }
     case 'approvals':
-      return lines('Pending approvals', model.lines, 'None pending.');
+      return lines('Pending approvals', model.pending.map(approvalLine), 'None pending.');
     case 'overrides':
-      return lines('Active overrides', model.lines, 'None.');
+      return lines('Active overrides', model.overrides.map(overrideLine), 'None.');
   }
 }
 

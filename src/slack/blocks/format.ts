@@ -36,9 +36,7 @@ export function memory(mib: number): string {
   return mib >= 1024 ? `${+(mib / 1024).toFixed(2)} GB` : `${mib} MB`;
 }
 
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
+export { plural } from '../../domain/words.js';
 
 /** A Slack mention for a person (a Slack user id); the schedule's own operations say so; anything else is shown as text. */
 export function who(actor: string): string {

@@ -1,26 +1,7 @@
 import { context, linesToSections, section, type Reply } from './common.js';
-import { code, escapeMrkdwn, who } from './format.js';
-
-export interface OperationStepView {
-  service: string;
-  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
-  detail: string | null;
-}
-
-export interface OperationView {
-  id: number;
-  verb: 'stop' | 'start' | 'restart' | 'scale';
-  environment: string;
-  requestedBy: string;
-  approvedBy: string | null;
-  /** `approved`: journaled with its approval, about to start. */
-  status: 'approved' | 'running' | 'succeeded' | 'failed' | 'partial' | 'interrupted';
-  startedAt: string;
-  finishedAt: string | null;
-  steps: readonly OperationStepView[];
-  /** Said when a restarted dockhand finished what a previous process started. */
-  note?: string;
-}
+import type { BusyOperation, OperationStepView, OperationView } from '../../domain/notices.js';
+import { ago, code, escapeMrkdwn, who } from './format.js';
+import { utcTime } from '../../domain/time-format.js';
 
 const DOING: Record<OperationView['verb'], string> = { stop: 'stopping', start: 'starting', restart: 'restarting', scale: 'scaling' };
 const DONE: Record<OperationView['verb'], string> = { stop: 'stopped', start: 'started', restart: 'restarted', scale: 'scaled' };
@@ -49,4 +30,9 @@ export function operationReply(view: OperationView): Reply {
   const lines = view.steps.map((step) => `${STEP_ICON[step.status]} *${escapeMrkdwn(step.service)}*${step.detail ? ` — ${escapeMrkdwn(step.detail)}` : ''}`);
   const blocks = [section(headline), ...linesToSections(lines), context(`Operation #${view.id}${view.note ? ` · ${escapeMrkdwn(view.note)}` : ''} · ${code(`/env audit ${view.environment}`)} shows the trail`)];
   return { text: headline.replace(/:[a-z_]+: /, ''), blocks };
+}
+
+/** "<@U1> has been stopping `qa-2` since 10:02 UTC (2m ago, operation #7)." */
+export function busyText(running: BusyOperation, now: Date): string {
+  return `${who(running.requestedBy)} has been ${DOING[running.verb]} ${code(running.environment)} since ${utcTime(running.startedAt)} UTC (${ago(running.startedAt, now)}, operation #${running.id}). Try again when it has finished.`;
 }

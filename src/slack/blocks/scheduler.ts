@@ -1,8 +1,10 @@
 import type { Environment } from '../../domain/environments.js';
 import type { SchedulerAction } from '../../domain/schedules/decide.js';
 import { blockId, context, MAX_BUTTON_VALUE, linesToSections, section, type KnownBlock, type Reply } from './common.js';
-import { code, escapeMrkdwn } from './format.js';
+import type { Extension } from '../../domain/notices.js';
+import { code, escapeMrkdwn, who } from './format.js';
 import { slackTime } from './slack-date.js';
+import { utcMinute } from '../../domain/time-format.js';
 
 export const EXTEND_ACTION = 'schedule_extend_1h';
 export const STOP_NOW_ACTION = 'schedule_stop_now';
@@ -47,4 +49,10 @@ export function warningReply(env: Environment, stopAt: Date, because: 'schedule'
     ],
   };
   return { text: text.replace(/^:[a-z_]+: /, ''), blocks: [section(text), actions, context('Extending may need a lead’s approval after hours.')] };
+}
+
+/** "`qa-2` stays up until 2026-03-20 19:00 UTC (approved by <@U1>)." */
+export function extensionText(extension: Extension): string {
+  const approver = extension.approvedBy ? ` (approved by ${who(extension.approvedBy)})` : '';
+  return `${code(extension.environment)} stays up until ${utcMinute(extension.until)} UTC${approver}.`;
 }

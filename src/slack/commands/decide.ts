@@ -1,7 +1,7 @@
 import { cut } from '../../domain/bounded-text.js';
 import { errorMessage } from '../../log.js';
 import type { Decision } from '../../operations/approval-service.js';
-import { APPROVE_ACTION } from '../blocks/approval.js';
+import { APPROVE_ACTION, decisionAnswerText } from '../blocks/approval.js';
 import { section } from '../blocks/common.js';
 import { escapeMrkdwn } from '../blocks/format.js';
 import type { CommandModule } from './command-module.js';
@@ -19,7 +19,7 @@ interface DecisionArgs {
  * records the audit row, so double clicks count once; the answer is for the clicker only.
  */
 async function decide(decision: Decision, { id, reason }: DecisionArgs, ctx: CommandContext): Promise<CommandOutcome> {
-  const answer = await ctx.approvals.decide(id, ctx.subject, decision, reason).catch((error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
+  const answer = await ctx.approvals.decide(id, ctx.subject, decision, reason).then(decisionAnswerText, (error) => `Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`);
   return { reply: { text: answer, blocks: [section(answer)] }, outcome: 'ok' };
 }
 

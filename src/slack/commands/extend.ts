@@ -4,8 +4,9 @@ import type { Environment } from '../../domain/environments.js';
 import { nextStop } from '../../domain/schedules/decide.js';
 import { isUp } from '../../domain/schedules/schedule.js';
 import { nextLocalTime, timeZoneOf } from '../../domain/schedules/resolve.js';
+import { approvalFiledReply } from '../blocks/approval.js';
 import { problemReply, section } from '../blocks/common.js';
-import { EXTEND_ACTION } from '../blocks/scheduler.js';
+import { EXTEND_ACTION, extensionText } from '../blocks/scheduler.js';
 import type { CommandModule } from './command-module.js';
 import { code } from '../blocks/format.js';
 
@@ -42,10 +43,10 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
     const scheduledStop = nextStop({ schedule: resolved.schedule, override: null }, now);
     const outsideHours = !isUp(resolved.schedule, now) || (scheduledStop !== null && until > scheduledStop.at);
     if (approvalRequired(ctx.protect, 'extend', env.name) || (outsideHours && afterHoursApprovalRequired(ctx.protect, 'extend', env.name))) {
-      const reply = await ctx.approvals.request({ verb: 'extend', environment: env.name, params: { until: until.toISOString() }, requestedBy: ctx.subject.userId, channelId: ctx.channelId });
+      const reply = approvalFiledReply(await ctx.approvals.request({ verb: 'extend', environment: env.name, params: { until: until.toISOString() }, requestedBy: ctx.subject.userId, channelId: ctx.channelId }));
       return { reply, environment: env.name, outcome: 'requested', detail: 'extension after hours needs approval' };
     }
-    const text = await ctx.scheduler.extend(env.name, until, ctx.subject.userId, null);
+    const text = extensionText(await ctx.scheduler.extend(env.name, until, ctx.subject.userId, null));
     return { reply: { text, blocks: [section(`:calendar: ${text}`)] }, environment: env.name, outcome: 'ok', detail: text };
   },
 };

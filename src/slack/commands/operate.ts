@@ -2,8 +2,9 @@ import { approvalRequired } from '../../domain/access/approvals.js';
 import type { Environment } from '../../domain/environments.js';
 import type { Words } from '../../domain/command.js';
 import { closestNames } from '../../domain/suggest.js';
-import { busyText } from '../../operations/launch.js';
+import { approvalFiledReply } from '../blocks/approval.js';
 import { problemReply, section } from '../blocks/common.js';
+import { busyText, operationReply } from '../blocks/operation.js';
 import { STOP_NOW_ACTION } from '../blocks/scheduler.js';
 import { IDLE_STOP_ACTION } from '../blocks/idle.js';
 import type { CommandModule } from './command-module.js';
@@ -45,11 +46,15 @@ async function operate(verb: OperateVerb, args: OperateArgs, env: Environment, c
   }
 
   if (approvalRequired(ctx.protect, verb, env.name)) {
-    const reply = await ctx.approvals.request({ verb, environment: env.name, params: { service, count }, requestedBy: ctx.subject.userId, channelId: ctx.channelId });
+    const reply = approvalFiledReply(await ctx.approvals.request({ verb, environment: env.name, params: { service, count }, requestedBy: ctx.subject.userId, channelId: ctx.channelId }));
     return { reply, environment: env.name, outcome: 'requested', detail: 'needs approval' };
   }
 
-  const result = await ctx.launcher.launch({ verb, environment: env, service, count, requestedBy: ctx.subject.userId, approvedBy: null, channelId: ctx.channelId }, ctx.respond);
+  const { respond } = ctx;
+  const result = await ctx.launcher.launch(
+    { verb, environment: env, service, count, requestedBy: ctx.subject.userId, approvedBy: null, channelId: ctx.channelId },
+    respond && ((operation) => respond(operationReply(operation))),
+  );
   if (result.kind === 'busy') {
     const text = busyText(result.running, ctx.clock.now());
     return { reply: { text, blocks: [section(`:no_entry_sign: ${text}`)] }, environment: env.name, outcome: 'busy', detail: `operation #${result.running.id} running` };
