@@ -10,6 +10,8 @@ import { DigestJob } from './jobs/digest.js';
 import { InventorySampler } from './jobs/inventory-samples.js';
 import { describeRequest } from './slack/blocks/approval.js';
 import { code, who } from './slack/blocks/format.js';
+import { extensionText } from './slack/blocks/schedule.js';
+import { ScheduleService } from './schedules/schedule-service.js';
 import { ChannelPoster, messengerPoster } from './slack/channel-poster.js';
 import { idleSnoozer } from './slack/commands/idle.js';
 import type { SlackClient } from './slack/directory.js';
@@ -230,18 +232,23 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     startFallbackDesired: policy.operations.start_fallback_desired,
     stepDeadlineMs: policy.aws.step_deadline_ms,
     onDesiredSet: (arn, desired) => inventory.setDesired(arn, desired),
-    afterOperation: (operation) => {
-      metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0);
-      scheduler?.noteOperation(operation);
-      void refresher.refresh('after operation').catch(() => undefined);
-    },
   });
   const schedules = new SchedulesStore(db);
-  let scheduler: Scheduler | null = null;
+  const native = new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger });
+  const scheduleRules = { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key };
+  const scheduleService = new ScheduleService({ fleet, store: schedules, rules: scheduleRules, clock, logger, native, describeExtension: extensionText });
+  // An operation finished: the metrics, then the schedules (a person's start or stop is an override), then a
+  // refresh so `/env list` shows the new state soon. Listeners run in this order; none can fail the operation.
+  runner.finished.subscribe(({ operation }) =>
+    metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0),
+  );
+  runner.finished.subscribe(({ operation }) => scheduleService.noteOperation(operation));
+  runner.finished.subscribe(() => void refresher.refresh('after operation').catch(() => undefined));
 
   const wire = (directory: Directory, messenger: Messenger, client: SlackClient | null, poster: ChannelPoster) => {
     const launcher = new OperationLauncher(runner, messenger);
-    scheduler = new Scheduler({
+    const scheduler = new Scheduler({
+      schedules: scheduleService,
       fleet,
       store: schedules,
       operations,
@@ -249,7 +256,6 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       messenger,
       clock,
       logger,
-      rules: { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key },
       channel: policy.schedules.channel,
       graceMs: policy.schedules.grace_minutes * 60_000,
       warnMs: policy.schedules.warn_minutes * 60_000,
@@ -257,10 +263,9 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       lastActivity: (environment) => audit.lastActivity(environment, [SCHEDULER_ACTOR]),
       onEdge: (action, result) => metrics.schedulerEdge(action, result),
       ...(options.schedulerTick ? { tickCron: options.schedulerTick } : {}),
-      native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations, audit, clock, logger }),
+      native,
     });
-    const schedulerOf = scheduler;
-    const extend = scheduler.extend.bind(scheduler);
+    const extend = scheduleService.extend.bind(scheduleService);
     const approvals = new ApprovalService({
       store: new ApprovalsStore(db),
       launcher,
@@ -288,12 +293,12 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       ...(members ? { activeOwners: () => members.activeOwners() } : {}),
       isUp: (name, at) => {
         const env = fleet.environment(name);
-        const schedule = env ? schedulerOf.resolve(env).schedule : null;
+        const schedule = env ? scheduleService.resolve(env).schedule : null;
         return schedule ? isUp(schedule, at) : null;
       },
       pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)).map((a) => `#${a.id} ${code(describeRequest(a))} by ${who(a.requestedBy)}`),
       activeOverrides: (envs) =>
-        [...schedulerOf.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
+        [...scheduleService.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))]
           .filter(([, e]) => e.override)
           .map(([name, e]) => `${code(name)} ${e.override?.reason === 'extend' ? 'extended' : 'overridden'} ${e.override?.kind} until ${e.override?.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
     });
@@ -308,7 +313,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
       approvals,
       audit,
       grants,
-      scheduler,
+      scheduler: scheduleService,
       visibility: { costs, reports, trail, snoozeDays: policy.idle.snooze_days, digests: policy.digests },
       clock,
       directory,

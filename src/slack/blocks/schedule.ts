@@ -1,6 +1,6 @@
 import { describeSchedule } from '../../domain/schedules/schedule.js';
 import type { ScheduleSource } from '../../domain/schedules/resolve.js';
-import type { ScheduleExplanation } from '../../jobs/scheduler.js';
+import type { ScheduleExplanation } from '../../schedules/schedule-service.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeMrkdwn, who } from './format.js';
 
@@ -16,6 +16,12 @@ export function explainSource(source: ScheduleSource): string {
     case 'none':
       return 'no rule gives it one';
   }
+}
+
+/** What an extension answers, typed or approved (the schedule service's ExtensionText). */
+export function extensionText(environment: string, until: Date, approvedBy: string | null): string {
+  const approver = approvedBy ? ` (approved by ${who(approvedBy)})` : '';
+  return `${code(environment)} stays up until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC${approver}.`;
 }
 
 function at(date: Date): string {
