@@ -58,13 +58,15 @@ const NO_OP_PROGRESS = { show: async () => undefined, messageTs: () => null };
 /**
  * The reconciler: every minute it asks the domain what is due for each scheduled environment and does it
  * through the same journaled park/restore as `/env stop` and `/env start`. Everything it did in one tick is
- * reported as one message, never one per environment or service.
+ * reported as one message, never one per environment or service. Which schedule applies, and the overrides,
+ * are the schedule service's (schedules/schedule-service.ts).
  */
 export class Scheduler {
   private readonly cron: CronTasks;
   /**
    * The first edge after the last tick, per environment and schedule: most ticks need no time-zone maths.
-   * Keyed by the schedule's text (named schedules are fixed while dockhand runs), so a new setting misses it.
+   * Keyed by the schedule's text, which fixes the schedule (named ones do not change while dockhand runs):
+   * setting another schedule misses the cache by itself.
    */
   private readonly upcoming = new Map<string, { schedule: string; edge: Edge | null }>();
 
