@@ -21,6 +21,8 @@ import { Fleet } from '../src/store/fleet.js';
 import { InventoryStore } from '../src/store/inventory-store.js';
 import type { Outbound } from '../src/outbound.js';
 import { OperationRunner } from '../src/operations/runner.js';
+import { ScheduleService } from '../src/schedules/schedule-service.js';
+import type { SchedulesStore as SchedulesStoreClass } from '../src/store/schedules-store.js';
 import { AuditStore } from '../src/store/audit-store.js';
 import { OperationsStore } from '../src/store/operations-store.js';
 import { benchPolicyText } from './policy.js';
@@ -85,20 +87,23 @@ export async function wireScheduler(mod: Record<string, unknown>, deps: Schedule
   } catch (error) {
     return `src/store/schedules-store.ts failed to load: ${(error as Error).message.split('\n')[0]}`;
   }
-  const SchedulesStore = stores.SchedulesStore as (new (db: Db) => unknown) | undefined;
+  const SchedulesStore = stores.SchedulesStore as (new (db: Db) => SchedulesStoreClass) | undefined;
   if (typeof SchedulesStore !== 'function') return 'src/store/schedules-store.ts does not export SchedulesStore';
   const { policy, aws, db, fleet, clock, logger } = deps;
   const operations = new OperationsStore(db);
   const runner = new OperationRunner({ accounts: policy.accounts, aws, operations, audit: new AuditStore(db), clock, logger, startFallbackDesired: 1, stepDeadlineMs: policy.aws.step_deadline_ms });
+  const store = new SchedulesStore(db);
+  const rules = { named: {}, defaults: [{ environments: ['*'], schedule: BENCH_SCHEDULE }], tagKey: 'schedule' };
+  const schedules = new ScheduleService({ fleet, store, rules, clock, logger });
   return new Scheduler({
+    schedules,
     fleet,
-    store: new SchedulesStore(db),
+    store,
     operations,
     runner,
     outbound,
     clock,
     logger,
-    rules: { named: {}, defaults: [{ environments: ['*'], schedule: BENCH_SCHEDULE }], tagKey: 'schedule' },
     channel: 'C0BENCH',
     graceMs: 30 * 60_000,
     warnMs: 30 * 60_000,

@@ -74,8 +74,8 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
   const aws = awsClientsOf(options.aws, shared);
   const slack = slackAppOf(options, shared);
   const workspace = workspaceOf(slack, options, shared);
-  const services = buildServices(shared, stores, aws, workspace, options);
-  const jobs = buildJobs(shared, stores, aws, workspace, services);
+  const services = buildServices(shared, stores, aws, workspace);
+  const jobs = buildJobs(shared, stores, aws, workspace, services, options);
   const commands = commandDepsOf(shared, stores, services, jobs, workspace);
   listenOnSlack(slack, commands);
   const instance = await startInstance({ shared, stores, aws, slack, services, jobs }, options);
@@ -88,7 +88,7 @@ export async function startDockhand(options: DockhandOptions): Promise<Dockhand>
     approvals: services.approvals,
     operations: stores.operations,
     housekeeping: jobs.housekeeping,
-    scheduler: services.scheduler,
+    scheduler: jobs.scheduler,
     digests: jobs.digests,
     auditIngest: jobs.auditIngest,
     costIngest: jobs.costIngest,

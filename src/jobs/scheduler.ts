@@ -2,37 +2,38 @@ import { DateTime } from 'luxon';
 import pLimit from 'p-limit';
 import type { Clock } from '../domain/clock.js';
 import type { Environment } from '../domain/environments.js';
-import type { Extension } from '../domain/notices.js';
-import { decide, SCHEDULER_ACTOR, type Override, type ScheduledEnvironment, type SchedulerAction } from '../domain/schedules/decide.js';
-import { nextEdge, parseSchedule, type Edge } from '../domain/schedules/schedule.js';
-import { resolveSchedule, type ResolvedSchedule, type ScheduleRules } from '../domain/schedules/resolve.js';
+import { decide, SCHEDULER_ACTOR, type ScheduledEnvironment, type SchedulerAction } from '../domain/schedules/decide.js';
+import { nextEdge, type Edge } from '../domain/schedules/schedule.js';
+import type { ResolvedSchedule } from '../domain/schedules/resolve.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { Outbound } from '../outbound.js';
 import type { OperationRunner } from '../operations/runner.js';
+import type { ScheduleService } from '../schedules/schedule-service.js';
 import type { Fleet } from '../store/fleet.js';
 import { CronTasks } from './cron.js';
 import type { NativeSchedules, SyncResult } from './native-schedules.js';
-import type { OperationsStore, OperationRow } from '../store/operations-store.js';
-import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
-import { quoted } from '../domain/bounded-text.js';
+import type { OperationsStore } from '../store/operations-store.js';
+import type { SchedulesStore } from '../store/schedules-store.js';
 import { utcMinute, utcTime } from '../domain/time-format.js';
 
 export { SCHEDULER_ACTOR };
 
 export interface SchedulerDeps {
+  /** Which schedule applies, and the overrides: the tick reads and ends them there. */
+  schedules: ScheduleService;
   fleet: Fleet;
+  /** The tick's own memory: grace and warnings per environment, and the last tick. */
   store: SchedulesStore;
   operations: OperationsStore;
   runner: OperationRunner;
   outbound: Outbound;
   clock: Clock;
   logger: Logger;
-  rules: ScheduleRules;
   channel: string | undefined;
   graceMs: number;
   warnMs: number;
   catchUpMs: number;
-  /** Native mode, for the environments it applies to. */
+  /** Native mode's daily drift check; changes of schedule and override reach it through the schedule service. */
   native?: NativeSchedules;
   /** When a person last acted on the environment through dockhand (ISO time), for "was it used today". */
   lastActivity?: (environment: string) => string | undefined;
@@ -44,14 +45,6 @@ export interface SchedulerDeps {
 
 /** A tick whose window is longer than this is catching up on edges missed while dockhand was down. */
 const CATCH_UP_AFTER_MS = 2 * 60_000;
-
-export interface ScheduleExplanation {
-  resolved: ResolvedSchedule;
-  /** The override in force now, if any. */
-  override: Override | null;
-  /** The schedule's next edge (an override may postpone what it does). */
-  next: Edge | null;
-}
 
 export interface TickReport {
   at: Date;
@@ -65,19 +58,20 @@ const NO_OP_PROGRESS = { show: async () => undefined, messageTs: () => null };
 /**
  * The reconciler: every minute it asks the domain what is due for each scheduled environment and does it
  * through the same journaled park/restore as `/env stop` and `/env start`. Everything it did in one tick is
- * reported as one message, never one per environment or service.
+ * reported as one message, never one per environment or service. Which schedule applies, and the overrides,
+ * are the schedule service's (schedules/schedule-service.ts).
  */
 export class Scheduler {
   private readonly cron: CronTasks;
-  /** The first edge after the last tick, per environment and schedule: most ticks need no time-zone maths. */
+  /**
+   * The first edge after the last tick, per environment and schedule: most ticks need no time-zone maths.
+   * Keyed by the schedule's text, which fixes the schedule (named ones do not change while dockhand runs):
+   * setting another schedule misses the cache by itself.
+   */
   private readonly upcoming = new Map<string, { schedule: string; edge: Edge | null }>();
 
   constructor(private readonly deps: SchedulerDeps) {
     this.cron = new CronTasks(deps.logger);
-  }
-
-  resolve(environment: Environment): ResolvedSchedule {
-    return resolveSchedule(environment, this.deps.store.settings().get(environment.name), this.deps.rules);
   }
 
   private upcomingEdge(name: string, resolved: ResolvedSchedule, since: Date): Edge | null {
@@ -92,16 +86,13 @@ export class Scheduler {
     const { store, fleet } = this.deps;
     const last = store.lastTick() ?? new Date(now.getTime() - 60_000);
     const since = new Date(Math.max(last.getTime(), now.getTime() - this.deps.catchUpMs));
-    const settings = store.settings();
-    const overrides = store.openOverrides();
     const memory = store.memory();
     const parked = fleet.parkedEnvironments();
     const window = { since, now, graceMs: this.deps.graceMs, warnMs: this.deps.warnMs };
 
     const due: Array<{ env: Environment; actions: SchedulerAction[] }> = [];
     let considered = 0;
-    for (const env of fleet.environments()) {
-      const resolved = resolveSchedule(env, settings.get(env.name), this.deps.rules);
+    for (const { environment: env, resolved, override } of this.deps.schedules.applying(fleet.environments())) {
       if (!resolved.schedule) continue;
       considered += 1;
       const remembered = memory.get(env.name);
@@ -110,7 +101,7 @@ export class Scheduler {
         schedule: resolved.schedule,
         running: env.desired > 0,
         parkedByDockhand: parked.has(env.name),
-        override: overrideOf(overrides.get(env.name)),
+        override,
         graceUntil: remembered?.graceUntil ? new Date(remembered.graceUntil) : null,
         warnedFor: remembered?.warnedFor ? new Date(remembered.warnedFor) : null,
       };
@@ -128,7 +119,7 @@ export class Scheduler {
   }
 
   private async apply(env: Environment, actions: SchedulerAction[], now: Date, catchingUp: boolean): Promise<TickReport['actions']> {
-    const { store, clock } = this.deps;
+    const { store, schedules } = this.deps;
     const results: TickReport['actions'] = [];
     const remember = (change: { graceUntil?: Date | null; warnedFor?: Date | null }) => {
       const current = store.memory().get(env.name);
@@ -151,8 +142,7 @@ export class Scheduler {
             break;
           }
           case 'end-override':
-            store.endOverride(env.name, now.toISOString());
-            await this.suspendNative(env, false);
+            await schedules.endOverride(env, now);
             outcome = 'override ended';
             break;
           case 'announce-new':
@@ -161,7 +151,7 @@ export class Scheduler {
             break;
           case 'report-external': {
             const until = action.until ?? new Date(now.getTime() + 24 * 3600_000);
-            store.openOverride(env.name, { kind: 'up', until, reason: 'external' }, 'outside dockhand', clock.now().toISOString());
+            schedules.noteExternalStart(env.name, until);
             outcome = `started from outside dockhand while parked; left running until ${utcMinute(until)} UTC`;
             break;
           }
@@ -199,7 +189,7 @@ export class Scheduler {
    * today (local midnight in the schedule's zone).
    */
   private usedToday(env: Environment, now: Date): boolean {
-    const resolved = this.resolve(env);
+    const resolved = this.deps.schedules.resolve(env);
     const zone = resolved.schedule?.kind === 'windows' ? resolved.schedule.timeZone : 'UTC';
     const midnight = DateTime.fromJSDate(now, { zone }).startOf('day').toJSDate().toISOString();
     if (env.services.some((s) => s.lastDeployAt !== null && s.lastDeployAt >= midnight)) return true;
@@ -219,86 +209,11 @@ export class Scheduler {
       .catch((error) => this.deps.logger.warn('could not post the scheduler report', { error: errorMessage(error) }));
   }
 
-  /**
-   * A start or stop by a person is an override until the next edge; the schedule resumes after it. Called
-   * for every finished operation that was not the scheduler's own.
-   */
-  noteOperation(operation: OperationRow): void {
-    if (operation.requestedBy === SCHEDULER_ACTOR || (operation.verb !== 'start' && operation.verb !== 'stop') || operation.status === 'failed') return;
-    const env = this.deps.fleet.environment(operation.environment);
-    const resolved = env ? this.resolve(env) : null;
-    if (!resolved?.schedule) return;
-    const now = this.deps.clock.now();
-    const edge = nextEdge(resolved.schedule, now);
-    if (!edge) return;
-    const override: Override = { kind: operation.verb === 'start' ? 'up' : 'down', until: edge.at, reason: 'manual' };
-    this.deps.store.openOverride(operation.environment, override, operation.requestedBy, now.toISOString());
-    if (env) void this.suspendNative(env, true);
-  }
-
-  /** What `/env schedule <env>`, `/env list` and `/env status` show: the schedule, where it came from, what is next. */
-  explain(environment: Environment): ScheduleExplanation {
-    return this.explainAll([environment]).get(environment.name) as ScheduleExplanation;
-  }
-
-  /** The same for many environments, reading the settings and overrides once. */
-  explainAll(environments: readonly Environment[]): Map<string, ScheduleExplanation> {
-    const now = this.deps.clock.now();
-    const settings = this.deps.store.settings();
-    const overrides = this.deps.store.openOverrides();
-    return new Map(
-      environments.map((environment) => {
-        const resolved = resolveSchedule(environment, settings.get(environment.name), this.deps.rules);
-        const override = overrideOf(overrides.get(environment.name));
-        const next = resolved.schedule ? nextEdge(resolved.schedule, now) : null;
-        return [environment.name, { resolved, override: override && override.until > now ? override : null, next }];
-      }),
-    );
-  }
-
-  private async suspendNative(env: Environment, suspended: boolean): Promise<void> {
-    if (!this.deps.native?.applies(env.name)) return;
-    await this.deps.native.setSuspended(env, suspended).catch((error) => {
-      this.deps.logger.error('could not change scheduled scaling suspension', { environment: env.name, suspended, error: errorMessage(error) });
-    });
-  }
-
   /** Native mode's daily drift check (and the first sync at start): every native environment's actions as the policy says. */
   async repairNative(): Promise<SyncResult | null> {
     if (!this.deps.native) return null;
-    const environments = this.deps.fleet.environments().map((env) => ({ env, schedule: this.resolve(env).schedule }));
+    const environments = this.deps.fleet.environments().map((env) => ({ env, schedule: this.deps.schedules.resolve(env).schedule }));
     return this.deps.native.repairAll(environments);
-  }
-
-  /** `/env schedule <env> <spec | name | off | default>`: validated here, so a bad spec changes nothing. */
-  async setSchedule(environment: string, spec: string, setBy: string): Promise<{ ok: true; resolved: ResolvedSchedule } | { ok: false; problem: string; example: string }> {
-    const now = this.deps.clock.now().toISOString();
-    const text = spec.trim();
-    if (text.toLowerCase() === 'default') {
-      this.deps.store.clearSchedule(environment);
-    } else {
-      if (text.toLowerCase() !== 'off') {
-        const parsed = parseSchedule(text, this.deps.rules.named);
-        if (!parsed.ok) {
-          const pointer = parsed.error.token ? ` at \`${quoted(parsed.error.token)}\` (character ${parsed.error.index + 1})` : '';
-          return { ok: false, problem: `${parsed.error.message}${pointer}`, example: parsed.error.example };
-        }
-      }
-      this.deps.store.setSchedule({ environment, schedule: text, setBy, setAt: now });
-    }
-    this.upcoming.delete(environment);
-    const env = this.deps.fleet.environment(environment);
-    const resolved = env ? this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules);
-    if (env && this.deps.native?.applies(environment)) await this.deps.native.sync(env, resolved.schedule);
-    return { ok: true, resolved };
-  }
-
-  /** Keeps an environment up until `until`; the scheduler parks it then if its schedule says down. */
-  async extend(environment: string, until: Date, requestedBy: string, approvedBy: string | null): Promise<Extension> {
-    this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
-    const env = this.deps.fleet.environment(environment);
-    if (env) await this.suspendNative(env, true);
-    return { environment, until, approvedBy };
   }
 
   start(): void {

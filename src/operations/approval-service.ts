@@ -27,7 +27,7 @@ export type ExtendExecutor = (environment: string, until: Date, requestedBy: str
 export interface ApprovalServiceDeps {
   store: ApprovalsStore;
   launcher: OperationLauncher;
-  /** Set once the scheduler exists; extensions cannot be approved without it. */
+  /** The schedule service's extend; without it extensions cannot be approved (tests that need none leave it out). */
   extend?: ExtendExecutor;
   fleet: Fleet;
   access: () => AccessPolicy;

@@ -9,6 +9,7 @@ import type { ServiceSnapshot } from '../domain/inventory.js';
 import type { OperationView } from '../domain/notices.js';
 import type { ServiceCurrent } from '../domain/operations.js';
 import { errorMessage, type Logger } from '../log.js';
+import { Topic } from '../topic.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { BeginResult, OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
 import { readCurrent, type AuditedCall } from './read-current.js';
@@ -30,6 +31,11 @@ export interface OperationRequest {
 export type OperationDone = { kind: 'done'; operation: OperationRow; steps: StepRow[] };
 export type OperationResult = OperationDone | { kind: 'busy'; running: OperationRow };
 
+/** Published once an operation has finished (its final status stored and shown), whatever the outcome. */
+export interface OperationFinished {
+  operation: OperationRow;
+}
+
 export interface OperationRunnerDeps {
   accounts: readonly Account[];
   aws: AwsClients;
@@ -42,8 +48,6 @@ export interface OperationRunnerDeps {
   stepDeadlineMs: number;
   /** Called with each desired count an operation set, so the stored inventory shows it at once. */
   onDesiredSet?: (serviceArn: string, desired: number) => void;
-  /** Called after an operation so `/env list` shows the new state soon. */
-  afterOperation?: (operation: OperationRow) => void;
 }
 
 /** Services of one environment run in parallel, but never more than this many AWS calls at once. */
@@ -54,7 +58,12 @@ const PARALLEL_SERVICES = 10;
  * stored before anything changes, each step's outcome as it happens, so a restart can finish the rest.
  */
 export class OperationRunner {
-  constructor(private readonly deps: OperationRunnerDeps) {}
+  /** Metrics, the schedules and the inventory refresh listen here; a failing listener cannot fail the operation. */
+  readonly finished: Topic<OperationFinished>;
+
+  constructor(private readonly deps: OperationRunnerDeps) {
+    this.finished = new Topic('operation finished', deps.logger);
+  }
 
   private account(id: string): Account {
     const account = this.deps.accounts.find((a) => a.id === id);
@@ -181,7 +190,7 @@ export class OperationRunner {
     operations.finish(operation.id, status, finishedAt, summary);
     Object.assign(operation, { status, finishedAt, summary });
     await show(true).catch((error) => logger.warn('could not show the outcome', { error: errorMessage(error) }));
-    this.deps.afterOperation?.(operation);
+    this.finished.publish({ operation });
     return { kind: 'done', operation, steps: all };
   }
 

@@ -18,7 +18,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       approvals: services.approvals,
       audit: stores.audit,
       grants: stores.grants,
-      scheduler: services.scheduler,
+      schedules: services.schedules,
       costs: stores.costs,
       reports: services.reports,
       trail: stores.trail,

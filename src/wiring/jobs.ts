@@ -5,7 +5,9 @@ import { DigestJob } from '../jobs/digest.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { InventoryRefresher } from '../jobs/inventory-refresh.js';
 import { InventorySampler } from '../jobs/inventory-samples.js';
+import { SCHEDULER_ACTOR, Scheduler } from '../jobs/scheduler.js';
 import type { AwsClients } from '../aws/clients.js';
+import type { DockhandOptions } from './options.js';
 import type { Services } from './services.js';
 import type { Shared } from './shared.js';
 import type { Workspace } from './slack.js';
@@ -14,13 +16,15 @@ import type { Stores } from './stores.js';
 /** What runs on its own: timers and crons, started and stopped by the lease (lifecycle.ts). */
 export interface Jobs {
   refresher: InventoryRefresher;
+  /** The every-minute reconciler: tick → decide → park or restore → one report. */
+  scheduler: Scheduler;
   housekeeping: Housekeeping;
   auditIngest: AuditIngestJob;
   costIngest: CostIngestJob;
   digests: DigestJob;
 }
 
-export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace, services: Services): Jobs {
+export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace, services: Services, options: Pick<DockhandOptions, 'schedulerTick'>): Jobs {
   const { policy, clock, logger } = shared;
   // Cost samples from every refresh; CloudTrail's gaps are judged against their spacing.
   const sampler = new InventorySampler({
@@ -33,9 +37,10 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
   const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, outbound: workspace.outbound, clock, logger });
   const refresher = refresherOf(shared, stores, aws, sampler, anomalies);
   // `/env list` shows an operation's outcome soon.
-  services.operationFinished.on(() => void refresher.refresh('after operation').catch(() => undefined));
+  services.runner.finished.subscribe(() => void refresher.refresh('after operation').catch(() => undefined));
   return {
     refresher,
+    scheduler: schedulerOf(shared, stores, workspace, services, options.schedulerTick),
     housekeeping: new Housekeeping({ approvals: services.approvals, handled: stores.handled, audit: stores.audit, auditRetentionDays: policy.audit.retention_days, clock, logger }),
     auditIngest: new AuditIngestJob({
       accounts: policy.accounts,
@@ -73,5 +78,27 @@ function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: 
       sampler.record(stores.inventory.services(), record.startedAt);
       await anomalies.runOnce();
     },
+  });
+}
+
+/** The schedule edges acted on: through the schedule service and the same journaled runner as `/env stop`. */
+function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores, workspace: Workspace, services: Services, tickCron: string | undefined): Scheduler {
+  return new Scheduler({
+    fleet: stores.fleet,
+    store: stores.schedules,
+    schedules: services.schedules,
+    operations: stores.operations,
+    runner: services.runner,
+    outbound: workspace.outbound,
+    clock,
+    logger,
+    channel: policy.schedules.channel,
+    graceMs: policy.schedules.grace_minutes * 60_000,
+    warnMs: policy.schedules.warn_minutes * 60_000,
+    catchUpMs: policy.schedules.catch_up_hours * 3600_000,
+    lastActivity: (environment) => stores.audit.lastActivity(environment, [SCHEDULER_ACTOR]),
+    onEdge: (action, result) => metrics.schedulerEdge(action, result),
+    ...(tickCron ? { tickCron } : {}),
+    native: services.native,
   });
 }

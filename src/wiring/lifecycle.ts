@@ -89,8 +89,8 @@ export async function startInstance(built: Built, options: LifecycleOptions): Pr
 /** What only the lease holder runs (two would park environments twice): Slack, the refresh, the jobs, resuming operations. */
 function activationOf({ shared, stores, slack, services, jobs }: Built, options: LifecycleOptions) {
   const { policy, logger, refreshMs } = shared;
-  const { refresher, housekeeping, auditIngest, costIngest, digests } = jobs;
-  const { scheduler, launcher, approvals } = services;
+  const { refresher, scheduler, housekeeping, auditIngest, costIngest, digests } = jobs;
+  const { launcher, approvals } = services;
   const refreshEveryMs = options.refreshEveryMs === undefined ? refreshMs : options.refreshEveryMs;
   let serving = false;
   let resumed: Promise<number> = Promise.resolve(0);

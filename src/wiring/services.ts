@@ -4,14 +4,12 @@ import { withGrants, type AccessPolicy } from '../domain/access/permissions.js';
 import { isUp } from '../domain/schedules/schedule.js';
 import { trailLocationsOf, trailStaleMsOf } from '../jobs/audit-ingest.js';
 import { NativeSchedules } from '../jobs/native-schedules.js';
-import { SCHEDULER_ACTOR, Scheduler } from '../jobs/scheduler.js';
+import { ScheduleService } from '../schedules/schedule-service.js';
 import { ApprovalService } from '../operations/approval-service.js';
 import { OperationLauncher } from '../operations/launch.js';
 import { OperationRunner } from '../operations/runner.js';
 import { FleetReports } from '../store/fleet-reports.js';
 import type { AwsClients } from '../aws/clients.js';
-import { OperationFinished } from './operation-finished.js';
-import type { DockhandOptions } from './options.js';
 import type { Shared } from './shared.js';
 import type { Workspace } from './slack.js';
 import type { Stores } from './stores.js';
@@ -20,25 +18,31 @@ import type { Stores } from './stores.js';
 export interface Services {
   /** The policy's bindings plus the grants in force now. */
   access: () => AccessPolicy;
-  /** Told once per finished operation; jobs.ts subscribes the follow-up refresh. */
-  operationFinished: OperationFinished;
+  /** Publishes `finished` for every operation; jobs.ts subscribes the follow-up refresh. */
+  runner: OperationRunner;
   launcher: OperationLauncher;
-  scheduler: Scheduler;
+  /** What applies, explain, set, extend, overrides: what commands, approvals and the scheduler job call. */
+  schedules: ScheduleService;
+  /** AWS's own scheduled actions, for the environments `schedules.native` covers. */
+  native: NativeSchedules;
   approvals: ApprovalService;
   reports: FleetReports;
 }
 
-export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace, options: Pick<DockhandOptions, 'schedulerTick'>): Services {
+export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace): Services {
   const { policy, clock, logger } = shared;
   const basePolicy = accessPolicyOf(policy);
   const access = () => withGrants(basePolicy, stores.grants.active(clock.now().toISOString()));
-  const { operationFinished, launcher, runner } = operationsOf(shared, stores, aws, workspace);
-  const scheduler = schedulerOf(shared, stores, aws, workspace, runner, options.schedulerTick);
-  operationFinished.on((operation) => scheduler.noteOperation(operation));
+  const { launcher, runner } = operationsOf(shared, stores, aws, workspace);
+  const native = new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations: stores.operations, audit: stores.audit, clock, logger });
+  const rules = { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key };
+  const schedules = new ScheduleService({ fleet: stores.fleet, store: stores.schedules, rules, clock, logger, native });
+  // A person's start or stop is an override until the next edge (after the metrics, before the refresh).
+  runner.finished.subscribe(({ operation }) => schedules.noteOperation(operation));
   const approvals = new ApprovalService({
     store: stores.approvals,
     launcher,
-    extend: scheduler.extend.bind(scheduler),
+    extend: schedules.extend.bind(schedules),
     fleet: stores.fleet,
     access,
     groupsOf: (userId) => workspace.directory.groupsOf(userId),
@@ -49,15 +53,11 @@ export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, w
     channel: policy.approvals.channel,
     expireMinutes: policy.approvals.expire_minutes,
   });
-  return { access, operationFinished, launcher, scheduler, approvals, reports: reportsOf(shared, stores, workspace, scheduler, approvals) };
+  return { access, runner, launcher, schedules, native, approvals, reports: reportsOf(shared, stores, workspace, schedules, approvals) };
 }
 
 /** The journaled runner and its launcher; the metrics hear of each finished operation first. */
 function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, workspace: Workspace) {
-  const operationFinished = new OperationFinished();
-  operationFinished.on((operation) =>
-    metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0),
-  );
   const runner = new OperationRunner({
     accounts: policy.accounts,
     aws,
@@ -68,35 +68,15 @@ function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores
     startFallbackDesired: policy.operations.start_fallback_desired,
     stepDeadlineMs: policy.aws.step_deadline_ms,
     onDesiredSet: (arn, desired) => stores.inventory.setDesired(arn, desired),
-    afterOperation: operationFinished.emit,
   });
-  return { operationFinished, runner, launcher: new OperationLauncher(runner, workspace.outbound) };
-}
-
-/** The schedule service and its every-minute reconciler, in one class until the scheduler split. */
-function schedulerOf({ policy, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, workspace: Workspace, runner: OperationRunner, tickCron: string | undefined): Scheduler {
-  return new Scheduler({
-    fleet: stores.fleet,
-    store: stores.schedules,
-    operations: stores.operations,
-    runner,
-    outbound: workspace.outbound,
-    clock,
-    logger,
-    rules: { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key },
-    channel: policy.schedules.channel,
-    graceMs: policy.schedules.grace_minutes * 60_000,
-    warnMs: policy.schedules.warn_minutes * 60_000,
-    catchUpMs: policy.schedules.catch_up_hours * 3600_000,
-    lastActivity: (environment) => stores.audit.lastActivity(environment, [SCHEDULER_ACTOR]),
-    onEdge: (action, result) => metrics.schedulerEdge(action, result),
-    ...(tickCron ? { tickCron } : {}),
-    native: new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations: stores.operations, audit: stores.audit, clock, logger }),
-  });
+  runner.finished.subscribe(({ operation }) =>
+    metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0),
+  );
+  return { runner, launcher: new OperationLauncher(runner, workspace.outbound) };
 }
 
 /** Cost, idle and trail reports, and the digests' content. */
-function reportsOf({ policy }: Shared, stores: Stores, workspace: Workspace, scheduler: Scheduler, approvals: ApprovalService): FleetReports {
+function reportsOf({ policy }: Shared, stores: Stores, workspace: Workspace, schedules: ScheduleService, approvals: ApprovalService): FleetReports {
   const { fleet } = stores;
   const { members } = workspace;
   return new FleetReports({
@@ -111,11 +91,11 @@ function reportsOf({ policy }: Shared, stores: Stores, workspace: Workspace, sch
     ...(members ? { activeOwners: () => members.activeOwners() } : {}),
     isUp: (name, at) => {
       const env = fleet.environment(name);
-      const schedule = env ? scheduler.resolve(env).schedule : null;
+      const schedule = env ? schedules.resolve(env).schedule : null;
       return schedule ? isUp(schedule, at) : null;
     },
     pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)),
     activeOverrides: (envs) =>
-      [...scheduler.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))].flatMap(([environment, e]) => (e.override ? [{ environment, override: e.override }] : [])),
+      [...schedules.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))].flatMap(([environment, e]) => (e.override ? [{ environment, override: e.override }] : [])),
   });
 }

@@ -1,6 +1,6 @@
 import { describeSchedule } from '../../domain/schedules/schedule.js';
 import type { ScheduleSource } from '../../domain/schedules/resolve.js';
-import type { ScheduleExplanation } from '../../jobs/scheduler.js';
+import type { ScheduleExplanation } from '../../schedules/schedule-service.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeMrkdwn, who } from './format.js';
 import { slackDayTime } from './slack-date.js';

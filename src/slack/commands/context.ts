@@ -1,9 +1,9 @@
 import type { ProtectionRule } from '../../domain/access/approvals.js';
 import type { Clock } from '../../domain/clock.js';
 import type { AccessPolicy, Subject } from '../../domain/access/permissions.js';
-import type { Scheduler } from '../../jobs/scheduler.js';
 import type { ApprovalService } from '../../operations/approval-service.js';
 import type { OperationLauncher } from '../../operations/launch.js';
+import type { ScheduleService } from '../../schedules/schedule-service.js';
 import type { AuditEntry, AuditStore } from '../../store/audit-store.js';
 import type { Fleet } from '../../store/fleet.js';
 import type { GrantsStore } from '../../store/grants-store.js';
@@ -28,7 +28,7 @@ export interface CommandDeps {
   approvals: ApprovalService;
   audit: AuditStore;
   grants: GrantsStore;
-  scheduler: Scheduler;
+  schedules: ScheduleService;
   clock: Clock;
   /** What `/env cost|idle|who|digest` read: cost history, idle findings and the CloudTrail trail, digests. */
   costs: CostReports;

@@ -31,7 +31,7 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
   buttons: [{ actionId: EXTEND_ACTION, text: (environment) => `extend ${environment} 1h` }],
   permission: ({ environment }) => ({ verb: 'extend', environment }),
   async run(command, ctx, env: Environment) {
-    const { resolved } = ctx.scheduler.explain(env);
+    const { resolved } = ctx.schedules.explain(env);
     if (!resolved.schedule) {
       return { reply: problemReply(`${code(env.name)} has no schedule, so nothing will park it.`, 'No extension is needed.'), environment: env.name, outcome: 'invalid' };
     }
@@ -46,7 +46,7 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
       const reply = approvalFiledReply(await ctx.approvals.request({ verb: 'extend', environment: env.name, params: { until: until.toISOString() }, requestedBy: ctx.subject.userId, channelId: ctx.channelId }));
       return { reply, environment: env.name, outcome: 'requested', detail: 'extension after hours needs approval' };
     }
-    const text = extensionText(await ctx.scheduler.extend(env.name, until, ctx.subject.userId, null));
+    const text = extensionText(await ctx.schedules.extend(env.name, until, ctx.subject.userId, null));
     return { reply: { text, blocks: [section(`:calendar: ${text}`)] }, environment: env.name, outcome: 'ok', detail: text };
   },
 };

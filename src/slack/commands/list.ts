@@ -27,7 +27,7 @@ export const listCommand: CommandModule<{ filter: string | null }> = {
       lastRefresh: ctx.fleet.lastRefresh(),
       locationReadAt: (account, region) => ctx.fleet.locationReadAt(account, region),
       now: ctx.clock.now(),
-      schedules: new Map([...ctx.scheduler.explainAll(visible)].filter(([, e]) => e.resolved.text !== null).map(([name, e]) => [name, scheduleSummary(e)])),
+      schedules: new Map([...ctx.schedules.explainAll(visible)].filter(([, e]) => e.resolved.text !== null).map(([name, e]) => [name, scheduleSummary(e)])),
     });
     return { reply, environment: filter, outcome: 'ok', detail: `${visible.length} environments shown` };
   },

@@ -14,13 +14,13 @@ export const scheduleCommand: CommandModule<{ environment: string; spec: string 
   },
   permission: ({ environment, spec }) => ({ verb: spec === null ? 'view' : 'schedule', environment }),
   async run({ spec }, ctx, env: Environment) {
-    if (spec === null) return { reply: scheduleExplanationReply(env.name, ctx.scheduler.explain(env)), environment: env.name, outcome: 'ok' };
-    const result = await ctx.scheduler.setSchedule(env.name, spec, ctx.subject.userId);
+    if (spec === null) return { reply: scheduleExplanationReply(env.name, ctx.schedules.explain(env)), environment: env.name, outcome: 'ok' };
+    const result = await ctx.schedules.setSchedule(env.name, spec, ctx.subject.userId);
     if (!result.ok) {
       return { reply: problemReply(`That schedule does not parse: ${result.problem}.`, `Example: ${code(`/env schedule ${env.name} ${result.example}`)}`), environment: env.name, outcome: 'invalid', detail: result.problem };
     }
     const now = result.resolved.schedule ? describeSchedule(result.resolved.schedule) : 'none';
-    const reply = scheduleExplanationReply(env.name, ctx.scheduler.explain(env));
+    const reply = scheduleExplanationReply(env.name, ctx.schedules.explain(env));
     return { reply, environment: env.name, outcome: 'ok', detail: `schedule set to ${spec} (${now})` };
   },
 };

@@ -14,7 +14,7 @@ export const statusCommand: CommandModule<{ environment: string }> = {
   permission: ({ environment }) => ({ verb: 'view', environment }),
   run(_args, ctx, env: Environment) {
     const now = ctx.clock.now();
-    const schedule = scheduleSummary(ctx.scheduler.explain(env));
+    const schedule = scheduleSummary(ctx.schedules.explain(env));
     return { reply: statusReply(env, now, refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region)), schedule), environment: env.name, outcome: 'ok' };
   },
 };

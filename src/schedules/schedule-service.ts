@@ -1,0 +1,152 @@
+import type { Clock } from '../domain/clock.js';
+import type { Environment } from '../domain/environments.js';
+import type { Extension } from '../domain/notices.js';
+import { quoted } from '../domain/bounded-text.js';
+import { SCHEDULER_ACTOR, type Override } from '../domain/schedules/decide.js';
+import { nextEdge, parseSchedule, type Edge, type Schedule } from '../domain/schedules/schedule.js';
+import { resolveSchedule, type ResolvedSchedule, type ScheduleRules } from '../domain/schedules/resolve.js';
+import { errorMessage, type Logger } from '../log.js';
+import type { Fleet } from '../store/fleet.js';
+import type { OperationRow } from '../store/operations-store.js';
+import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
+
+/**
+ * What the service needs of native mode (jobs/native-schedules.ts): AWS's scheduled actions follow every
+ * schedule set, and are suspended while an override holds.
+ */
+export interface NativeScheduleSync {
+  applies(environment: string): boolean;
+  sync(env: Environment, schedule: Schedule | null): Promise<unknown>;
+  setSuspended(env: Environment, suspended: boolean): Promise<void>;
+}
+
+export interface ScheduleServiceDeps {
+  fleet: Fleet;
+  store: SchedulesStore;
+  rules: ScheduleRules;
+  clock: Clock;
+  logger: Logger;
+  /** Native mode, for the environments it applies to. */
+  native?: NativeScheduleSync;
+}
+
+export interface ScheduleExplanation {
+  resolved: ResolvedSchedule;
+  /** The override in force now, if any. */
+  override: Override | null;
+  /** The schedule's next edge (an override may postpone what it does). */
+  next: Edge | null;
+}
+
+/** An environment's schedule and its open override: one that has run out is still open until a tick ends it. */
+export interface AppliedSchedule {
+  environment: Environment;
+  resolved: ResolvedSchedule;
+  override: Override | null;
+}
+
+export type SetScheduleResult = { ok: true; resolved: ResolvedSchedule } | { ok: false; problem: string; example: string };
+
+/**
+ * Which schedule applies to an environment and why, and the overrides on it: what commands, approvals and
+ * reports ask and change. The scheduler's tick (jobs/scheduler.ts) reads it to decide what is due.
+ */
+export class ScheduleService {
+  constructor(private readonly deps: ScheduleServiceDeps) {}
+
+  resolve(environment: Environment): ResolvedSchedule {
+    return resolveSchedule(environment, this.deps.store.settings().get(environment.name), this.deps.rules);
+  }
+
+  /** The schedule and open override of each environment, reading the settings and overrides once. */
+  applying(environments: readonly Environment[]): AppliedSchedule[] {
+    const settings = this.deps.store.settings();
+    const overrides = this.deps.store.openOverrides();
+    return environments.map((environment) => ({
+      environment,
+      resolved: resolveSchedule(environment, settings.get(environment.name), this.deps.rules),
+      override: overrideOf(overrides.get(environment.name)),
+    }));
+  }
+
+  /** What `/env schedule <env>`, `/env list` and `/env status` show: the schedule, where it came from, what is next. */
+  explain(environment: Environment): ScheduleExplanation {
+    return this.explainAll([environment]).get(environment.name) as ScheduleExplanation;
+  }
+
+  /** The same for many environments, reading the settings and overrides once. */
+  explainAll(environments: readonly Environment[]): Map<string, ScheduleExplanation> {
+    const now = this.deps.clock.now();
+    return new Map(
+      this.applying(environments).map(({ environment, resolved, override }) => {
+        const next = resolved.schedule ? nextEdge(resolved.schedule, now) : null;
+        return [environment.name, { resolved, override: override && override.until > now ? override : null, next }];
+      }),
+    );
+  }
+
+  /** `/env schedule <env> <spec | name | off | default>`: validated here, so a bad spec changes nothing. */
+  async setSchedule(environment: string, spec: string, setBy: string): Promise<SetScheduleResult> {
+    const now = this.deps.clock.now().toISOString();
+    const text = spec.trim();
+    if (text.toLowerCase() === 'default') {
+      this.deps.store.clearSchedule(environment);
+    } else {
+      if (text.toLowerCase() !== 'off') {
+        const parsed = parseSchedule(text, this.deps.rules.named);
+        if (!parsed.ok) {
+          const pointer = parsed.error.token ? ` at \`${quoted(parsed.error.token)}\` (character ${parsed.error.index + 1})` : '';
+          return { ok: false, problem: `${parsed.error.message}${pointer}`, example: parsed.error.example };
+        }
+      }
+      this.deps.store.setSchedule({ environment, schedule: text, setBy, setAt: now });
+    }
+    const env = this.deps.fleet.environment(environment);
+    const resolved = env ? this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules);
+    if (env && this.deps.native?.applies(environment)) await this.deps.native.sync(env, resolved.schedule);
+    return { ok: true, resolved };
+  }
+
+  /** Keeps an environment up until `until`; the scheduler parks it then if its schedule says down. */
+  async extend(environment: string, until: Date, requestedBy: string, approvedBy: string | null): Promise<Extension> {
+    this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
+    const env = this.deps.fleet.environment(environment);
+    if (env) await this.suspendNative(env, true);
+    return { environment, until, approvedBy };
+  }
+
+  /**
+   * A start or stop by a person is an override until the next edge; the schedule resumes after it. Called
+   * for every finished operation (the runner's `finished` event); the scheduler's own are not overrides.
+   */
+  noteOperation(operation: OperationRow): void {
+    if (operation.requestedBy === SCHEDULER_ACTOR || (operation.verb !== 'start' && operation.verb !== 'stop') || operation.status === 'failed') return;
+    const env = this.deps.fleet.environment(operation.environment);
+    const resolved = env ? this.resolve(env) : null;
+    if (!resolved?.schedule) return;
+    const now = this.deps.clock.now();
+    const edge = nextEdge(resolved.schedule, now);
+    if (!edge) return;
+    const override: Override = { kind: operation.verb === 'start' ? 'up' : 'down', until: edge.at, reason: 'manual' };
+    this.deps.store.openOverride(operation.environment, override, operation.requestedBy, now.toISOString());
+    if (env) void this.suspendNative(env, true);
+  }
+
+  /** Started from outside dockhand while parked: left running until `until`, an override like any other. */
+  noteExternalStart(environment: string, until: Date): void {
+    this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'external' }, 'outside dockhand', this.deps.clock.now().toISOString());
+  }
+
+  /** An override that has run out: the schedule applies again, natively too. */
+  async endOverride(env: Environment, at: Date): Promise<void> {
+    this.deps.store.endOverride(env.name, at.toISOString());
+    await this.suspendNative(env, false);
+  }
+
+  private async suspendNative(env: Environment, suspended: boolean): Promise<void> {
+    if (!this.deps.native?.applies(env.name)) return;
+    await this.deps.native.setSuspended(env, suspended).catch((error) => {
+      this.deps.logger.error('could not change scheduled scaling suspension', { environment: env.name, suspended, error: errorMessage(error) });
+    });
+  }
+}
