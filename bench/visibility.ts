@@ -20,6 +20,8 @@ import { InventoryRefresher } from '../src/jobs/inventory-refresh.js';
 import { openDb } from '../src/store/db.js';
 import { Fleet } from '../src/store/fleet.js';
 import { InventoryStore } from '../src/store/inventory-store.js';
+import type { Outbound } from '../src/outbound.js';
+import { noticeMessages } from '../src/slack/blocks/notices.js';
 import { costExplorerMinimum, lookupMinimum } from './minimums.js';
 import { benchPolicyText } from './policy.js';
 import { BENCH_DIR } from './processes.js';
@@ -228,7 +230,7 @@ async function costExplorerFigures(sandbox: Sandbox, accounts: Account[], db: Re
 }
 
 /**
- * One digest run over what the ingest jobs stored, posting to a poster that only counts: the AWS requests it
+ * One digest run over what the ingest jobs stored, posting to an outbound port that only counts: the AWS requests it
  * makes (aim: none; a digest reads the store). The inventory it reports on is read first, without latency.
  */
 async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openDb>, schema: { parse(input: unknown): Record<string, unknown> }, accounts: Account[], latencyMs: number): Promise<Figure[]> {
@@ -264,9 +266,15 @@ async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openDb>, sc
     store,
     idleRules: idleRulesOf(visibility.idle),
   });
+  // Counts the Slack messages each notice would take (the digest continues in a thread past Slack's limits).
   let posts = 0;
-  const poster = { post: async () => `${Math.floor(Date.now() / 1000)}.${String(++posts).padStart(6, '0')}` };
-  const job = new DigestJob({ digests: visibility.digests, reports, store, poster, clock: systemClock, logger: silentLogger });
+  const post = async (channel: string, notice: Parameters<Outbound['post']>[1]) => {
+    const messages = noticeMessages(notice).length;
+    posts += messages;
+    return { channel, ts: `${Math.floor(Date.now() / 1000)}.${String(posts).padStart(6, '0')}`, messages };
+  };
+  const outbound: Outbound = { post, tell: post, update: async () => undefined };
+  const job = new DigestJob({ digests: visibility.digests, reports, store, outbound, clock: systemClock, logger: silentLogger });
   const from = sandbox.requests.length;
   const outcomes = await job.runOnce(new Date());
   const requests = sandbox.requests.length - from;
