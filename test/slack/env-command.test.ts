@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, SIGNING_SECRET, type Harness } from '../support/harness.js';
 import { postSigned, slashCommandBody } from '../support/signed-request.js';
 import { ask, askPrivately, blocksText as textOf } from '../support/slack-requests.js';
+import { DOCKHAND_VERSION } from '../../src/package.js';
 
 let h: Harness;
 
@@ -158,5 +159,15 @@ describe('/env refresh', () => {
     } finally {
       h.sandbox.clearFaults();
     }
+  });
+});
+
+describe('/env version through the real HTTP receiver', () => {
+  it('answers anyone with the running version, is listed in the help and is audited', async () => {
+    const { answer } = await env('U0NOBODY', 'version');
+    expect(answer.body.text).toBe(`dockhand ${DOCKHAND_VERSION}`);
+    const help = await env('U0MARIA', 'help');
+    expect(textOf(help.answer)).toContain('/env version');
+    expect(h.dockhand.audit.recent(5).some((row) => row.actor === 'U0NOBODY' && row.verb === 'version' && row.outcome === 'ok')).toBe(true);
   });
 });

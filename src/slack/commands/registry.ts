@@ -14,6 +14,7 @@ import { restartCommand, scaleCommand, startCommand, stopCommand } from './opera
 import { refreshCommand } from './refresh.js';
 import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
+import { versionCommand } from './version.js';
 import { whoCommand } from './who.js';
 
 /** `/env help`: the help lines of every typed verb, in the registry's order. */
@@ -51,6 +52,7 @@ export const COMMANDS: readonly CommandModule[] = [
   grantCommand,
   revokeCommand,
   refreshCommand,
+  versionCommand,
   helpCommand,
   snoozeCommand,
   approveCommand,
