@@ -1,4 +1,4 @@
-import { describeRequest, judgeDecision } from '../domain/access/approvals.js';
+import { describeRequest, judgeDecision, NOT_AN_APPROVER } from '../domain/access/approvals.js';
 import type { Clock } from '../domain/clock.js';
 import { isAllowed, type AccessPolicy, type Subject } from '../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../log.js';
@@ -114,7 +114,14 @@ export class ApprovalService {
     const { store, clock, access } = this.deps;
     const row = store.get(id);
     if (!row) return { kind: 'unknown', id };
-    if (row.status !== 'pending') return alreadyDecided(row);
+    if (row.status !== 'pending') {
+      // Who decided a request is told only to those who could have decided it.
+      if (!isAllowed(access(), clicker, 'approve', row.environment)) {
+        this.audit(clicker.userId, decision, row, 'denied', NOT_AN_APPROVER);
+        return { kind: 'not-counted', reason: NOT_AN_APPROVER };
+      }
+      return alreadyDecided(row);
+    }
     const requester = decision === 'approve' ? { userId: row.requestedBy, groupIds: await this.deps.groupsOf(row.requestedBy) } : null;
     // Access is read after every await, so a grant revoked meanwhile counts.
     const policy = access();

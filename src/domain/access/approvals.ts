@@ -27,12 +27,20 @@ export interface PendingDecision {
 
 export type DecisionVerdict = { ok: true } | { ok: false; reason: string; expired?: boolean };
 
+/** What a click by someone without `approve` on the request's environment is answered, whatever the request's state. */
+export const NOT_AN_APPROVER = 'you don’t hold `approve` on this environment';
+
+/** A request id as a button or the deny modal carries it: digits only (`0x1` or `1e0` are not #1); 0 (no request) otherwise. */
+export function requestIdOf(value: string | undefined): number {
+  return value !== undefined && /^[1-9][0-9]{0,11}$/.test(value) ? Number(value) : 0;
+}
+
 /** Whether a click on Approve or Deny counts; the store's compare-and-set then makes it count once. */
 export function judgeDecision(request: PendingDecision, clickerId: string, clickerMayApprove: boolean, now: Date): DecisionVerdict {
   if (request.status !== 'pending') return { ok: false, reason: `this request was already ${request.status}` };
   if (new Date(request.expiresAt).getTime() <= now.getTime()) return { ok: false, reason: 'this request has expired; ask again', expired: true };
   if (clickerId === request.requestedBy) return { ok: false, reason: 'you cannot approve or deny your own request; another person with `approve` must' };
-  if (!clickerMayApprove) return { ok: false, reason: 'you don’t hold `approve` on this environment' };
+  if (!clickerMayApprove) return { ok: false, reason: NOT_AN_APPROVER };
   return { ok: true };
 }
 

@@ -1,3 +1,4 @@
+import { requestIdOf } from '../../domain/access/approvals.js';
 import { cut } from '../../domain/bounded-text.js';
 import { errorMessage } from '../../log.js';
 import type { Decision } from '../../operations/approval-service.js';
@@ -26,7 +27,7 @@ async function decide(decision: Decision, { id, reason }: DecisionArgs, ctx: Com
 export const approveCommand: CommandModule<DecisionArgs> = {
   verb: 'approve',
   typed: null,
-  buttons: [{ actionId: APPROVE_ACTION, args: (value) => ({ id: Number(value), reason: null }) }],
+  buttons: [{ actionId: APPROVE_ACTION, args: (value) => ({ id: requestIdOf(value), reason: null }) }],
   permission: () => null,
   audits: 'service',
   run: (args, ctx) => decide('approve', args, ctx),

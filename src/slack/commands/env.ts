@@ -66,12 +66,23 @@ async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Prom
     const ctx: CommandContext = { ...deps, subject: { userId: request.userId, groupIds: [] }, channelId: request.channelId, respond: request.respond };
     return { verb: command.verb, environment, ...(await runCommand(module, command, ctx)) };
   }
-  const ctx = await contextFor(request, deps);
+  return { verb: command.verb, environment, ...(await runWithBinding(module, command, await contextFor(request, deps))) };
+}
+
+/** Someone with no role at all is told so (and whom to ask) before any verb is looked at. */
+async function runWithBinding<Args extends object>(module: CommandModule<Args>, args: Args, ctx: CommandContext): Promise<CommandOutcome> {
   const access = ctx.access();
-  if (!hasAnyBinding(access, ctx.subject)) {
-    return { verb: command.verb, environment, reply: noAccessReply(whoToAsk(access, 'view', '*')), outcome: 'denied', detail: 'no binding' };
-  }
-  return { verb: command.verb, environment, ...(await runCommand(module, command, ctx)) };
+  if (!hasAnyBinding(access, ctx.subject)) return { reply: noAccessReply(whoToAsk(access, 'view', '*')), outcome: 'denied', detail: 'no binding' };
+  return runCommand(module, args, ctx);
+}
+
+/** What a command or click that threw answers: nothing more was changed, and the error is recorded. */
+function failedOutcome(error: unknown): CommandOutcome {
+  return {
+    reply: problemReply(`Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`, 'Nothing more was changed. Try again, and tell your dockhand administrator if it keeps happening.'),
+    outcome: 'error',
+    detail: errorMessage(error),
+  };
 }
 
 /**
@@ -86,12 +97,7 @@ export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHand
     result = await outcomeOf(request, deps);
   } catch (error) {
     deps.logger.error('command failed', { user: request.userId, text: cut(request.text), error: cut(errorMessage(error)) });
-    result = {
-      verb: quoted(request.text.slice(0, 64).trim().split(/\s+/)[0] || 'help'),
-      reply: problemReply(`Something went wrong: ${escapeMrkdwn(cut(errorMessage(error)))}`, 'Nothing more was changed. Try again, and tell your dockhand administrator if it keeps happening.'),
-      outcome: 'error',
-      detail: errorMessage(error),
-    };
+    result = { verb: quoted(request.text.slice(0, 64).trim().split(/\s+/)[0] || 'help'), ...failedOutcome(error) };
   }
   // The store cuts every text to a bounded prefix; the reply never repeats the command in full either.
   deps.audit.record({
@@ -115,8 +121,23 @@ export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHand
  * records its own.
  */
 export async function handleClickedCommand<Args extends object>(module: CommandModule<Args>, args: Args, request: ClickRequest, deps: EnvCommandHandlerDeps): Promise<Reply | null> {
-  const result = await runCommand(module, args, await contextFor(request, deps));
-  if (module.audits !== 'service') {
+  let result: CommandOutcome;
+  // A service that records its own rows (approvals) did so only if it ran: a failure before or in it is recorded here.
+  let recorded = false;
+  try {
+    const ctx = await contextFor(request, deps);
+    if (module.audits === 'service') {
+      // Approve and Deny: the service judges the clicker itself (an approver whose grant just ended is "not counted").
+      result = await runCommand(module, args, ctx);
+      recorded = true;
+    } else {
+      result = await runWithBinding(module, args, ctx);
+    }
+  } catch (error) {
+    deps.logger.error('button failed', { user: request.userId, verb: module.verb, error: cut(errorMessage(error)) });
+    result = failedOutcome(error);
+  }
+  if (!recorded) {
     deps.audit.record({
       at: deps.clock.now().toISOString(),
       actor: request.userId,

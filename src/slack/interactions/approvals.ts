@@ -1,4 +1,6 @@
 import type { App } from '@slack/bolt';
+import { requestIdOf } from '../../domain/access/approvals.js';
+import { isAllowed } from '../../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../../log.js';
 import { DENY_ACTION, DENY_MODAL, denyReasonModal, describeRequest } from '../blocks/approval.js';
 import { denyCommand } from '../commands/decide.js';
@@ -13,16 +15,19 @@ export function registerApprovalInteractions(app: App, deps: EnvCommandHandlerDe
   app.action(DENY_ACTION, async ({ ack, body, client }) => {
     await ack();
     const click = buttonClickSchema.parse(body);
-    const id = Number(click.actions[0]?.value);
+    const id = requestIdOf(click.actions[0]?.value);
     const request = deps.approvals.pending().find((a) => a.id === id);
+    // What is asked for is shown only to someone who may see its environment (else it reads like any request).
+    const subject = { userId: click.user.id, groupIds: await deps.directory.groupsOf(click.user.id) };
+    const shown = request && isAllowed(deps.access(), subject, 'view', request.environment) ? describeRequest(request) : `request #${id}`;
     // The modal only asks for a reason; whether the click counts is judged when it is submitted.
-    await client.views.open({ trigger_id: click.trigger_id, view: denyReasonModal(id, request ? describeRequest(request) : `request #${id}`) as never });
+    await client.views.open({ trigger_id: click.trigger_id, view: denyReasonModal(id, shown) as never });
   });
 
   app.view(DENY_MODAL, async ({ ack, body, client }) => {
     await ack();
     const submission = denyModalSubmissionSchema.parse(body);
-    const id = Number(submission.view.private_metadata);
+    const id = requestIdOf(submission.view.private_metadata);
     const reason = submission.view.state.values.reason?.reason?.value?.trim() || null;
     const userId = submission.user.id;
     const reply = await handleClickedCommand(denyCommand, { id, reason }, { userId, channelId: userId }, deps);
