@@ -30,7 +30,7 @@ const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
 // The rooms of src/ and what each must not import (ARCHITECTURE.md draws the same map). `target` is the importing
 // files, `from` what they may not import, `except` what stays allowed inside `from`. Imports are matched on the
-// file they resolve to, type-only imports included. `name` is only for the exemptions at the end of this file.
+// file they resolve to, type-only imports included. `name` is for readers (the rule does not take it).
 // Layers, bottom up: domain ← config, store, aws ← operations (and the schedule service) ← jobs ← slack, ops; the
 // composition root is the only place that imports every room: src/main.ts plus, if it is split up, the folder
 // of src/ named here (the one name to change).
@@ -105,11 +105,6 @@ function roomRules(zones) {
       { basePath: repoRoot, zones: zones.map(({ name: _name, ...zone }) => zone) },
     ],
   };
-}
-
-/** The room rules without the named zones: for the temporary exemptions below only. */
-function roomRulesExcept(...names) {
-  return roomRules(roomZones.filter((zone) => !names.includes(zone.name)));
 }
 
 export default defineConfig(
@@ -187,13 +182,5 @@ export default defineConfig(
         },
       ],
     },
-  },
-
-  // TEMPORARY (no helper of issue 12 is known to remove it: check after the AWS client factory lands): the two
-  // ingests in aws/ write to their stores (TrailStore, CostActualsStore) themselves. The fix is to return what
-  // they read and let jobs/audit-ingest.ts and jobs/cost-ingest.ts store it, or to type the sink in aws/.
-  {
-    files: ['src/aws/cloudtrail/ingest.ts', 'src/aws/cost-explorer/ingest.ts'],
-    rules: roomRulesExcept('aws-is-an-adapter'),
   },
 );

@@ -1,5 +1,5 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { ingestTrailLocation, type TrailIngestResult } from '../aws/cloudtrail/ingest.js';
+import { readTrail, type TrailRead } from '../aws/cloudtrail/lookup-events.js';
 import type { Account } from '../config/policy.js';
 import type { CloudTrailPolicy } from '../config/report-policy.js';
 import type { Clock } from '../domain/clock.js';
@@ -11,7 +11,7 @@ import { errorMessage, type Logger } from '../log.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { CostHistoryStore } from '../store/cost-history-store.js';
 import type { OperationsStore } from '../store/operations-store.js';
-import type { TrailStore } from '../store/trail-store.js';
+import type { TrailLocation, TrailStore } from '../store/trail-store.js';
 import { CronTasks } from './cron.js';
 
 const MINUTE_MS = 60_000;
@@ -38,6 +38,13 @@ export interface AuditIngestDeps {
   clock: Clock;
   logger: Logger;
 }
+
+/** What one location's run read (its changes stored), and how many of them were new. */
+export type TrailIngestResult = Omit<TrailRead, 'changes'> & {
+  location: TrailLocation;
+  /** Events not stored before. */
+  added: number;
+};
 
 export interface AuditIngestRun {
   results: TrailIngestResult[];
@@ -97,12 +104,11 @@ export class AuditIngestJob {
   private async run(now: Date): Promise<AuditIngestRun> {
     const { accounts, policy, store, logger } = this.deps;
     const decodeContext = this.decodeContext();
-    const options = { store, decodeContext, overlapMs: policy.overlap_minutes * MINUTE_MS, firstLookbackMs: policy.first_lookback_hours * 60 * MINUTE_MS };
     const outcomes = await Promise.all(
       trailLocationsOf(accounts, policy).map(async ({ account, region, eventSource, label }) => {
         try {
           const client = this.deps.clients.cloudTrail(account, region);
-          const result = await ingestTrailLocation(client, { account: account.id, region, eventSource }, now, options);
+          const result = await this.ingestLocation(client, { account: account.id, region, eventSource }, now, decodeContext);
           if (result.undecodable.length > 0) logger.warn('CloudTrail records skipped', { account: account.id, region, skipped: result.undecodable.slice(0, 5) });
           return { result };
         } catch (error) {
@@ -119,6 +125,19 @@ export class AuditIngestJob {
     const results = outcomes.flatMap((o) => (o.result ? [o.result] : []));
     logger.info('CloudTrail ingested', { requests: results.reduce((n, r) => n + r.requests, 0), added: results.reduce((n, r) => n + r.added, 0) });
     return { results, errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])) };
+  }
+
+  /** Reads one account, region and event source from its cursor to `now`, and stores what is new. */
+  private async ingestLocation(client: CloudTrailClient, location: TrailLocation, now: Date, decodeContext: DecodeContext): Promise<TrailIngestResult> {
+    const { store, policy } = this.deps;
+    const cursor = store.cursor(location);
+    const end = now.getTime();
+    // Each run starts again a little before the last one ended, for events CloudTrail delivers late.
+    const overlapMs = policy.overlap_minutes * MINUTE_MS;
+    const start = Math.min(cursor ? cursor.endMs - overlapMs : end - policy.first_lookback_hours * 60 * MINUTE_MS, end);
+    const { changes, ...read } = await readTrail(client, { eventSource: location.eventSource, start: new Date(start), end: now }, decodeContext);
+    const added = store.save(location, changes, { startMs: start, endMs: end, requests: read.requests, events: read.events });
+    return { location, ...read, added };
   }
 
   start(): void {

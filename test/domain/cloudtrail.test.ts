@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEvent } from '../../src/aws/cloudtrail/ingest.js';
+import { decodeEvent } from '../../src/aws/cloudtrail/lookup-events.js';
 import {
   DEFAULT_DOCKHAND_SESSION_PREFIX,
   formatDecoded,

@@ -1,7 +1,7 @@
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOOKUP_PAGE_SIZE } from '../../src/aws/cloudtrail/ingest.js';
+import { LOOKUP_PAGE_SIZE } from '../../src/aws/cloudtrail/lookup-events.js';
 import { setDesiredCount } from '../../src/aws/ecs/actions.js';
 import type { DecodedEvent } from '../../src/domain/trail/decode.js';
 import { AuditIngestJob } from '../../src/jobs/audit-ingest.js';

@@ -1,6 +1,5 @@
 import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { decodeRecord, type DecodeContext, type DecodedEvent } from '../../domain/trail/decode.js';
-import type { TrailLocation, TrailStore } from '../../store/trail-store.js';
 import { parseAws } from '../ecs/schema.js';
 import { lookupEventsPageSchema, parseCloudTrailRecord } from './schema.js';
 
@@ -49,43 +48,30 @@ export async function lookupEvents(
   return { events: [...byId.values()], requests };
 }
 
-export interface TrailIngestOptions {
-  store: TrailStore;
-  decodeContext: DecodeContext;
-  /** How far before the last run's end each run starts again, for events CloudTrail delivers late. */
-  overlapMs: number;
-  /** Where the very first run of a location starts. */
-  firstLookbackMs: number;
-}
-
-export interface TrailIngestResult {
-  location: TrailLocation;
+/** One source's window as read: the changes decoded, the rest counted. */
+export interface TrailRead {
   requests: number;
   /** Events LookupEvents returned, overlap included. */
   events: number;
-  /** Events not stored before. */
-  added: number;
+  /** Changes (not read-only calls), decoded. */
+  changes: DecodedEvent[];
   /** Records that are not CloudTrail records dockhand can read; skipped. */
   undecodable: string[];
   /** Read-only calls (Describe…, List…): not changes, so not stored. */
   reads: number;
 }
 
-/** Reads one account, region and event source from its cursor to `now`, decodes and stores what is new. */
-export async function ingestTrailLocation(client: CloudTrailClient, location: TrailLocation, now: Date, options: TrailIngestOptions): Promise<TrailIngestResult> {
-  const cursor = options.store.cursor(location);
-  const end = now.getTime();
-  const start = Math.min(cursor ? cursor.endMs - options.overlapMs : end - options.firstLookbackMs, end);
-  const { events, requests } = await lookupEvents(client, { eventSource: location.eventSource, start: new Date(start), end: now });
-  const decoded: DecodedEvent[] = [];
+/** Every event of one source between `start` and `end`, decoded and sorted into changes, reads and the undecodable. */
+export async function readTrail(client: CloudTrailClient, query: { eventSource: string; start: Date; end: Date }, context: DecodeContext): Promise<TrailRead> {
+  const { events, requests } = await lookupEvents(client, query);
+  const changes: DecodedEvent[] = [];
   const undecodable: string[] = [];
   let reads = 0;
   for (const event of events) {
-    const result = decodeEvent(event.cloudTrailEvent, options.decodeContext);
+    const result = decodeEvent(event.cloudTrailEvent, context);
     if (!result.ok) undecodable.push(`${event.eventId}: ${result.error}`);
     else if (result.event.readOnly) reads += 1;
-    else decoded.push(result.event);
+    else changes.push(result.event);
   }
-  const added = options.store.save(location, decoded, { startMs: start, endMs: end, requests, events: events.length });
-  return { location, requests, events: events.length, added, undecodable, reads };
+  return { requests, events: events.length, changes, undecodable, reads };
 }
