@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `dockhand sandbox at ${sandbox.url}: ${size.accounts} account(s), ${size.clusters} clusters, ` +
       `${size.environments} environments, ${size.services} services, ${size.runningTasks} running tasks\n` +
-      `  export AWS_ENDPOINT_URL=${sandbox.url} AWS_ACCESS_KEY_ID=AKIASANDBOX AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=us-east-1\n`,
+      `  export AWS_ENDPOINT_URL=${sandbox.url} AWS_ACCESS_KEY_ID=AKIASANDBOX AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1\n`,
   );
   const stop = () => {
     sandbox.close().then(

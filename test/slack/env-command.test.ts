@@ -171,3 +171,14 @@ describe('/env version through the real HTTP receiver', () => {
     expect(h.dockhand.audit.recent(5).some((row) => row.actor === 'U0NOBODY' && row.verb === 'version' && row.outcome === 'ok')).toBe(true);
   });
 });
+
+describe('/env schedule with a quoted spec', () => {
+  it('reads a spec typed in quotes or backticks as the spec', async () => {
+    for (const typed of ['"weekdays 08:00-18:00 Europe/Berlin"', '`weekdays 08:00-18:00 Europe/Berlin`', '“weekdays 08:00-18:00 Europe/Berlin”']) {
+      const { answer } = await env('U0ADMIN', `schedule qa-2 ${typed}`);
+      expect(answer.body.text).not.toMatch(/does not parse/);
+      expect(h.dockhand.audit.recent(1)[0]).toMatchObject({ verb: 'schedule', outcome: 'ok' });
+    }
+    await env('U0ADMIN', 'schedule qa-2 default');
+  });
+});

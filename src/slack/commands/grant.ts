@@ -105,7 +105,7 @@ export const grantCommand: CommandModule<GrantArgs> = {
 export const revokeCommand: CommandModule<RevokeArgs> = {
   verb: 'revoke',
   typed: {
-    help: { verb: 'revoke', usage: '/env revoke @user [<role> <env-glob>]', summary: 'end someone’s time-boxed grants early (admins)', example: '/env revoke @maria' },
+    help: { verb: 'revoke', usage: '/env revoke @user [<role> <env-glob>]', summary: 'end someone’s time-boxed grants early, where you hold `grant` on all of their glob', example: '/env revoke @maria' },
     parse(w) {
       const userId = w.user();
       if (w.left === 0) return { userId, role: null, glob: null };
