@@ -15,6 +15,7 @@ import { refreshCommand } from './refresh.js';
 import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
 import { whoCommand } from './who.js';
+import { whyCommand } from './why.js';
 
 /** `/env help`: the help lines of every typed verb, in the registry's order. */
 const helpCommand: CommandModule = {
@@ -36,6 +37,7 @@ const helpCommand: CommandModule = {
 export const COMMANDS: readonly CommandModule[] = [
   listCommand,
   statusCommand,
+  whyCommand,
   restartCommand,
   stopCommand,
   startCommand,
