@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { withDeadline } from '../aws/call-scope.js';
 import { INVENTORY_SCOPE, type AwsClients } from '../aws/clients.js';
 import { readRegionInventory } from '../aws/ecs/inventory.js';
@@ -10,6 +11,9 @@ import type { EnvironmentRules } from '../domain/environments.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { InventoryStore, RefreshRecord } from '../store/inventory-store.js';
 import type { StoppedTasksStore } from '../store/stopped-tasks-store.js';
+
+/** Services whose stopped tasks are read at once in one account and region. */
+const STOPPED_TASK_SAMPLES_AT_ONCE = 4;
 
 export interface InventoryRefresherDeps {
   accounts: readonly Account[];
@@ -115,16 +119,21 @@ export class InventoryRefresher {
     const ecs = this.deps.aws.ecs(account, region);
     try {
       await withDeadline(this.deps.deadlineMs, `reading stopped tasks in ${account.name} ${region}`, async () => {
-        for (const service of unhealthy) {
-          const tasks = await readStoppedTasks(ecs, {
-            cluster: service.cluster,
-            serviceName: service.name,
-            serviceArn: service.arn,
-            known: (arn) => kept.has(arn),
-            memoryMiB: service.taskDefinition?.memoryMiB ?? null,
-          });
-          kept.record(tasks, now);
-        }
+        const limit = pLimit(STOPPED_TASK_SAMPLES_AT_ONCE);
+        await Promise.all(
+          unhealthy.map((service) =>
+            limit(async () => {
+              const tasks = await readStoppedTasks(ecs, {
+                cluster: service.cluster,
+                serviceName: service.name,
+                serviceArn: service.arn,
+                known: (arn) => kept.has(arn),
+                memoryMiB: service.taskDefinition?.memoryMiB ?? null,
+              });
+              kept.record(tasks, now);
+            }),
+          ),
+        );
       });
     } catch (error) {
       this.deps.logger.warn('stopped tasks could not be sampled', { account: account.id, region, error: errorMessage(error) });
