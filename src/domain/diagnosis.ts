@@ -40,7 +40,12 @@ export interface DecodedStop {
   restart: RestartVerdict;
   /** ECS's own words, for whoever wants them. */
   raw: string;
+  /** How many of the recent stopped tasks stopped this same way (this one is the newest of them). */
+  times: number;
 }
+
+/** What a stop means: the decoded part of a DecodedStop. */
+type Verdict = Pick<DecodedStop, 'what' | 'next' | 'restart'>;
 
 export interface RolloutSummary {
   state: string;
@@ -109,7 +114,7 @@ function imageOf(text: string, fallback: string | null): string | null {
   return match?.[1] ?? fallback;
 }
 
-function pullFailure(text: string, image: string | null): Omit<DecodedStop, 'taskId' | 'stoppedAt' | 'raw'> {
+function pullFailure(text: string, image: string | null): Verdict {
   const name = image ?? 'the image';
   if (/not found|manifest unknown|does not exist|no such image|repository .* not found/i.test(text)) {
     return {
@@ -135,7 +140,7 @@ function pullFailure(text: string, image: string | null): Omit<DecodedStop, 'tas
   return { what: `the image ${name} could not be pulled`, next: 'Check the image name and that the execution role may pull it.', restart: 'maybe' };
 }
 
-function initFailure(text: string): Omit<DecodedStop, 'taskId' | 'stoppedAt' | 'raw'> {
+function initFailure(text: string): Verdict {
   const secrets = /secret|ssm|parameter|kms/i.test(text);
   if (secrets && /access ?denied|not authorized|unauthorized|AccessDeniedException/i.test(text)) {
     return {
@@ -158,7 +163,7 @@ function initFailure(text: string): Omit<DecodedStop, 'taskId' | 'stoppedAt' | '
 }
 
 /** Exit 137 is SIGKILL: with OutOfMemoryError, the memory limit; without, most often that too. */
-function outOfMemory(container: string, limit: string, certain: boolean): Omit<DecodedStop, 'taskId' | 'stoppedAt' | 'raw'> {
+function outOfMemory(container: string, limit: string, certain: boolean): Verdict {
   return {
     what: certain
       ? `out of memory: container ${container} was killed (exit code 137) at ${limit}`
@@ -180,10 +185,12 @@ export function decodeStop(task: StoppedTask): DecodedStop {
   const containerReasons = task.containers.map((c) => c.reason ?? '').join(' ');
   const text = `${reason} ${containerReasons}`;
   const image = imageOf(text, task.containers.find((c) => c.image)?.image ?? null);
-  const raw = [task.stopCode, reason, ...task.containers.map((c) => `${c.name}: ${c.exitCode === null ? 'no exit code' : `exit ${c.exitCode}`}${c.reason ? ` (${c.reason})` : ''}`)]
+  // A container's reason is often the task's again (an image pull failure): said once.
+  const containerLine = (c: StoppedContainer) => `${c.name}: ${c.exitCode === null ? 'no exit code' : `exit ${c.exitCode}`}${c.reason && c.reason !== reason ? ` (${c.reason})` : ''}`;
+  const raw = [task.stopCode, reason, ...task.containers.map(containerLine)]
     .filter(Boolean)
     .join(' · ');
-  const base = { taskId: taskIdOf(task.taskArn), stoppedAt: task.stoppedAt, raw };
+  const base = { taskId: taskIdOf(task.taskArn), stoppedAt: task.stoppedAt, raw, times: 1 };
   const killed = task.containers.find((c) => /OutOfMemory/i.test(c.reason ?? '') || c.exitCode === 137);
   const oom = killed !== undefined && /OutOfMemory/i.test(killed.reason ?? '');
   const limit = task.memoryMiB === null ? 'its memory limit' : `its memory limit of ${task.memoryMiB} MiB`;
@@ -224,15 +231,19 @@ export function decodeStop(task: StoppedTask): DecodedStop {
   return { ...base, what: reason ? `stopped: ${reason}` : 'stopped, ECS gave no reason', next: null, restart: 'maybe' };
 }
 
-/** At most this many stopped tasks are shown per service, newest first. */
+/** At most this many ways of stopping are shown per service, newest first. */
 export const STOPS_SHOWN = 3;
 
 /** Diagnoses one service from its snapshot and the stopped tasks known for it (any order). */
 export function diagnoseService(service: ServiceSnapshot, stopped: readonly StoppedTask[], now: Date): ServiceDiagnosis {
-  const stops = [...stopped]
-    .sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt))
-    .slice(0, STOPS_SHOWN)
-    .map(decodeStop);
+  // Tasks of a failing rollout mostly stop the same way: each way once, with how many stopped so.
+  const byWay = new Map<string, DecodedStop>();
+  for (const stop of [...stopped].sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt)).map(decodeStop)) {
+    const same = byWay.get(stop.raw);
+    if (same) same.times += 1;
+    else byWay.set(stop.raw, stop);
+  }
+  const stops = [...byWay.values()].slice(0, STOPS_SHOWN);
   return {
     service: service.name,
     running: service.running,

@@ -89,9 +89,15 @@ describe('diagnoseService', () => {
       ],
       events: [{ at: '2026-03-20T09:31:00.000Z', message: '(service worker) rolling back to deployment d1.' }],
     });
-    const diagnosis = diagnoseService(failing, [task({ stoppedAt: '2026-03-20T09:31:00.000Z' }), task({ taskArn: 'arn:…/newest', stoppedAt: '2026-03-20T09:32:00.000Z', stopCode: 'SpotInterruption' })], new Date('2026-03-20T10:00:00Z'));
+    const stopped = [
+      task({ stoppedAt: '2026-03-20T09:31:00.000Z' }),
+      task({ taskArn: 'arn:…/older', stoppedAt: '2026-03-20T09:30:00.000Z' }),
+      task({ taskArn: 'arn:…/newest', stoppedAt: '2026-03-20T09:32:00.000Z', stopCode: 'SpotInterruption' }),
+    ];
+    const diagnosis = diagnoseService(failing, stopped, new Date('2026-03-20T10:00:00Z'));
     expect(diagnosis.symptoms).toEqual(['0/3 tasks running', 'its deployment failed', '6 tasks failed']);
     expect(diagnosis.rollout).toEqual({ state: 'FAILED', reason: 'ECS deployment circuit breaker: rolling back to deploymentId d1.', tryingForSeconds: 1800, failedTasks: 6, rollbacks: 1 });
-    expect(diagnosis.stops.map((s) => s.taskId)).toEqual(['newest', '0123456789abcdef']);
+    // Tasks that stopped the same way are said once, with how many did.
+    expect(diagnosis.stops.map((s) => [s.taskId, s.times])).toEqual([['newest', 1], ['0123456789abcdef', 2]]);
   });
 });

@@ -2,7 +2,7 @@ import type { DecodedStop, RolloutSummary, ServiceDiagnosis } from '../../domain
 import { formatDuration } from '../../domain/duration.js';
 import type { Environment } from '../../domain/environments.js';
 import { utcMinute } from '../../domain/time-format.js';
-import { blockId, capBlocks, context, header, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
+import { blockId, capBlocks, clipText, context, header, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn, STATE_EMOJI } from './format.js';
 
 /** The **Why?** button on a degraded environment (in `/env list` and `/env status`): runs `/env why <env>`. */
@@ -36,6 +36,9 @@ export interface WhyView {
   now: Date;
 }
 
+/** ECS's own words are shown up to this length: the decoded line says what matters. */
+const RAW_SHOWN = 300;
+
 const RESTART_NOTE: Record<DecodedStop['restart'], string> = {
   no: ':no_entry_sign: a restart will not fix this',
   maybe: '',
@@ -53,9 +56,10 @@ function rolloutLine(rollout: RolloutSummary): string {
 
 function stopLine(stop: DecodedStop): string {
   const note = RESTART_NOTE[stop.restart];
+  const tasks = stop.times > 1 ? `${stop.times} tasks, the last ${code(stop.taskId.slice(0, 12))}` : code(stop.taskId.slice(0, 12));
   return [
-    `• ${utcMinute(stop.stoppedAt)}Z ${code(stop.taskId.slice(0, 12))} ${escapeMrkdwn(stop.what)}${note ? ` · ${note}` : ''}`,
-    `   _ECS: ${escapeMrkdwn(stop.raw)}_`,
+    `• ${utcMinute(stop.stoppedAt)}Z ${tasks}: ${escapeMrkdwn(stop.what)}${note ? ` · ${note}` : ''}`,
+    `   _ECS: ${escapeMrkdwn(clipText(stop.raw, RAW_SHOWN))}_`,
   ].join('\n');
 }
 
