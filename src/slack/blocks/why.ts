@@ -33,6 +33,8 @@ export interface WhyView {
   service: string | null;
   /** Log lines per service, when a logs reader is wired (`/env logs`); absent otherwise. */
   logLines?: ReadonlyMap<string, readonly string[]>;
+  /** How fresh the snapshot and samples are (the refresh footer). */
+  footer: string;
   now: Date;
 }
 
@@ -81,13 +83,14 @@ export function whyReply(view: WhyView): Reply {
   if (unhealthy.length === 0) {
     const what = view.service ? `*${escapeMrkdwn(view.service)}* in *${name}* is healthy` : `every service of *${name}* is healthy`;
     const text = `:white_check_mark: ${what}: running what it should, no deployment in flight or failed.`;
-    const blocks: KnownBlock[] = [section(text), ...diagnoses.filter((d) => d.stops.length > 0).map((d) => section(serviceSection(d, view.logLines?.get(d.service))))];
+    const blocks: KnownBlock[] = [section(text), ...diagnoses.filter((d) => d.stops.length > 0).map((d) => section(serviceSection(d, view.logLines?.get(d.service)))), context(view.footer)];
     return { text: `${env.name}: healthy`, blocks };
   }
   const blocks: KnownBlock[] = [
     header(`Why is ${env.name} ${env.state}?`),
     context(`${STATE_EMOJI[env.state]} ${env.state} · ${env.running}/${env.desired} tasks · ${unhealthy.length} of ${env.services.length} services not healthy`),
     ...diagnoses.map((d) => section(serviceSection(d, view.logLines?.get(d.service)))),
+    context(view.footer),
   ];
   return {
     text: `${name}: ${unhealthy.map((d) => `${escapeMrkdwn(d.service)} ${d.stops[0] ? escapeMrkdwn(d.stops[0].what) : escapeMrkdwn(d.symptoms.join(', '))}`).join('; ')}`,

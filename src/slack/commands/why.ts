@@ -2,6 +2,7 @@ import { diagnoseService, isHealthy } from '../../domain/diagnosis.js';
 import type { Environment } from '../../domain/environments.js';
 import type { ServiceSnapshot } from '../../domain/inventory.js';
 import { problemReply } from '../blocks/common.js';
+import { refreshFooter } from '../blocks/list.js';
 import { code, escapeMrkdwn } from '../blocks/format.js';
 import { WHY_ACTION, whyReply } from '../blocks/why.js';
 import type { CommandModule } from './command-module.js';
@@ -41,7 +42,8 @@ export const whyCommand: CommandModule<{ environment: string; service: string | 
     const asked = named ? [named] : env.services.filter((s) => !isHealthy(s));
     const diagnoses = asked.map((s) => diagnoseService(s, ctx.stoppedTasks.forService(s.arn), now));
     const logLines = await logLinesOf(asked.filter((s) => !isHealthy(s)), ctx);
-    const reply = whyReply({ env, diagnoses, service: named?.name ?? null, now, ...(logLines ? { logLines } : {}) });
+    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
+    const reply = whyReply({ env, diagnoses, service: named?.name ?? null, now, footer, ...(logLines ? { logLines } : {}) });
     return { reply, environment: env.name, outcome: 'ok', detail: `${diagnoses.filter((d) => d.symptoms.length > 0).length} services not healthy` };
   },
 };
