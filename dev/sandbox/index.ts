@@ -35,6 +35,8 @@ export interface SandboxOptions {
   cloudTrailLagMs?: number;
   /** (day, group) pairs per GetCostAndUsage page; default 40. */
   costExplorerPageSize?: number;
+  /** How long stopped tasks stay listed, as ECS forgets them after about an hour; default: until `forgetStoppedTasks()`. */
+  stoppedTaskRetentionMs?: number;
 }
 
 export interface SandboxServiceView {
@@ -336,6 +338,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     convergeDelayMs: options.convergeDelayMs ?? 30_000,
     cloudTrailLagMs: options.cloudTrailLagMs ?? 0,
     costExplorerPageSize: options.costExplorerPageSize ?? 40,
+    stoppedTaskRetentionMs: options.stoppedTaskRetentionMs,
   });
   world.seed(options.fleet ?? demoFleet());
   const sandbox = new Sandbox(world, createServer());

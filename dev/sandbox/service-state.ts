@@ -65,6 +65,8 @@ export interface ServiceSeed {
   createdAt: number;
   lastDeployedAt: number;
   convergeDelayMs: number;
+  /** How long its stopped tasks stay listed; undefined: until forgotten on request. */
+  stoppedTaskRetentionMs?: number | undefined;
 }
 
 const MAX_EVENTS = 100;
@@ -114,6 +116,7 @@ export class ServiceState {
   failure: TaskFailure | undefined;
   /** Stopped tasks before this instant are forgotten, as ECS forgets them about an hour after they stop. */
   private forgottenBefore = -Infinity;
+  private readonly stoppedTaskRetentionMs: number | undefined;
   private readonly convergeDelayMs: number;
   /** When the rollout in flight finishes (deployments settle, the steady-state event appears). */
   private settlesAt: number | undefined;
@@ -129,6 +132,7 @@ export class ServiceState {
     this.tags = new Map(Object.entries(seed.tags));
     this.desiredCount = seed.desired;
     this.convergeDelayMs = seed.convergeDelayMs;
+    this.stoppedTaskRetentionMs = seed.stoppedTaskRetentionMs;
     this.healthyCapacity = seed.degraded ? seed.running : undefined;
     const failing = seed.degraded && seed.running < seed.desired;
     const id = deploymentId();
@@ -277,7 +281,8 @@ export class ServiceState {
           createdAt: deployment.createdAt,
         });
       }
-      if (deployment.updatedAt < this.forgottenBefore) continue;
+      const forgotten = Math.max(this.forgottenBefore, this.stoppedTaskRetentionMs === undefined ? -Infinity : now - this.stoppedTaskRetentionMs);
+      if (deployment.updatedAt < forgotten) continue;
       for (let failure = 0; failure < Math.min(deployment.failedTasks, 10); failure++) {
         tasks.push({
           id: taskId(deployment.id, `failed-${failure}`),

@@ -56,4 +56,20 @@ describe('services that fail', () => {
     expect(await stoppedTasks('staging-1-notifications')).toEqual([]);
     expect(await stoppedTasks('staging-2-worker')).toEqual([]);
   });
+
+  it('are forgotten by themselves after the retention, as ECS forgets them after about an hour', async () => {
+    const forgetful = await startSandbox({ clock, convergeDelayMs: 30_000, stoppedTaskRetentionMs: 3_600_000 });
+    const client = new ECSClient(clientConfig(forgetful));
+    try {
+      forgetful.breakService({ cluster: 'nonprod', service: 'staging-1-notifications', failure: { kind: 'oom' } });
+      clock.advance(30_000);
+      const list = () => client.send(new ListTasksCommand({ cluster: 'nonprod', serviceName: 'staging-1-notifications', desiredStatus: 'STOPPED' }));
+      expect((await list()).taskArns?.length).toBeGreaterThan(0);
+      clock.advance(3_600_001);
+      expect((await list()).taskArns).toEqual([]);
+    } finally {
+      client.destroy();
+      await forgetful.close();
+    }
+  });
 });
