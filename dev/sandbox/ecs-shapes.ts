@@ -142,10 +142,32 @@ export function taskArn(state: RegionState, clusterName: string, taskId: string)
   return state.arn(`task/${clusterName}/${taskId}`);
 }
 
+/** What a stopped task says, by how its service fails: ECS's stopCode, stoppedReason and the container's exit. */
+function stopShape(service: ServiceState, image: string): { task: Record<string, unknown>; container: Record<string, unknown>; image: string } {
+  const failure = service.failure;
+  if (failure?.kind === 'image-missing') {
+    const missing = `${image.slice(0, image.lastIndexOf(':'))}:${failure.imageTag ?? 'missing'}`;
+    const reason = `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ${missing}: ${missing}: not found`;
+    return { task: { stopCode: 'TaskFailedToStart', stoppedReason: reason }, container: { reason }, image: missing };
+  }
+  if (failure?.kind === 'oom') {
+    return {
+      task: { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' },
+      container: { exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+      image,
+    };
+  }
+  if (failure?.kind === 'health-check') {
+    return { task: { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed container health checks' }, container: { exitCode: 143 }, image };
+  }
+  return { task: { stopCode: 'TaskFailedToStart', stoppedReason: 'Essential container in task exited' }, container: { exitCode: 1 }, image };
+}
+
 export function taskShape(state: RegionState, service: ServiceState, task: TaskState, includeTags: boolean) {
   const arn = taskArn(state, service.clusterName, task.id);
   const definition = service.taskDefinition;
   const stopped = task.lastStatus === 'STOPPED';
+  const stop = stopped ? stopShape(service, `${state.account}.dkr.ecr.${state.region}.amazonaws.com/${definition.family}:r${definition.revision}`) : null;
   return {
     taskArn: arn,
     clusterArn: service.clusterArn,
@@ -159,13 +181,7 @@ export function taskShape(state: RegionState, service: ServiceState, task: TaskS
     memory: String(definition.memory),
     createdAt: epochSeconds(task.createdAt),
     ...(task.lastStatus === 'RUNNING' ? { startedAt: epochSeconds(task.createdAt) } : {}),
-    ...(stopped
-      ? {
-          stoppedAt: epochSeconds(task.createdAt),
-          stopCode: 'TaskFailedToStart',
-          stoppedReason: 'Essential container in task exited',
-        }
-      : {}),
+    ...(stop ? { stoppingAt: epochSeconds(task.createdAt), stoppedAt: epochSeconds(task.createdAt), executionStoppedAt: epochSeconds(task.createdAt), ...stop.task } : {}),
     platformVersion: '1.4.0',
     platformFamily: 'Linux',
     availabilityZone: `${state.region}a`,
@@ -178,8 +194,8 @@ export function taskShape(state: RegionState, service: ServiceState, task: TaskS
         taskArn: arn,
         name: 'app',
         lastStatus: task.lastStatus,
-        image: `${state.account}.dkr.ecr.${state.region}.amazonaws.com/${definition.family}:r${definition.revision}`,
-        ...(stopped ? { exitCode: 1 } : {}),
+        image: stop?.image ?? `${state.account}.dkr.ecr.${state.region}.amazonaws.com/${definition.family}:r${definition.revision}`,
+        ...(stop?.container ?? {}),
       },
     ],
     ...(includeTags ? { tags: tagList(service.tags) } : {}),

@@ -6,7 +6,7 @@ import { ecsApi } from './ecs.js';
 import { demoFleet, type FleetSpec } from './fleet.js';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, identities, userAgents, type SandboxIdentity } from './identity.js';
 import type { AuditResource, Call } from './protocol.js';
-import type { RolloutState } from './service-state.js';
+import type { RolloutState, TaskFailure } from './service-state.js';
 import { Dispatcher, Faults, type FaultHook, type Hold, type HoldMatcher, type RecordedRequest } from './server.js';
 import { World } from './state.js';
 
@@ -17,6 +17,7 @@ export { identities, userAgents, DEFAULT_ACCOUNT, DEFAULT_REGION } from './ident
 export type { SandboxIdentity } from './identity.js';
 export type { RecordedRequest, FaultHook, FaultRequest } from './server.js';
 export type { AuditResource } from './protocol.js';
+export type { TaskFailure } from './service-state.js';
 
 export interface SandboxOptions {
   /** The fleet to seed; default demoFleet(). */
@@ -34,6 +35,8 @@ export interface SandboxOptions {
   cloudTrailLagMs?: number;
   /** (day, group) pairs per GetCostAndUsage page; default 40. */
   costExplorerPageSize?: number;
+  /** How long stopped tasks stay listed, as ECS forgets them after about an hour; default: until `forgetStoppedTasks()`. */
+  stoppedTaskRetentionMs?: number;
 }
 
 export interface SandboxServiceView {
@@ -241,6 +244,22 @@ export class Sandbox {
     };
   }
 
+  /**
+   * Makes a service fail the given way: a new deployment starts, every task stops as `failure` says (image tag
+   * missing, OOM-killed, failed health checks), and the circuit breaker fails the rollout (rolling back if asked).
+   */
+  breakService(where: { account?: string; region?: string; cluster: string; service: string; failure: TaskFailure }): void {
+    const service = this.world.findRegion(where.account ?? DEFAULT_ACCOUNT, where.region ?? DEFAULT_REGION)?.clusters.get(where.cluster)?.services.get(where.service);
+    if (!service) throw new Error(`no sandbox service ${where.cluster}/${where.service}`);
+    service.break(where.failure, this.world.now());
+  }
+
+  /** Forgets every stopped task known so far, as ECS does about an hour after a task stops. */
+  forgetStoppedTasks(): void {
+    const now = this.world.now();
+    for (const state of this.world.allRegions()) for (const cluster of state.clusters.values()) for (const service of cluster.services.values()) service.forgetStoppedTasks(now);
+  }
+
   /** Every service of the fleet, for assertions over a whole fleet. */
   services(): SandboxServiceView[] {
     return this.world.allRegions().flatMap((state) =>
@@ -319,6 +338,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     convergeDelayMs: options.convergeDelayMs ?? 30_000,
     cloudTrailLagMs: options.cloudTrailLagMs ?? 0,
     costExplorerPageSize: options.costExplorerPageSize ?? 40,
+    stoppedTaskRetentionMs: options.stoppedTaskRetentionMs,
   });
   world.seed(options.fleet ?? demoFleet());
   const sandbox = new Sandbox(world, createServer());

@@ -42,6 +42,15 @@ export interface TaskState {
   createdAt: number;
 }
 
+/** How a broken service's tasks fail (`Sandbox.breakService`): what its stopped tasks then say. */
+export interface TaskFailure {
+  kind: 'image-missing' | 'oom' | 'health-check';
+  /** image-missing: the tag that does not exist; default `missing`. */
+  imageTag?: string;
+  /** The circuit breaker rolls back (its rolloutStateReason and events say so). */
+  rollback?: boolean;
+}
+
 export interface ServiceSeed {
   arn: string;
   name: string;
@@ -56,6 +65,8 @@ export interface ServiceSeed {
   createdAt: number;
   lastDeployedAt: number;
   convergeDelayMs: number;
+  /** How long its stopped tasks stay listed; undefined: until forgotten on request. */
+  stoppedTaskRetentionMs?: number | undefined;
 }
 
 const MAX_EVENTS = 100;
@@ -100,7 +111,12 @@ export class ServiceState {
   /** Running-task count over time as a step function (sorted by `at`): what cost is integrated from. */
   readonly timeline: { at: number; running: number }[];
   /** Tasks beyond this count fail to start; undefined when the service is healthy. */
-  private readonly healthyCapacity: number | undefined;
+  private healthyCapacity: number | undefined;
+  /** How its tasks fail, once broken; undefined: the generic failure of a seeded degraded service. */
+  failure: TaskFailure | undefined;
+  /** Stopped tasks before this instant are forgotten, as ECS forgets them about an hour after they stop. */
+  private forgottenBefore = -Infinity;
+  private readonly stoppedTaskRetentionMs: number | undefined;
   private readonly convergeDelayMs: number;
   /** When the rollout in flight finishes (deployments settle, the steady-state event appears). */
   private settlesAt: number | undefined;
@@ -116,6 +132,7 @@ export class ServiceState {
     this.tags = new Map(Object.entries(seed.tags));
     this.desiredCount = seed.desired;
     this.convergeDelayMs = seed.convergeDelayMs;
+    this.stoppedTaskRetentionMs = seed.stoppedTaskRetentionMs;
     this.healthyCapacity = seed.degraded ? seed.running : undefined;
     const failing = seed.degraded && seed.running < seed.desired;
     const id = deploymentId();
@@ -163,11 +180,12 @@ export class ServiceState {
     if (this.settlesAt === undefined || this.settlesAt > now) return;
     const at = this.settlesAt;
     this.settlesAt = undefined;
+    const previous = this.deployments[1];
     this.deployments = [this.primary];
     const primary = this.primary;
     primary.updatedAt = at;
     if (this.healthyCapacity !== undefined && primary.desiredCount > this.healthyCapacity) {
-      this.failRollout(primary, at);
+      this.failRollout(primary, at, previous);
     } else {
       this.completeRollout(primary, at);
     }
@@ -224,6 +242,18 @@ export class ServiceState {
     this.recordTimeline(now);
   }
 
+  /** Makes every task fail the given way from now on, and starts a deployment that will fail. */
+  break(failure: TaskFailure, now: number): void {
+    this.failure = failure;
+    this.healthyCapacity = 0;
+    this.forceNewDeployment(now);
+  }
+
+  /** Drops the stopped tasks known so far, as ECS does after a while. */
+  forgetStoppedTasks(now: number): void {
+    this.forgottenBefore = now + 1;
+  }
+
   /** Running task-seconds between two instants, integrated over the timeline. */
   taskSeconds(from: number, to: number): number {
     let total = 0;
@@ -251,6 +281,8 @@ export class ServiceState {
           createdAt: deployment.createdAt,
         });
       }
+      const forgotten = Math.max(this.forgottenBefore, this.stoppedTaskRetentionMs === undefined ? -Infinity : now - this.stoppedTaskRetentionMs);
+      if (deployment.updatedAt < forgotten) continue;
       for (let failure = 0; failure < Math.min(deployment.failedTasks, 10); failure++) {
         tasks.push({
           id: taskId(deployment.id, `failed-${failure}`),
@@ -277,15 +309,17 @@ export class ServiceState {
     this.addEvent(at, `(service ${this.name}) has reached a steady state.`);
   }
 
-  private failRollout(deployment: DeploymentState, at: number): void {
+  private failRollout(deployment: DeploymentState, at: number, previous?: DeploymentState): void {
     const failed = deployment.desiredCount - deployment.toRunning;
     deployment.failedTasks += failed * 2;
     deployment.rolloutState = 'FAILED';
-    deployment.rolloutStateReason = `ECS deployment circuit breaker: tasks failed to start.`;
+    deployment.rolloutStateReason =
+      this.failure?.rollback && previous ? `ECS deployment circuit breaker: rolling back to deploymentId ${previous.id}.` : `ECS deployment circuit breaker: tasks failed to start.`;
     for (let failure = 0; failure < Math.min(failed, TASK_IDS_PER_EVENT); failure++) {
       this.addEvent(at, `(service ${this.name}) (task ${taskId(deployment.id, `failed-${failure}`)}) failed container health checks.`);
     }
     this.addEvent(at, `(service ${this.name}) (deployment ${deployment.id}) deployment failed: tasks failed to start.`);
+    if (this.failure?.rollback && previous) this.addEvent(at, `(service ${this.name}) rolling back to deployment ${previous.id}.`);
   }
 
   private startedMessage(deployment: string, fromSlot: number, toSlot: number): string {

@@ -114,6 +114,8 @@ export interface WorldOptions {
   cloudTrailLagMs: number;
   /** How many (day, group) pairs one GetCostAndUsage page holds. */
   costExplorerPageSize: number;
+  /** How long stopped tasks stay listed (ECS: about an hour); undefined keeps them until forgotten on request. */
+  stoppedTaskRetentionMs?: number | undefined;
 }
 
 /** All sandbox state: per account and region, plus the access keys the sandbox knows. */
@@ -198,6 +200,7 @@ export class World {
             createdAt,
             lastDeployedAt,
             convergeDelayMs: delay,
+            stoppedTaskRetentionMs: this.options.stoppedTaskRetentionMs,
           }),
         );
         if (service.scalable) {

@@ -17,6 +17,8 @@ export interface Deployment {
   id: string;
   status: string;
   rolloutState: string | null;
+  /** ECS's words for the rollout state (the circuit breaker's, when it tripped); absent in snapshots stored before it was read. */
+  rolloutStateReason?: string | null;
   desired: number;
   running: number;
   pending: number;

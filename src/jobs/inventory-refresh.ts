@@ -1,11 +1,19 @@
+import pLimit from 'p-limit';
 import { withDeadline } from '../aws/call-scope.js';
 import { INVENTORY_SCOPE, type AwsClients } from '../aws/clients.js';
 import { readRegionInventory } from '../aws/ecs/inventory.js';
+import { readStoppedTasks } from '../aws/ecs/stopped-tasks.js';
 import type { Account } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
+import { isHealthy } from '../domain/diagnosis.js';
+import type { ServiceSnapshot } from '../domain/inventory.js';
 import type { EnvironmentRules } from '../domain/environments.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { InventoryStore, RefreshRecord } from '../store/inventory-store.js';
+import type { StoppedTasksStore } from '../store/stopped-tasks-store.js';
+
+/** Services whose stopped tasks are read at once in one account and region. */
+const STOPPED_TASK_SAMPLES_AT_ONCE = 4;
 
 export interface InventoryRefresherDeps {
   accounts: readonly Account[];
@@ -18,6 +26,8 @@ export interface InventoryRefresherDeps {
   deadlineMs: number;
   /** Runs after every refresh, periodic or asked for (cost samples, anomaly checks); its failures are logged. */
   onRefreshed?: (record: RefreshRecord) => void | Promise<void>;
+  /** Where the stopped tasks of services that are not healthy are kept (`/env why`); none sampled without it. */
+  stoppedTasks?: StoppedTasksStore;
 }
 
 /**
@@ -69,6 +79,7 @@ export class InventoryRefresher {
           );
           store.saveTaskDefinitions(result.newTaskDefinitions);
           store.replaceLocation(account.id, region, result.services, mark);
+          await this.sampleStoppedTasks(account, region, result.services, startedAt);
           return { services: result.services.length, error: null, failure: null };
         } catch (error) {
           const message = `${account.name} (${account.id}) ${region}: ${errorMessage(error)}`;
@@ -94,6 +105,39 @@ export class InventoryRefresher {
       logger.error('after-refresh work failed', { error: errorMessage(error) });
     }
     return record;
+  }
+
+  /**
+   * Reads the newest stopped tasks of each service that is not healthy (one ListTasks, and one DescribeTasks
+   * when some are new): a healthy fleet costs nothing more. A failure here costs the sample, not the snapshot.
+   */
+  private async sampleStoppedTasks(account: Account, region: string, services: readonly ServiceSnapshot[], now: Date): Promise<void> {
+    const kept = this.deps.stoppedTasks;
+    if (!kept) return;
+    const unhealthy = services.filter((service) => !isHealthy(service));
+    if (unhealthy.length === 0) return;
+    const ecs = this.deps.aws.ecs(account, region);
+    try {
+      await withDeadline(this.deps.deadlineMs, `reading stopped tasks in ${account.name} ${region}`, async () => {
+        const limit = pLimit(STOPPED_TASK_SAMPLES_AT_ONCE);
+        await Promise.all(
+          unhealthy.map((service) =>
+            limit(async () => {
+              const tasks = await readStoppedTasks(ecs, {
+                cluster: service.cluster,
+                serviceName: service.name,
+                serviceArn: service.arn,
+                known: (arn) => kept.has(arn),
+                memoryMiB: service.taskDefinition?.memoryMiB ?? null,
+              });
+              kept.record(tasks, now);
+            }),
+          ),
+        );
+      });
+    } catch (error) {
+      this.deps.logger.warn('stopped tasks could not be sampled', { account: account.id, region, error: errorMessage(error) });
+    }
   }
 
   /** Refreshes every `intervalMs`; a tick that finds a refresh still running joins it instead of stacking. */

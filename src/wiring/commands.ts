@@ -25,6 +25,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       digests: policy.digests,
       snoozeDays: policy.idle.snooze_days,
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
+      stoppedTasks: stores.stoppedTasks,
       clock,
       directory: workspace.directory,
       logger,

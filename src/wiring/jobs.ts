@@ -69,6 +69,7 @@ function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: 
     rules,
     aws,
     store: stores.inventory,
+    stoppedTasks: stores.stoppedTasks,
     clock,
     logger,
     deadlineMs: policy.aws.refresh_deadline_ms,

@@ -13,6 +13,7 @@ import { LeaseStore } from '../store/lease-store.js';
 import { NoticesStore } from '../store/notices-store.js';
 import { OperationsStore } from '../store/operations-store.js';
 import { SchedulesStore } from '../store/schedules-store.js';
+import { StoppedTasksStore } from '../store/stopped-tasks-store.js';
 import { TrailStore } from '../store/trail-store.js';
 import type { DockhandOptions } from './options.js';
 import type { Shared } from './shared.js';
@@ -35,6 +36,8 @@ export interface Stores {
   costs: CostReports;
   trail: TrailStore;
   notices: NoticesStore;
+  /** Stopped tasks of services that were not healthy, for `/env why`. */
+  stoppedTasks: StoppedTasksStore;
   close(): void;
 }
 
@@ -59,6 +62,7 @@ export function openStores(env: DockhandOptions['env'], { policy, rules, refresh
     costs: new CostReports(history, actuals, costSettingsOf(policy.cost, refreshMs)),
     trail: new TrailStore(db),
     notices: new NoticesStore(db),
+    stoppedTasks: new StoppedTasksStore(db),
     close: () => db.$client.close(),
   };
 }

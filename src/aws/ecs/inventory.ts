@@ -129,6 +129,7 @@ export async function readRegionInventory(ecs: ECSClient, context: RegionReadCon
         id: d.id,
         status: d.status,
         rolloutState: d.rolloutState ?? null,
+        rolloutStateReason: d.rolloutStateReason ?? null,
         desired: d.desiredCount,
         running: d.runningCount,
         pending: d.pendingCount,

@@ -22,6 +22,7 @@ export const deploymentSchema = z.object({
   id: z.string(),
   status: z.string(),
   rolloutState: z.string().optional(),
+  rolloutStateReason: z.string().optional(),
   desiredCount: z.number().default(0),
   runningCount: z.number().default(0),
   pendingCount: z.number().default(0),
@@ -54,8 +55,23 @@ export const taskDefinitionSchema = z.object({
   runtimePlatform: z.object({ cpuArchitecture: z.string().optional() }).optional(),
 });
 
+/** A stopped task as DescribeTasks returns it: what dockhand keeps to say why it stopped. */
+export const taskSchema = z.object({
+  taskArn: z.string(),
+  group: z.string().optional(),
+  memory: z.coerce.number().optional(),
+  stopCode: z.string().optional(),
+  stoppedReason: z.string().optional(),
+  stoppedAt: date.optional(),
+  createdAt: date.optional(),
+  containers: z
+    .array(z.object({ name: z.string(), exitCode: z.number().optional(), reason: z.string().optional(), image: z.string().optional() }))
+    .default([]),
+});
+
 export type EcsCluster = z.infer<typeof clusterSchema>;
 export type EcsService = z.infer<typeof serviceSchema>;
+export type EcsTask = z.infer<typeof taskSchema>;
 export type EcsTaskDefinition = z.infer<typeof taskDefinitionSchema>;
 
 /** Parses one AWS response item, naming the operation and field on failure. */

@@ -2,6 +2,7 @@ import type { Environment, EnvironmentState } from '../../domain/environments.js
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { capBlocks, context, linesToSections, section, type Reply } from './common.js';
 import { ago, code, escapeMrkdwn, STATE_EMOJI } from './format.js';
+import { whyButtons } from './why.js';
 
 const STATE_ORDER: EnvironmentState[] = ['running', 'partial', 'transitioning', 'degraded', 'stopped'];
 
@@ -60,6 +61,10 @@ export function listReply(view: ListView): Reply {
   const footer = [refreshFooter(view.lastRefresh, view.now, view.locationReadAt), view.orphanServices > 0 ? `${view.orphanServices} services belong to no environment` : '']
     .filter(Boolean)
     .join(' · ');
-  const blocks = capBlocks([section(summary), ...linesToSections(environments.map((env) => line(env, view.schedules.get(env.name)))), context(footer)], 'Narrow it with `/env list <glob>`.');
+  const degraded = environments.filter((env) => env.state === 'degraded').map((env) => env.name);
+  const blocks = capBlocks(
+    [section(summary), ...linesToSections(environments.map((env) => line(env, view.schedules.get(env.name)))), ...whyButtons(degraded), context(footer)],
+    'Narrow it with `/env list <glob>`.',
+  );
   return { text: `${environments.length} environments${filter ? ` matching ${escapeMrkdwn(filter)}` : ''}: ${counts}`, blocks };
 }

@@ -4,6 +4,7 @@ import type { ServiceSnapshot } from '../../domain/inventory.js';
 import { capBlocks, context, header, section, type KnownBlock, type Reply } from './common.js';
 import { ago, code, escapeMrkdwn, memory, STATE_EMOJI, vcpu } from './format.js';
 import { utcMinute } from '../../domain/time-format.js';
+import { whyButtons } from './why.js';
 
 const EVENTS_SHOWN = 5;
 
@@ -51,6 +52,7 @@ export function statusReply(env: Environment, now: Date, refreshedFooter: string
     { type: 'divider' },
     ...env.services.map((service) => section(serviceLine(service, now))),
     ...(events.length > 0 ? [section(`*Recent ECS events*\n${events.join('\n')}`)] : []),
+    ...whyButtons(env.state === 'degraded' ? [env.name] : []),
     context(refreshedFooter),
   ];
   return {

@@ -13,6 +13,8 @@ import type { DigestPolicy } from '../../config/report-policy.js';
 import type { CostReports } from '../../store/cost-reports.js';
 import type { FleetReports } from '../../store/fleet-reports.js';
 import type { TrailStore } from '../../store/trail-store.js';
+import type { StoppedTasksStore } from '../../store/stopped-tasks-store.js';
+import type { ServiceSnapshot } from '../../domain/inventory.js';
 
 /** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
 export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
@@ -38,6 +40,10 @@ export interface CommandDeps {
   /** How long the idle report's Snooze button hides an environment, and what it does. */
   snoozeDays: number;
   snooze: Snoozer;
+  /** What `/env why` reads: the stopped tasks kept per service. */
+  stoppedTasks: Pick<StoppedTasksStore, 'forService'>;
+  /** The seam for `/env logs`: a service's last error lines, shown by `/env why` when a logs reader is wired. */
+  recentErrorLines?: (service: ServiceSnapshot, limit: number) => Promise<readonly string[]>;
 }
 
 export interface CommandContext extends CommandDeps {

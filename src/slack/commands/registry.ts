@@ -16,6 +16,7 @@ import { scheduleCommand } from './schedule.js';
 import { statusCommand } from './status.js';
 import { versionCommand } from './version.js';
 import { whoCommand } from './who.js';
+import { whyCommand } from './why.js';
 
 /** `/env help`: the help lines of every typed verb, in the registry's order. */
 const helpCommand: CommandModule = {
@@ -37,6 +38,7 @@ const helpCommand: CommandModule = {
 export const COMMANDS: readonly CommandModule[] = [
   listCommand,
   statusCommand,
+  whyCommand,
   restartCommand,
   stopCommand,
   startCommand,

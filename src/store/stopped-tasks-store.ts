@@ -1,0 +1,44 @@
+import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
+import type { StoppedTask } from '../domain/diagnosis.js';
+import type { Db } from './db.js';
+import { stoppedTasks } from './schema-diagnosis.js';
+
+/** The newest stopped tasks kept per service, and how long any is kept. */
+export const STOPPED_TASKS_KEPT = { perService: 10, days: 30 } as const;
+
+const DAY_MS = 86_400_000;
+
+/** What dockhand learned about stopped tasks; ECS forgets them, this does not (within its bounds). */
+export class StoppedTasksStore {
+  constructor(private readonly db: Db) {}
+
+  has(taskArn: string): boolean {
+    return this.db.select({ arn: stoppedTasks.taskArn }).from(stoppedTasks).where(eq(stoppedTasks.taskArn, taskArn)).get() !== undefined;
+  }
+
+  /** Keeps new stopped tasks, then trims each service they belong to and everything past retention. */
+  record(tasks: readonly StoppedTask[], now: Date): void {
+    if (tasks.length === 0) return;
+    const cutoff = new Date(now.getTime() - STOPPED_TASKS_KEPT.days * DAY_MS).toISOString();
+    this.db.transaction((tx) => {
+      for (const task of tasks) tx.insert(stoppedTasks).values(task).onConflictDoNothing().run();
+      for (const serviceArn of new Set(tasks.map((t) => t.serviceArn))) {
+        const keep = tx
+          .select({ arn: stoppedTasks.taskArn })
+          .from(stoppedTasks)
+          .where(eq(stoppedTasks.serviceArn, serviceArn))
+          .orderBy(desc(stoppedTasks.stoppedAt))
+          .limit(STOPPED_TASKS_KEPT.perService)
+          .all()
+          .map((row) => row.arn);
+        tx.delete(stoppedTasks).where(and(eq(stoppedTasks.serviceArn, serviceArn), notInArray(stoppedTasks.taskArn, keep))).run();
+      }
+      tx.delete(stoppedTasks).where(lt(stoppedTasks.stoppedAt, cutoff)).run();
+    });
+  }
+
+  /** A service's stopped tasks, newest first. */
+  forService(serviceArn: string, limit: number = STOPPED_TASKS_KEPT.perService): StoppedTask[] {
+    return this.db.select().from(stoppedTasks).where(eq(stoppedTasks.serviceArn, serviceArn)).orderBy(desc(stoppedTasks.stoppedAt)).limit(limit).all();
+  }
+}
