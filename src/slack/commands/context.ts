@@ -13,6 +13,7 @@ import type { DigestPolicy } from '../../config/report-policy.js';
 import type { CostReports } from '../../store/cost-reports.js';
 import type { FleetReports } from '../../store/fleet-reports.js';
 import type { TrailStore } from '../../store/trail-store.js';
+import type { LogReader } from '../../aws/logs/reader.js';
 
 /** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
 export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
@@ -38,6 +39,9 @@ export interface CommandDeps {
   /** How long the idle report's Snooze button hides an environment, and what it does. */
   snoozeDays: number;
   snooze: Snoozer;
+  /** `/env logs`: CloudWatch Logs as the asker, at most `maxLogLines` lines a reply. */
+  logs: Pick<LogReader, 'read'>;
+  maxLogLines: number;
 }
 
 export interface CommandContext extends CommandDeps {
