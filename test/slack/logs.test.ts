@@ -116,4 +116,20 @@ describe('/env logs through the real receiver and the sandbox', () => {
     const help = await env('U0MARIA', 'help');
     expect(blocksText(help.answer)).toContain('/env logs &lt;env&gt; &lt;service&gt; [errors] [15m|1h|6h] [text]');
   });
+  it('after a restart (the store keeps no logging), describes the task definition once, as the asker', async () => {
+    await h.stopDockhand();
+    const restarted = await startHarness({ policy: parsePolicy(LOGS_POLICY), reuse: { sandbox: h.sandbox, slack: h.slack, dbPath: h.dbPath } });
+    try {
+      h.sandbox.resetCounts();
+      for (let i = 0; i < 2; i++) {
+        const { answer } = await ask(restarted.eventsUrl, h.slack, 'U0MARIA', 'logs staging-2 worker errors');
+        expect(blocksText(answer)).toContain('4 of 6 matching lines');
+      }
+      expect(h.sandbox.countCalls({ operation: 'DescribeTaskDefinition' })).toBe(1);
+      expect(h.sandbox.countCalls({ operation: 'FilterLogEvents' })).toBe(4);
+    } finally {
+      await restarted.stopDockhand();
+    }
+  });
+
 });

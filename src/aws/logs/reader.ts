@@ -14,6 +14,8 @@ import { filterLogEventsSchema } from './schema.js';
 
 /** Events asked for per FilterLogEvents page: a page's lines are cut to MAX_LINE_LENGTH as they arrive. */
 export const LOG_EVENTS_PER_PAGE = 500;
+/** Task definitions described here for their logging (the store keeps only sizes); ARNs are immutable. */
+const DESCRIBED_KEPT = 500;
 
 export interface LogReaderOptions {
   aws: AwsClients;
@@ -52,6 +54,8 @@ export type LogAnswer =
  * logging), then FilterLogEvents page by page within the window, as the asker, under one deadline.
  */
 export class LogReader {
+  private readonly described = new Map<string, TaskDefinitionInfo>();
+
   constructor(private readonly options: LogReaderOptions) {}
 
   async read(service: ServiceSnapshot, query: LogQuery & { max: number }, actor: Actor): Promise<LogAnswer> {
@@ -85,7 +89,13 @@ export class LogReader {
 
   private async taskDefinition(service: ServiceSnapshot, account: Account, actor: Actor): Promise<TaskDefinitionInfo> {
     if (service.taskDefinition?.logging) return service.taskDefinition;
-    return describeTaskDefinition(this.options.aws.ecs(account, service.region, actor), service.taskDefinitionArn as string);
+    const arn = service.taskDefinitionArn as string;
+    const known = this.described.get(arn);
+    if (known) return known;
+    const described = await describeTaskDefinition(this.options.aws.ecs(account, service.region, actor), arn);
+    if (this.described.size >= DESCRIBED_KEPT) this.described.delete(this.described.keys().next().value as string);
+    this.described.set(arn, described);
+    return described;
   }
 
   private async events(client: CloudWatchLogsClient, source: Extract<LogSource, { kind: 'cloudwatch' }>, window: { from: Date; to: Date; filterPattern: string | undefined }): Promise<{ events: LogEvent[]; truncated: boolean }> {

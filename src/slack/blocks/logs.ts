@@ -54,7 +54,7 @@ export function logsReply(input: LogsReplyInput): Reply {
     case 'lines': {
       const source = `log group ${code(answer.source.group)}${answer.source.streamPrefix ? `, streams ${code(`${answer.source.streamPrefix}*`)}` : ''}`;
       const count = answer.matched === 0 ? `No ${whatWasAsked(input)}` : `${answer.lines.length} of ${plural(answer.matched, 'matching line')}, newest last: ${whatWasAsked(input)}`;
-      const summary = `${count} (${plural(answer.read, 'line')} read from ${source}).`;
+      const summary = `${count} (${plural(answer.read, 'line')} read from ${source}; times UTC).`;
       const truncated = answer.truncated
         ? [context(':warning: Only the first pages of the window were read: newer lines may be missing. Shorten the window or add a text to search for.')]
         : [];
