@@ -133,3 +133,19 @@ describe('/env logs through the real receiver and the sandbox', () => {
   });
 
 });
+
+describe('/env logs when CloudWatch does not answer', () => {
+  it('says the read timed out at its deadline, not that there are no lines', async () => {
+    const quick = await startHarness({ policy: parsePolicy(`${LOGS_POLICY}aws:\n  step_deadline_ms: 1000\n`) });
+    try {
+      quick.sandbox.hang(true);
+      const { answer } = await ask(quick.eventsUrl, quick.slack, 'U0MARIA', 'logs staging-2 worker errors');
+      const text = blocksText(answer);
+      expect(text).toContain('Could not read the logs of `staging-2-worker` in `staging-2`: logs:FilterLogEvents: AWS did not answer within 1 s (the deadline for reading the logs of staging-2-worker)');
+      expect(text).not.toContain('No error lines');
+    } finally {
+      quick.sandbox.hang(false);
+      await quick.close();
+    }
+  });
+});
