@@ -1,4 +1,5 @@
 /** The JSON shapes ECS answers with, built from sandbox state. Timestamps are epoch seconds. */
+import { logGroupOf, STREAM_PREFIX } from './logs.js';
 import { epochSeconds } from './protocol.js';
 import type { DeploymentState, ServiceState, TaskDefinitionState, TaskState } from './service-state.js';
 import type { ClusterState, RegionState } from './state.js';
@@ -106,6 +107,27 @@ export function clusterShape(cluster: ClusterState, now: number, includeTags: bo
   };
 }
 
+function awslogs(state: RegionState, group: string) {
+  return { logDriver: 'awslogs', options: { 'awslogs-group': group, 'awslogs-region': state.region, 'awslogs-stream-prefix': STREAM_PREFIX } };
+}
+
+function logConfigurationOf(state: RegionState, definition: TaskDefinitionState) {
+  if (definition.logDriver === 'none') return {};
+  if (definition.logDriver === 'awsfirelens') return { logConfiguration: { logDriver: 'awsfirelens', options: { Name: 'datadog', Host: 'http-intake.logs.datadoghq.com' } } };
+  return { logConfiguration: awslogs(state, logGroupOf(definition.family)) };
+}
+
+/** FireLens's router: fluent-bit, whose own logs go to CloudWatch (not the service's). */
+function fireLensRouter(state: RegionState) {
+  return {
+    name: 'log_router',
+    image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable',
+    essential: true,
+    firelensConfiguration: { type: 'fluentbit' },
+    logConfiguration: awslogs(state, '/ecs/firelens'),
+  };
+}
+
 export function taskDefinitionShape(state: RegionState, definition: TaskDefinitionState) {
   return {
     taskDefinitionArn: definition.arn,
@@ -129,7 +151,9 @@ export function taskDefinitionShape(state: RegionState, definition: TaskDefiniti
         environment: [],
         mountPoints: [],
         volumesFrom: [],
+        ...logConfigurationOf(state, definition),
       },
+      ...(definition.logDriver === 'awsfirelens' ? [fireLensRouter(state)] : []),
     ],
     volumes: [],
     placementConstraints: [],

@@ -23,7 +23,12 @@ export interface ServiceSpec {
   revision?: number;
   createdDaysAgo?: number;
   lastDeployedDaysAgo?: number;
+  /** The app container's log driver; default awslogs (group `/ecs/<family>`, stream prefix `ecs`). */
+  logDriver?: LogDriver;
 }
+
+/** `awsfirelens` adds a FireLens router container (fluent-bit, itself on awslogs); `none`: no logConfiguration. */
+export type LogDriver = 'awslogs' | 'awsfirelens' | 'none';
 
 export interface ClusterSpec {
   account: string;
@@ -86,7 +91,8 @@ function cluster(name: string, region: string, tags: Record<string, string>, ser
 /**
  * The seeded demo fleet: 13 environments in one account, us-east-1 plus prod-eu in eu-west-1.
  * It holds one of each situation dockhand reports: degraded (staging-2 worker), stopped (qa-2),
- * partial (perf-1), untouched for weeks (preview-pr-117, no owner), orphans without an environment tag.
+ * partial (perf-1), untouched for weeks (preview-pr-117, no owner), orphans without an environment tag;
+ * logs through FireLens (staging-2 search-indexer) and nowhere (uat-1 scheduler), CloudWatch for the rest.
  */
 export function demoFleet(): FleetSpec {
   const shared = (env: Omit<EnvironmentSpec, 'prefixServices'>) => environmentServices({ ...env, prefixServices: true });
@@ -124,7 +130,7 @@ export function demoFleet(): FleetSpec {
         { name: 'api', desired: 2 },
         { name: 'web' },
         { name: 'worker', desired: 3, running: 1, degraded: true, revision: 42, lastDeployedDaysAgo: 0.05 },
-        { name: 'search-indexer', cpu: 1024, memory: 2048 },
+        { name: 'search-indexer', cpu: 1024, memory: 2048, logDriver: 'awsfirelens' },
       ],
     }),
     ...shared({
@@ -141,7 +147,7 @@ export function demoFleet(): FleetSpec {
     }),
     ...shared({
       name: 'uat-1', owner: 'maria@example.com', team: 'checkout', defaults: { lastDeployedDaysAgo: 21 },
-      services: [{ name: 'api' }, { name: 'web' }, { name: 'worker' }, { name: 'scheduler', cpu: 256, memory: 512 }],
+      services: [{ name: 'api' }, { name: 'web' }, { name: 'worker' }, { name: 'scheduler', cpu: 256, memory: 512, logDriver: 'none' }],
     }),
     { name: 'legacy-reporting', cpu: 1024, memory: 2048, arch: 'X86_64', spot: false, desired: 1, tags: { team: 'data' }, lastDeployedDaysAgo: 160, createdDaysAgo: 400 },
     { name: 'tmp-debug-shell', cpu: 256, memory: 512, arch: 'X86_64', spot: false, desired: 1, tags: {}, lastDeployedDaysAgo: 33, createdDaysAgo: 33 },

@@ -12,6 +12,7 @@ import { World } from './state.js';
 
 export { SandboxError, awsError } from './errors.js';
 export { demoFleet, generatedFleet, referenceFleet, accountId } from './fleet.js';
+export { LOGS_PAGE_SIZE, logGroupOf, STREAM_PREFIX, filterTerms } from './logs.js';
 export type { FleetSpec, ClusterSpec, ServiceSpec, AccountSpec, CpuArchitecture, GeneratedFleetOptions } from './fleet.js';
 export { identities, userAgents, DEFAULT_ACCOUNT, DEFAULT_REGION } from './identity.js';
 export type { SandboxIdentity } from './identity.js';
@@ -156,6 +157,11 @@ export class Sandbox {
     return this.requests.filter(
       (r) => (filter.service === undefined || r.service === filter.service) && (filter.operation === undefined || r.operation === filter.operation),
     ).length;
+  }
+
+  /** Writes log lines to a CloudWatch Logs group (created if need be); seeded groups keep their seeded lines. */
+  appendLogLines(account: string, region: string, group: string, stream: string, lines: readonly { timestamp: number; message: string }[]): void {
+    this.world.region(account, region).logs.append(group, stream, lines, this.world.now());
   }
 
   resetCounts(): void {

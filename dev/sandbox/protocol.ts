@@ -3,7 +3,7 @@ import { SandboxError } from './errors.js';
 import type { SandboxIdentity } from './identity.js';
 import type { World } from './state.js';
 
-export type ServiceName = 'ecs' | 'application-autoscaling' | 'cloudtrail' | 'ce' | 'sts';
+export type ServiceName = 'ecs' | 'application-autoscaling' | 'cloudtrail' | 'ce' | 'sts' | 'logs';
 
 /** One served call: who makes it, where it acts, and the sandbox state it acts on. */
 export interface Call {

@@ -5,6 +5,7 @@ import { autoscalingApi } from './autoscaling.js';
 import { cloudTrailApi } from './cloudtrail.js';
 import { costExplorerApi } from './cost-explorer.js';
 import { ecsApi } from './ecs.js';
+import { logsApi } from './logs.js';
 import { faultError, SandboxError, toSandboxError } from './errors.js';
 import { parseSigV4Credential, type SandboxIdentity } from './identity.js';
 import { validationMessage, type AuditResource, type Call, type Operation, type ServiceApi, type ServiceName } from './protocol.js';
@@ -18,6 +19,7 @@ const JSON_TARGETS: Record<string, ServiceApi> = {
   CloudTrail_20131101: cloudTrailApi,
   'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101': cloudTrailApi,
   AWSInsightsIndexService: costExplorerApi,
+  Logs_20140328: logsApi,
 };
 
 export interface RecordedRequest {

@@ -1,5 +1,5 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import type { CpuArchitecture } from './fleet.js';
+import type { CpuArchitecture, LogDriver } from './fleet.js';
 
 export interface TaskDefinitionState {
   arn: string;
@@ -9,6 +9,7 @@ export interface TaskDefinitionState {
   memory: number;
   arch: CpuArchitecture;
   registeredAt: number;
+  logDriver: LogDriver;
 }
 
 export type RolloutState = 'COMPLETED' | 'IN_PROGRESS' | 'FAILED';

@@ -3,6 +3,7 @@ import type { Clock } from '../../src/domain/clock.js';
 import { CloudTrailLog } from './cloudtrail.js';
 import type { FleetSpec } from './fleet.js';
 import { IdentityRegistry } from './identity.js';
+import { LogGroups, logGroupOf } from './logs.js';
 import { ServiceState, type TaskDefinitionState } from './service-state.js';
 
 const DAY_MS = 86_400_000;
@@ -67,6 +68,8 @@ export class RegionState {
   /** Keyed by Application Auto Scaling ResourceId, `service/<cluster>/<service>`. */
   readonly scalableTargets = new Map<string, ScalableTargetState>();
   readonly trail = new CloudTrailLog();
+  /** CloudWatch Logs groups of awslogs task definitions. */
+  readonly logs = new LogGroups();
 
   constructor(
     readonly account: string,
@@ -181,7 +184,9 @@ export class World {
           memory: service.memory,
           arch: service.arch,
           registeredAt: createdAt,
+          logDriver: service.logDriver ?? 'awslogs',
         };
+        if (taskDefinition.logDriver === 'awslogs') state.logs.declare(logGroupOf(family), { family, failing: (service.degraded ?? false) || /worker/.test(family) });
         state.taskDefinitions.set(key, taskDefinition);
         const running = Math.min(service.running ?? service.desired, service.desired);
         cluster.services.set(

@@ -1,5 +1,6 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -192,7 +193,7 @@ export type Actor = string | null;
 /** One client to build: what differs between the services; everything else every client shares. */
 interface ClientSpec<T> {
   /** The metrics' and the counter's name for the service. */
-  service: 'ecs' | 'autoscaling' | 'cloudtrail' | 'ce';
+  service: 'ecs' | 'autoscaling' | 'cloudtrail' | 'ce' | 'logs';
   account: Account;
   region: string;
   session: Session;
@@ -209,7 +210,7 @@ function sessionFor(actor: Actor, own: string): Session {
 
 /**
  * The one factory of AWS clients, for every job: ECS and Application Auto Scaling (inventory, operations,
- * native schedules), CloudTrail (trail ingest) and Cost Explorer (cost ingest). Every client gets the same
+ * native schedules), CloudTrail (trail ingest), Cost Explorer (cost ingest) and CloudWatch Logs (`/env logs`). Every client gets the same
  * timeouts, user agent and adaptive retries; its attempts counted (one counter), observed (metrics), held to
  * the caller's deadline with their request ids kept (aws/call-scope.ts); its failures coded (AwsFailure).
  * One client per account, region, service and actor, cached. Where an account has a role, calls for a Slack
@@ -257,6 +258,12 @@ export class AwsClients {
   cloudTrail(account: Account, region: string): CloudTrailClient {
     const limiter = this.cloudTrailLimits.for(`${account.id}/${region}`);
     return this.cached({ service: 'cloudtrail', account, region, session: { name: 'dockhand-visibility' }, scope: 'cloudtrail', limiter, create: (config) => new CloudTrailClient(config) });
+  }
+
+  /** CloudWatch Logs, read for a Slack user (`/env logs`): logs can hold personal data, so CloudTrail names who read them. */
+  logs(account: Account, region: string, actor: Actor = null): CloudWatchLogsClient {
+    const session = sessionFor(actor, 'dockhand-logs');
+    return this.cached({ service: 'logs', account, region, session, scope: `logs:${actor ?? 'dockhand'}`, create: (config) => new CloudWatchLogsClient(config) });
   }
 
   costExplorer(account: Account): CostExplorerClient {

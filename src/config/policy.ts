@@ -6,7 +6,7 @@ import { policyGlob as glob } from './glob.js';
 import { reportPolicyFields } from './report-policy.js';
 
 /** Verbs a role can grant. `*` grants every verb. Later features add to this list. */
-export const VERBS = ['view', 'restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve', 'grant'] as const;
+export const VERBS = ['view', 'restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve', 'grant', 'logs'] as const;
 export type Verb = (typeof VERBS)[number];
 
 const verb = z.enum([...VERBS, '*'], {
@@ -103,6 +103,13 @@ export const policySchema = z
         refresh_deadline_ms: z.number().int().min(100).max(600_000).default(30_000),
         /** One service's part of an operation (its reads or its writes), retries included. */
         step_deadline_ms: z.number().int().min(100).max(600_000).default(20_000),
+      })
+      .prefault({}),
+    /** `/env logs`: how many lines a reply shows, and how many FilterLogEvents pages (500 events each) one read may take. */
+    logs: z
+      .strictObject({
+        max_lines: z.number().int().min(1).max(200).default(50),
+        max_pages: z.number().int().min(1).max(50).default(10),
       })
       .prefault({}),
     roles: z.record(z.string(), roleSchema).default({}),

@@ -1,5 +1,7 @@
 /** What dockhand knows about the fleet: plain data, produced by the AWS adapter, read by everyone else. */
 
+import type { ContainerLogging } from './logs/log-source.js';
+
 export type Architecture = 'x86' | 'arm';
 export type Capacity = 'on-demand' | 'spot' | 'mixed';
 export type Tier = 'production' | 'non-production';
@@ -11,6 +13,11 @@ export interface TaskDefinitionInfo {
   cpu: number;
   memoryMiB: number;
   architecture: Architecture;
+  /**
+   * Where each container logs, at most MAX_CONTAINERS_KEPT. Known for task definitions described since
+   * dockhand started (the store keeps only sizes): absent means "not known here", not "no logging".
+   */
+  logging?: ContainerLogging[];
 }
 
 export interface Deployment {

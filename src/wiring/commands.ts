@@ -23,6 +23,8 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       reports: services.reports,
       trail: stores.trail,
       digests: policy.digests,
+      logs: services.logs,
+      maxLogLines: policy.logs.max_lines,
       snoozeDays: policy.idle.snooze_days,
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
       stoppedTasks: stores.stoppedTasks,

@@ -10,6 +10,7 @@ import { OperationLauncher } from '../operations/launch.js';
 import { OperationRunner } from '../operations/runner.js';
 import { FleetReports } from '../store/fleet-reports.js';
 import type { AwsClients } from '../aws/clients.js';
+import { LogReader } from '../aws/logs/reader.js';
 import type { Shared } from './shared.js';
 import type { Workspace } from './slack.js';
 import type { Stores } from './stores.js';
@@ -27,6 +28,8 @@ export interface Services {
   native: NativeSchedules;
   approvals: ApprovalService;
   reports: FleetReports;
+  /** `/env logs` (and a few error lines for whoever asks): CloudWatch Logs as the asker. */
+  logs: LogReader;
 }
 
 export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace): Services {
@@ -53,7 +56,8 @@ export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, w
     channel: policy.approvals.channel,
     expireMinutes: policy.approvals.expire_minutes,
   });
-  return { access, runner, launcher, schedules, native, approvals, reports: reportsOf(shared, stores, workspace, schedules, approvals) };
+  const logs = new LogReader({ aws, accounts: policy.accounts, clock, deadlineMs: policy.aws.step_deadline_ms, maxPages: policy.logs.max_pages });
+  return { access, runner, launcher, schedules, native, approvals, reports: reportsOf(shared, stores, workspace, schedules, approvals), logs };
 }
 
 /** The journaled runner and its launcher; the metrics hear of each finished operation first. */

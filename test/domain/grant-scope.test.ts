@@ -20,7 +20,7 @@ describe('grants cannot escalate', () => {
     expect(grantScope(policy, granter, 'viewer', 'qa-?', VERBS)).toEqual({ ok: true });
     const admin = grantScope(policy, granter, 'admin', 'qa-1', VERBS);
     expect(admin.ok).toBe(false);
-    expect((admin as { missing: { verb: string }[] }).missing.map((m) => m.verb)).toEqual(['restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve']);
+    expect((admin as { missing: { verb: string }[] }).missing.map((m) => m.verb)).toEqual(['restart', 'start', 'stop', 'scale', 'extend', 'schedule', 'approve', 'logs']);
     const developer = grantScope(policy, granter, 'developer', 'qa-1', VERBS);
     expect((developer as { missing: { verb: string }[] }).missing.map((m) => m.verb)).toEqual(['restart', 'stop']);
   });

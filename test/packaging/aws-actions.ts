@@ -7,6 +7,7 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
   '@aws-sdk/client-cloudtrail': 'cloudtrail',
   '@aws-sdk/client-cost-explorer': 'ce',
+  '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-sts': 'sts',
 };
 

@@ -10,7 +10,9 @@ import pLimit from 'p-limit';
 import { environmentNameOf, type EnvironmentRules } from '../../domain/environments.js';
 import type { Capacity, ServiceSnapshot, TaskDefinitionInfo } from '../../domain/inventory.js';
 import { API_BATCH, chunks } from '../batches.js';
-import { clusterSchema, parseAws, serviceSchema, taskDefinitionSchema, type EcsService } from './schema.js';
+import { cut } from '../../domain/bounded-text.js';
+import { MAX_CONTAINERS_KEPT, type ContainerLogging } from '../../domain/logs/log-source.js';
+import { clusterSchema, parseAws, serviceSchema, taskDefinitionSchema, type EcsService, type EcsTaskDefinition } from './schema.js';
 
 const EVENTS_KEPT = 5;
 
@@ -40,6 +42,20 @@ function capacityOf(service: EcsService): Capacity {
   return spot === 0 ? 'on-demand' : spot === providers.length ? 'spot' : 'mixed';
 }
 
+function loggingOf(td: EcsTaskDefinition): ContainerLogging[] {
+  return td.containerDefinitions.slice(0, MAX_CONTAINERS_KEPT).map((container) => {
+    const options = container.logConfiguration?.options ?? {};
+    return {
+      container: cut(container.name, 255),
+      driver: container.logConfiguration ? cut(container.logConfiguration.logDriver, 64) : null,
+      group: options['awslogs-group'] ? cut(options['awslogs-group'], 512) : null,
+      streamPrefix: options['awslogs-stream-prefix'] ? cut(options['awslogs-stream-prefix'], 255) : null,
+      region: options['awslogs-region'] ? cut(options['awslogs-region'], 64) : null,
+      router: container.firelensConfiguration !== undefined,
+    };
+  });
+}
+
 function toTaskDefinitionInfo(raw: unknown): TaskDefinitionInfo {
   const td = parseAws(taskDefinitionSchema, raw, 'DescribeTaskDefinition');
   return {
@@ -48,7 +64,13 @@ function toTaskDefinitionInfo(raw: unknown): TaskDefinitionInfo {
     cpu: td.cpu,
     memoryMiB: td.memory,
     architecture: td.runtimePlatform?.cpuArchitecture === 'ARM64' ? 'arm' : 'x86',
+    logging: loggingOf(td),
   };
+}
+
+/** One task definition, described now (for one whose logging the store does not keep). */
+export async function describeTaskDefinition(ecs: ECSClient, arn: string): Promise<TaskDefinitionInfo> {
+  return toTaskDefinitionInfo((await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition);
 }
 
 async function listClusterArns(ecs: ECSClient): Promise<string[]> {
@@ -101,7 +123,7 @@ export async function readRegionInventory(ecs: ECSClient, context: RegionReadCon
   const unknownArns = [...new Set(ecsServices.map((s) => s.taskDefinition).filter((arn): arn is string => !!arn && !context.knownTaskDefinition(arn)))];
   const newTaskDefinitions = await Promise.all(
     unknownArns.map((arn) =>
-      limit(async () => toTaskDefinitionInfo((await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition)),
+      limit(() => describeTaskDefinition(ecs, arn)),
     ),
   );
   const fresh = new Map(newTaskDefinitions.map((td) => [td.arn, td]));

@@ -53,6 +53,16 @@ export const taskDefinitionSchema = z.object({
   cpu: z.coerce.number({ message: 'Fargate task definitions declare task-level cpu' }),
   memory: z.coerce.number({ message: 'Fargate task definitions declare task-level memory' }),
   runtimePlatform: z.object({ cpuArchitecture: z.string().optional() }).optional(),
+  /** Where each container's logs go (`/env logs`); only the fields dockhand reads. */
+  containerDefinitions: z
+    .array(
+      z.object({
+        name: z.string().default(''),
+        logConfiguration: z.object({ logDriver: z.string(), options: z.record(z.string(), z.string()).optional() }).optional(),
+        firelensConfiguration: z.object({ type: z.string().optional() }).optional(),
+      }),
+    )
+    .default([]),
 });
 
 /** A stopped task as DescribeTasks returns it: what dockhand keeps to say why it stopped. */

@@ -15,6 +15,7 @@ import type { FleetReports } from '../../store/fleet-reports.js';
 import type { TrailStore } from '../../store/trail-store.js';
 import type { StoppedTasksStore } from '../../store/stopped-tasks-store.js';
 import type { ServiceSnapshot } from '../../domain/inventory.js';
+import type { LogReader } from '../../aws/logs/reader.js';
 
 /** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
 export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
@@ -44,6 +45,9 @@ export interface CommandDeps {
   stoppedTasks: Pick<StoppedTasksStore, 'forService'>;
   /** The seam for `/env logs`: a service's last error lines, shown by `/env why` when a logs reader is wired. */
   recentErrorLines?: (service: ServiceSnapshot, limit: number) => Promise<readonly string[]>;
+  /** `/env logs`: CloudWatch Logs as the asker, at most `maxLogLines` lines a reply. */
+  logs: Pick<LogReader, 'read'>;
+  maxLogLines: number;
 }
 
 export interface CommandContext extends CommandDeps {

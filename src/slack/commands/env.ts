@@ -1,5 +1,6 @@
 import { cut, quoted } from '../../domain/bounded-text.js';
 import { hasAnyBinding, whoToAsk, type Subject } from '../../domain/access/permissions.js';
+import { MAX_COMMAND_LENGTH } from '../../domain/command.js';
 import { errorMessage, type Logger } from '../../log.js';
 import { noAccessReply } from '../blocks/access.js';
 import { problemReply, type Reply } from '../blocks/common.js';
@@ -55,7 +56,9 @@ async function contextFor(request: ClickRequest, deps: EnvCommandHandlerDeps): P
 async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Promise<CommandOutcome & { verb: string }> {
   const parsed = parseEnvCommand(request.text);
   if (!parsed.ok) {
-    const reply = parsed.usage ? usageReply(parsed.problem, parsed.usage) : helpReply(COMMAND_HELP, `${parsed.problem}.`);
+    // An over-long command gets the problem alone: the help text grows with every verb, the answer must stay small.
+    const tooLong = request.text.length > MAX_COMMAND_LENGTH;
+    const reply = parsed.usage ? usageReply(parsed.problem, parsed.usage) : tooLong ? problemReply(`${parsed.problem}.`, 'See `/env help` for the commands.') : helpReply(COMMAND_HELP, `${parsed.problem}.`);
     return { verb: parsed.usage?.verb ?? 'unknown', reply, outcome: 'invalid', detail: parsed.problem };
   }
   const { command } = parsed;

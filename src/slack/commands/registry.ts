@@ -10,6 +10,7 @@ import { extendCommand } from './extend.js';
 import { grantCommand, revokeCommand } from './grant.js';
 import { idleCommand, snoozeCommand } from './idle.js';
 import { listCommand } from './list.js';
+import { logsCommand } from './logs.js';
 import { restartCommand, scaleCommand, startCommand, stopCommand } from './operate.js';
 import { refreshCommand } from './refresh.js';
 import { scheduleCommand } from './schedule.js';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandModule[] = [
   listCommand,
   statusCommand,
   whyCommand,
+  logsCommand,
   restartCommand,
   stopCommand,
   startCommand,

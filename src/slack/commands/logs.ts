@@ -1,0 +1,70 @@
+import { UsageError, type Words } from '../../domain/command.js';
+import type { Environment } from '../../domain/environments.js';
+import type { ServiceSnapshot } from '../../domain/inventory.js';
+import { DEFAULT_LOG_WINDOW, isLogWindow, searchText, type LogQuery, type LogWindow } from '../../domain/logs/log-query.js';
+import { closestNames } from '../../domain/suggest.js';
+import { problemReply } from '../blocks/common.js';
+import { code, escapeMrkdwn } from '../blocks/format.js';
+import { logsReply } from '../blocks/logs.js';
+import type { CommandModule } from './command-module.js';
+
+interface LogsArgs extends LogQuery {
+  environment: string;
+  service: string;
+}
+
+/** A service of an environment by its name, or by its name without the environment's prefix (`worker` for `staging-2-worker`). */
+export function serviceNamed(env: Environment, typed: string): ServiceSnapshot | undefined {
+  const lower = typed.toLowerCase();
+  return env.services.find((s) => s.name.toLowerCase() === lower) ?? env.services.find((s) => s.name.toLowerCase() === `${env.name.toLowerCase()}-${lower}`);
+}
+
+/** `errors` and a window, in either order, then any text. */
+function parseLogs(w: Words): LogsArgs {
+  const environment = w.name('the environment’s name');
+  const service = w.name('the service’s name');
+  let errorsOnly = false;
+  let window: LogWindow | null = null;
+  for (let word = w.peek()?.toLowerCase(); word !== undefined; word = w.peek()?.toLowerCase()) {
+    if (word === 'errors' && !errorsOnly) errorsOnly = true;
+    else if (isLogWindow(word) && window === null) window = word;
+    else if (/^\d+[smhd]$/.test(word) && window === null) throw new UsageError(`\`${word}\` is not a window for logs: use 15m, 1h or 6h`);
+    else break;
+    w.take();
+  }
+  return { environment, service, errorsOnly, window: window ?? DEFAULT_LOG_WINDOW, text: searchText(w.rest()) };
+}
+
+/** `/env logs <env> <service> [errors] [15m|1h|6h] [text]`: a service's recent CloudWatch lines, masked, newest last. */
+export const logsCommand: CommandModule<LogsArgs> = {
+  verb: 'logs',
+  typed: {
+    help: {
+      verb: 'logs',
+      usage: '/env logs <env> <service> [errors] [15m|1h|6h] [text]',
+      summary: 'a service’s recent CloudWatch log lines (secrets masked), only errors or lines with a text if asked',
+      example: '/env logs staging-2 worker errors 1h',
+    },
+    parse: parseLogs,
+  },
+  // Logs can hold personal data: reading them is its own verb.
+  permission: ({ environment }) => ({ verb: 'logs', environment }),
+  async run(args, ctx, env: Environment) {
+    const service = serviceNamed(env, args.service);
+    if (!service) {
+      const names = env.services.map((s) => s.name);
+      // Suggested as they may be typed: without the environment's prefix.
+      const hint = closestNames(args.service, names.map((name) => (name.startsWith(`${env.name}-`) ? name.slice(env.name.length + 1) : name)));
+      const reply = problemReply(
+        `${code(env.name)} has no service called ${code(args.service)}.`,
+        `${hint.length > 0 ? `Did you mean ${hint.map(code).join(', ')}? ` : ''}Its services: ${escapeMrkdwn(names.join(', '))}.`,
+      );
+      return { reply, environment: env.name, outcome: 'not-found' };
+    }
+    const query: LogQuery = { window: args.window, errorsOnly: args.errorsOnly, text: args.text };
+    const answer = await ctx.logs.read(service, { ...query, max: ctx.maxLogLines }, ctx.subject.userId);
+    const reply = logsReply({ environment: env.name, service: service.name, query, answer });
+    const detail = answer.kind === 'lines' ? `${answer.lines.length} of ${answer.matched} lines` : answer.kind === 'unreadable' ? `unreadable: ${answer.code}` : answer.kind;
+    return { reply, environment: env.name, outcome: answer.kind === 'unreadable' ? 'error' : 'ok', detail };
+  },
+};
