@@ -70,8 +70,8 @@ export interface LineSelection {
  * Events arrive in any order across streams; they are sorted by time (stable) before the newest are taken.
  */
 export function selectLines(events: readonly LogEvent[], options: { errorsOnly: boolean; max: number }): LineSelection {
-  const candidates = events.map((event) => ({ timestamp: event.timestamp, line: cutLine(event.message) })).filter((event) => !options.errorsOnly || looksLikeError(event.line));
+  const candidates = events.map((event) => ({ timestamp: event.timestamp, line: cutLine(maskSecrets(event.message)) })).filter((event) => !options.errorsOnly || looksLikeError(event.line));
   candidates.sort((a, b) => a.timestamp - b.timestamp);
   const newest = candidates.slice(Math.max(0, candidates.length - options.max));
-  return { lines: newest.map((event) => ({ timestamp: event.timestamp, text: maskSecrets(event.line) })), matched: candidates.length };
+  return { lines: newest.map((event) => ({ timestamp: event.timestamp, text: event.line })), matched: candidates.length };
 }
