@@ -24,8 +24,12 @@ export function cut(text: string, max = MAX_STORED_TEXT): string {
  * meaning to (`` ` < > & ``, shown as `?`), so the quote can neither end its code span nor mention anyone.
  */
 export function quoted(word: string): string {
-  const short = word.length > MAX_QUOTED_WORD ? `${prefix(word, MAX_QUOTED_WORD)}…` : word;
-  return short.replace(/[`<>&]/g, '?');
+  return clipWord(word).replace(/[`<>&]/g, '?');
+}
+
+/** A word as long as a quote may be (`…` past MAX_QUOTED_WORD), for echoes that escape it themselves. */
+export function clipWord(word: string): string {
+  return word.length > MAX_QUOTED_WORD ? `${prefix(word, MAX_QUOTED_WORD)}…` : word;
 }
 
 /** Every string in a JSON-like value cut to `max`, arrays to their first 50 entries: a record of bounded size. */

@@ -1,4 +1,4 @@
-import { MAX_QUOTED_WORD } from '../../domain/bounded-text.js';
+import { clipWord } from '../../domain/bounded-text.js';
 import { mention } from '../../domain/access/permissions.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeKeepingMentions, escapeMrkdwn } from './format.js';
@@ -17,7 +17,7 @@ export function deniedReply(verb: string, environment: string, holders: readonly
 
 export function unknownEnvironmentReply(name: string, suggestions: readonly string[]): Reply {
   // A button's value skips the grammar's length check: never echo more than a quoted word's length.
-  const typed = name.length > MAX_QUOTED_WORD ? `${name.slice(0, MAX_QUOTED_WORD)}…` : name;
+  const typed = clipWord(name);
   const hint = suggestions.length > 0 ? `Did you mean ${suggestions.map(code).join(', ')}?` : 'See `/env list` for the environments you can see.';
   return {
     text: `No environment called ${escapeMrkdwn(typed)}. ${hint}`,

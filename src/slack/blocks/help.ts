@@ -1,5 +1,5 @@
 import type { CommandHelp } from '../../domain/command.js';
-import { context, section, type Reply } from './common.js';
+import { context, linesToSections, section, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
 
 /**
@@ -10,7 +10,8 @@ export function helpReply(commands: readonly CommandHelp[], intro?: string): Rep
   const lines = commands.map((entry) => `${code(entry.usage)} — ${entry.summary}`);
   const blocks = [
     ...(intro ? [section(`:warning: ${intro}`)] : []),
-    section(`*dockhand* operates your ECS environments from Slack.\n${lines.join('\n')}`),
+    // One section per 3,000 characters: the list grows with every verb and must never be cut.
+    ...linesToSections(['*dockhand* operates your ECS environments from Slack.', ...lines]),
     context('What you can see and do depends on the roles bound to you in dockhand.yml. Example: `/env status staging-3`'),
   ];
   return { text: `${intro ? `${intro} ` : ''}dockhand commands: ${commands.map((e) => escapeMrkdwn(e.usage)).join(', ')}`, blocks };
