@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generatedFleet, identities } from '../../dev/sandbox/index.js';
 import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { openDb } from '../../src/store/db.js';
 import type { FakeSlackCall } from '../support/fake-slack.js';
 import { startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { blocksText, clickButton } from '../support/slack-requests.js';
@@ -101,10 +102,15 @@ describe('live alerts', () => {
     expect(broken).toHaveLength(8);
     for (const service of broken) h.sandbox.breakService({ cluster: service.cluster, service: service.name, failure: { kind: 'oom', rollback: true } });
     clock.advance(MINUTE);
+    const posted = () => h.slack.callsTo('chat.postMessage').filter((call) => call.body.channel === 'C0ALERTS');
+    // The first post fails: the claims are given back and the next refresh posts it, once.
+    h.slack.respond('chat.postMessage', { ok: false, error: 'channel_not_found' }, { times: 1 });
+    await h.dockhand.refresher.refresh('test');
+    expect(posted()).toHaveLength(1);
     await h.dockhand.refresher.refresh('test');
     await h.dockhand.refresher.refresh('test');
-    const alerts = h.slack.callsTo('chat.postMessage').filter((call) => call.body.channel === 'C0ALERTS');
-    expect(alerts).toHaveLength(1);
+    expect(posted()).toHaveLength(2);
+    const alerts = posted().slice(1);
     expect(String(alerts[0]!.body.text)).toContain('env-002: 8 deployments failed');
     expect(buttonsOf(alerts[0]!).filter((b) => b.action_id === 'alert_logs')).toHaveLength(8);
     expect(button(alerts[0]!, 'env_why').value).toBe('env-002');
@@ -160,5 +166,17 @@ describe('live alerts', () => {
     expect(unplaced).toHaveLength(1);
     expect(blocksText(unplaced[0]!)).toContain('root account used, deleted');
     expect(button(unplaced[0]!, 'alert_who').value).toBe('all');
+
+    // Housekeeping forgets claims after a week, long after they could be alerted again.
+    const db = openDb(h.dbPath);
+    const claims = () => (db.$client.prepare('select count(*) as n from live_alerts').get() as { n: number }).n;
+    try {
+      expect(claims()).toBeGreaterThan(0);
+      clock.advance(8 * 24 * 60 * MINUTE);
+      await h.dockhand.housekeeping.tick();
+      expect(claims()).toBe(0);
+    } finally {
+      db.$client.close();
+    }
   });
 });
