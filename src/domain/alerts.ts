@@ -65,28 +65,37 @@ export function alertKey(environment: string | null, item: AlertItem): string {
   }
 }
 
+/** ECS's service event for a failed rollout: "(service x) (deployment ecs-svc/1) deployment failed: tasks failed to start." */
+const FAILED_EVENT = /\(deployment ([^)\s]+)\) deployment failed(?::\s*(.*))?/i;
+
 /**
- * Deployments that FAILED, changed no longer ago than `maxAgeMs`: a deployment that failed last month and is
- * still the service's last word is not news to a dockhand with a new database.
+ * Deployments that FAILED, changed no longer ago than `maxAgeMs` (one that failed last month and is still the
+ * service's last word is not news to a dockhand with a new database). A failure ECS has already rolled back
+ * and dropped from the deployments is still named by the service's events, under the same deployment id.
  */
 export function failedDeployments(service: ServiceSnapshot, now: Date, maxAgeMs: number): FailedDeploymentAlert[] {
   const rolledBack = (rolloutOf(service, now)?.rollbacks ?? 0) > 0;
-  return service.deployments
-    .filter((d) => d.rolloutState === 'FAILED')
-    .filter((d) => {
-      const at = d.updatedAt ?? d.createdAt;
-      return at === null || now.getTime() - Date.parse(at) <= maxAgeMs;
-    })
-    .map((d) => ({
-      kind: 'deployment-failed',
-      service: service.name,
-      serviceArn: service.arn,
-      deploymentId: d.id,
-      rolledBack,
-      reason: d.rolloutStateReason ?? null,
-      failedTasks: d.failedTasks,
-      at: d.updatedAt ?? d.createdAt,
-    }));
+  const recent = (at: string | null) => at === null || now.getTime() - Date.parse(at) <= maxAgeMs;
+  const alert = (deploymentId: string, reason: string | null, failedTasks: number, at: string | null): FailedDeploymentAlert => ({
+    kind: 'deployment-failed',
+    service: service.name,
+    serviceArn: service.arn,
+    deploymentId,
+    rolledBack,
+    reason,
+    failedTasks,
+    at,
+  });
+  const listed = service.deployments.filter((d) => d.rolloutState === 'FAILED');
+  const fromDeployments = listed.filter((d) => recent(d.updatedAt ?? d.createdAt)).map((d) => alert(d.id, d.rolloutStateReason ?? null, d.failedTasks, d.updatedAt ?? d.createdAt));
+  const known = new Set(listed.map((d) => d.id));
+  const fromEvents = service.events.flatMap((event) => {
+    const match = FAILED_EVENT.exec(event.message);
+    if (!match?.[1] || known.has(match[1]) || !recent(event.at)) return [];
+    known.add(match[1]);
+    return [alert(match[1], match[2] ?? null, 0, event.at)];
+  });
+  return [...fromDeployments, ...fromEvents];
 }
 
 /** Services running fewer tasks than they should. */

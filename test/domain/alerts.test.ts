@@ -21,6 +21,21 @@ describe('failed deployments', () => {
     expect(failedDeployments(failed(new Date(now.getTime() - 25 * HOUR).toISOString(), 'x'), now, 24 * HOUR)).toEqual([]);
     expect(failedDeployments(service(), now, 24 * HOUR)).toEqual([]);
   });
+
+  it('are still found in the events once ECS has rolled back and dropped the failed deployment, under the same id', () => {
+    const at = new Date(now.getTime() - 60_000).toISOString();
+    const events = [
+      { at, message: '(service api) rolling back to deployment ecs-svc/8.' },
+      { at, message: '(service api) (deployment ecs-svc/9) deployment failed: tasks failed to start.' },
+    ];
+    const [found, ...rest] = failedDeployments(service({ events }), now, 24 * HOUR);
+    expect(rest).toEqual([]);
+    expect(found).toMatchObject({ deploymentId: 'ecs-svc/9', rolledBack: true, reason: 'tasks failed to start.' });
+    // Listed and in the events: one alert, the deployment's.
+    const both = service({ ...failed(at, 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/8.'), events });
+    expect(failedDeployments(both, now, 24 * HOUR).map((a) => a.failedTasks)).toEqual([4]);
+    expect(failedDeployments(service({ events: [{ ...events[1]!, at: new Date(now.getTime() - 25 * HOUR).toISOString() }] }), now, 24 * HOUR)).toEqual([]);
+  });
 });
 
 describe('degradation', () => {
