@@ -41,14 +41,14 @@ export class NoticePartlyPosted extends Error {
 
 /**
  * Without Slack or a console there is nowhere to post; operations still run and are journaled. Progress
- * and approval requests are refused (null), so their callers fall back or say so; digests and cost alerts
+ * and approval requests are refused (null), so their callers fall back or say so; digests, cost and live alerts
  * count as delivered, so the jobs do not retry them for ever.
  */
 export function silentOutbound(logger: Logger): Outbound {
   return {
     post: async (channel, notice) => {
       logger.warn('no messenger configured; not posting', { channel });
-      return notice.kind === 'digest' || notice.kind === 'cost-anomaly' ? { channel, ts: '0', messages: 1 } : null;
+      return notice.kind === 'digest' || notice.kind === 'cost-anomaly' || notice.kind === 'live-alert' ? { channel, ts: '0', messages: 1 } : null;
     },
     tell: async () => null,
     update: async () => undefined,

@@ -112,6 +112,16 @@ export const reportPolicyFields = {
       channels: z.array(z.strictObject({ environments: z.array(glob).min(1), channel })).default([]),
     })
     .prefault({}),
+  /** Live alerts to the environment's channel: failed deployments, lasting degradation, CloudTrail flags. */
+  alerts: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** An environment short of its desired tasks this long (first seen at a refresh) is alerted once. */
+      degraded_minutes: z.number().int().min(1).max(24 * 60).default(10),
+      /** Where alerts go; environments no route matches go where their cost anomalies go (anomalies.channels, then the digests' channels). */
+      channels: z.array(z.strictObject({ environments: z.array(glob).min(1), channel })).default([]),
+    })
+    .prefault({}),
   digests: z.array(digestSchema).default([]),
 };
 
@@ -121,6 +131,7 @@ export type DigestPolicy = ReportPolicy['digests'][number];
 export type IdlePolicy = ReportPolicy['idle'];
 export type AnomalyPolicy = ReportPolicy['anomalies'];
 export type CloudTrailPolicy = ReportPolicy['cloudtrail'];
+export type AlertsPolicy = ReportPolicy['alerts'];
 export type CostActualsPolicy = ReportPolicy['cost']['actuals'];
 
 /** The idle rules in the shape the domain works with. */

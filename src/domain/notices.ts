@@ -1,3 +1,4 @@
+import type { LiveAlert } from './alerts.js';
 import type { DigestModel } from './digest.js';
 import type { Environment } from './environments.js';
 import type { CostAnomaly } from './cost/anomaly.js';
@@ -92,6 +93,8 @@ export type Notice =
   | { kind: 'schedule-warning'; environment: Environment; stopAt: Date; because: 'schedule' | 'override' }
   | { kind: 'tick-report'; at: Date; actions: readonly TickReportLine[] }
   | { kind: 'cost-anomaly'; anomaly: CostAnomaly; hours: number }
+  /** A failed deployment, a lasting degradation or a CloudTrail flag: one message per environment and run. */
+  | { kind: 'live-alert'; alert: LiveAlert }
   /** Long digests continue in the main message's thread. */
   | { kind: 'digest'; digest: DigestModel };
 

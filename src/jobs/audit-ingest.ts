@@ -35,6 +35,8 @@ export interface AuditIngestDeps {
   rules: EnvironmentRules;
   policy: CloudTrailPolicy;
   maxSampleGapMs: number;
+  /** Called after every run with what it stored (the live alerts of CloudTrail flags); its failure is logged, not the run's. */
+  onIngested?: (run: AuditIngestRun, now: Date) => Promise<unknown>;
   clock: Clock;
   logger: Logger;
 }
@@ -124,7 +126,9 @@ export class AuditIngestJob {
     }
     const results = outcomes.flatMap((o) => (o.result ? [o.result] : []));
     logger.info('CloudTrail ingested', { requests: results.reduce((n, r) => n + r.requests, 0), added: results.reduce((n, r) => n + r.added, 0) });
-    return { results, errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])) };
+    const ingested = { results, errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])) };
+    await this.deps.onIngested?.(ingested, now).catch((error: unknown) => logger.warn('after the CloudTrail ingest', { error: errorMessage(error) }));
+    return ingested;
   }
 
   /** Reads one account, region and event source from its cursor to `now`, and stores what is new. */

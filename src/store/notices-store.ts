@@ -1,9 +1,10 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { anomalyAlerts, digestPosts, idleSnoozes } from './schema-notices.js';
+import { anomalyAlerts, degradedEnvironments, digestPosts, idleSnoozes, liveAlerts } from './schema-notices.js';
 
 export type AnomalyAlertRow = typeof anomalyAlerts.$inferSelect;
 export type DigestPostRow = typeof digestPosts.$inferSelect;
+export type LiveAlertClaim = typeof liveAlerts.$inferSelect;
 
 /** Idle snoozes, and the claims that make anomaly alerts and digests post once. */
 export class NoticesStore {
@@ -66,6 +67,42 @@ export class NoticesStore {
 
   digestPost(channel: string, localDate: string): DigestPostRow | undefined {
     return this.db.select().from(digestPosts).where(and(eq(digestPosts.channel, channel), eq(digestPosts.localDate, localDate))).get();
+  }
+
+  /** True for exactly one caller per alert identity and channel, whatever restarts between: post only then. */
+  claimLiveAlert(claim: LiveAlertClaim): boolean {
+    return this.db.insert(liveAlerts).values(claim).onConflictDoNothing().run().changes === 1;
+  }
+
+  /** Gives claims back when posting failed, so the next run tries again. */
+  releaseLiveAlerts(channel: string, alertKeys: readonly string[]): void {
+    if (alertKeys.length === 0) return;
+    this.db
+      .delete(liveAlerts)
+      .where(and(eq(liveAlerts.channel, channel), inArray(liveAlerts.alertKey, [...alertKeys])))
+      .run();
+  }
+
+  liveAlertClaims(): LiveAlertClaim[] {
+    return this.db.select().from(liveAlerts).all();
+  }
+
+  /** Forgets live-alert claims older than `before`; returns how many. */
+  pruneLiveAlerts(before: Date): number {
+    return this.db.delete(liveAlerts).where(lt(liveAlerts.atMs, before.getTime())).run().changes;
+  }
+
+  /** When each environment remembered as short of tasks was first seen so. */
+  degradedSince(): Map<string, string> {
+    return new Map(this.db.select().from(degradedEnvironments).all().map((row) => [row.environment, row.since]));
+  }
+
+  /** Remembers the first sighting of each newly short environment, and forgets those whole again, in one transaction. */
+  trackDegraded(started: readonly string[], recovered: readonly string[], since: Date): void {
+    this.db.transaction((tx) => {
+      for (const environment of started) tx.insert(degradedEnvironments).values({ environment, since: since.toISOString() }).onConflictDoNothing().run();
+      if (recovered.length > 0) tx.delete(degradedEnvironments).where(inArray(degradedEnvironments.environment, [...recovered])).run();
+    });
   }
 
   /** Forgets alerts and digest records older than `before`; snoozes that ended. */

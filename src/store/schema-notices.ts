@@ -37,3 +37,24 @@ export const digestPosts = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.channel, table.localDate] })],
 );
+
+/**
+ * One live alert per identity and channel (a failed deployment by service ARN and deployment id, a degradation
+ * by environment and since when, a CloudTrail event by its id): claimed before posting, given back if it fails.
+ */
+export const liveAlerts = sqliteTable(
+  'live_alerts',
+  {
+    alertKey: text('alert_key').notNull(),
+    channel: text('channel').notNull(),
+    environment: text('environment'),
+    atMs: integer('at_ms').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.alertKey, table.channel] }), index('live_alerts_at').on(table.atMs)],
+);
+
+/** When each environment was first seen short of its desired tasks, so a restart neither resets nor repeats its alert. */
+export const degradedEnvironments = sqliteTable('degraded_environments', {
+  environment: text('environment').primaryKey(),
+  since: text('since').notNull(),
+});

@@ -97,6 +97,18 @@ export class TrailStore {
     });
   }
 
+  /** Flagged events that happened at or after `from`, oldest first, at most `limit`: what live alerts tell. */
+  flaggedSince(from: Date, limit = 1000): DecodedEvent[] {
+    const rows = this.db
+      .select()
+      .from(trailEvents)
+      .where(and(gte(trailEvents.atMs, from.getTime()), eq(trailEvents.flagged, true)))
+      .orderBy(trailEvents.atMs)
+      .limit(limit)
+      .all();
+    return rows.map(revive);
+  }
+
   /** Newest first. */
   events(query: EventQuery): DecodedEvent[] {
     const placed = query.environments === null ? sql`1 = 1` : query.environments.length > 0 ? inArray(trailEvents.environment, [...query.environments]) : sql`1 = 0`;

@@ -5,6 +5,7 @@ import { DigestJob } from '../jobs/digest.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { InventoryRefresher } from '../jobs/inventory-refresh.js';
 import { InventorySampler } from '../jobs/inventory-samples.js';
+import { LIVE_ALERT_CLAIMS_KEPT_MS, LiveAlerts } from '../jobs/live-alerts.js';
 import { SCHEDULER_ACTOR, Scheduler } from '../jobs/scheduler.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { DockhandOptions } from './options.js';
@@ -35,13 +36,22 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
     parkedDesired: (arns) => new Map([...stores.operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
   });
   const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, outbound: workspace.outbound, clock, logger });
-  const refresher = refresherOf(shared, stores, aws, sampler, anomalies);
+  const alerts = new LiveAlerts({ policy: policy.alerts, anomalies: policy.anomalies, digests: policy.digests, environments: () => stores.fleet.environments(), trail: stores.trail, store: stores.notices, outbound: workspace.outbound, clock, logger });
+  const refresher = refresherOf(shared, stores, aws, sampler, anomalies, alerts);
   // `/env list` shows an operation's outcome soon.
   services.runner.finished.subscribe(() => void refresher.refresh('after operation').catch(() => undefined));
   return {
     refresher,
     scheduler: schedulerOf(shared, stores, workspace, services, options.schedulerTick),
-    housekeeping: new Housekeeping({ approvals: services.approvals, handled: stores.handled, audit: stores.audit, auditRetentionDays: policy.audit.retention_days, clock, logger }),
+    housekeeping: new Housekeeping({
+      approvals: services.approvals,
+      handled: stores.handled,
+      audit: stores.audit,
+      auditRetentionDays: policy.audit.retention_days,
+      liveAlerts: { store: stores.notices, keptMs: LIVE_ALERT_CLAIMS_KEPT_MS },
+      clock,
+      logger,
+    }),
     auditIngest: new AuditIngestJob({
       accounts: policy.accounts,
       clients: aws,
@@ -53,6 +63,7 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
       rules: shared.rules,
       policy: policy.cloudtrail,
       maxSampleGapMs: sampler.maxSampleGapMs,
+      onIngested: (_run, now) => alerts.afterTrailRun(now),
       clock,
       logger,
     }),
@@ -61,8 +72,8 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
   };
 }
 
-/** Reads the fleet; after each read: the refresh metrics, a cost sample, the anomaly check. */
-function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, sampler: InventorySampler, anomalies: AnomalyMonitor): InventoryRefresher {
+/** Reads the fleet; after each read: the refresh metrics, a cost sample, the anomaly check, the live alerts. */
+function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, sampler: InventorySampler, anomalies: AnomalyMonitor, alerts: LiveAlerts): InventoryRefresher {
   const locations = policy.accounts.reduce((sum, account) => sum + account.regions.length, 0);
   return new InventoryRefresher({
     accounts: policy.accounts,
@@ -78,6 +89,7 @@ function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: 
       metrics.refresh(outcome, (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
       sampler.record(stores.inventory.services(), record.startedAt);
       await anomalies.runOnce();
+      await alerts.afterRefresh();
     },
   });
 }

@@ -1,3 +1,4 @@
+import { liveAlertReply } from '../../src/slack/blocks/alerts.js';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_HELP, parseEnvCommand } from '../../src/slack/commands/registry.js';
 import type { DecodedEvent } from '../../src/domain/trail/decode.js';
@@ -233,6 +234,20 @@ describe('every message builder on hostile names and reasons', () => {
     ['whoReply one environment', () => whoReply({ events: [event, viaDockhand], gaps: hostileGaps, now, window: '7d', environment: NAME, footer: 'footer' })],
     ['whoReply fleet', () => whoReply({ events: [event, viaDockhand], gaps: hostileGaps, now, window: '24h', environment: null, footer: 'footer' })],
     ['whoReply with nothing read', () => whoReply({ events: [], gaps: hostileGaps, now, window: '24h', environment: NAME, footer: 'footer' })],
+    [
+      'liveAlertReply',
+      () =>
+        liveAlertReply({
+          environment: NAME,
+          now,
+          items: [
+            { kind: 'deployment-failed', service: NAME, serviceArn: 'arn:s', deploymentId: NAME, rolledBack: true, reason: TEXT, failedTasks: 2, at: now.toISOString() },
+            { kind: 'degraded', since: now.toISOString(), services: [{ name: NAME, running: 0, desired: 1 }] },
+            { kind: 'trail-flag', event },
+          ],
+        }),
+    ],
+    ['liveAlertReply, no environment', () => liveAlertReply({ environment: null, now, items: [{ kind: 'trail-flag', event: viaDockhand }] })],
     ['busyText', () => busyText({ id: 1, verb: 'stop', environment: NAME, requestedBy: 'U0REQ', startedAt: now.toISOString() } as never, now)],
   ];
 

@@ -1,4 +1,5 @@
 import type { Notice } from '../../domain/notices.js';
+import { liveAlertReply } from './alerts.js';
 import { approvalOutcomeText, approvalRequestReply, requesterNewsReply } from './approval.js';
 import type { Reply } from './common.js';
 import { anomalyAlertReply } from './cost.js';
@@ -24,6 +25,8 @@ export function noticeMessages(notice: Notice): [Reply, ...Reply[]] {
       return [schedulerReportReply(notice.at, notice.actions)];
     case 'cost-anomaly':
       return [anomalyAlertReply(notice.anomaly, notice.hours)];
+    case 'live-alert':
+      return [liveAlertReply(notice.alert)];
     case 'digest': {
       const { main, thread } = digestMessages(notice.digest);
       return [main, ...thread];

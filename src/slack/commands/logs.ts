@@ -5,6 +5,7 @@ import { DEFAULT_LOG_WINDOW, isLogWindow, searchText, type LogQuery, type LogWin
 import { closestNames } from '../../domain/suggest.js';
 import { problemReply } from '../blocks/common.js';
 import { code, escapeMrkdwn } from '../blocks/format.js';
+import { ALERT_LOGS_ACTION } from '../blocks/alerts.js';
 import { logsReply } from '../blocks/logs.js';
 import type { CommandModule } from './command-module.js';
 
@@ -47,6 +48,8 @@ export const logsCommand: CommandModule<LogsArgs> = {
     },
     parse: parseLogs,
   },
+  // **Logs** on a live alert: the service's error lines of the last hour, as the clicker.
+  buttons: [{ actionId: ALERT_LOGS_ACTION, text: (value) => `logs ${value} errors 1h` }],
   // Logs can hold personal data: reading them is its own verb.
   permission: ({ environment }) => ({ verb: 'logs', environment }),
   async run(args, ctx, env: Environment) {

@@ -2,6 +2,7 @@ import { approvalRequired } from '../../domain/access/approvals.js';
 import type { Environment } from '../../domain/environments.js';
 import type { Words } from '../../domain/command.js';
 import { closestNames } from '../../domain/suggest.js';
+import { ALERT_START_ACTION } from '../blocks/alerts.js';
 import { approvalFiledReply } from '../blocks/approval.js';
 import { problemReply, section } from '../blocks/common.js';
 import { busyText, operationReply } from '../blocks/operation.js';
@@ -93,6 +94,8 @@ export const startCommand = operateCommand('start', {
     help: { verb: 'start', usage: '/env start <env>', summary: 'bring a parked environment back exactly as it was', example: '/env start qa-2' },
     parse: environmentOnly,
   },
+  // "Start again" on a live alert (scaled to zero outside dockhand, a parked environment reset): the command, as the clicker.
+  buttons: [{ actionId: ALERT_START_ACTION, text: (environment: string) => `start ${environment}` }],
 });
 
 export const scaleCommand = operateCommand('scale', {

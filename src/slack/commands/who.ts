@@ -2,6 +2,7 @@ import { quoted } from '../../domain/bounded-text.js';
 import { UsageError } from '../../domain/command.js';
 import type { Environment } from '../../domain/environments.js';
 import { DEFAULT_WHO_WINDOW, WHO_WINDOW_MS, WHO_WINDOWS, type WhoWindow } from '../../domain/trail/changes.js';
+import { ALERT_WHO_ACTION } from '../blocks/alerts.js';
 import { ingestFooter, whoReply } from '../blocks/who.js';
 import { askerAudience } from './audience.js';
 import type { CommandModule } from './command-module.js';
@@ -18,6 +19,8 @@ export const whoCommand: CommandModule<{ environment: string | null; window: Who
       return { environment: target.toLowerCase() === 'all' ? null : target, window: window as WhoWindow };
     },
   },
+  // **Who?** on a live alert: `/env who <env|all>`, as the clicker.
+  buttons: [{ actionId: ALERT_WHO_ACTION, text: (target) => `who ${target}` }],
   permission: ({ environment }) => (environment === null ? null : { verb: 'view', environment }),
   run(args, ctx, env: Environment | null) {
     const now = ctx.clock.now();
