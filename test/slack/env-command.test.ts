@@ -57,7 +57,9 @@ describe('/env status', () => {
     const blocks = textOf(answer);
     expect(answer.body.text).toMatch(/^staging-3: running, 7\/7 tasks in 6 services$/);
     expect(blocks).toContain('*api* 2/2 running');
-    expect(blocks).toMatch(/\*web\* 1\/1 running · on-demand · 0\.5 vCPU \/ 1 GB · ARM/);
+    // Per-service facts are fields beside the service's name and counts.
+    const web = (answer.body.blocks as Array<{ text?: { text: string }; fields?: Array<{ text: string }> }>).find((b) => b.text?.text.startsWith('*web* 1/1 running'));
+    expect(web?.fields?.map((f) => f.text)).toEqual(expect.arrayContaining(['*Capacity*\non-demand', '*Task size*\n0.5 vCPU / 1 GB · ARM']));
     expect(blocks).toContain('Recent ECS events');
   });
 
