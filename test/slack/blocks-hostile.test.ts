@@ -10,7 +10,7 @@ import { auditReply } from '../../src/slack/blocks/audit.js';
 import type { Reply } from '../../src/slack/blocks/common.js';
 import { anomalyAlertReply, costReply } from '../../src/slack/blocks/cost.js';
 import { digestMessages, digestPreviewReply } from '../../src/slack/blocks/digest.js';
-import { helpReply, usageReply } from '../../src/slack/blocks/help.js';
+import { helpReply, unknownVerbReply, usageReply } from '../../src/slack/blocks/help.js';
 import { idleReply, snoozedReply } from '../../src/slack/blocks/idle.js';
 import { listReply, refreshFooter } from '../../src/slack/blocks/list.js';
 import { busyText, operationReply } from '../../src/slack/blocks/operation.js';
@@ -192,7 +192,7 @@ describe('every message builder on hostile names and reasons', () => {
       () => {
         const parsed = parseEnvCommand(typed);
         if (parsed.ok) throw new Error(`${typed} parsed`);
-        return parsed.usage ? usageReply(parsed.problem, parsed.usage) : helpReply(COMMAND_HELP, `${parsed.problem}.`);
+        return parsed.usage ? usageReply(parsed.problem, parsed.usage) : unknownVerbReply(parsed.problem, parsed.suggestions ?? []);
       },
     ]),
     ['helpReply', () => helpReply(COMMAND_HELP)],

@@ -92,9 +92,13 @@ describe('/env status', () => {
 });
 
 describe('bad input', () => {
-  it('answers an unknown verb with help, and a malformed command with its usage', async () => {
+  it('answers a mistyped verb with the verb it is closest to, an unknown one with a pointer to help, a malformed command with its usage', async () => {
+    const typo = await env('U0MARIA', 'stpo staging-3');
+    expect(typo.answer.body.text).toBe('`stpo` is not a dockhand command. Did you mean `stop`? `/env help` lists every command.');
     const unknown = await env('U0MARIA', 'deploy prod');
-    expect(unknown.answer.body.text).toMatch(/^`deploy` is not a dockhand command\. dockhand commands: \/env list/);
+    expect(unknown.answer.body.text).toBe('`deploy` is not a dockhand command. `/env help` lists every command.');
+    // The whole help only when asked for, or for an empty command.
+    for (const text of ['help', '']) expect((await env('U0MARIA', text)).answer.body.text, text).toMatch(/^dockhand commands: \/env list/);
     const usage = await env('U0MARIA', 'status');
     expect(usage.answer.body.text).toBe('`status` needs the environment’s name. Usage: /env status &lt;env&gt;');
   });
