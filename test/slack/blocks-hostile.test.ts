@@ -180,7 +180,7 @@ describe('every message builder on hostile names and reasons', () => {
     ...(['pending', 'approved', 'denied', 'expired'] as const).map((status): [string, () => Reply] => [`approvalRequestReply ${status}`, () => approvalRequestReply(approval(status), TEXT.replace(/[<>&]/g, ''))]),
     ['pendingApprovalsReply', () => pendingApprovalsReply([approval('pending')])],
     ['denyReasonModal', () => denyReasonModal(7, `/env stop ${NAME}`)],
-    ['auditReply', () => auditReply(auditRows, 'the environments you can see')],
+    ['auditReply', () => auditReply({ rows: auditRows, total: 60, page: 2, pageSize: 25, scope: 'the environments you can see', environment: NAME })],
     ['costReply one environment', () => costReply({ report: costReport, environment: NAME, showUnassigned: true })],
     ['costReply fleet', () => costReply({ report: costReport, environment: null, showUnassigned: true })],
     ['anomalyAlertReply', () => anomalyAlertReply({ environment: NAME, tier: 'production', recentDollars: 5, baselineDollars: 1, baselineDays: 3, increase: { dollars: 4, percent: 400 } }, 3)],
