@@ -1,6 +1,7 @@
 import { quoted } from './bounded-text.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { userGlobProblem } from './glob.js';
+import { closestNames } from './suggest.js';
 
 /**
  * The shared, pure part of the `/env` grammar: splitting what someone typed into a verb and its words, reading
@@ -26,7 +27,7 @@ export interface VerbGrammar<Args> {
 
 export type ParsedCommand<Args = object> =
   | { ok: true; command: { verb: string } & Args }
-  | { ok: false; problem: string; usage: CommandHelp | null };
+  | { ok: false; problem: string; usage: CommandHelp | null; suggestions?: readonly string[] };
 
 export const MAX_SCALE = 1000;
 export const MAX_GRANT_MS = 30 * 86_400_000;
@@ -152,7 +153,11 @@ export function parseCommand<Args extends object>(text: string, grammars: readon
   }
   const [first, ...args] = text.trim().split(/\s+/).filter(Boolean);
   const grammar = grammarFor(first?.toLowerCase() ?? 'help', grammars);
-  if (!grammar) return { ok: false, problem: `\`${quoted(first ?? '')}\` is not a dockhand command`, usage: null };
+  if (!grammar) {
+    // A typo of a verb (`stpo`, `stat`) is answered with the verbs it is closest to, not the whole help.
+    const suggestions = closestNames(first ?? '', grammars.map((g) => g.verb), 2);
+    return { ok: false, problem: `\`${quoted(first ?? '')}\` is not a dockhand command`, usage: null, ...(suggestions.length > 0 ? { suggestions } : {}) };
+  }
   try {
     const words = new Words(grammar.verb, args);
     const parsed = grammar.parse(words);

@@ -5,6 +5,7 @@ import type { SlackPostObserver } from '../ops/metrics.js';
 import { NoticePartlyPosted, type Outbound, type Posted, type PostedMessage } from '../outbound.js';
 import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
 import type { KnownBlock, Reply } from './blocks/common.js';
+import type { OwnerMentions } from './blocks/format.js';
 import { noticeMessages } from './blocks/notices.js';
 
 /** The part of Slack's WebClient that posting needs; Bolt's `app.client` is one. */
@@ -33,6 +34,8 @@ export interface SlackOutboundOptions {
   /** Defaults to real time; tests pass a ManualClock and a sleep that advances it. */
   timing?: Timing;
   observer?: SlackPostObserver;
+  /** Who an owner tag names (the workspace's members and groups), so notices about an environment ping its owner. */
+  ownerMentions?: () => Promise<OwnerMentions | undefined>;
 }
 
 /**
@@ -52,7 +55,7 @@ export class SlackOutbound implements Outbound {
   }
 
   async post(channel: string, notice: Notice): Promise<Posted | null> {
-    const [main, ...thread] = noticeMessages(notice);
+    const [main, ...thread] = noticeMessages(notice, await this.mentionsFor(notice));
     let ts: string;
     try {
       ts = await this.postMessage(channel, main);
@@ -82,12 +85,23 @@ export class SlackOutbound implements Outbound {
   }
 
   async update(message: PostedMessage, notice: Notice): Promise<void> {
-    const [reply] = noticeMessages(notice);
+    const [reply] = noticeMessages(notice, await this.mentionsFor(notice));
     try {
       await this.client.chat.update({ channel: message.channel, ts: message.ts, text: reply.text, blocks: reply.blocks });
     } catch (error) {
       this.options.observer?.postFailed('chat.update', slackErrorCode(error));
       throw error;
+    }
+  }
+
+  /** The owner lookup, read only for notices that name owners; a lookup that fails leaves owners as text. */
+  private async mentionsFor(notice: Notice): Promise<OwnerMentions | undefined> {
+    if (notice.kind !== 'schedule-warning' && notice.kind !== 'tick-report') return undefined;
+    try {
+      return await this.options.ownerMentions?.();
+    } catch (error) {
+      this.options.logger.warn('cannot look up owners; they are named as text', { error: String(error) });
+      return undefined;
     }
   }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, type SQL } from 'drizzle-orm';
 import { cut, cutStrings } from '../domain/bounded-text.js';
 import type { Db } from './db.js';
 import { auditLog, awsRequests } from './schema.js';
@@ -12,6 +12,18 @@ export interface OwnCall {
   verb: string;
   environment: string | null;
   at: string;
+}
+
+/**
+ * Which rows a page of the trail is read from: one environment's; or the rows of the named environments
+ * (`'any'`: every environment) plus the asker's own rows that name none.
+ */
+export type AuditScope = { environment: string } | { environments: readonly string[] | 'any'; actor: string };
+
+export interface AuditPage {
+  rows: AuditRow[];
+  /** How many rows the scope holds in all (counted by SQLite, not read). */
+  total: number;
 }
 
 /** Request ids are AWS's (UUIDs and the like); anything longer is not one and is not kept. */
@@ -68,9 +80,34 @@ export class AuditStore {
       .get()?.at;
   }
 
+  /** Every environment named in the trail, once each (read off the environment index). */
+  environments(): string[] {
+    return this.db
+      .selectDistinct({ environment: auditLog.environment })
+      .from(auditLog)
+      .where(isNotNull(auditLog.environment))
+      .all()
+      .map((row) => row.environment as string);
+  }
+
+  /** One page of a scope, newest first, with the scope's row count. */
+  page(scope: AuditScope, limit: number, offset: number): AuditPage {
+    const where = scopeCondition(scope);
+    const rows = this.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit).offset(offset).all();
+    const total = this.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
+    return { rows, total };
+  }
+
   /** Newest first, optionally for one environment. */
   recent(limit = 50, environment?: string): AuditRow[] {
     const query = this.db.select().from(auditLog);
     return (environment ? query.where(eq(auditLog.environment, environment)) : query).orderBy(desc(auditLog.id)).limit(limit).all();
   }
+}
+
+function scopeCondition(scope: AuditScope): SQL | undefined {
+  if ('environment' in scope) return eq(auditLog.environment, scope.environment);
+  const own = and(isNull(auditLog.environment), eq(auditLog.actor, scope.actor));
+  if (scope.environments === 'any') return or(isNotNull(auditLog.environment), own);
+  return scope.environments.length > 0 ? or(inArray(auditLog.environment, [...scope.environments]), own) : own;
 }

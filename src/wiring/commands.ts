@@ -8,6 +8,7 @@ import type { Stores } from './stores.js';
 
 /** What `/env`, its buttons and the approval clicks call: the Slack listeners and `Dockhand.handle` alike. */
 export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, services: Services, jobs: Jobs, workspace: Workspace): SlackListenerDeps {
+  const { members } = workspace;
   return {
     command: {
       fleet: stores.fleet,
@@ -28,6 +29,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       snoozeDays: policy.idle.snooze_days,
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
       stoppedTasks: stores.stoppedTasks,
+      ...(members ? { ownerMentions: () => members.ownerMentions() } : {}),
       clock,
       directory: workspace.directory,
       logger,

@@ -43,11 +43,12 @@ export function workspaceOf(slack: SlackApp | null, options: Pick<DockhandOption
   if (!slack) return { outbound: options.outbound ?? silentOutbound(logger), directory: options.directory ?? NO_GROUPS, members: null };
   const { client } = slack;
   const usesGroups = policy.bindings.some((b) => b.subjects.some((s) => s.startsWith('group:')));
+  const members = new SlackMembers(client, clock, logger);
   return {
     // One outbound for everything dockhand posts, so every channel stays within Slack's rate together.
-    outbound: options.outbound ?? new SlackOutbound(client, { logger, observer: metrics }),
+    outbound: options.outbound ?? new SlackOutbound(client, { logger, observer: metrics, ownerMentions: () => members.ownerMentions() }),
     directory: options.directory ?? new SlackDirectory(client, clock, usesGroups),
-    members: new SlackMembers(client, clock, logger),
+    members,
   };
 }
 

@@ -57,7 +57,7 @@ describe('native mode', () => {
   it('suspends scheduled scaling for an override and resumes it when the override ends', async () => {
     expect(suspended('qa-1-api')).toBe(false);
     const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'extend qa-1 2h');
-    expect(answer.body.text).toBe('`qa-1` stays up until 2026-03-23 11:00 UTC.');
+    expect(answer.body.text).toBe('`qa-1` stays up until <!date^1774263600^{date_short_pretty} {time}|2026-03-23 11:00 UTC>.');
     expect(suspended('qa-1-api')).toBe(true);
     clock.set('2026-03-23T11:01:00Z');
     const report = await h.dockhand.scheduler.tick(clock.now());

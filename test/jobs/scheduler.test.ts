@@ -52,6 +52,8 @@ describe('the scheduler against the sandbox', () => {
   });
 
   it('warns 30 minutes before the evening edge, with Extend 1h and Stop now, about environments used today', async () => {
+    // The owner tag is an email: the workspace's member list names who that is, so the warning pings them.
+    h.slack.respond('users.list', { ok: true, members: [{ id: 'U0MARIA', name: 'maria', profile: { display_name: 'Maria', email: 'maria@example.com' } }] });
     await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'status dev-1');
     h.slack.reset();
     const report = await tickAt('2026-03-23T17:30:00Z');
@@ -59,9 +61,12 @@ describe('the scheduler against the sandbox', () => {
       expect.arrayContaining(['dev-1: owner warned', 'dev-2: not warned: nobody used it today']),
     );
     const warning = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0SCHEDULE' && String(c.body.text).includes('`dev-1`'));
-    expect(String(warning.body.text)).toMatch(/^`dev-1` \(owner: maria@example\.com\) will be parked at .*: its schedule ends\./);
+    expect(String(warning.body.text)).toMatch(/^`dev-1` \(owner: <@U0MARIA>\) will be parked at <!date\^\d+\^\{time\}\|18:00 UTC>: its schedule ends\./);
     expect(blocksText(warning)).toContain('schedule_extend_1h');
     expect(blocksText(warning)).toContain('schedule_stop_now');
+    // Stop now asks first, saying what it does.
+    const stopNow = (warning.body.blocks as Array<{ elements?: Array<{ action_id?: string; confirm?: { text: { text: string } } }> }>).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'schedule_stop_now');
+    expect(stopNow?.confirm?.text.text).toMatch(/^Every service of dev-1 is scaled to 0 now/);
   });
 
   it('sends an after-hours extension to a lead, and keeps the environment up until it ends', async () => {
@@ -72,7 +77,7 @@ describe('the scheduler against the sandbox', () => {
     const id = /Request #(\d+)/.exec(blocksText(request))?.[1] ?? '';
     const { responseId } = await clickButton(h.eventsUrl, h.slack, 'U0LEE', 'approval_approve', id);
     const decided = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId);
-    expect(decided.body.text).toBe(`You approved request #${id}. \`qa-1\` stays up until 2026-03-23 20:00 UTC (approved by <@U0LEE>).`);
+    expect(decided.body.text).toBe(`You approved request #${id}. \`qa-1\` stays up until <!date^1774296000^{date_short_pretty} {time}|2026-03-23 20:00 UTC> (approved by <@U0LEE>).`);
   });
 
   it('parks every scheduled environment at 19:00 Berlin, in one report, except the extended one', async () => {

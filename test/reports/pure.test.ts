@@ -131,7 +131,7 @@ describe('digest messages', () => {
     const text = JSON.stringify(digestMessages(model).main.blocks);
     expect(text).toContain('*Pending approvals*');
     expect(text).toContain('#7 `/env scale prod api 4` by <@U0MARIA>');
-    expect(text).toContain('`qa-2` extended up until 2026-03-20 19:00 UTC\\n`dev-1` overridden down until 2026-03-23 07:30 UTC');
+    expect(text).toContain('`qa-2` extended up until <!date^1774033200^{date_short_pretty} {time}|2026-03-20 19:00 UTC>\\n`dev-1` overridden down until <!date^1774251000^{date_short_pretty} {time}|2026-03-23 07:30 UTC>');
   });
 
   it('keeps every message within 50 blocks, the main one pointing to its thread', () => {

@@ -11,7 +11,7 @@ import { auditReply } from '../../src/slack/blocks/audit.js';
 import type { Reply } from '../../src/slack/blocks/common.js';
 import { anomalyAlertReply, costReply } from '../../src/slack/blocks/cost.js';
 import { digestMessages, digestPreviewReply } from '../../src/slack/blocks/digest.js';
-import { helpReply, usageReply } from '../../src/slack/blocks/help.js';
+import { helpReply, unknownVerbReply, usageReply } from '../../src/slack/blocks/help.js';
 import { idleReply, snoozedReply } from '../../src/slack/blocks/idle.js';
 import { listReply, refreshFooter } from '../../src/slack/blocks/list.js';
 import { busyText, operationReply } from '../../src/slack/blocks/operation.js';
@@ -181,7 +181,7 @@ describe('every message builder on hostile names and reasons', () => {
     ...(['pending', 'approved', 'denied', 'expired'] as const).map((status): [string, () => Reply] => [`approvalRequestReply ${status}`, () => approvalRequestReply(approval(status), TEXT.replace(/[<>&]/g, ''))]),
     ['pendingApprovalsReply', () => pendingApprovalsReply([approval('pending')])],
     ['denyReasonModal', () => denyReasonModal(7, `/env stop ${NAME}`)],
-    ['auditReply', () => auditReply(auditRows, 'the environments you can see')],
+    ['auditReply', () => auditReply({ rows: auditRows, total: 60, page: 2, pageSize: 25, scope: 'the environments you can see', environment: NAME })],
     ['costReply one environment', () => costReply({ report: costReport, environment: NAME, showUnassigned: true })],
     ['costReply fleet', () => costReply({ report: costReport, environment: null, showUnassigned: true })],
     ['anomalyAlertReply', () => anomalyAlertReply({ environment: NAME, tier: 'production', recentDollars: 5, baselineDollars: 1, baselineDays: 3, increase: { dollars: 4, percent: 400 } }, 3)],
@@ -193,7 +193,7 @@ describe('every message builder on hostile names and reasons', () => {
       () => {
         const parsed = parseEnvCommand(typed);
         if (parsed.ok) throw new Error(`${typed} parsed`);
-        return parsed.usage ? usageReply(parsed.problem, parsed.usage) : helpReply(COMMAND_HELP, `${parsed.problem}.`);
+        return parsed.usage ? usageReply(parsed.problem, parsed.usage) : unknownVerbReply(parsed.problem, parsed.suggestions ?? []);
       },
     ]),
     ['helpReply', () => helpReply(COMMAND_HELP)],

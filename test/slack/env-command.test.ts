@@ -57,7 +57,9 @@ describe('/env status', () => {
     const blocks = textOf(answer);
     expect(answer.body.text).toMatch(/^staging-3: running, 7\/7 tasks in 6 services$/);
     expect(blocks).toContain('*api* 2/2 running');
-    expect(blocks).toMatch(/\*web\* 1\/1 running · on-demand · 0\.5 vCPU \/ 1 GB · ARM/);
+    // Per-service facts are fields beside the service's name and counts.
+    const web = (answer.body.blocks as Array<{ text?: { text: string }; fields?: Array<{ text: string }> }>).find((b) => b.text?.text.startsWith('*web* 1/1 running'));
+    expect(web?.fields?.map((f) => f.text)).toEqual(expect.arrayContaining(['*Capacity*\non-demand', '*Task size*\n0.5 vCPU / 1 GB · ARM']));
     expect(blocks).toContain('Recent ECS events');
   });
 
@@ -90,9 +92,13 @@ describe('/env status', () => {
 });
 
 describe('bad input', () => {
-  it('answers an unknown verb with help, and a malformed command with its usage', async () => {
+  it('answers a mistyped verb with the verb it is closest to, an unknown one with a pointer to help, a malformed command with its usage', async () => {
+    const typo = await env('U0MARIA', 'stpo staging-3');
+    expect(typo.answer.body.text).toBe('`stpo` is not a dockhand command. Did you mean `stop`? `/env help` lists every command.');
     const unknown = await env('U0MARIA', 'deploy prod');
-    expect(unknown.answer.body.text).toMatch(/^`deploy` is not a dockhand command\. dockhand commands: \/env list/);
+    expect(unknown.answer.body.text).toBe('`deploy` is not a dockhand command. `/env help` lists every command.');
+    // The whole help only when asked for, or for an empty command.
+    for (const text of ['help', '']) expect((await env('U0MARIA', text)).answer.body.text, text).toMatch(/^dockhand commands: \/env list/);
     const usage = await env('U0MARIA', 'status');
     expect(usage.answer.body.text).toBe('`status` needs the environment’s name. Usage: /env status &lt;env&gt;');
   });

@@ -16,7 +16,7 @@ describe('time-boxed grants', () => {
   it('gives a role for a while, ending by itself', async () => {
     expect((await askPrivately(h.eventsUrl, h.slack, 'U0SAM', 'list')).body.text).toMatch(/^You have no access to dockhand yet/);
     const granted = await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'grant <@U0SAM|sam> viewer qa-* 1h');
-    expect(granted.body.text).toMatch(/^:key: Granted <@U0SAM> `viewer` on `qa-\*` for 1h, until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(grant #\d+\)\.$/);
+    expect(granted.body.text).toMatch(/^:key: Granted <@U0SAM> `viewer` on `qa-\*` for 1h, until <!date\^\d+\^\{date_short_pretty\} \{time\}\|\d{4}-\d\d-\d\d \d\d:\d\d UTC> \(grant #\d+\)\.$/);
 
     const list = await askPrivately(h.eventsUrl, h.slack, 'U0SAM', 'list');
     expect(blocksText(list)).toContain('`qa-1`');

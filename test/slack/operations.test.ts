@@ -112,7 +112,7 @@ describe('one operation per environment', () => {
     await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'restart staging-1');
     await hold.reached;
     const second = await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'stop staging-1');
-    expect(second.body.text).toMatch(/^<@U0MARIA> has been restarting `staging-1` since \d\d:\d\d UTC \(\d+s ago, operation #\d+\)\. Try again when it has finished\.$/);
+    expect(second.body.text).toMatch(/^<@U0MARIA> has been restarting `staging-1` since <!date\^\d+\^\{time\}\|\d\d:\d\d UTC> \(\d+s ago, operation #\d+\)\. Try again when it has finished\.$/);
     hold.release();
     await finalMessage();
   });

@@ -22,11 +22,16 @@ describe('the command registry', () => {
     expect(parseEnvCommand('--help')).toEqual({ ok: true, command: { verb: 'help' } });
   });
 
-  it('keeps verbs only buttons invoke out of /env: typing one is an unknown command', () => {
+  it('keeps verbs only buttons invoke out of /env: typing one is an unknown command, with the typed verbs it is closest to', () => {
     for (const verb of ['snooze', 'approve', 'deny']) {
       expect(typedCommand(verb)).toBeNull();
-      expect(parseEnvCommand(`${verb} qa-2`)).toEqual({ ok: false, problem: `\`${verb}\` is not a dockhand command`, usage: null });
+      const parsed = parseEnvCommand(`${verb} qa-2`);
+      expect(parsed).toMatchObject({ ok: false, problem: `\`${verb}\` is not a dockhand command`, usage: null });
+      // What it suggests instead is a verb someone can type, never the button-only one.
+      for (const suggestion of (!parsed.ok && parsed.suggestions) || []) expect(typedCommand(suggestion), suggestion).not.toBeNull();
     }
+    expect(parseEnvCommand('stpo qa-2')).toMatchObject({ ok: false, suggestions: ['stop'] });
+    expect(parseEnvCommand('xyzzy')).toEqual({ ok: false, problem: '`xyzzy` is not a dockhand command', usage: null });
   });
 
   it('gives every button one command', () => {

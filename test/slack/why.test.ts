@@ -98,7 +98,9 @@ describe('/env why', () => {
     });
     // The header is plain text, where Slack reads no mentions; everything in mrkdwn is escaped.
     const shown = JSON.stringify({ text: reply.text, blocks: reply.blocks.filter((b) => b.type !== 'header') });
-    expect(shown).not.toMatch(/<[!@h]/);
+    // The stop's time is dockhand's own date token; nothing else may open a control sequence.
+    expect(shown).toMatch(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-03-20 10:00 UTC>/);
+    expect(shown.replace(/<!date\^\d+\^[^|<>]*\|[^<>]*>/g, '')).not.toMatch(/<[!@h]/);
     expect(shown).toContain('&lt;!everyone&gt; boom');
   });
 });

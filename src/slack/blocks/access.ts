@@ -1,17 +1,17 @@
 import { clipWord } from '../../domain/bounded-text.js';
 import { mention } from '../../domain/access/permissions.js';
 import { context, section, type Reply } from './common.js';
-import { code, escapeKeepingMentions, escapeMrkdwn } from './format.js';
+import { code, escapeMrkdwn, namingPeople } from './format.js';
 
 export function noAccessReply(whoToAsk: string): Reply {
-  const text = `You have no access to dockhand yet: no role in dockhand.yml is bound to you or your user groups. Ask ${escapeKeepingMentions(whoToAsk)} to add you.`;
+  const text = `You have no access to dockhand yet: no role in dockhand.yml is bound to you or your user groups. Ask ${namingPeople(whoToAsk)} to add you.`;
   return { text, blocks: [section(`:no_entry: ${text}`), context('Access is deny-by-default; a binding names Slack users or user groups, a role and environment globs.')] };
 }
 
 /** Names the missing permission, who holds it, and whom to ask for it. */
 export function deniedReply(verb: string, environment: string, holders: readonly string[], whoToAsk: string): Reply {
   const held = holders.length > 0 ? ` It is held by ${holders.slice(0, 5).map(mention).join(', ')}.` : '';
-  const text = `You don’t have ${code(verb)} on ${code(environment)}.${held} Ask ${escapeKeepingMentions(whoToAsk)} for access.`;
+  const text = `You don’t have ${code(verb)} on ${code(environment)}.${held} Ask ${namingPeople(whoToAsk)} for access.`;
   return { text, blocks: [section(`:no_entry: ${text}`)] };
 }
 

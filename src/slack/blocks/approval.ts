@@ -1,9 +1,9 @@
 import type { KnownBlock } from './common.js';
-import { context, section, type Reply } from './common.js';
+import { confirmDialog, context, section, type Reply } from './common.js';
 import { describeRequest } from '../../domain/access/approvals.js';
 import type { ApprovalFiled, ApprovalOutcome, ApprovalView, DecisionAnswer, RequesterNews } from '../../domain/notices.js';
 import { code, escapeMrkdwn, who } from './format.js';
-import { slackTime } from './slack-date.js';
+import { slackDayTime } from './slack-date.js';
 import { busyText } from './operation.js';
 import { extensionText } from './scheduler.js';
 
@@ -16,7 +16,7 @@ export const DENY_ACTION = 'approval_deny';
 export const DENY_MODAL = 'approval_deny_reason';
 
 function time(iso: string): string {
-  return slackTime(iso);
+  return slackDayTime(iso);
 }
 
 /** The message in the approvers' channel; the buttons carry only the request id. */
@@ -38,8 +38,22 @@ export function approvalRequestReply(view: ApprovalView, outcome?: string): Repl
       type: 'actions',
       block_id: `approval_${view.id}`,
       elements: [
-        { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: String(view.id) },
-        { type: 'button', action_id: DENY_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Deny' }, value: String(view.id) },
+        {
+          type: 'button',
+          action_id: APPROVE_ACTION,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value: String(view.id),
+          confirm: confirmDialog(`Approve request #${view.id}?`, `${describeRequest(view)} runs on ${view.environment}, a protected environment, as soon as you confirm. It is audited in your name as the approver.`, 'Approve and run', 'primary'),
+        },
+        {
+          type: 'button',
+          action_id: DENY_ACTION,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Deny' },
+          value: String(view.id),
+          confirm: confirmDialog(`Deny request #${view.id}?`, `${describeRequest(view)} on ${view.environment} will not run: the request is closed and its requester is told. You can give a reason next.`, 'Deny'),
+        },
       ],
     });
   }

@@ -38,6 +38,19 @@ export function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: clipText(text, MAX_SECTION_TEXT) } };
 }
 
+/** Slack's limits on a section's fields: at most 10, each at most 2,000 characters. */
+export const MAX_FIELDS = 10;
+export const MAX_FIELD_TEXT = 2000;
+
+/** A section with its facts as fields (Slack lays them out two to a row): `*Label*\nvalue` each. */
+export function fieldsSection(text: string, fields: ReadonlyArray<readonly [label: string, value: string]>): KnownBlock {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: clipText(text, MAX_SECTION_TEXT) },
+    fields: fields.slice(0, MAX_FIELDS).map(([label, value]) => ({ type: 'mrkdwn' as const, text: clipText(`*${label}*\n${value}`, MAX_FIELD_TEXT) })),
+  };
+}
+
 export function context(text: string): KnownBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: clipText(text, MAX_SECTION_TEXT) }] };
 }
@@ -45,6 +58,15 @@ export function context(text: string): KnownBlock {
 /** Plain text is not parsed for mentions or links, so a header needs no escaping, only its length cut. */
 export function header(text: string): KnownBlock {
   return { type: 'header', text: { type: 'plain_text', text: clipText(text, MAX_HEADER_TEXT), emoji: true } };
+}
+
+/**
+ * The dialog Slack shows before a button that is hard to undo does anything: plain text (names need no
+ * escaping there), cut to Slack's limits (title 100, text 300, buttons 30 characters).
+ */
+export function confirmDialog(title: string, text: string, confirm: string, style: 'danger' | 'primary' = 'danger') {
+  const plain = (value: string, limit: number) => ({ type: 'plain_text' as const, text: clipText(value, limit) });
+  return { title: plain(title, 100), text: plain(text, 300), confirm: plain(confirm, 30), deny: plain('Cancel', 30), style };
 }
 
 /** Packs lines into as few sections as Slack's 3,000-character limit allows, never splitting a line. */

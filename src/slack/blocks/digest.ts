@@ -6,7 +6,7 @@ import { findingLine, orphanLine } from './idle.js';
 import { code, escapeMrkdwn, who } from './format.js';
 import { billed, ESTIMATE_FOOTNOTE, money } from './money.js';
 import { countLine, eventLine, gapLines } from './who.js';
-import { utcTime } from '../../domain/time-format.js';
+import { slackDayTime, slackTime } from './slack-date.js';
 
 const IDLE_LISTED = 15;
 const ORPHANS_LISTED = 10;
@@ -23,7 +23,7 @@ function approvalLine(approval: PendingApproval): string {
 }
 
 function overrideLine({ environment, override }: ActiveOverride): string {
-  return `${code(environment)} ${override.reason === 'extend' ? 'extended' : 'overridden'} ${override.kind} until ${override.until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${code(environment)} ${override.reason === 'extend' ? 'extended' : 'overridden'} ${override.kind} until ${slackDayTime(override.until)}`;
 }
 
 function lines(title: string, items: readonly string[], empty: string): KnownBlock[] {
@@ -60,7 +60,7 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
     }
     case 'anomalies': {
       const items = model.alerts.map(
-        (a) => `:chart_with_upwards_trend: ${code(a.environment)} est. ${money(a.recentDollars)} vs usual ${money(a.baselineDollars)} (from ${utcTime(a.windowStart)}Z)`,
+        (a) => `:chart_with_upwards_trend: ${code(a.environment)} est. ${money(a.recentDollars)} vs usual ${money(a.baselineDollars)} (from ${slackTime(a.windowStart)})`,
       );
       return lines('Cost anomalies · last 24 h', items, 'None.');
     }

@@ -52,11 +52,32 @@ export function code(text: string): string {
   return `\`${escapeMrkdwn(text).replace(/[\r\n]+/g, ' ')}\``;
 }
 
+const MENTION = /<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^S[A-Z0-9]+)>/g;
+
 /**
- * Escapes everything but well-formed mentions of a user, a channel or a user group (`<@U…>`, `<#C…>`,
- * `<!subteam^S…>`): for text an administrator wrote to name people, such as `access_contact`.
- * `<!channel>`, `<!here>` and links stay escaped.
+ * Text an administrator wrote to name people (`access_contact`), or the holders dockhand lists: escaped with
+ * the one escape above, except that each well-formed mention of a user, a channel or a user group
+ * (`<@U…>`, `<#C…>`, `<!subteam^S…>`) is rebuilt by dockhand from its id. `<!channel>`, `<!here>` and links
+ * stay escaped.
  */
-export function escapeKeepingMentions(text: string): string {
-  return escapeMrkdwn(text).replace(/&lt;(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^S[A-Z0-9]+)&gt;/g, '<$1>');
+export function namingPeople(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(MENTION)) {
+    out += escapeMrkdwn(text.slice(last, match.index)) + `<${match[1]!}>`;
+    last = match.index + match[0].length;
+  }
+  return out + escapeMrkdwn(text.slice(last));
+}
+
+/**
+ * How the people behind an owner tag (an email, a Slack name, a user-group handle or id) are mentioned:
+ * `<@U…>` or `<!subteam^S…>` from the workspace's directory, or undefined when nobody matches.
+ */
+export type OwnerMentions = (owner: string) => string | undefined;
+
+/** An owner tag: the person or group mentioned when the directory knows them, else the tag as escaped text. */
+export function owner(tag: string | null | undefined, mentions?: OwnerMentions): string {
+  if (!tag) return '_no owner_';
+  return mentions?.(tag) ?? escapeMrkdwn(tag);
 }

@@ -1,5 +1,5 @@
 import type { CommandHelp } from '../../domain/command.js';
-import { context, linesToSections, section, type Reply } from './common.js';
+import { context, linesToSections, problemReply, section, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
 
 /**
@@ -22,4 +22,10 @@ export function usageReply(problem: string, usage: CommandHelp): Reply {
     text: `${problem}. Usage: ${escapeMrkdwn(usage.usage)}`,
     blocks: [section(`:warning: ${problem}.`), section(`Usage: ${code(usage.usage)} — ${usage.summary}\nExample: ${code(usage.example)}`)],
   };
+}
+
+/** A verb dockhand does not know: the closest verbs when there are any, else a pointer to `/env help` (never the whole help). */
+export function unknownVerbReply(problem: string, suggestions: readonly string[]): Reply {
+  const hint = suggestions.length > 0 ? `Did you mean ${suggestions.map(code).join(' or ')}?` : '';
+  return problemReply(`${problem}.${hint ? ` ${hint}` : ''}`, '`/env help` lists every command.');
 }

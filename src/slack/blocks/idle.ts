@@ -1,9 +1,9 @@
 import type { IdleFinding, OrphanService } from '../../domain/idle.js';
 import type { IdleReport } from '../../store/fleet-reports.js';
-import { clipText, context, linesToSections, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
+import { confirmDialog, context, linesToSections, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn, STATE_EMOJI } from './format.js';
 import { money } from './money.js';
-import { utcMinute } from '../../domain/time-format.js';
+import { slackDayTime } from './slack-date.js';
 
 /** Interaction ids the app routes: Stop goes through the normal permission and approval checks. */
 export const IDLE_STOP_ACTION = 'idle_stop';
@@ -36,12 +36,7 @@ function findingBlocks(finding: IdleFinding, snoozeDays: number): KnownBlock[] {
           text: { type: 'plain_text', text: 'Stop' },
           value: finding.environment.slice(0, MAX_BUTTON_VALUE),
           style: 'danger',
-          confirm: {
-            title: { type: 'plain_text', text: clipText(`Stop ${finding.environment}?`, 100) },
-            text: { type: 'mrkdwn', text: 'Desired counts and autoscaling bounds are saved, then set to 0. `/env start` brings it back exactly as it was.' },
-            confirm: { type: 'plain_text', text: 'Stop' },
-            deny: { type: 'plain_text', text: 'Cancel' },
-          },
+          confirm: confirmDialog(`Stop ${finding.environment}?`, 'Desired counts and autoscaling bounds are saved, then set to 0: it stops serving until someone starts it. /env start brings it back exactly as it was.', 'Stop'),
         },
         { type: 'button', action_id: IDLE_SNOOZE_ACTION, text: { type: 'plain_text', text: `Snooze ${snoozeDays}d` }, value: finding.environment.slice(0, MAX_BUTTON_VALUE) },
       ],
@@ -77,6 +72,6 @@ export function idleReply(view: IdleView): Reply {
 }
 
 export function snoozedReply(environment: string, until: Date): Reply {
-  const text = `${code(environment)} is snoozed until ${utcMinute(until)} UTC: it is left out of \`/env idle\` and the digests until then.`;
+  const text = `${code(environment)} is snoozed until ${slackDayTime(until)}: it is left out of \`/env idle\` and the digests until then.`;
   return { text, blocks: [section(`:zzz: ${text}`)] };
 }

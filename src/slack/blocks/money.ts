@@ -1,12 +1,16 @@
 import type { CostSource } from '../../domain/cost/estimate.js';
 import type { BilledTotal } from '../../domain/cost/report.js';
 import { RATES_AS_OF } from '../../domain/cost/fargate-rates.js';
+import { escapeMrkdwn } from './format.js';
 
 const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-/** `$1,442.05`; a few tenths of a cent show as `<$0.01` rather than pretending to be nothing. */
+/**
+ * `$1,442.05`, as mrkdwn; a few tenths of a cent show as `<$0.01` (escaped: Slack would read a bare `<` as
+ * the start of a link or mention) rather than pretending to be nothing.
+ */
 export function money(dollars: number): string {
-  if (dollars > 0 && dollars < 0.005) return '<$0.01';
+  if (dollars > 0 && dollars < 0.005) return escapeMrkdwn('<$0.01');
   return USD.format(dollars);
 }
 

@@ -1,7 +1,7 @@
 import { context, linesToSections, section, type Reply } from './common.js';
 import type { BusyOperation, OperationStepView, OperationView } from '../../domain/notices.js';
 import { ago, code, escapeMrkdwn, who } from './format.js';
-import { utcTime } from '../../domain/time-format.js';
+import { slackTime } from './slack-date.js';
 
 const DOING: Record<OperationView['verb'], string> = { stop: 'stopping', start: 'starting', restart: 'restarting', scale: 'scaling' };
 const DONE: Record<OperationView['verb'], string> = { stop: 'stopped', start: 'started', restart: 'restarted', scale: 'scaled' };
@@ -32,7 +32,7 @@ export function operationReply(view: OperationView): Reply {
   return { text: headline.replace(/:[a-z_]+: /, ''), blocks };
 }
 
-/** "<@U1> has been stopping `qa-2` since 10:02 UTC (2m ago, operation #7)." */
+/** "<@U1> has been stopping `qa-2` since <!date^…|10:02 UTC> (2m ago, operation #7)." */
 export function busyText(running: BusyOperation, now: Date): string {
-  return `${who(running.requestedBy)} has been ${DOING[running.verb]} ${code(running.environment)} since ${utcTime(running.startedAt)} UTC (${ago(running.startedAt, now)}, operation #${running.id}). Try again when it has finished.`;
+  return `${who(running.requestedBy)} has been ${DOING[running.verb]} ${code(running.environment)} since ${slackTime(running.startedAt)} (${ago(running.startedAt, now)}, operation #${running.id}). Try again when it has finished.`;
 }

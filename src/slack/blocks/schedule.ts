@@ -3,14 +3,13 @@ import type { ScheduleSource } from '../../domain/schedules/resolve.js';
 import type { ScheduleExplanation } from '../../schedules/schedule-service.js';
 import { context, section, type Reply } from './common.js';
 import { code, escapeMrkdwn, who } from './format.js';
-import { slackDayTime } from './slack-date.js';
-import { utcDay } from '../../domain/time-format.js';
+import { slackDay, slackDayTime } from './slack-date.js';
 
 /** Where an environment's schedule came from, in words. */
 export function explainSource(source: ScheduleSource): string {
   switch (source.kind) {
     case 'command':
-      return `set with \`/env schedule\` by ${who(source.setBy)} on ${utcDay(source.setAt)}`;
+      return `set with \`/env schedule\` by ${who(source.setBy)} on ${slackDay(source.setAt)}`;
     case 'tag':
       return `from the ${code(source.key)} tag on its services`;
     case 'default':

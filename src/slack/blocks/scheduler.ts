@@ -1,10 +1,9 @@
 import type { Environment } from '../../domain/environments.js';
 import type { SchedulerAction } from '../../domain/schedules/decide.js';
-import { blockId, context, MAX_BUTTON_VALUE, linesToSections, section, type KnownBlock, type Reply } from './common.js';
+import { blockId, confirmDialog, context, MAX_BUTTON_VALUE, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import type { Extension } from '../../domain/notices.js';
-import { code, escapeMrkdwn, who } from './format.js';
-import { slackTime } from './slack-date.js';
-import { utcMinute } from '../../domain/time-format.js';
+import { code, escapeMrkdwn, owner as ownerText, who, type OwnerMentions } from './format.js';
+import { slackDayTime, slackTime } from './slack-date.js';
 
 export const EXTEND_ACTION = 'schedule_extend_1h';
 export const STOP_NOW_ACTION = 'schedule_stop_now';
@@ -23,11 +22,11 @@ const VERB: Record<SchedulerAction['kind'], string> = {
 };
 
 /** One message per tick: every environment the scheduler acted on, with the outcome. */
-export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment: string; owner?: string | null; action: SchedulerAction; outcome: string }>): Reply {
+export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment: string; owner?: string | null; action: SchedulerAction; outcome: string }>, mentions?: OwnerMentions): Reply {
   const lines = done.map(({ environment, owner, action, outcome }) => {
     const reason = 'reason' in action ? ` (${escapeMrkdwn(action.reason)})` : '';
     // What the owner should hear about (found up, started from outside) names them.
-    const notify = owner && (action.kind === 'announce-new' || action.kind === 'report-external') ? ` · owner ${escapeMrkdwn(owner)}` : '';
+    const notify = owner && (action.kind === 'announce-new' || action.kind === 'report-external') ? ` · owner ${ownerText(owner, mentions)}` : '';
     const failed = outcome.startsWith('failed') || outcome.startsWith('partial') || outcome.startsWith('skipped');
     return `${failed ? ':warning:' : ':calendar:'} ${code(environment)} ${VERB[action.kind]}${reason}: ${escapeMrkdwn(outcome)}${notify}`;
   });
@@ -36,8 +35,8 @@ export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment
 }
 
 /** Sent before the schedule (or an extension) parks an environment, with the two things people want to do. */
-export function warningReply(env: Environment, stopAt: Date, because: 'schedule' | 'override'): Reply {
-  const owner = env.owner ? ` (owner: ${escapeMrkdwn(env.owner)})` : '';
+export function warningReply(env: Environment, stopAt: Date, because: 'schedule' | 'override', mentions?: OwnerMentions): Reply {
+  const owner = env.owner ? ` (owner: ${ownerText(env.owner, mentions)})` : '';
   const why = because === 'schedule' ? 'its schedule ends' : 'its extension ends';
   const text = `:alarm_clock: ${code(env.name)}${owner} will be parked at ${utc(stopAt)}: ${why}. ${env.running}/${env.desired} tasks are running.`;
   const actions: KnownBlock = {
@@ -45,14 +44,21 @@ export function warningReply(env: Environment, stopAt: Date, because: 'schedule'
     block_id: blockId('schedule_warning_', env.name),
     elements: [
       { type: 'button', action_id: EXTEND_ACTION, text: { type: 'plain_text', text: 'Extend 1h' }, value: env.name.slice(0, MAX_BUTTON_VALUE) },
-      { type: 'button', action_id: STOP_NOW_ACTION, style: 'danger', text: { type: 'plain_text', text: 'Stop now' }, value: env.name.slice(0, MAX_BUTTON_VALUE) },
+      {
+        type: 'button',
+        action_id: STOP_NOW_ACTION,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Stop now' },
+        value: env.name.slice(0, MAX_BUTTON_VALUE),
+        confirm: confirmDialog(`Stop ${env.name} now?`, `Every service of ${env.name} is scaled to 0 now (${env.running} tasks running), before its schedule would. Anyone using it loses it until it is started again.`, 'Stop now'),
+      },
     ],
   };
   return { text: text.replace(/^:[a-z_]+: /, ''), blocks: [section(text), actions, context('Extending may need a lead’s approval after hours.')] };
 }
 
-/** "`qa-2` stays up until 2026-03-20 19:00 UTC (approved by <@U1>)." */
+/** "`qa-2` stays up until <!date^…|2026-03-20 19:00 UTC> (approved by <@U1>)." */
 export function extensionText(extension: Extension): string {
   const approver = extension.approvedBy ? ` (approved by ${who(extension.approvedBy)})` : '';
-  return `${code(extension.environment)} stays up until ${utcMinute(extension.until)} UTC${approver}.`;
+  return `${code(extension.environment)} stays up until ${slackDayTime(extension.until)}${approver}.`;
 }

@@ -1,4 +1,4 @@
-import { utcMinute, utcTime } from '../../domain/time-format.js';
+import { utcDay, utcMinute, utcTime } from '../../domain/time-format.js';
 
 /** Slack's date token: each reader sees the moment in their own time zone; clients that cannot, the fallback. */
 function dateToken(at: Date | string, format: string, fallback: string): string {
@@ -13,4 +13,9 @@ export function slackTime(at: Date | string): string {
 /** The day and time in the reader's zone ("Tomorrow 14:02"); `2026-11-23 14:02 UTC` where it cannot be shown so. */
 export function slackDayTime(at: Date | string): string {
   return dateToken(at, '{date_short_pretty} {time}', `${utcMinute(at)} UTC`);
+}
+
+/** The day in the reader's zone ("Nov 23, 2026"); `2026-11-23` where it cannot be shown so. */
+export function slackDay(at: Date | string): string {
+  return dateToken(at, '{date_short}', utcDay(at));
 }

@@ -1,9 +1,8 @@
-
 import { capacityLabel, type Environment } from '../../domain/environments.js';
 import type { ServiceSnapshot } from '../../domain/inventory.js';
-import { capBlocks, context, header, section, type KnownBlock, type Reply } from './common.js';
-import { ago, code, escapeMrkdwn, memory, STATE_EMOJI, vcpu } from './format.js';
-import { utcMinute } from '../../domain/time-format.js';
+import { capBlocks, context, fieldsSection, header, section, type KnownBlock, type Reply } from './common.js';
+import { ago, code, escapeMrkdwn, memory, owner, STATE_EMOJI, vcpu, type OwnerMentions } from './format.js';
+import { slackDayTime } from './slack-date.js';
 import { whyButtons } from './why.js';
 
 const EVENTS_SHOWN = 5;
@@ -17,17 +16,18 @@ function deploymentsInFlight(service: ServiceSnapshot): string[] {
     });
 }
 
-function serviceLine(service: ServiceSnapshot, now: Date): string {
+/** One service: what people scan for (name, running/desired, anything in flight) as text, its facts as fields. */
+function serviceBlock(service: ServiceSnapshot, now: Date): KnownBlock {
   const td = service.taskDefinition;
-  const shape = td ? `${vcpu(td.cpu)} / ${memory(td.memoryMiB)} · ${td.architecture === 'arm' ? 'ARM' : 'x86'}` : 'task definition unknown';
   const health = service.running < service.desired ? ':warning: ' : '';
   const pending = service.pending > 0 ? ` (${service.pending} pending)` : '';
-  const flight = deploymentsInFlight(service);
-  return [
-    `${health}*${escapeMrkdwn(service.name)}* ${service.running}/${service.desired} running${pending} · ${capacityLabel(service.capacity)} · ${shape}`,
-    `last deploy ${ago(service.lastDeployAt, now)}${td ? ` · ${code(td.family)}` : ''} · cluster ${code(service.cluster)}`,
-    ...flight.map((f) => `:hourglass_flowing_sand: ${f}`),
-  ].join('\n');
+  const head = [`${health}*${escapeMrkdwn(service.name)}* ${service.running}/${service.desired} running${pending}`, ...deploymentsInFlight(service).map((f) => `:hourglass_flowing_sand: ${f}`)].join('\n');
+  return fieldsSection(head, [
+    ['Capacity', capacityLabel(service.capacity)],
+    ['Task size', td ? `${vcpu(td.cpu)} / ${memory(td.memoryMiB)} · ${td.architecture === 'arm' ? 'ARM' : 'x86'}` : 'task definition unknown'],
+    ['Last deploy', `${ago(service.lastDeployAt, now)}${td ? ` · ${code(td.family)}` : ''}`],
+    ['Cluster', code(service.cluster)],
+  ]);
 }
 
 function recentEvents(env: Environment): string[] {
@@ -35,22 +35,24 @@ function recentEvents(env: Environment): string[] {
     .flatMap((service) => service.events.map((event) => ({ service: service.name, ...event })))
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, EVENTS_SHOWN)
-    .map((e) => `${utcMinute(e.at)}Z · ${escapeMrkdwn(e.service)}: ${escapeMrkdwn(e.message)}`);
+    .map((e) => `${slackDayTime(e.at)} · ${escapeMrkdwn(e.service)}: ${escapeMrkdwn(e.message)}`);
 }
 
-export function statusReply(env: Environment, now: Date, refreshedFooter: string, schedule: string): Reply {
+/** `/env status`: the environment's facts as fields, a section per service, recent ECS events, freshness last. */
+export function statusReply(env: Environment, now: Date, refreshedFooter: string, schedule: string, mentions?: OwnerMentions): Reply {
   const tier = env.tier === 'production' ? 'production' : 'non-production';
-  const facts = [
-    `${STATE_EMOJI[env.state]} *${env.state}* · ${env.running}/${env.desired} tasks · ${tier}`,
-    `owner ${env.owner ? escapeMrkdwn(env.owner) : '_none_'} · team ${env.team ? escapeMrkdwn(env.team) : '_none_'} · ${escapeMrkdwn(env.locations.join(', '))}`,
-    schedule,
-  ].join('\n');
   const events = recentEvents(env);
   const blocks: KnownBlock[] = [
     header(`${env.name}`),
-    section(facts),
+    fieldsSection(`${STATE_EMOJI[env.state]} *${env.state}* · ${env.running}/${env.desired} tasks in ${env.services.length} services`, [
+      ['Owner', owner(env.owner, mentions)],
+      ['Team', env.team ? escapeMrkdwn(env.team) : '_none_'],
+      ['Tier', tier],
+      ['Schedule', schedule],
+    ]),
+    context(`${escapeMrkdwn(env.locations.join(', '))}`),
     { type: 'divider' },
-    ...env.services.map((service) => section(serviceLine(service, now))),
+    ...env.services.map((service) => serviceBlock(service, now)),
     ...(events.length > 0 ? [section(`*Recent ECS events*\n${events.join('\n')}`)] : []),
     ...whyButtons(env.state === 'degraded' ? [env.name] : []),
     context(refreshedFooter),

@@ -3,7 +3,7 @@ import { changeCounts, FLAG_LABELS, type ChangeCount, type TrailGap, type WhoWin
 import type { TrailCursor } from '../../store/trail-store.js';
 import { capBlocks, context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { ago, code, escapeMrkdwn } from './format.js';
-import { utcMinute, utcMonthDayTime, utcTime } from '../../domain/time-format.js';
+import { slackDayTime, slackTime } from './slack-date.js';
 
 /** Stands for the actor's mention while the rest of an event line is escaped. */
 const MENTION_SLOT = '\u0000mention\u0000';
@@ -12,7 +12,7 @@ const MENTION_SLOT = '\u0000mention\u0000';
 const MAX_LINES = 200;
 
 function time(at: Date, withDate: boolean): string {
-  return `${withDate ? utcMonthDayTime(at) : utcTime(at)}Z`;
+  return withDate ? slackDayTime(at) : slackTime(at);
 }
 
 /** One event for people: time, who (via what) did what, and any flags in words. */
@@ -25,7 +25,7 @@ export function eventLine(event: DecodedEvent, withDate: boolean): string {
   const line = mentioned
     ? escapeMrkdwn(formatDecoded({ ...event, who: { ...event.who, name: MENTION_SLOT } })).split(MENTION_SLOT).join(`<@${event.who.slackUserId}>`)
     : escapeMrkdwn(formatDecoded(event));
-  return `\`${time(event.at, withDate)}\` ${mark}${line}${flags ? ` — _${flags}_` : ''}`;
+  return `${time(event.at, withDate)} ${mark}${line}${flags ? ` — _${flags}_` : ''}`;
 }
 
 export function countLine(count: ChangeCount): string {
@@ -49,7 +49,7 @@ function gapLine(gap: TrailGap, now: Date): string {
     case 'never-read':
       return `:grey_question: ${where}: not read yet`;
     case 'read-since':
-      return `:grey_question: ${where}: read only since ${utcMinute(new Date(gap.fromMs))} UTC`;
+      return `:grey_question: ${where}: read only since ${slackDayTime(new Date(gap.fromMs))}`;
     case 'read-until':
       return `:grey_question: ${where}: last read ${ago(new Date(gap.toMs).toISOString(), now)}, nothing since`;
   }

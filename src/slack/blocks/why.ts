@@ -1,9 +1,9 @@
 import type { DecodedStop, RolloutSummary, ServiceDiagnosis } from '../../domain/diagnosis.js';
 import { formatDuration } from '../../domain/duration.js';
 import type { Environment } from '../../domain/environments.js';
-import { utcMinute } from '../../domain/time-format.js';
 import { blockId, capBlocks, clipText, context, header, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn, STATE_EMOJI } from './format.js';
+import { slackDayTime } from './slack-date.js';
 
 /** The **Why?** button on a degraded environment (in `/env list` and `/env status`): runs `/env why <env>`. */
 export const WHY_ACTION = 'env_why';
@@ -60,7 +60,7 @@ function stopLine(stop: DecodedStop): string {
   const note = RESTART_NOTE[stop.restart];
   const tasks = stop.times > 1 ? `${stop.times} tasks, the last ${code(stop.taskId.slice(0, 12))}` : code(stop.taskId.slice(0, 12));
   return [
-    `• ${utcMinute(stop.stoppedAt)}Z ${tasks}: ${escapeMrkdwn(stop.what)}${note ? ` · ${note}` : ''}`,
+    `• ${slackDayTime(stop.stoppedAt)} ${tasks}: ${escapeMrkdwn(stop.what)}${note ? ` · ${note}` : ''}`,
     `   _ECS: ${escapeMrkdwn(clipText(stop.raw, RAW_SHOWN))}_`,
   ].join('\n');
 }

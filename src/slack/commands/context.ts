@@ -1,3 +1,4 @@
+import type { OwnerMentions } from '../blocks/format.js';
 import type { ProtectionRule } from '../../domain/access/approvals.js';
 import type { Clock } from '../../domain/clock.js';
 import type { AccessPolicy, Subject } from '../../domain/access/permissions.js';
@@ -48,6 +49,8 @@ export interface CommandDeps {
   /** `/env logs`: CloudWatch Logs as the asker, at most `maxLogLines` lines a reply. */
   logs: Pick<LogReader, 'read'>;
   maxLogLines: number;
+  /** Who an owner tag names in the workspace (hourly users.list); absent without Slack, undefined when unreadable. */
+  ownerMentions?: () => Promise<OwnerMentions | undefined>;
 }
 
 export interface CommandContext extends CommandDeps {

@@ -4,12 +4,12 @@ import { MAX_COMMAND_LENGTH } from '../../domain/command.js';
 import { errorMessage, type Logger } from '../../log.js';
 import { noAccessReply } from '../blocks/access.js';
 import { problemReply, type Reply } from '../blocks/common.js';
-import { helpReply, usageReply } from '../blocks/help.js';
+import { unknownVerbReply, usageReply } from '../blocks/help.js';
 import type { Directory } from '../directory.js';
 import { namedEnvironment, type CommandModule } from './command-module.js';
 import type { CommandContext, CommandDeps, CommandOutcome } from './context.js';
 import { authorizedEnvironment } from './environment.js';
-import { COMMAND_HELP, parseEnvCommand, typedCommand } from './registry.js';
+import { parseEnvCommand, typedCommand } from './registry.js';
 import { escapeMrkdwn } from '../blocks/format.js';
 
 /**
@@ -58,7 +58,7 @@ async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Prom
   if (!parsed.ok) {
     // An over-long command gets the problem alone: the help text grows with every verb, the answer must stay small.
     const tooLong = request.text.length > MAX_COMMAND_LENGTH;
-    const reply = parsed.usage ? usageReply(parsed.problem, parsed.usage) : tooLong ? problemReply(`${parsed.problem}.`, 'See `/env help` for the commands.') : helpReply(COMMAND_HELP, `${parsed.problem}.`);
+    const reply = parsed.usage ? usageReply(parsed.problem, parsed.usage) : tooLong ? problemReply(`${parsed.problem}.`, 'See `/env help` for the commands.') : unknownVerbReply(parsed.problem, parsed.suggestions ?? []);
     return { verb: parsed.usage?.verb ?? 'unknown', reply, outcome: 'invalid', detail: parsed.problem };
   }
   const { command } = parsed;

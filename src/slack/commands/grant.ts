@@ -5,7 +5,7 @@ import { problemReply, section, type Reply } from '../blocks/common.js';
 import { escapeMrkdwn } from '../blocks/format.js';
 import type { CommandModule } from './command-module.js';
 import type { CommandContext, CommandOutcome } from './context.js';
-import { utcMinute } from '../../domain/time-format.js';
+import { slackDayTime } from '../blocks/slack-date.js';
 
 interface GrantArgs {
   userId: string;
@@ -61,7 +61,7 @@ function grant(command: GrantArgs, ctx: CommandContext): CommandOutcome {
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + durationMs).toISOString();
   const grant = ctx.grants.add({ userId, role, environments: glob, grantedBy: ctx.subject.userId, createdAt: now.toISOString(), expiresAt });
-  const text = `Granted <@${userId}> \`${role}\` on \`${glob}\` for ${formatDuration(durationMs)}, until ${utcMinute(expiresAt)} UTC (grant #${grant.id}).`;
+  const text = `Granted <@${userId}> \`${role}\` on \`${glob}\` for ${formatDuration(durationMs)}, until ${slackDayTime(expiresAt)} (grant #${grant.id}).`;
   return { reply: said(`:key: ${text}`), environment: glob, outcome: 'ok', detail: text };
 }
 

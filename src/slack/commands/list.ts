@@ -1,6 +1,7 @@
 import { matchesGlob } from '../../domain/glob.js';
 import { holdsOnAll, isAllowed } from '../../domain/access/permissions.js';
-import { listReply } from '../blocks/list.js';
+import { isUp } from '../../domain/schedules/schedule.js';
+import { listMessages, MAX_LIST_MESSAGES } from '../blocks/list.js';
 import { scheduleSummary } from '../blocks/schedule.js';
 import type { CommandModule } from './command-module.js';
 
@@ -9,26 +10,39 @@ export const listCommand: CommandModule<{ filter: string | null }> = {
   verb: 'list',
   typed: {
     aliases: ['ls'],
-    help: { verb: 'list', usage: '/env list [glob]', summary: 'every environment you can see: state, tasks, tier, owner', example: '/env list staging-*' },
+    help: { verb: 'list', usage: '/env list [glob]', summary: 'every environment you can see: what needs attention first, then by tier, with state, tasks, owner', example: '/env list staging-*' },
     parse: (w) => ({ filter: w.left > 0 ? w.glob('a glob') : null }),
   },
   permission: () => null,
-  run({ filter }, ctx) {
+  async run({ filter }, ctx) {
     const access = ctx.access();
     const visible = ctx.fleet
       .environments()
       .filter((env) => isAllowed(access, ctx.subject, 'view', env.name))
       .filter((env) => filter === null || matchesGlob(filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`, env.name));
-    const reply = listReply({
+    const now = ctx.clock.now();
+    const explained = ctx.schedules.explainAll(visible);
+    // Running while the schedule says parked, with no override keeping it up: worth a look.
+    const outsideSchedule = new Set(
+      visible.filter((env) => {
+        const e = explained.get(env.name);
+        return env.running > 0 && e?.resolved.schedule && !e.override && !isUp(e.resolved.schedule, now);
+      }).map((env) => env.name),
+    );
+    // The first message is the reply; a long list continues in more (the response_url takes five).
+    const messages = listMessages({
       environments: visible,
       filter,
       // Services in no environment could belong to anyone: only someone who sees every name hears of them.
       orphanServices: holdsOnAll(access, ctx.subject, 'view', '*') ? ctx.fleet.orphanServices() : 0,
       lastRefresh: ctx.fleet.lastRefresh(),
       locationReadAt: (account, region) => ctx.fleet.locationReadAt(account, region),
-      now: ctx.clock.now(),
-      schedules: new Map([...ctx.schedules.explainAll(visible)].filter(([, e]) => e.resolved.text !== null).map(([name, e]) => [name, scheduleSummary(e)])),
-    });
-    return { reply, environment: filter, outcome: 'ok', detail: `${visible.length} environments shown` };
+      now,
+      schedules: new Map([...explained].filter(([, e]) => e.resolved.text !== null).map(([name, e]) => [name, scheduleSummary(e)])),
+      outsideSchedule,
+    }, ctx.respond ? MAX_LIST_MESSAGES : 1);
+    const last = messages.pop() ?? null;
+    for (const message of messages) await ctx.respond?.(message);
+    return { reply: last, environment: filter, outcome: 'ok', detail: `${visible.length} environments shown${messages.length > 0 ? ` in ${messages.length + 1} messages` : ''}` };
   },
 };

@@ -12,9 +12,11 @@ export const statusCommand: CommandModule<{ environment: string }> = {
     parse: (w) => ({ environment: w.name('the environment’s name') }),
   },
   permission: ({ environment }) => ({ verb: 'view', environment }),
-  run(_args, ctx, env: Environment) {
+  async run(_args, ctx, env: Environment) {
     const now = ctx.clock.now();
     const schedule = scheduleSummary(ctx.schedules.explain(env));
-    return { reply: statusReply(env, now, refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region)), schedule), environment: env.name, outcome: 'ok' };
+    const mentions = env.owner ? await ctx.ownerMentions?.() : undefined;
+    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
+    return { reply: statusReply(env, now, footer, schedule, mentions), environment: env.name, outcome: 'ok' };
   },
 };
