@@ -7,6 +7,10 @@ import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js'
 import type { SlackClient } from './directory.js';
 import { registerApprovalInteractions } from './interactions/approvals.js';
 import { registerCommandButtons } from './interactions/command-buttons.js';
+import { registerForms } from './interactions/forms.js';
+import { registerHome } from './interactions/home.js';
+import type { ModalView } from './blocks/common.js';
+import { HomePublisher } from './home.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
 import { buttonClickKey, isFutureDated } from './replays.js';
 
@@ -31,6 +35,8 @@ export type SocketState = 'connected' | 'connecting' | 'disconnected' | 'not sta
 export interface SlackListenerDeps {
   command: EnvCommandHandlerDeps;
   handled: HandledRequests;
+  /** What the App Home redraws on: a listener for every environment that changed, and the refresh to wait for. */
+  home?: { onChange(listener: (environment: string) => void): void; fleetSettled?: () => Promise<void> };
 }
 
 export interface SlackApp {
@@ -164,7 +170,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
 }
 
-/** The replay guard, /env, the approval and command buttons, and the error log, in the order Bolt runs them. */
+/** The replay guard, /env, the approval and command buttons, the forms, the App Home, and the error log, in the order Bolt runs them. */
 function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): void {
   // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
   app.use(async (args) => {
@@ -177,7 +183,7 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     await args.next();
   });
 
-  app.command('/env', async ({ command, ack, respond }) => {
+  app.command('/env', async ({ command, ack, respond, client }) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
     await ack();
     // Yield once, so the event loop acks every request that has already arrived before doing this one's
@@ -188,12 +194,18 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     const answer = async (reply: { text: string; blocks: unknown[] }) => {
       await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks as never });
     };
-    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer }, deps.command);
+    // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
+    const openModal = async (view: ModalView) => {
+      await client.views.open({ trigger_id: command.trigger_id, view });
+    };
+    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer, openModal }, deps.command);
     if (reply) await answer(reply);
   });
 
   registerApprovalInteractions(app, deps.command, options.logger);
   registerCommandButtons(app, deps.command);
+  registerForms(app, deps.command);
+  registerHome(app, new HomePublisher({ client: app.client, command: deps.command, ...(deps.home?.fleetSettled ? { fleetSettled: deps.home.fleetSettled } : {}) }), deps.home);
 
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });

@@ -18,7 +18,8 @@ export interface ListView {
   schedules: ReadonlyMap<string, string>;
 }
 
-function line(env: Environment, schedule: string | undefined): string {
+/** One environment in a line: state, tasks, tier, owner, and its schedule summary when given (`/env list`, the App Home). */
+export function environmentLine(env: Environment, schedule: string | undefined): string {
   const tier = env.tier === 'production' ? '*prod*' : 'non-prod';
   const owner = env.owner ? escapeMrkdwn(env.owner) : '_no owner_';
   return `${STATE_EMOJI[env.state]} ${code(env.name)} ${env.state} · ${env.running}/${env.desired} tasks · ${tier} · ${owner}${schedule ? ` · ${schedule}` : ''}`;
@@ -63,7 +64,7 @@ export function listReply(view: ListView): Reply {
     .join(' · ');
   const degraded = environments.filter((env) => env.state === 'degraded').map((env) => env.name);
   const blocks = capBlocks(
-    [section(summary), ...linesToSections(environments.map((env) => line(env, view.schedules.get(env.name)))), ...whyButtons(degraded), context(footer)],
+    [section(summary), ...linesToSections(environments.map((env) => environmentLine(env, view.schedules.get(env.name)))), ...whyButtons(degraded), context(footer)],
     'Narrow it with `/env list <glob>`.',
   );
   return { text: `${environments.length} environments${filter ? ` matching ${escapeMrkdwn(filter)}` : ''}: ${counts}`, blocks };
