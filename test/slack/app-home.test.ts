@@ -3,7 +3,7 @@ import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { FakeSlackCall } from '../support/fake-slack.js';
 import { startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
-import { askPrivately, clickOnView, openHome } from '../support/slack-requests.js';
+import { askPrivately, clickOnView, openHome, sendCommand } from '../support/slack-requests.js';
 
 /** TEST_POLICY plus someone who may only look. */
 const POLICY = TEST_POLICY.replace('bindings:\n', 'bindings:\n  - subjects: [user:U0VIEW]\n    role: viewer\n    environments: ["*"]\n');
@@ -122,6 +122,20 @@ describe('the App Home', () => {
     // The lead's Home is redrawn once the decision and its operation are done: the request is gone.
     const redrawn = await h.slack.waitFor((c) => c.method === 'views.publish' && c.body.user_id === 'U0LEE' && !JSON.stringify(c.body.view).includes(`#${pending?.id} `), 10_000);
     expect(JSON.stringify(redrawn.body.view)).toContain('Waiting for approval (0)');
+  });
+
+  it('is redrawn for a recent viewer when an operation on an environment they see finishes, and for nobody else', async () => {
+    await homeOf('U0MARIA');
+    clock.advance(2 * 3600_000);
+    // U0MARIA opened hers two hours ago: too long for a redraw; U0DEV opens now.
+    await homeOf('U0DEV');
+    h.slack.reset();
+    // Its progress is a message in the channel; the Home hears the operation finish.
+    await sendCommand(h.eventsUrl, h.slack, 'U0DEV', 'stop dev-2');
+    const redrawn = await h.slack.waitFor((c) => c.method === 'views.publish' && c.body.user_id === 'U0DEV' && /`dev-2` stopped/.test(JSON.stringify(c.body.view)), 10_000);
+    expect(redrawn).toBeDefined();
+    // Debounced: the operation and the refresh after it make one redraw; U0MARIA's and never-opened Homes are left alone.
+    expect(h.slack.callsTo('views.publish').map((c) => c.body.user_id)).toEqual(['U0DEV']);
   });
 
   it('tells someone with no role whom to ask', async () => {
