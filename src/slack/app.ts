@@ -122,10 +122,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => observer.rateLimitWait('slack_429'));
   }
   let listening = false;
+  let home: HomePublisher | null = null;
   const listen = (deps: SlackListenerDeps) => {
     if (listening) throw new Error('the Slack listeners are registered already');
     listening = true;
-    registerListeners(app, deps, options);
+    home = registerListeners(app, deps, options);
   };
 
   const mode = options.appToken ? 'socket' : 'http';
@@ -149,6 +150,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     listen,
     async start() {
       if (!listening) throw new Error('the Slack listeners must be registered before Slack starts');
+      home?.resume();
       if (!initialized) {
         // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
         await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
@@ -165,13 +167,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       }
     },
     async stop() {
+      home?.stop();
       if (!http && socketState() !== 'not started') await app.stop();
     },
   };
 }
 
 /** The replay guard, /env, the approval and command buttons, the forms, the App Home, and the error log, in the order Bolt runs them. */
-function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): void {
+function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): HomePublisher {
   // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
   app.use(async (args) => {
     const key = buttonClickKey(args.body);
@@ -205,9 +208,11 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
   registerApprovalInteractions(app, deps.command, options.logger);
   registerCommandButtons(app, deps.command);
   registerForms(app, deps.command);
-  registerHome(app, new HomePublisher({ client: app.client, command: deps.command, ...(deps.home?.fleetSettled ? { fleetSettled: deps.home.fleetSettled } : {}) }), deps.home);
+  const home = new HomePublisher({ client: app.client, command: deps.command, ...(deps.home?.fleetSettled ? { fleetSettled: deps.home.fleetSettled } : {}) });
+  registerHome(app, home, deps.home);
 
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });
   });
+  return home;
 }

@@ -52,6 +52,9 @@ export class HomePublisher {
   /** Who opened their Home, when (by the injected clock), and the groups they had then. */
   private readonly recent = new Map<string, { openedAt: number; subject: Subject }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Homes being drawn now: opening one again meanwhile redraws it once afterwards rather than twice at once. */
+  private readonly drawing = new Set<string>();
+  private stopped = false;
   private readonly limiter = new RateLimiter(PUBLISH_LIMIT);
 
   constructor(private readonly deps: HomeDeps) {}
@@ -62,6 +65,7 @@ export class HomePublisher {
     this.recent.delete(userId);
     this.recent.set(userId, { openedAt: clock.now().getTime(), subject: { userId, groupIds: [] } });
     while (this.recent.size > MAX_REMEMBERED) this.recent.delete(this.recent.keys().next().value as string);
+    if (this.drawing.has(userId)) return this.soon(userId);
     await this.publish(userId);
   }
 
@@ -79,26 +83,37 @@ export class HomePublisher {
   }
 
   private soon(userId: string): void {
-    if (this.timers.has(userId)) return;
+    if (this.stopped || this.timers.has(userId)) return;
     const timer = setTimeout(() => {
       this.timers.delete(userId);
       void (this.deps.fleetSettled?.() ?? Promise.resolve())
-        .then(() => this.publish(userId))
+        .then(() => (this.stopped ? undefined : this.publish(userId)))
         .catch((error) => this.deps.command.logger.warn('could not redraw an App Home', { user: userId, error: errorMessage(error) }));
     }, CHANGE_DEBOUNCE_MS);
     timer.unref();
     this.timers.set(userId, timer);
   }
 
-  /** Forgets pending redraws (shutting down). */
+  /** Redraws on changes again (this instance is active again). */
+  resume(): void {
+    this.stopped = false;
+  }
+
+  /** Forgets pending redraws and makes none until resumed (shutting down, or the lease lost). */
   stop(): void {
+    this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 
   async publish(userId: string): Promise<void> {
-    const model = await this.model(userId);
-    await this.limiter.run(() => this.deps.client.views.publish({ user_id: userId, view: homeView(model) as never }));
+    this.drawing.add(userId);
+    try {
+      const model = await this.model(userId);
+      await this.limiter.run(() => this.deps.client.views.publish({ user_id: userId, view: homeView(model) as never }));
+    } finally {
+      this.drawing.delete(userId);
+    }
   }
 
   /** What one person's Home shows. */
