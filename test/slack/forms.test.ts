@@ -97,6 +97,17 @@ describe('the schedule editor', () => {
     expect(auditSince(before)).toEqual([{ actor: 'U0MARIA', verb: 'schedule', environment: 'qa-2', params: { text: 'schedule qa-2 always-on', channel: 'U0MARIA' }, outcome: 'denied' }]);
   });
 
+  it('acts once on a submission delivered twice', async () => {
+    const { view } = await modalOpenedBy('schedule qa-2 edit');
+    const before = lastAuditId();
+    const values = { preset: { schedule_editor_preview: { type: 'static_select', selected_option: { value: 'k:always-on' } } } };
+    const [first, second] = await Promise.all([submitView(h.eventsUrl, 'U0ADMIN', view, values, 'replayed.1'), submitView(h.eventsUrl, 'U0ADMIN', view, values, 'replayed.1')]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ADMIN');
+    await vi.waitFor(() => expect(auditSince(before)).toHaveLength(1));
+    expect(auditSince(before)[0]).toMatchObject({ verb: 'schedule', params: { text: 'schedule qa-2 always-on' }, outcome: 'ok' });
+  });
+
   it('refuses metadata that does not name one environment, without running anything', async () => {
     const before = lastAuditId();
     const forged = await submitView(h.eventsUrl, 'U0ADMIN', { callback_id: 'schedule_editor', private_metadata: JSON.stringify({ environment: 'qa-1 always-off' }) }, { preset: { schedule_editor_preview: { type: 'static_select', selected_option: { value: 'k:always-on' } } } });

@@ -78,14 +78,14 @@ export async function clickOnView(eventsUrl: string, userId: string, actionId: s
 }
 
 /** Submits a modal with the given state values; resolves with the HTTP ack (whose body carries any field errors). */
-export function submitView(eventsUrl: string, userId: string, view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, Record<string, unknown>>>) {
+export function submitView(eventsUrl: string, userId: string, view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, Record<string, unknown>>>, triggerId?: string) {
   const submission = {
     type: 'view_submission',
     team: { id: 'T0TEST', domain: 'dockhand-test' },
     user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T0TEST' },
     api_app_id: 'A0DOCKHAND',
     token: 'verification-token',
-    trigger_id: `t${++sequence}.${Date.now()}`,
+    trigger_id: triggerId ?? `t${++sequence}.${Date.now()}`,
     view: { id: `VMODAL${sequence}`, type: 'modal', hash: 'h', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values } },
   };
   return postSigned(eventsUrl, SIGNING_SECRET, interactionBody(submission));
