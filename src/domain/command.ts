@@ -38,6 +38,11 @@ export const MAX_COMMAND_LENGTH = 1000;
 
 /** Environment names are tag values: letters, digits and `. _ - / : + = @` (e.g. `team/app`). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/:+=@]{0,255}$/;
+
+/** True for a word that can name an environment: what a form's metadata is re-checked with. */
+export function isEnvironmentName(text: string): boolean {
+  return NAME.test(text);
+}
 const ROLE = /^[A-Za-z0-9_-]{1,64}$/;
 /** Slack sends mentions escaped as <@U123|name> (should_escape in the manifest); a bare id works too. */
 const MENTION = /^(?:<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|([UW][A-Z0-9]{2,}))$/;

@@ -11,6 +11,7 @@ import type { OperationRow, OperationVerb } from '../store/operations-store.js';
 import type { OperationLauncher } from './launch.js';
 import type { OperationDone } from './runner.js';
 import { cut } from '../domain/bounded-text.js';
+import { Topic } from '../topic.js';
 
 /** An operation (stop, start, restart, scale with service/count) or an extension (`until`, ISO time). */
 export interface ApprovalRequest {
@@ -61,7 +62,12 @@ function viewOf(row: ApprovalRow): ApprovalView {
  * someone else holding `approve`; the decision is a compare-and-set, so double clicks execute once.
  */
 export class ApprovalService {
-  constructor(private readonly deps: ApprovalServiceDeps) {}
+  /** A request was filed or changed state (decided, cancelled, expired, its operation done): the App Home hears it. */
+  readonly changed: Topic<{ environment: string }>;
+
+  constructor(private readonly deps: ApprovalServiceDeps) {
+    this.changed = new Topic('approval changed', deps.logger);
+  }
 
   private audit(actor: string, verb: string, row: ApprovalRow, outcome: 'requested' | 'approved' | 'rejected' | 'expired' | 'denied' | 'error', detail: string): void {
     this.deps.audit.record({
@@ -92,6 +98,7 @@ export class ApprovalService {
     });
     const posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
     if (posted) store.setMessage(row.id, posted.channel, posted.ts);
+    this.changed.publish({ environment: row.environment });
     this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
   }
@@ -101,6 +108,7 @@ export class ApprovalService {
   }
 
   private async refreshMessage(row: ApprovalRow, outcome?: ApprovalOutcome): Promise<void> {
+    this.changed.publish({ environment: row.environment });
     if (!row.approvalChannelId || !row.approvalMessageTs) return;
     await this.deps.outbound
       .update({ channel: row.approvalChannelId, ts: row.approvalMessageTs }, { kind: 'approval-request', request: viewOf(row), ...(outcome ? { outcome } : {}) })

@@ -3,9 +3,10 @@ import type { Environment } from '../domain/environments.js';
 import type { Extension } from '../domain/notices.js';
 import { quoted } from '../domain/bounded-text.js';
 import { SCHEDULER_ACTOR, type Override } from '../domain/schedules/decide.js';
-import { nextEdge, parseSchedule, type Edge, type Schedule } from '../domain/schedules/schedule.js';
+import { edgesBetween, nextEdge, parseSchedule, type Edge, type Schedule } from '../domain/schedules/schedule.js';
 import { resolveSchedule, type ResolvedSchedule, type ScheduleRules } from '../domain/schedules/resolve.js';
 import { errorMessage, type Logger } from '../log.js';
+import { Topic } from '../topic.js';
 import type { Fleet } from '../store/fleet.js';
 import type { OperationRow } from '../store/operations-store.js';
 import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
@@ -47,12 +48,26 @@ export interface AppliedSchedule {
 
 export type SetScheduleResult = { ok: true; resolved: ResolvedSchedule } | { ok: false; problem: string; example: string };
 
+/** What a spec would do, checked as `/env schedule <env> <spec>` checks it: drop the setting, turn it off, or a schedule. */
+export type SpecCheck = { ok: true; kind: 'default' | 'off' | 'schedule' } | { ok: false; problem: string; example: string };
+
+/** The schedule a spec would give an environment, and its next edges: the schedule editor's preview. */
+export type SpecPreview = (SpecCheck & { ok: false }) | { ok: true; resolved: ResolvedSchedule; edges: Edge[] };
+
+/** How far ahead the editor's preview looks for edges. */
+const PREVIEW_DAYS = 8;
+
 /**
  * Which schedule applies to an environment and why, and the overrides on it: what commands, approvals and
  * reports ask and change. The scheduler's tick (jobs/scheduler.ts) reads it to decide what is due.
  */
 export class ScheduleService {
-  constructor(private readonly deps: ScheduleServiceDeps) {}
+  /** A schedule was set or an extension opened or ended: the App Home hears it. */
+  readonly changed: Topic<{ environment: string }>;
+
+  constructor(private readonly deps: ScheduleServiceDeps) {
+    this.changed = new Topic('schedule changed', deps.logger);
+  }
 
   resolve(environment: Environment): ResolvedSchedule {
     return resolveSchedule(environment, this.deps.store.settings().get(environment.name), this.deps.rules);
@@ -85,25 +100,53 @@ export class ScheduleService {
     );
   }
 
+  /** The policy's named schedules, by name: what the schedule editor offers besides typing one. */
+  namedSchedules(): string[] {
+    return Object.keys(this.deps.rules.named);
+  }
+
+  /** Checks a spec with the schedule grammar (the policy's names included), changing nothing. */
+  checkSpec(spec: string): SpecCheck {
+    const text = spec.trim();
+    if (text.toLowerCase() === 'default') return { ok: true, kind: 'default' };
+    if (text.toLowerCase() === 'off') return { ok: true, kind: 'off' };
+    const parsed = parseSchedule(text, this.deps.rules.named);
+    if (parsed.ok) return { ok: true, kind: 'schedule' };
+    const pointer = parsed.error.token ? ` at \`${quoted(parsed.error.token)}\` (character ${parsed.error.index + 1})` : '';
+    return { ok: false, problem: `${parsed.error.message}${pointer}`, example: parsed.error.example };
+  }
+
+  /**
+   * The schedule the spec would give the environment (for `default`: what applies without a setting; for
+   * null: what applies now), and its next edges.
+   */
+  preview(environment: Environment, spec: string | null, edges = 4): SpecPreview {
+    let resolved: ResolvedSchedule;
+    if (spec === null) {
+      resolved = this.resolve(environment);
+    } else {
+      const check = this.checkSpec(spec);
+      if (!check.ok) return check;
+      const setting = check.kind === 'default' ? undefined : { schedule: spec.trim(), setBy: '', setAt: '' };
+      resolved = resolveSchedule(environment, setting, this.deps.rules);
+    }
+    const now = this.deps.clock.now();
+    const ahead = new Date(now.getTime() + PREVIEW_DAYS * 86_400_000);
+    return { ok: true, resolved, edges: resolved.schedule ? edgesBetween(resolved.schedule, now, ahead).slice(0, edges) : [] };
+  }
+
   /** `/env schedule <env> <spec | name | off | default>`: validated here, so a bad spec changes nothing. */
   async setSchedule(environment: string, spec: string, setBy: string): Promise<SetScheduleResult> {
     const now = this.deps.clock.now().toISOString();
     const text = spec.trim();
-    if (text.toLowerCase() === 'default') {
-      this.deps.store.clearSchedule(environment);
-    } else {
-      if (text.toLowerCase() !== 'off') {
-        const parsed = parseSchedule(text, this.deps.rules.named);
-        if (!parsed.ok) {
-          const pointer = parsed.error.token ? ` at \`${quoted(parsed.error.token)}\` (character ${parsed.error.index + 1})` : '';
-          return { ok: false, problem: `${parsed.error.message}${pointer}`, example: parsed.error.example };
-        }
-      }
-      this.deps.store.setSchedule({ environment, schedule: text, setBy, setAt: now });
-    }
+    const check = this.checkSpec(text);
+    if (!check.ok) return check;
+    if (check.kind === 'default') this.deps.store.clearSchedule(environment);
+    else this.deps.store.setSchedule({ environment, schedule: text, setBy, setAt: now });
     const env = this.deps.fleet.environment(environment);
     const resolved = env ? this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules);
     if (env && this.deps.native?.applies(environment)) await this.deps.native.sync(env, resolved.schedule);
+    this.changed.publish({ environment });
     return { ok: true, resolved };
   }
 
@@ -112,6 +155,7 @@ export class ScheduleService {
     this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
     const env = this.deps.fleet.environment(environment);
     if (env) await this.suspendNative(env, true);
+    this.changed.publish({ environment });
     return { environment, until, approvedBy };
   }
 
@@ -140,6 +184,7 @@ export class ScheduleService {
   /** An override that has run out: the schedule applies again, natively too. */
   async endOverride(env: Environment, at: Date): Promise<void> {
     this.deps.store.endOverride(env.name, at.toISOString());
+    this.changed.publish({ environment: env.name });
     await this.suspendNative(env, false);
   }
 

@@ -7,6 +7,10 @@ import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js'
 import type { SlackClient } from './directory.js';
 import { registerApprovalInteractions } from './interactions/approvals.js';
 import { registerCommandButtons } from './interactions/command-buttons.js';
+import { registerForms } from './interactions/forms.js';
+import { registerHome } from './interactions/home.js';
+import type { ModalView } from './blocks/common.js';
+import { HomePublisher } from './home.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
 import { buttonClickKey, isFutureDated } from './replays.js';
 
@@ -31,6 +35,8 @@ export type SocketState = 'connected' | 'connecting' | 'disconnected' | 'not sta
 export interface SlackListenerDeps {
   command: EnvCommandHandlerDeps;
   handled: HandledRequests;
+  /** What the App Home redraws on: a listener for every environment that changed, and the refresh to wait for. */
+  home?: { onChange(listener: (environment: string) => void): void; fleetSettled?: () => Promise<void> };
 }
 
 export interface SlackApp {
@@ -116,10 +122,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => observer.rateLimitWait('slack_429'));
   }
   let listening = false;
+  let home: HomePublisher | null = null;
   const listen = (deps: SlackListenerDeps) => {
     if (listening) throw new Error('the Slack listeners are registered already');
     listening = true;
-    registerListeners(app, deps, options);
+    home = registerListeners(app, deps, options);
   };
 
   const mode = options.appToken ? 'socket' : 'http';
@@ -143,6 +150,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     listen,
     async start() {
       if (!listening) throw new Error('the Slack listeners must be registered before Slack starts');
+      home?.resume();
       if (!initialized) {
         // Our own bounded auth.test first: a bad token is named, an unreachable Slack is not retried for 30 minutes.
         await checkBotToken({ botToken: options.botToken, slackApiUrl: options.slackApiUrl, deadlineMs: options.connectDeadlineMs, logger: options.logger });
@@ -159,13 +167,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       }
     },
     async stop() {
+      home?.stop();
       if (!http && socketState() !== 'not started') await app.stop();
     },
   };
 }
 
-/** The replay guard, /env, the approval and command buttons, and the error log, in the order Bolt runs them. */
-function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): void {
+/** The replay guard, /env, the approval and command buttons, the forms, the App Home, and the error log, in the order Bolt runs them. */
+function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): HomePublisher {
   // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
   app.use(async (args) => {
     const key = buttonClickKey(args.body);
@@ -177,7 +186,7 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     await args.next();
   });
 
-  app.command('/env', async ({ command, ack, respond }) => {
+  app.command('/env', async ({ command, ack, respond, client }) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
     await ack();
     // Yield once, so the event loop acks every request that has already arrived before doing this one's
@@ -188,14 +197,22 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     const answer = async (reply: { text: string; blocks: unknown[] }) => {
       await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks as never });
     };
-    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer }, deps.command);
+    // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
+    const openModal = async (view: ModalView) => {
+      await client.views.open({ trigger_id: command.trigger_id, view });
+    };
+    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer, openModal }, deps.command);
     if (reply) await answer(reply);
   });
 
   registerApprovalInteractions(app, deps.command, options.logger);
   registerCommandButtons(app, deps.command);
+  registerForms(app, deps.command);
+  const home = new HomePublisher({ client: app.client, command: deps.command, ...(deps.home?.fleetSettled ? { fleetSettled: deps.home.fleetSettled } : {}) });
+  registerHome(app, home, deps.home);
 
   app.error(async (error) => {
     options.logger.error('unhandled Slack listener error', { error: error.message, code: (error as { code?: string }).code });
   });
+  return home;
 }

@@ -15,10 +15,12 @@ export function isFutureDated(request: Pick<IncomingMessage, 'headers'>, nowMs: 
 
 /**
  * The key that makes a button click count once: Slack gives every click its own trigger id and action
- * time, and a redelivered or replayed payload repeats both. Null for anything that is not a button click.
+ * time, and a redelivered or replayed payload repeats both. A form's submission has its own trigger id too
+ * (a corrected resubmission gets a new one). Null for anything else.
  */
 export function buttonClickKey(body: unknown): string | null {
   const payload = body as { type?: unknown; trigger_id?: unknown; actions?: Array<{ action_id?: unknown; action_ts?: unknown }> };
+  if (payload?.type === 'view_submission' && typeof payload.trigger_id === 'string') return `submission:${payload.trigger_id}`.slice(0, 500);
   if (payload?.type !== 'block_actions' || typeof payload.trigger_id !== 'string') return null;
   const action = payload.actions?.[0];
   if (typeof action?.action_id !== 'string') return null;

@@ -31,3 +31,26 @@ export const denyModalSubmissionSchema = z.object({
     state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
   }),
 });
+
+/** A field's value in a submitted form or a form's dispatch action: typed text, a chosen option, a picked time. */
+const fieldValueSchema = z.object({
+  value: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+  selected_time: z.string().nullish(),
+});
+
+/** The schedule editor and extension form: who sent it, what it says it is about, what was filled in. */
+export const formSchema = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    id: z.string().optional(),
+    hash: z.string().optional(),
+    private_metadata: z.string().max(3000),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), fieldValueSchema)) }),
+  }),
+});
+
+export type FormValues = z.infer<typeof formSchema>['view']['state']['values'];
+
+/** What the forms keep in private_metadata: the environment's name (re-checked when it comes back). */
+export const formMetadataSchema = z.object({ environment: z.string() });

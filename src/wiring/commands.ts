@@ -36,5 +36,14 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       metrics,
     },
     handled: stores.handled,
+    // The App Home redraws when an environment changes: an operation finished (after the refresh it starts), an approval, a schedule or extension.
+    home: {
+      onChange: (listener) => {
+        services.runner.finished.subscribe(({ operation }) => listener(operation.environment));
+        services.approvals.changed.subscribe(({ environment }) => listener(environment));
+        services.schedules.changed.subscribe(({ environment }) => listener(environment));
+      },
+      fleetSettled: () => jobs.refresher.settled(),
+    },
   };
 }

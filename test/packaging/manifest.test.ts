@@ -33,7 +33,7 @@ type Manifest = {
  * Bot scopes each Web API method needs, from its page on api.slack.com/methods. chat.postMessage also needs
  * chat:write.public because digests and approvals go to channels the bot was never invited to; users.list
  * needs users:read.email because owners tagged by email are matched against members' emails. DMs are
- * chat.postMessage to a user id, so no im:write. auth.test and views.open need no scope.
+ * chat.postMessage to a user id, so no im:write. auth.test and the views.* methods (forms, the App Home) need no scope.
  */
 const SCOPES_OF_METHOD: Record<string, string[]> = {
   'auth.test': [],
@@ -42,6 +42,8 @@ const SCOPES_OF_METHOD: Record<string, string[]> = {
   'usergroups.list': ['usergroups:read'],
   'users.list': ['users:read', 'users:read.email'],
   'views.open': [],
+  'views.publish': [],
+  'views.update': [],
 };
 
 const WEB_API_FAMILIES = 'admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|im|mpim|pins|reactions|reminders|search|stars|team|usergroups|users|views|workflows';
@@ -127,6 +129,13 @@ describe('manifest.yml', () => {
     const verbs = new Set(COMMAND_HELP.map((entry) => entry.verb));
     for (const verb of named) expect(verbs.has(verb as never), `usage_hint names "${verb}"`).toBe(true);
     for (const verb of ['list', 'status', 'stop', 'start', 'restart', 'extend', 'help']) expect(named).toContain(verb);
+  });
+
+  it('has the Home tab and the app_home_opened event that draws it', () => {
+    const manifest = loadManifest() as Manifest & { features?: { app_home?: { home_tab_enabled?: boolean } }; settings?: { event_subscriptions?: { bot_events?: string[]; request_url?: string } } };
+    expect(manifest.features?.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings?.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings?.event_subscriptions?.request_url).toMatch(/\/slack\/events$/);
   });
 
   it('rejects a manifest with an unknown top-level property', () => {

@@ -43,6 +43,11 @@ describe('the command registry', () => {
       schedule_extend_1h: 'extend',
       idle_snooze: 'snooze',
       approval_approve: 'approve',
+      home_start: 'start',
+      home_stop: 'stop',
+      home_extend_1h: 'extend',
+      env_why: 'why',
+      schedule_edit: 'schedule',
     });
   });
 });

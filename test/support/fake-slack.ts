@@ -106,7 +106,7 @@ export const FAKE_BOT_ID = 'BBOT';
 
 /** Form fields WebClient JSON-encodes; other fields are parsed only if they hold a JSON object or array. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'unfurls', 'options', 'channel_types', 'user_auth_blocks']);
-const PLAIN_FIELDS = new Set(['text', 'token', 'channel', 'user', 'users', 'ts', 'thread_ts', 'trigger_id']);
+const PLAIN_FIELDS = new Set(['text', 'token', 'channel', 'user', 'users', 'ts', 'thread_ts', 'trigger_id', 'user_id', 'view_id', 'hash']);
 
 function parseFormValue(key: string, value: string): unknown {
   if (PLAIN_FIELDS.has(key)) return value;
@@ -152,6 +152,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const waiters = new Set<Waiter>();
   let messageCounter = 0;
   let responseCounter = 0;
+  let viewCounter = 0;
   const baseSeconds = Math.floor(Date.now() / 1000);
 
   const nextTs = (): string => `${baseSeconds + ++messageCounter}.000100`;
@@ -214,6 +215,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const users = str(body.users ?? body.user, 'U0TEST');
       return { ok: true, channel: { id: `D${users.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}` } };
     },
+    // Views (the App Home, modals) as Slack answers them: the view with an id and a hash.
+    'views.publish': ({ body }) => ({ ok: true, view: { id: `VHOME${str(body.user_id)}`, hash: `${nextTs()}.home`, ...(body.view as Record<string, unknown>) } }),
+    'views.open': ({ body }) => ({ ok: true, view: { id: `VMODAL${++viewCounter}`, hash: `${nextTs()}.modal`, ...(body.view as Record<string, unknown>) } }),
+    'views.update': ({ body }) => ({ ok: true, view: { id: str(body.view_id), hash: `${nextTs()}.modal`, ...(body.view as Record<string, unknown>) } }),
     response_url: () => ({ ok: true }),
   };
 

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 
 export type KnownBlock = types.KnownBlock;
+export type ModalView = types.ModalView;
 
 /** What every command answers with: Block Kit for Slack, plus plain text for notifications and fallbacks. */
 export interface Reply {

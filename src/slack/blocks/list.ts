@@ -32,6 +32,11 @@ function line(env: Environment, schedule: string | undefined, extra: string | nu
   return `${STATE_EMOJI[env.state]} ${code(env.name)} ${env.state} · ${env.running}/${env.desired} tasks${extra ? ` · ${extra}` : ''} · ${owner(env.owner)}${schedule ? ` · ${schedule}` : ''}`;
 }
 
+/** One environment in a line: state, tasks, tier, owner, and its schedule summary when given (`/env list`, the App Home). */
+export function environmentLine(env: Environment, schedule: string | undefined): string {
+  return line(env, schedule, tierLabel(env));
+}
+
 const MAX_ERROR = 200;
 
 /**

@@ -9,7 +9,7 @@ import type { AuditEntry, AuditStore } from '../../store/audit-store.js';
 import type { Fleet } from '../../store/fleet.js';
 import type { GrantsStore } from '../../store/grants-store.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
-import type { Reply } from '../blocks/common.js';
+import type { ModalView, Reply } from '../blocks/common.js';
 import type { DigestPolicy } from '../../config/report-policy.js';
 import type { CostReports } from '../../store/cost-reports.js';
 import type { FleetReports } from '../../store/fleet-reports.js';
@@ -58,6 +58,8 @@ export interface CommandContext extends CommandDeps {
   channelId: string;
   /** Answers the asker privately (the slash command's response_url), when an operation cannot post. */
   respond?: ((reply: Reply) => Promise<void>) | undefined;
+  /** Opens a modal for the asker (a slash command's or a click's trigger id); absent where there is no Slack (the demo console). */
+  openModal?: ((view: ModalView) => Promise<void>) | undefined;
 }
 
 /** A command's answer (null when it already answered in the channel) plus what the audit trail should say. */

@@ -22,6 +22,8 @@ export interface EnvRequest {
   channelId: string;
   text: string;
   respond?: ((reply: Reply) => Promise<void>) | undefined;
+  /** Opens a modal with the request's trigger id (Slack only). */
+  openModal?: CommandContext['openModal'];
 }
 
 /** A click on a button that invokes a verb nobody types (Snooze, Approve), or the deny modal's submission. */
@@ -50,7 +52,7 @@ export function runCommand<Args extends object>(module: CommandModule<Args>, arg
 async function contextFor(request: ClickRequest, deps: EnvCommandHandlerDeps): Promise<CommandContext> {
   const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId) };
   const access = deps.access();
-  return { ...deps, access: () => access, subject, channelId: request.channelId, respond: request.respond };
+  return { ...deps, access: () => access, subject, channelId: request.channelId, respond: request.respond, openModal: request.openModal };
 }
 
 async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Promise<CommandOutcome & { verb: string }> {

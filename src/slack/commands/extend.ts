@@ -7,8 +7,19 @@ import { nextLocalTime, timeZoneOf } from '../../domain/schedules/resolve.js';
 import { approvalFiledReply } from '../blocks/approval.js';
 import { problemReply, section } from '../blocks/common.js';
 import { EXTEND_ACTION, extensionText } from '../blocks/scheduler.js';
+import { usageReply } from '../blocks/help.js';
+import { HOME_EXTEND_ACTION } from '../blocks/home.js';
+import { extendFormModal } from '../blocks/modals.js';
+import { slackDayTime } from '../blocks/slack-date.js';
 import type { CommandModule } from './command-module.js';
 import { code } from '../blocks/format.js';
+
+const EXTEND_HELP = {
+  verb: 'extend',
+  usage: '/env extend <env> [duration | until HH:MM]',
+  summary: 'keep it up past its schedule (after hours, a lead approves); with neither, a form asks',
+  example: '/env extend staging-3 until 22:00',
+};
 
 /**
  * Keeps an environment up past its schedule. Going beyond its hours needs a lead's approval where the
@@ -17,9 +28,11 @@ import { code } from '../blocks/format.js';
 export const extendCommand: CommandModule<{ environment: string; durationMs: number | null; until: string | null }> = {
   verb: 'extend',
   typed: {
-    help: { verb: 'extend', usage: '/env extend <env> <duration | until HH:MM>', summary: 'keep it up past its schedule (after hours, a lead approves)', example: '/env extend staging-3 until 22:00' },
+    help: EXTEND_HELP,
     parse(w) {
       const environment = w.name('the environment’s name');
+      // Neither: the form asks (in Slack), or the answer says what is missing.
+      if (w.left === 0) return { environment, durationMs: null, until: null };
       if (w.peek()?.toLowerCase() === 'until') {
         w.take();
         return { environment, durationMs: null, until: w.clockTime() };
@@ -27,11 +40,11 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
       return { environment, durationMs: w.duration(MAX_EXTEND_MS), until: null };
     },
   },
-  // "Extend 1h" on a schedule warning.
-  buttons: [{ actionId: EXTEND_ACTION, text: (environment) => `extend ${environment} 1h` }],
+  // "Extend 1h" on a schedule warning and on the App Home.
+  buttons: [EXTEND_ACTION, HOME_EXTEND_ACTION].map((actionId) => ({ actionId, text: (environment: string) => `extend ${environment} 1h` })),
   permission: ({ environment }) => ({ verb: 'extend', environment }),
   async run(command, ctx, env: Environment) {
-    const { resolved } = ctx.schedules.explain(env);
+    const { resolved, override } = ctx.schedules.explain(env);
     if (!resolved.schedule) {
       return { reply: problemReply(`${code(env.name)} has no schedule, so nothing will park it.`, 'No extension is needed.'), environment: env.name, outcome: 'invalid' };
     }
@@ -39,6 +52,13 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
       return { reply: problemReply(`${code(env.name)} is parked.`, `${code(`/env start ${env.name}`)} brings it back; it then stays up until its next schedule edge.`), environment: env.name, outcome: 'invalid' };
     }
     const now = ctx.clock.now();
+    if (command.durationMs === null && command.until === null) {
+      if (!ctx.openModal) return { reply: usageReply('`extend` needs a duration such as 8h, or until HH:MM', EXTEND_HELP), environment: env.name, outcome: 'invalid', detail: 'no duration' };
+      const parks = nextStop({ schedule: resolved.schedule, override }, now);
+      const when = parks ? `Parks ${slackDayTime(parks.at)} (${parks.because === 'schedule' ? 'its schedule' : 'its extension'} ends).` : 'Its schedule does not park it soon.';
+      await ctx.openModal(extendFormModal({ environment: env.name, parks: when, zone: timeZoneOf(resolved.schedule) }));
+      return { reply: null, environment: env.name, outcome: 'ok', detail: 'opened the extension form' };
+    }
     const until = command.until ? nextLocalTime(command.until, timeZoneOf(resolved.schedule), now) : new Date(now.getTime() + (command.durationMs ?? 0));
     const scheduledStop = nextStop({ schedule: resolved.schedule, override: null }, now);
     const outsideHours = !isUp(resolved.schedule, now) || (scheduledStop !== null && until > scheduledStop.at);

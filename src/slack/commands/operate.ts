@@ -8,6 +8,7 @@ import { problemReply, section } from '../blocks/common.js';
 import { busyText, operationReply } from '../blocks/operation.js';
 import { STOP_NOW_ACTION } from '../blocks/scheduler.js';
 import { IDLE_STOP_ACTION } from '../blocks/idle.js';
+import { HOME_START_ACTION, HOME_STOP_ACTION } from '../blocks/home.js';
 import type { CommandModule } from './command-module.js';
 import type { CommandContext, CommandOutcome } from './context.js';
 import { code, escapeMrkdwn } from '../blocks/format.js';
@@ -84,8 +85,8 @@ export const stopCommand = operateCommand('stop', {
     help: { verb: 'stop', usage: '/env stop <env>', summary: 'park it: desired counts and autoscaling bounds are saved, then set to 0', example: '/env stop qa-2' },
     parse: environmentOnly,
   },
-  // "Stop now" on a schedule warning and "Stop" on an idle environment: the command, as the clicker.
-  buttons: [STOP_NOW_ACTION, IDLE_STOP_ACTION].map((actionId) => ({ actionId, text: (environment: string) => `stop ${environment}` })),
+  // "Stop now" on a schedule warning, "Stop" on an idle environment and on the App Home: the command, as the clicker.
+  buttons: [STOP_NOW_ACTION, IDLE_STOP_ACTION, HOME_STOP_ACTION].map((actionId) => ({ actionId, text: (environment: string) => `stop ${environment}` })),
 });
 
 export const startCommand = operateCommand('start', {
@@ -94,8 +95,8 @@ export const startCommand = operateCommand('start', {
     help: { verb: 'start', usage: '/env start <env>', summary: 'bring a parked environment back exactly as it was', example: '/env start qa-2' },
     parse: environmentOnly,
   },
-  // "Start again" on a live alert (scaled to zero outside dockhand, a parked environment reset): the command, as the clicker.
-  buttons: [{ actionId: ALERT_START_ACTION, text: (environment: string) => `start ${environment}` }],
+  // "Start again" on a live alert (scaled to zero outside dockhand, a parked environment reset), "Start" on the App Home: the command, as the clicker.
+  buttons: [ALERT_START_ACTION, HOME_START_ACTION].map((actionId) => ({ actionId, text: (environment: string) => `start ${environment}` })),
 });
 
 export const scaleCommand = operateCommand('scale', {

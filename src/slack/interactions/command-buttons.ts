@@ -1,30 +1,46 @@
 import type { App } from '@slack/bolt';
-import type { Reply } from '../blocks/common.js';
+import { errorMessage, type Logger } from '../../log.js';
+import type { ModalView, Reply } from '../blocks/common.js';
 import { handleClickedCommand, handleEnvCommand, type EnvCommandHandlerDeps } from '../commands/env.js';
 import { COMMAND_BUTTONS } from '../commands/registry.js';
+import type { SlackClient } from '../directory.js';
 import { buttonClickSchema } from '../schema.js';
+
+/** An answer for one person by DM: where a click has no message to answer under (the App Home) or a form was submitted. */
+export function directAnswer(client: Pick<SlackClient, 'chat'>, userId: string, logger: Logger): (reply: Reply) => Promise<void> {
+  return async (reply) => {
+    await client.chat.postMessage({ channel: userId, text: reply.text, blocks: reply.blocks as never }).catch((error) => logger.warn('could not answer by DM', { user: userId, error: errorMessage(error) }));
+  };
+}
 
 /**
  * Every button the command registry lists ("Extend 1h" and "Stop now" on a schedule warning, "Stop" and
- * "Snooze" on an idle environment, "Approve" on a request) enters the command pipeline as the clicker: a
- * button that stands for a typed command runs that text, one for a verb nobody types runs its module. So
- * permissions, approvals and the audit trail apply exactly as for `/env`.
+ * "Snooze" on an idle environment, "Approve" on a request, the App Home's buttons) enters the command
+ * pipeline as the clicker: a button that stands for a typed command runs that text, one for a verb nobody
+ * types runs its module. So permissions, approvals and the audit trail apply exactly as for `/env`. A click
+ * on a message is answered privately under it; one on the App Home (no message, no response URL) by DM.
  */
 export function registerCommandButtons(app: App, deps: EnvCommandHandlerDeps): void {
   for (const button of COMMAND_BUTTONS) {
-    app.action(button.actionId, async ({ ack, body, respond }) => {
+    app.action(button.actionId, async ({ ack, body, respond, client }) => {
       await ack();
       const click = buttonClickSchema.parse(body);
       const userId = click.user.id;
       const value = click.actions[0]?.value;
       const channelId = (body as { channel?: { id?: string } }).channel?.id ?? userId;
-      const answer = async (reply: Reply) => {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks as never });
+      const onMessage = typeof (body as { response_url?: unknown }).response_url === 'string';
+      const answer = onMessage
+        ? async (reply: Reply) => {
+            await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks as never });
+          }
+        : directAnswer(client, userId, deps.logger);
+      const openModal = async (view: ModalView) => {
+        await client.views.open({ trigger_id: click.trigger_id, view });
       };
       const reply =
         'text' in button
-          ? await handleEnvCommand({ userId, channelId, text: button.text(value ?? ''), respond: answer }, deps)
-          : await handleClickedCommand(button.module, button.args(value), { userId, channelId, respond: answer }, deps);
+          ? await handleEnvCommand({ userId, channelId, text: button.text(value ?? ''), respond: answer, openModal }, deps)
+          : await handleClickedCommand(button.module, button.args(value), { userId, channelId, respond: answer, openModal }, deps);
       if (reply) await answer(reply);
     });
   }
