@@ -5,6 +5,7 @@ import { DigestJob } from '../jobs/digest.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { InventoryRefresher } from '../jobs/inventory-refresh.js';
 import { InventorySampler } from '../jobs/inventory-samples.js';
+import { RolloutFollower } from '../jobs/rollout-follower.js';
 import { SCHEDULER_ACTOR, Scheduler } from '../jobs/scheduler.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { DockhandOptions } from './options.js';
@@ -35,7 +36,11 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
     parkedDesired: (arns) => new Map([...stores.operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
   });
   const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, outbound: workspace.outbound, clock, logger });
-  const refresher = refresherOf(shared, stores, aws, sampler, anomalies);
+  // A restart's, start's or scale's progress message follows its rollouts at each refresh; subscribed before
+  // the refresh after the operation, so that refresh already moves it on.
+  const follower = new RolloutFollower({ follows: stores.rolloutFollows, operations: stores.operations, services: () => stores.inventory.services(), stoppedTasks: stores.stoppedTasks, outbound: workspace.outbound, clock, logger, followMs: policy.rollouts.follow_minutes * 60_000 });
+  services.runner.finished.subscribe(({ operation }) => follower.begin(operation));
+  const refresher = refresherOf(shared, stores, aws, sampler, anomalies, follower);
   // `/env list` shows an operation's outcome soon.
   services.runner.finished.subscribe(() => void refresher.refresh('after operation').catch(() => undefined));
   return {
@@ -61,8 +66,8 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
   };
 }
 
-/** Reads the fleet; after each read: the refresh metrics, a cost sample, the anomaly check. */
-function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, sampler: InventorySampler, anomalies: AnomalyMonitor): InventoryRefresher {
+/** Reads the fleet; after each read: the refresh metrics, a cost sample, the followed rollouts, the anomaly check. */
+function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, sampler: InventorySampler, anomalies: AnomalyMonitor, follower: RolloutFollower): InventoryRefresher {
   const locations = policy.accounts.reduce((sum, account) => sum + account.regions.length, 0);
   return new InventoryRefresher({
     accounts: policy.accounts,
@@ -77,6 +82,7 @@ function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: 
       const outcome = record.errors.length === 0 ? 'ok' : record.errors.length >= locations ? 'failed' : 'partial';
       metrics.refresh(outcome, (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
       sampler.record(stores.inventory.services(), record.startedAt);
+      await follower.onRefreshed(record);
       await anomalies.runOnce();
     },
   });
