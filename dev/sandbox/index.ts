@@ -253,11 +253,12 @@ export class Sandbox {
   /**
    * Makes a service fail the given way: a new deployment starts, every task stops as `failure` says (image tag
    * missing, OOM-killed, failed health checks), and the circuit breaker fails the rollout (rolling back if asked).
+   * `nextDeployment`: nothing starts now; the service's next deployment (a restart, a scale up) fails so.
    */
-  breakService(where: { account?: string; region?: string; cluster: string; service: string; failure: TaskFailure }): void {
+  breakService(where: { account?: string; region?: string; cluster: string; service: string; failure: TaskFailure; nextDeployment?: boolean }): void {
     const service = this.world.findRegion(where.account ?? DEFAULT_ACCOUNT, where.region ?? DEFAULT_REGION)?.clusters.get(where.cluster)?.services.get(where.service);
     if (!service) throw new Error(`no sandbox service ${where.cluster}/${where.service}`);
-    service.break(where.failure, this.world.now());
+    service.break(where.failure, this.world.now(), where.nextDeployment !== true);
   }
 
   /** Forgets every stopped task known so far, as ECS does about an hour after a task stops. */

@@ -243,11 +243,15 @@ export class ServiceState {
     this.recordTimeline(now);
   }
 
-  /** Makes every task fail the given way from now on, and starts a deployment that will fail. */
-  break(failure: TaskFailure, now: number): void {
+  /**
+   * Makes every new task fail the given way from now on, and starts a deployment that will fail; with
+   * `deployNow` false the running tasks stay up and the next deployment (a restart, a scale up) fails.
+   */
+  break(failure: TaskFailure, now: number, deployNow = true): void {
+    this.settle(now);
     this.failure = failure;
     this.healthyCapacity = 0;
-    this.forceNewDeployment(now);
+    if (deployNow) this.forceNewDeployment(now);
   }
 
   /** Drops the stopped tasks known so far, as ECS does after a while. */

@@ -110,6 +110,14 @@ export const policySchema = z
       .strictObject({
         max_lines: z.number().int().min(1).max(200).default(50),
         max_pages: z.number().int().min(1).max(50).default(10),
+        /** How long `/env why` waits for a service's error lines before saying they could not be read in time. */
+        why_deadline_ms: z.number().int().min(100).max(60_000).default(4_000),
+      })
+      .prefault({}),
+    /** After a restart, start or scale, its progress message follows each service's rollout until it ends, or this long. */
+    rollouts: z
+      .strictObject({
+        follow_minutes: z.number().int().min(1).max(24 * 60).default(30),
       })
       .prefault({}),
     roles: z.record(z.string(), roleSchema).default({}),

@@ -3,6 +3,7 @@ import type { DigestModel } from './digest.js';
 import type { Environment } from './environments.js';
 import type { CostAnomaly } from './cost/anomaly.js';
 import type { SchedulerAction } from './schedules/decide.js';
+import type { RolloutsView } from './rollouts.js';
 
 /**
  * What dockhand tells people, as data: the notices operations and jobs hand to the outbound port, and the
@@ -30,6 +31,8 @@ export interface OperationView {
   steps: readonly OperationStepView[];
   /** Said when a restarted dockhand finished what a previous process started. */
   note?: string;
+  /** After a restart, start or scale: each service's rollout, followed until it ends (rollouts.ts). */
+  rollouts?: RolloutsView;
 }
 
 /** The operation another person is running, which a new one has to wait for. */

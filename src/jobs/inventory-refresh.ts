@@ -3,6 +3,7 @@ import { withDeadline } from '../aws/call-scope.js';
 import { INVENTORY_SCOPE, type AwsClients } from '../aws/clients.js';
 import { readRegionInventory } from '../aws/ecs/inventory.js';
 import { readStoppedTasks } from '../aws/ecs/stopped-tasks.js';
+import { explainAwsError } from '../aws/errors.js';
 import type { Account } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
 import { isHealthy } from '../domain/diagnosis.js';
@@ -117,6 +118,8 @@ export class InventoryRefresher {
     const unhealthy = services.filter((service) => !isHealthy(service));
     if (unhealthy.length === 0) return;
     const ecs = this.deps.aws.ecs(account, region);
+    // Which samples were taken, so `/env why` can tell "none stopped" from "could not be read".
+    const sampled: string[] = [];
     try {
       await withDeadline(this.deps.deadlineMs, `reading stopped tasks in ${account.name} ${region}`, async () => {
         const limit = pLimit(STOPPED_TASK_SAMPLES_AT_ONCE);
@@ -131,13 +134,16 @@ export class InventoryRefresher {
                 memoryMiB: service.taskDefinition?.memoryMiB ?? null,
               });
               kept.record(tasks, now);
+              sampled.push(service.arn);
             }),
           ),
         );
       });
     } catch (error) {
       this.deps.logger.warn('stopped tasks could not be sampled', { account: account.id, region, error: errorMessage(error) });
+      kept.recordSamples(unhealthy.filter((service) => !sampled.includes(service.arn)).map((service) => service.arn), now, explainAwsError(error, 'ecs:ListTasks').message);
     }
+    kept.recordSamples(sampled, now, null);
   }
 
   /** Refreshes every `intervalMs`; a tick that finds a refresh still running joins it instead of stacking. */

@@ -59,6 +59,10 @@ export class OperationsStore {
     this.db.update(operations).set({ status: 'running' }).where(and(eq(operations.id, operationId), eq(operations.status, 'approved'))).run();
   }
 
+  byId(operationId: number): OperationRow | undefined {
+    return this.db.select().from(operations).where(eq(operations.id, operationId)).get();
+  }
+
   steps(operationId: number): StepRow[] {
     return this.db.select().from(operationSteps).where(eq(operationSteps.operationId, operationId)).all();
   }

@@ -19,3 +19,11 @@ export const stoppedTasks = sqliteTable(
   },
   (table) => [index('stopped_tasks_service').on(table.serviceArn, table.stoppedAt), index('stopped_tasks_at').on(table.stoppedAt)],
 );
+
+/** The last stopped-task sample of each service that was not healthy: a failed one is said in `/env why`, not taken for "none". */
+export const stoppedTaskSamples = sqliteTable('stopped_task_samples', {
+  serviceArn: text('service_arn').primaryKey(),
+  at: text('at').notNull(),
+  /** Why the sample could not be taken; null when it was. */
+  error: text('error'),
+});

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, notInArray } from 'drizzle-orm';
 import type { StoppedTask } from '../domain/diagnosis.js';
 import type { Db } from './db.js';
-import { stoppedTasks } from './schema-diagnosis.js';
+import { stoppedTasks, stoppedTaskSamples } from './schema-diagnosis.js';
 
 /** The newest stopped tasks kept per service, and how long any is kept. */
 export const STOPPED_TASKS_KEPT = { perService: 10, days: 30 } as const;
@@ -40,5 +40,23 @@ export class StoppedTasksStore {
   /** A service's stopped tasks, newest first. */
   forService(serviceArn: string, limit: number = STOPPED_TASKS_KEPT.perService): StoppedTask[] {
     return this.db.select().from(stoppedTasks).where(eq(stoppedTasks.serviceArn, serviceArn)).orderBy(desc(stoppedTasks.stoppedAt)).limit(limit).all();
+  }
+
+  /** Remembers how each service's sample went at `at`: `error` null when it was taken. */
+  recordSamples(serviceArns: readonly string[], at: Date, error: string | null): void {
+    if (serviceArns.length === 0) return;
+    const row = { at: at.toISOString(), error: error === null ? null : error.slice(0, 300) };
+    this.db.transaction((tx) => {
+      for (const serviceArn of serviceArns) {
+        tx.insert(stoppedTaskSamples).values({ serviceArn, ...row }).onConflictDoUpdate({ target: stoppedTaskSamples.serviceArn, set: row }).run();
+      }
+      tx.delete(stoppedTaskSamples).where(lt(stoppedTaskSamples.at, new Date(at.getTime() - STOPPED_TASKS_KEPT.days * DAY_MS).toISOString())).run();
+    });
+  }
+
+  /** When and why the service's last sample could not be taken; undefined when it was (or none was tried). */
+  sampleFailure(serviceArn: string): { at: string; error: string } | undefined {
+    const row = this.db.select().from(stoppedTaskSamples).where(eq(stoppedTaskSamples.serviceArn, serviceArn)).get();
+    return row?.error ? { at: row.at, error: row.error } : undefined;
   }
 }

@@ -26,6 +26,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       digests: policy.digests,
       logs: services.logs,
       maxLogLines: policy.logs.max_lines,
+      whyLogDeadlineMs: policy.logs.why_deadline_ms,
       snoozeDays: policy.idle.snooze_days,
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
       stoppedTasks: stores.stoppedTasks,

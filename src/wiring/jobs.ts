@@ -6,6 +6,7 @@ import { Housekeeping } from '../jobs/housekeeping.js';
 import { InventoryRefresher } from '../jobs/inventory-refresh.js';
 import { InventorySampler } from '../jobs/inventory-samples.js';
 import { LIVE_ALERT_CLAIMS_KEPT_MS, LiveAlerts } from '../jobs/live-alerts.js';
+import { RolloutFollower } from '../jobs/rollout-follower.js';
 import { SCHEDULER_ACTOR, Scheduler } from '../jobs/scheduler.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { DockhandOptions } from './options.js';
@@ -13,6 +14,7 @@ import type { Services } from './services.js';
 import type { Shared } from './shared.js';
 import type { Workspace } from './slack.js';
 import type { Stores } from './stores.js';
+import { errorMessage } from '../log.js';
 
 /** What runs on its own: timers and crons, started and stopped by the lease (lifecycle.ts). */
 export interface Jobs {
@@ -37,7 +39,11 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
   });
   const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, outbound: workspace.outbound, clock, logger });
   const alerts = new LiveAlerts({ policy: policy.alerts, anomalies: policy.anomalies, digests: policy.digests, environments: () => stores.fleet.environments(), trail: stores.trail, store: stores.notices, outbound: workspace.outbound, clock, logger });
-  const refresher = refresherOf(shared, stores, aws, sampler, anomalies, alerts);
+  // A restart's, start's or scale's progress message follows its rollouts at each refresh; subscribed before
+  // the refresh after the operation, so that refresh already moves it on.
+  const follower = new RolloutFollower({ follows: stores.rolloutFollows, operations: stores.operations, services: () => stores.inventory.services(), stoppedTasks: stores.stoppedTasks, outbound: workspace.outbound, clock, logger, followMs: policy.rollouts.follow_minutes * 60_000 });
+  services.runner.finished.subscribe(({ operation }) => follower.begin(operation));
+  const refresher = refresherOf(shared, stores, aws, sampler, { anomalies, alerts, follower });
   // `/env list` shows an operation's outcome soon.
   services.runner.finished.subscribe(() => void refresher.refresh('after operation').catch(() => undefined));
   return {
@@ -72,8 +78,8 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
   };
 }
 
-/** Reads the fleet; after each read: the refresh metrics, a cost sample, the anomaly check, the live alerts. */
-function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, sampler: InventorySampler, anomalies: AnomalyMonitor, alerts: LiveAlerts): InventoryRefresher {
+/** Reads the fleet; after each read: the refresh metrics, a cost sample, the followed rollouts, the anomaly check, the live alerts. */
+function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: Stores, aws: AwsClients, sampler: InventorySampler, after: { anomalies: AnomalyMonitor; alerts: LiveAlerts; follower: RolloutFollower }): InventoryRefresher {
   const locations = policy.accounts.reduce((sum, account) => sum + account.regions.length, 0);
   return new InventoryRefresher({
     accounts: policy.accounts,
@@ -88,8 +94,15 @@ function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: 
       const outcome = record.errors.length === 0 ? 'ok' : record.errors.length >= locations ? 'failed' : 'partial';
       metrics.refresh(outcome, (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
       sampler.record(stores.inventory.services(), record.startedAt);
-      await anomalies.runOnce();
-      await alerts.afterRefresh();
+      // Each on its own: an anomaly check that throws must not cost the rollouts or the alerts their turn.
+      const steps = { rollouts: () => after.follower.onRefreshed(record), anomalies: () => after.anomalies.runOnce(), alerts: () => after.alerts.afterRefresh() };
+      for (const [name, step] of Object.entries(steps)) {
+        try {
+          await step();
+        } catch (error) {
+          logger.error('after-refresh step failed', { step: name, error: errorMessage(error) });
+        }
+      }
     },
   });
 }

@@ -12,6 +12,7 @@ import { InventoryStore } from '../store/inventory-store.js';
 import { LeaseStore } from '../store/lease-store.js';
 import { NoticesStore } from '../store/notices-store.js';
 import { OperationsStore } from '../store/operations-store.js';
+import { RolloutFollowsStore } from '../store/rollout-follows-store.js';
 import { SchedulesStore } from '../store/schedules-store.js';
 import { StoppedTasksStore } from '../store/stopped-tasks-store.js';
 import { TrailStore } from '../store/trail-store.js';
@@ -38,6 +39,8 @@ export interface Stores {
   notices: NoticesStore;
   /** Stopped tasks of services that were not healthy, for `/env why`. */
   stoppedTasks: StoppedTasksStore;
+  /** Rollouts followed to their end in their operation's message (survives a restart). */
+  rolloutFollows: RolloutFollowsStore;
   close(): void;
 }
 
@@ -63,6 +66,7 @@ export function openStores(env: DockhandOptions['env'], { policy, rules, refresh
     trail: new TrailStore(db),
     notices: new NoticesStore(db),
     stoppedTasks: new StoppedTasksStore(db),
+    rolloutFollows: new RolloutFollowsStore(db),
     close: () => db.$client.close(),
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';
 import { blockActionsPayload, interactionBody, postSigned, slashCommandBody } from '../support/signed-request.js';
-import { askPrivately, blocksText, sendCommand } from '../support/slack-requests.js';
+import { askPrivately, blocksText, operationOutcome, sendCommand } from '../support/slack-requests.js';
 
 let h: Harness;
 
@@ -25,10 +25,8 @@ function staging3() {
 }
 
 /** The final state of the operation message: the last chat.update of the message dockhand posted. */
-async function finalMessage(channel = 'C0DEV') {
-  const posted = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
-  const final = await h.slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === channel && !String(c.body.text).includes(' is '));
-  return { posted, final };
+function finalMessage(channel = 'C0DEV') {
+  return operationOutcome(h.slack, channel);
 }
 
 describe('stop and start', () => {

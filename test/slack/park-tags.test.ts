@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, startHarness, type Harness } from '../support/harness.js';
-import { blocksText, sendCommand } from '../support/slack-requests.js';
+import { blocksText, operationOutcome, sendCommand } from '../support/slack-requests.js';
 
 const ACCOUNT = '111111111111';
 const STAGING_3 = ['api', 'web', 'worker', 'scheduler', 'payments-gateway', 'ledger'];
@@ -28,8 +28,7 @@ function staging3() {
 }
 
 async function finalMessage() {
-  await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0DEV');
-  return h.slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'C0DEV' && !String(c.body.text).includes(' is '));
+  return (await operationOutcome(h.slack)).final;
 }
 
 describe('park records on the services themselves', () => {

@@ -92,7 +92,7 @@ describe('/env why', () => {
       env: hostile,
       diagnoses: [diagnoseService({ ...service, running: 0 }, [{ taskArn: 'arn:t/1', serviceArn: service.arn, stoppedAt: '2026-03-20T10:00:00.000Z', stopCode: '<!here>', stoppedReason: '<https://evil|click>', memoryMiB: 1, containers: [] }], clock.now())],
       service: null,
-      logLines: new Map([[service.name, ['<!everyone> boom']]]),
+      logLines: new Map([[service.name, { kind: 'lines' as const, lines: ['<!everyone> boom'], window: '1h' }]]),
       footer: 'Read from AWS 1m ago',
       now: clock.now(),
     });

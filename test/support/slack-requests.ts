@@ -90,3 +90,14 @@ export function submitView(eventsUrl: string, userId: string, view: { callback_i
   };
   return postSigned(eventsUrl, SIGNING_SECRET, interactionBody(submission));
 }
+
+/**
+ * Waits for an operation's progress message in `channel`, then for its outcome (the update that no longer says
+ * "is …ing"), of the same environment: a rollout followed after an earlier operation may still update its own message.
+ */
+export async function operationOutcome(slack: FakeSlack, channel = 'C0DEV'): Promise<{ posted: FakeSlackCall; final: FakeSlackCall }> {
+  const posted = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
+  const environment = /`([^`]+)`/.exec(String(posted.body.text))?.[1] ?? '';
+  const final = await slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === channel && !String(c.body.text).includes(' is ') && String(c.body.text).includes(`\`${environment}\``));
+  return { posted, final };
+}

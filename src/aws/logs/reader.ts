@@ -58,13 +58,14 @@ export class LogReader {
 
   constructor(private readonly options: LogReaderOptions) {}
 
-  async read(service: ServiceSnapshot, query: LogQuery & { max: number }, actor: Actor): Promise<LogAnswer> {
+  /** `deadlineMs`: a shorter deadline than the reader's, for a caller that must answer sooner (`/env why`). */
+  async read(service: ServiceSnapshot, query: LogQuery & { max: number }, actor: Actor, deadlineMs = this.options.deadlineMs): Promise<LogAnswer> {
     const account = this.options.accounts.find((a) => a.id === service.account);
     if (!account || !service.taskDefinitionArn) return { kind: 'no-task-definition' };
     const what = `reading the logs of ${service.name}`;
     let source: Extract<LogSource, { kind: 'cloudwatch' }> | null = null;
     try {
-      return await withDeadline(this.options.deadlineMs, what, async () => {
+      return await withDeadline(deadlineMs, what, async () => {
         const definition = await this.taskDefinition(service, account, actor);
         const found = logSourceOf(definition.logging ?? []);
         if (found.kind !== 'cloudwatch') return found;
@@ -82,9 +83,9 @@ export class LogReader {
     }
   }
 
-  /** A few error lines of a service's recent logs (for `/env why` and alerts): empty when there are none or they cannot be read. */
-  async recentErrorLines(service: ServiceSnapshot, window: LogWindow, max: number, actor: Actor = null): Promise<LogAnswer> {
-    return this.read(service, { window, errorsOnly: true, text: null, max }, actor);
+  /** A few error lines of a service's recent logs (for `/env why` and alerts), or why there are none to show. */
+  async recentErrorLines(service: ServiceSnapshot, window: LogWindow, max: number, actor: Actor = null, deadlineMs?: number): Promise<LogAnswer> {
+    return this.read(service, { window, errorsOnly: true, text: null, max }, actor, deadlineMs);
   }
 
   private async taskDefinition(service: ServiceSnapshot, account: Account, actor: Actor): Promise<TaskDefinitionInfo> {

@@ -15,7 +15,6 @@ import type { CostReports } from '../../store/cost-reports.js';
 import type { FleetReports } from '../../store/fleet-reports.js';
 import type { TrailStore } from '../../store/trail-store.js';
 import type { StoppedTasksStore } from '../../store/stopped-tasks-store.js';
-import type { ServiceSnapshot } from '../../domain/inventory.js';
 import type { LogReader } from '../../aws/logs/reader.js';
 
 /** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
@@ -42,15 +41,15 @@ export interface CommandDeps {
   /** How long the idle report's Snooze button hides an environment, and what it does. */
   snoozeDays: number;
   snooze: Snoozer;
-  /** What `/env why` reads: the stopped tasks kept per service. */
-  stoppedTasks: Pick<StoppedTasksStore, 'forService'>;
-  /** The seam for `/env logs`: a service's last error lines, shown by `/env why` when a logs reader is wired. */
-  recentErrorLines?: (service: ServiceSnapshot, limit: number) => Promise<readonly string[]>;
-  /** `/env logs`: CloudWatch Logs as the asker, at most `maxLogLines` lines a reply. */
-  logs: Pick<LogReader, 'read'>;
+  /** What `/env why` reads: the stopped tasks kept per service, and whether the last sample could be taken. */
+  stoppedTasks: Pick<StoppedTasksStore, 'forService' | 'sampleFailure'>;
+  /** `/env logs`: CloudWatch Logs as the asker, at most `maxLogLines` lines a reply; `/env why`: a few error lines. */
+  logs: Pick<LogReader, 'read' | 'recentErrorLines'>;
   maxLogLines: number;
   /** Who an owner tag names in the workspace (hourly users.list); absent without Slack, undefined when unreadable. */
   ownerMentions?: () => Promise<OwnerMentions | undefined>;
+  /** How long `/env why` waits for each service's error lines. */
+  whyLogDeadlineMs: number;
 }
 
 export interface CommandContext extends CommandDeps {

@@ -4,23 +4,52 @@ import type { ServiceSnapshot } from '../../domain/inventory.js';
 import { problemReply } from '../blocks/common.js';
 import { refreshFooter } from '../blocks/list.js';
 import { code, escapeMrkdwn } from '../blocks/format.js';
-import { WHY_ACTION, whyReply } from '../blocks/why.js';
+import { WHY_ACTION, whyReply, type ServiceLogLines } from '../blocks/why.js';
+import type { LogAnswer } from '../../aws/logs/reader.js';
+import { isAllowed } from '../../domain/access/permissions.js';
+import { errorMessage } from '../../log.js';
 import type { CommandModule } from './command-module.js';
+import { serviceNamed } from './logs.js';
 import type { CommandContext } from './context.js';
 
-/** Error lines shown per service when a logs reader is wired. */
-const LOG_LINES_PER_SERVICE = 3;
-
-/** A service by its ECS name, or by that name without the environment's prefix (`worker` for `staging-2-worker`). */
+/** A service by its ECS name, or by that name without the environment's prefix (`worker` for `staging-2-worker`), or its last part. */
 function findService(env: Environment, name: string): ServiceSnapshot | undefined {
-  return env.services.find((s) => s.name === name) ?? env.services.find((s) => s.name === `${env.name}-${name}`) ?? env.services.find((s) => s.name.endsWith(`-${name}`));
+  return serviceNamed(env, name) ?? env.services.find((s) => s.name.endsWith(`-${name}`));
 }
 
-async function logLinesOf(services: readonly ServiceSnapshot[], ctx: CommandContext): Promise<Map<string, readonly string[]> | undefined> {
-  const reader = ctx.recentErrorLines;
-  if (!reader) return undefined;
-  const lines = await Promise.all(services.map(async (service) => [service.name, await reader(service, LOG_LINES_PER_SERVICE).catch(() => [])] as const));
-  return new Map(lines);
+/** Error lines shown per service, and the window they are read from. */
+const LOG_LINES_PER_SERVICE = 3;
+const LOG_WINDOW = '1h';
+
+/** A service's answer from the log reader, as `/env why` shows it. */
+function logLinesOfAnswer(answer: LogAnswer): ServiceLogLines {
+  switch (answer.kind) {
+    case 'lines':
+      return { kind: 'lines', lines: answer.lines.map((line) => line.text), window: LOG_WINDOW };
+    case 'unreadable':
+      return { kind: 'unreadable', message: answer.message };
+    case 'elsewhere':
+      return { kind: 'elsewhere', drivers: answer.drivers };
+    case 'none':
+    case 'no-task-definition':
+      return { kind: answer.kind };
+  }
+}
+
+/**
+ * The last few error lines of each service, read as the asker (masked by the reader), each under the short
+ * `/env why` deadline so the answer comes in time; only for someone who may read this environment's logs.
+ */
+async function logLinesOf(services: readonly ServiceSnapshot[], ctx: CommandContext, env: Environment): Promise<Map<string, ServiceLogLines>> {
+  if (!isAllowed(ctx.access(), ctx.subject, 'logs', env.name)) return new Map(services.map((service) => [service.name, { kind: 'needs-logs' }]));
+  const read = async (service: ServiceSnapshot): Promise<ServiceLogLines> => {
+    try {
+      return logLinesOfAnswer(await ctx.logs.recentErrorLines(service, LOG_WINDOW, LOG_LINES_PER_SERVICE, ctx.subject.userId, ctx.whyLogDeadlineMs));
+    } catch (error) {
+      return { kind: 'unreadable', message: errorMessage(error) };
+    }
+  };
+  return new Map(await Promise.all(services.map(async (service) => [service.name, await read(service)] as const)));
 }
 
 /** `/env why <env> [service]`: for each service that is not healthy, its rollout, its last stopped tasks decoded, what to do. */
@@ -41,9 +70,14 @@ export const whyCommand: CommandModule<{ environment: string; service: string | 
     }
     const asked = named ? [named] : env.services.filter((s) => !isHealthy(s));
     const diagnoses = asked.map((s) => diagnoseService(s, ctx.stoppedTasks.forService(s.arn), now));
-    const logLines = await logLinesOf(asked.filter((s) => !isHealthy(s)), ctx);
+    const unhealthy = asked.filter((s) => !isHealthy(s));
+    const logLines = await logLinesOf(unhealthy, ctx, env);
+    const sampleFailures = new Map(unhealthy.flatMap((s) => {
+      const failure = ctx.stoppedTasks.sampleFailure(s.arn);
+      return failure ? [[s.name, failure] as const] : [];
+    }));
     const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
-    const reply = whyReply({ env, diagnoses, service: named?.name ?? null, now, footer, ...(logLines ? { logLines } : {}) });
+    const reply = whyReply({ env, diagnoses, service: named?.name ?? null, now, footer, logLines, sampleFailures });
     return { reply, environment: env.name, outcome: 'ok', detail: `${diagnoses.filter((d) => d.symptoms.length > 0).length} services not healthy` };
   },
 };
