@@ -37,6 +37,8 @@ const dockhand = await startDockhand({
 
 serveIpc({
   stats: () => memoryStats({ awsCalls: dockhand.aws.counter.total() }),
+  // The monotonic clock in µs, as V8's CPU profile stamps its samples: bench/profile.ts cuts a window with it.
+  clock: () => Number(process.hrtime.bigint() / 1000n),
   gc: () => {
     const gc = globalThis.gc;
     if (typeof gc !== 'function') return false;

@@ -62,7 +62,7 @@ export interface RunFigures {
   bareRssBytes: number;
 }
 
-export function startDockhandChild(ctx: Pick<BenchContext, 'sandbox' | 'slack' | 'policy' | 'dir' | 'runtime'>, name: string, exposeGc = false): Promise<BenchChild> {
+export function startDockhandChild(ctx: Pick<BenchContext, 'sandbox' | 'slack' | 'policy' | 'dir' | 'runtime'>, name: string, exposeGc = false, nodeArgs: string[] = []): Promise<BenchChild> {
   const config: BenchDockhandConfig = {
     dbPath: join(ctx.dir, `${name}.db`),
     sandboxUrl: ctx.sandbox.url,
@@ -71,7 +71,7 @@ export function startDockhandChild(ctx: Pick<BenchContext, 'sandbox' | 'slack' |
     policy: ctx.policy,
     accessKeyId: ACCESS_KEY_ID,
   };
-  return BenchChild.start({ name: 'dockhand', script: 'dockhand-process.ts', runtime: ctx.runtime, exposeGc, env: { DOCKHAND_BENCH_CONFIG: JSON.stringify(config) } });
+  return BenchChild.start({ name: 'dockhand', script: 'dockhand-process.ts', runtime: ctx.runtime, exposeGc, nodeArgs, env: { DOCKHAND_BENCH_CONFIG: JSON.stringify(config) } });
 }
 
 function countByOperation(requests: readonly { operation: string }[]): Record<string, number> {
@@ -120,7 +120,7 @@ export interface AckLoad {
  * 500 `/env list` requests, 50 at a time, after a warm-up, sent by the driver process; the ack times of the
  * measured ones, and the CPU the app used for them.
  */
-async function ackLoad(ctx: BenchContext, loader: BenchChild, app: BenchChild, tag: string, expectAnswers: boolean): Promise<AckLoad> {
+export async function ackLoad(ctx: BenchContext, loader: BenchChild, app: BenchChild, tag: string, expectAnswers: boolean, text = 'list'): Promise<AckLoad> {
   const answered = () => ctx.slack.calls.filter((c) => c.method === 'response_url').length;
   const send = async (count: number, phase: string) => {
     ctx.slack.reset();
@@ -129,7 +129,7 @@ async function ackLoad(ctx: BenchContext, loader: BenchChild, app: BenchChild, t
       signingSecret: SIGNING_SECRET,
       slackUrl: ctx.slack.url,
       tag: `${tag}-${phase}`,
-      text: 'list',
+      text,
       userId: BENCH_USER,
       count,
       concurrency: ctx.ackConcurrency,

@@ -261,6 +261,12 @@ export class Sandbox {
     service.break(where.failure, this.world.now(), where.nextDeployment !== true);
   }
 
+  /** The ids of a service's stopped tasks as ListTasks (desiredStatus STOPPED) would list them now: for minimums. */
+  stoppedTaskIds(account: string, region: string, cluster: string, name: string): string[] {
+    const service = this.world.findRegion(account, region)?.clusters.get(cluster)?.services.get(name);
+    return service ? service.tasks(this.world.now()).filter((task) => task.desiredStatus === 'STOPPED').map((task) => task.id) : [];
+  }
+
   /** Forgets every stopped task known so far, as ECS does about an hour after a task stops. */
   forgetStoppedTasks(): void {
     const now = this.world.now();

@@ -1,9 +1,8 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Account } from '../config/policy.js';
 import type { AwsCallObserver } from '../ops/metrics.js';
@@ -172,19 +171,32 @@ interface Session {
 function clientSettings(options: AwsClientOptions, account: Account, region: string, session: Session): Record<string, unknown> {
   const endpoint = options.endpoint ? { endpoint: options.endpoint } : {};
   const http = httpSettings(options);
-  const credentials = account.role_arn
-    ? fromTemporaryCredentials({
-        params: {
-          RoleArn: account.role_arn,
-          RoleSessionName: session.name,
-          DurationSeconds: 3600,
-          ...(session.sourceIdentity ? { SourceIdentity: session.sourceIdentity } : {}),
-        },
-        masterCredentials: options.credentials,
-        clientConfig: { region, ...endpoint, ...http },
-      })
-    : options.credentials;
+  const roleArn = account.role_arn;
+  const credentials = roleArn ? assumedRole(() => ({
+    params: {
+      RoleArn: roleArn,
+      RoleSessionName: session.name,
+      DurationSeconds: 3600,
+      ...(session.sourceIdentity ? { SourceIdentity: session.sourceIdentity } : {}),
+    },
+    masterCredentials: options.credentials,
+    clientConfig: { region, ...endpoint, ...http },
+  })) : options.credentials;
   return { region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 5, ...endpoint, ...http, ...(credentials ? { credentials } : {}) };
+}
+
+type TemporaryCredentialsOptions = Parameters<typeof import('@aws-sdk/credential-providers').fromTemporaryCredentials>[0];
+
+/**
+ * Credentials that assume a role, with the provider (and STS with it) loaded when they are first needed: a
+ * process whose accounts need no role never loads them. One provider per client, so its cache holds.
+ */
+function assumedRole(options: () => TemporaryCredentialsOptions): AwsCredentialIdentityProvider {
+  let provider: Promise<AwsCredentialIdentityProvider> | null = null;
+  return async () => {
+    provider ??= import('@aws-sdk/credential-providers').then(({ fromTemporaryCredentials }) => fromTemporaryCredentials(options()));
+    return (await provider)();
+  };
 }
 
 /** The Slack user an AWS call is made for; null for dockhand's own reads (inventory). */
@@ -221,6 +233,7 @@ function sessionFor(actor: Actor, own: string): Session {
 export class AwsClients {
   readonly counter = new AwsCallCounter();
   private readonly clients = new Map<string, InstrumentableClient>();
+  private readonly loaded = new Set<string>();
   private readonly cloudTrailLimits: KeyedRateLimiters;
 
   constructor(private readonly options: AwsClientOptions = {}) {
@@ -235,6 +248,7 @@ export class AwsClients {
     const key = `${spec.service}/${spec.account.id}/${spec.region}/${spec.session.name}`;
     let client = this.clients.get(key) as T | undefined;
     if (!client) {
+      this.loaded.add(spec.service);
       client = spec.create(clientSettings(this.options, spec.account, spec.region, spec.session));
       const where = { account: spec.account.id, region: spec.region, service: spec.service, scope: spec.scope };
       countEachAttempt(client, this.counter, this.options.observer, where, spec.limiter);
@@ -255,19 +269,30 @@ export class AwsClients {
     return this.cached({ service: 'autoscaling', account, region, session, scope: `autoscaling:${actor ?? 'dockhand'}`, create: (config) => new ApplicationAutoScalingClient(config) });
   }
 
-  cloudTrail(account: Account, region: string): CloudTrailClient {
+  // CloudTrail, Cost Explorer and CloudWatch Logs are loaded when a process first uses them (each SDK
+  // package costs megabytes of code): a process without the report jobs, or before its first /env logs, has none.
+
+  async cloudTrail(account: Account, region: string): Promise<CloudTrailClient> {
+    const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
     const limiter = this.cloudTrailLimits.for(`${account.id}/${region}`);
     return this.cached({ service: 'cloudtrail', account, region, session: { name: 'dockhand-visibility' }, scope: 'cloudtrail', limiter, create: (config) => new CloudTrailClient(config) });
   }
 
   /** CloudWatch Logs, read for a Slack user (`/env logs`): logs can hold personal data, so CloudTrail names who read them. */
-  logs(account: Account, region: string, actor: Actor = null): CloudWatchLogsClient {
+  async logs(account: Account, region: string, actor: Actor = null): Promise<CloudWatchLogsClient> {
+    const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
     const session = sessionFor(actor, 'dockhand-logs');
     return this.cached({ service: 'logs', account, region, session, scope: `logs:${actor ?? 'dockhand'}`, create: (config) => new CloudWatchLogsClient(config) });
   }
 
-  costExplorer(account: Account): CostExplorerClient {
+  async costExplorer(account: Account): Promise<CostExplorerClient> {
+    const { CostExplorerClient } = await import('@aws-sdk/client-cost-explorer');
     return this.cached({ service: 'ce', account, region: COST_EXPLORER_REGION, session: { name: 'dockhand-visibility' }, scope: 'ce', create: (config) => new CostExplorerClient(config) });
+  }
+
+  /** The services this process has made a client for so far. */
+  services(): ReadonlySet<string> {
+    return this.loaded;
   }
 
   destroy(): void {

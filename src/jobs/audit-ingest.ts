@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 
 export interface AuditIngestDeps {
   accounts: readonly Account[];
-  clients: { cloudTrail(account: Account, region: string): CloudTrailClient };
+  clients: { cloudTrail(account: Account, region: string): Promise<CloudTrailClient> };
   store: TrailStore;
   /** Desired counts before a change, and whether dockhand had a service parked, from the samples. */
   history: Pick<CostHistoryStore, 'desiredBefore' | 'parkedAt'>;
@@ -109,7 +109,7 @@ export class AuditIngestJob {
     const outcomes = await Promise.all(
       trailLocationsOf(accounts, policy).map(async ({ account, region, eventSource, label }) => {
         try {
-          const client = this.deps.clients.cloudTrail(account, region);
+          const client = await this.deps.clients.cloudTrail(account, region);
           const result = await this.ingestLocation(client, { account: account.id, region, eventSource }, now, decodeContext);
           if (result.undecodable.length > 0) logger.warn('CloudTrail records skipped', { account: account.id, region, skipped: result.undecodable.slice(0, 5) });
           return { result };

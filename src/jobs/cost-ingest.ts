@@ -12,7 +12,7 @@ import { CronTasks } from './cron.js';
 
 export interface CostIngestDeps {
   accounts: readonly Account[];
-  clients: { costExplorer(account: Account): CostExplorerClient };
+  clients: { costExplorer(account: Account): Promise<CostExplorerClient> };
   store: CostActualsStore;
   policy: CostActualsPolicy;
   /** The environment tag key Cost Explorer groups by (discovery.tag_key). */
@@ -65,7 +65,7 @@ export class CostIngestJob {
    */
   private async ingestAccount(account: Account, now: Date): Promise<CostExplorerIngestResult> {
     const { store, policy, tagKey } = this.deps;
-    const client = this.deps.clients.costExplorer(account);
+    const client = await this.deps.clients.costExplorer(account);
     const today = utcDay(now);
     const claim = store.claim(account.id, today, now);
     if (!claim) return { account: account.id, asked: false, reason: 'already asked today' };

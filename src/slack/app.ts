@@ -11,6 +11,8 @@ import { registerForms } from './interactions/forms.js';
 import { registerHome } from './interactions/home.js';
 import type { ModalView } from './blocks/common.js';
 import { HomePublisher } from './home.js';
+import { AfterAcks } from './after-acks.js';
+import { postToResponseUrl } from './response-url.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
 import { buttonClickKey, isFutureDated } from './replays.js';
 
@@ -186,23 +188,30 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     await args.next();
   });
 
-  app.command('/env', async ({ command, ack, respond, client }) => {
+  const logError = (error: unknown) => {
+    options.logger.error('unhandled Slack listener error', { error: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
+  };
+  const afterAcks = new AfterAcks(logError);
+  app.command('/env', async ({ command, ack, client }) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
+    // Nothing else happens before the ack; the rest waits until the requests that have arrived are acked.
     await ack();
-    // Yield once, so the event loop acks every request that has already arrived before doing this one's
-    // work: under load, acks (Slack's 3-second deadline) do not queue behind other commands' answers.
-    await new Promise((resolve) => setImmediate(resolve));
-    // A redelivered request (same trigger id) must not act twice.
-    if (!deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString())) return;
-    const answer = async (reply: { text: string; blocks: unknown[] }) => {
-      await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks as never });
-    };
-    // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
-    const openModal = async (view: ModalView) => {
-      await client.views.open({ trigger_id: command.trigger_id, view });
-    };
-    const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer, openModal }, deps.command);
-    if (reply) await answer(reply);
+    afterAcks.run(async () => {
+      // A redelivered request (same trigger id) must not act twice.
+      if (!deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString())) return;
+      // What the command wrote (its audit row, the request's key) is committed before anything is told.
+      const answer = (reply: { text: string; blocks: unknown[] }) => {
+        deps.handled.commit();
+        return postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+      };
+      // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
+      const openModal = async (view: ModalView) => {
+        deps.handled.commit();
+        await client.views.open({ trigger_id: command.trigger_id, view });
+      };
+      const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer, openModal }, deps.command);
+      if (reply) await answer(reply);
+    });
   });
 
   registerApprovalInteractions(app, deps.command, options.logger);

@@ -1,7 +1,8 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { cut, cutStrings } from '../domain/bounded-text.js';
 import type { Db } from './db.js';
 import { auditLog, awsRequests } from './schema.js';
+import type { WriteBatch } from './write-batch.js';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id'>;
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -26,12 +27,27 @@ export interface AuditPage {
   total: number;
 }
 
+/** Every column an entry sets, each a placeholder of the prepared insert. */
+const AUDIT_COLUMNS = ['at', 'actor', 'verb', 'environment', 'params', 'outcome', 'detail', 'durationMs'] as const satisfies readonly (keyof AuditEntry)[];
+
 /** Request ids are AWS's (UUIDs and the like); anything longer is not one and is not kept. */
 const MAX_REQUEST_ID = 128;
 
 /** Append-only trail of every request dockhand received and what came of it. */
 export class AuditStore {
-  constructor(private readonly db: Db) {}
+  /** Written for every command: prepared once. */
+  private readonly insertEntry;
+  private readonly insertRequestId;
+
+  constructor(
+    private readonly db: Db,
+    /** With a batch, rows are committed with the other writes of the same turn (and before any read here). */
+    private readonly batch?: WriteBatch,
+  ) {
+    const placeholders = Object.fromEntries(AUDIT_COLUMNS.map((name) => [name, sql.placeholder(name)])) as unknown as AuditEntry;
+    this.insertEntry = db.insert(auditLog).values(placeholders).returning({ id: auditLog.id }).prepare();
+    this.insertRequestId = db.insert(awsRequests).values({ requestId: sql.placeholder('requestId'), auditId: sql.placeholder('auditId') }).onConflictDoNothing().prepare();
+  }
 
   /**
    * Records the entry and, for an AWS call, the request ids AWS answered it with, in one transaction. Every
@@ -45,17 +61,21 @@ export class AuditStore {
       environment: entry.environment == null ? null : cut(entry.environment, 300),
       params: cutStrings(entry.params) as Record<string, unknown>,
       detail: entry.detail == null ? null : cut(entry.detail),
+      // Every placeholder of the prepared insert needs a value.
+      durationMs: entry.durationMs ?? null,
     };
-    this.db.transaction((tx) => {
-      const { id } = tx.insert(auditLog).values(bounded).returning({ id: auditLog.id }).get();
-      for (const requestId of new Set(requestIds)) {
-        if (requestId.length <= MAX_REQUEST_ID) tx.insert(awsRequests).values({ requestId, auditId: id }).onConflictDoNothing().run();
-      }
-    });
+    const ids = [...new Set(requestIds)].filter((requestId) => requestId.length <= MAX_REQUEST_ID);
+    const write = () => {
+      const { id } = this.insertEntry.get(bounded)!;
+      for (const requestId of ids) this.insertRequestId.run({ requestId, auditId: id });
+    };
+    if (this.batch) this.batch.add(write);
+    else this.db.transaction(write);
   }
 
   /** The audited call AWS gave this request id to, if dockhand made it. */
   ownCall(requestId: string): OwnCall | undefined {
+    this.batch?.flush();
     return this.db
       .select({ actor: auditLog.actor, verb: auditLog.verb, environment: auditLog.environment, at: auditLog.at })
       .from(awsRequests)
@@ -66,11 +86,13 @@ export class AuditStore {
 
   /** Deletes rows recorded before `at` (the retention period); their request ids go with them (cascade). */
   pruneBefore(at: string): number {
+    this.batch?.flush();
     return this.db.delete(auditLog).where(lt(auditLog.at, at)).run().changes;
   }
 
   /** When a person (not dockhand's own jobs) last did anything with the environment. */
   lastActivity(environment: string, except: readonly string[]): string | undefined {
+    this.batch?.flush();
     return this.db
       .select({ at: auditLog.at })
       .from(auditLog)
@@ -100,6 +122,7 @@ export class AuditStore {
 
   /** Newest first, optionally for one environment. */
   recent(limit = 50, environment?: string): AuditRow[] {
+    this.batch?.flush();
     const query = this.db.select().from(auditLog);
     return (environment ? query.where(eq(auditLog.environment, environment)) : query).orderBy(desc(auditLog.id)).limit(limit).all();
   }

@@ -12,7 +12,12 @@ export class SchedulesStore {
   /** Read on every tick and for every environment listed; changed only through this store, so kept in memory. */
   private cachedSettings: Map<string, ScheduleSetting> | null = null;
 
-  constructor(private readonly db: Db) {}
+  /** Read for every environment listed: prepared once. */
+  private readonly openOverridesQuery;
+
+  constructor(private readonly db: Db) {
+    this.openOverridesQuery = db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)).prepare();
+  }
 
   settings(): ReadonlyMap<string, ScheduleSetting> {
     this.cachedSettings ??= new Map(this.db.select().from(environmentSchedules).all().map((row) => [row.environment, row]));
@@ -31,7 +36,7 @@ export class SchedulesStore {
 
   /** The open override of each environment (at most one is open: opening one ends the previous). */
   openOverrides(): Map<string, OverrideRow> {
-    return new Map(this.db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)).all().map((row) => [row.environment, row]));
+    return new Map(this.openOverridesQuery.all().map((row) => [row.environment, row]));
   }
 
   openOverride(environment: string, override: Override, createdBy: string, now: string): OverrideRow {

@@ -16,6 +16,8 @@ import { RolloutFollowsStore } from '../store/rollout-follows-store.js';
 import { SchedulesStore } from '../store/schedules-store.js';
 import { StoppedTasksStore } from '../store/stopped-tasks-store.js';
 import { TrailStore } from '../store/trail-store.js';
+import { WriteBatch } from '../store/write-batch.js';
+import { errorMessage } from '../log.js';
 import type { DockhandOptions } from './options.js';
 import type { Shared } from './shared.js';
 
@@ -44,8 +46,10 @@ export interface Stores {
   close(): void;
 }
 
-export function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs }: Shared): Stores {
+export function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs, logger }: Shared): Stores {
   const db = openDb(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  // Audit rows and handled request keys of a burst of commands: one commit, after the acks.
+  const batch = new WriteBatch(db, (error) => logger.error('a batched write failed', { error: errorMessage(error) }));
   const inventory = new InventoryStore(db);
   const operations = new OperationsStore(db);
   const history = new CostHistoryStore(db);
@@ -53,11 +57,11 @@ export function openStores(env: DockhandOptions['env'], { policy, rules, refresh
   return {
     inventory,
     operations,
-    audit: new AuditStore(db),
+    audit: new AuditStore(db, batch),
     fleet: new Fleet(inventory, rules, () => operations.parkedEnvironments()),
     grants: new GrantsStore(db),
     approvals: new ApprovalsStore(db),
-    handled: new HandledRequests(db),
+    handled: new HandledRequests(db, batch),
     schedules: new SchedulesStore(db),
     lease: new LeaseStore(db),
     history,
@@ -67,6 +71,9 @@ export function openStores(env: DockhandOptions['env'], { policy, rules, refresh
     notices: new NoticesStore(db),
     stoppedTasks: new StoppedTasksStore(db),
     rolloutFollows: new RolloutFollowsStore(db),
-    close: () => db.$client.close(),
+    close: () => {
+      batch.flush();
+      db.$client.close();
+    },
   };
 }

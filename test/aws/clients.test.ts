@@ -31,7 +31,7 @@ describe('the AWS client settings every client shares', () => {
     sandbox.hang(true);
     try {
       await expect(aws.ecs(account, 'us-east-1').send(new ListClustersCommand({}))).rejects.toMatchObject({ name: 'TimeoutError' });
-      await expect(aws.cloudTrail(account, 'us-east-1').send(new LookupEventsCommand({}))).rejects.toMatchObject({ name: 'TimeoutError' });
+      await expect((await aws.cloudTrail(account, 'us-east-1')).send(new LookupEventsCommand({}))).rejects.toMatchObject({ name: 'TimeoutError' });
       // Nothing a hung request asked for happened.
       await expect(aws.ecs(account, 'us-east-1').send(new UpdateServiceCommand({ cluster: 'staging-3', service: 'api', desiredCount: 0 }))).rejects.toThrow();
       expect(sandbox.service('111111111111', 'us-east-1', 'staging-3', 'api')?.desiredCount).toBe(2);
@@ -90,7 +90,7 @@ describe('the AWS client settings every client shares', () => {
       const throttled = await aws.ecs(account, 'us-east-1').send(new ListClustersCommand({})).catch((e: unknown) => e);
       expect(throttled).toBeInstanceOf(AwsFailure);
       expect(throttled).toMatchObject({ code: 'throttled', name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
-      const denied = await aws.cloudTrail(account, 'us-east-1').send(new LookupEventsCommand({})).catch((e: unknown) => e);
+      const denied = await (await aws.cloudTrail(account, 'us-east-1')).send(new LookupEventsCommand({})).catch((e: unknown) => e);
       expect(denied).toMatchObject({ code: 'denied', deniedAction: 'cloudtrail:LookupEvents', name: 'AccessDeniedException' });
       expect(explainAwsError(denied, 'a read').message).toBe("AWS denied cloudtrail:LookupEvents: dockhand's IAM role needs that permission (see the README's IAM policy).");
       expect(aws.counter.byOperation()).toEqual({ ListClusters: 1, LookupEvents: 1 });

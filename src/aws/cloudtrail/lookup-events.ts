@@ -1,4 +1,4 @@
-import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { decodeRecord, type DecodeContext, type DecodedEvent } from '../../domain/trail/decode.js';
 import { parseAws } from '../ecs/schema.js';
 import { lookupEventsPageSchema, parseCloudTrailRecord } from './schema.js';
@@ -30,6 +30,8 @@ export async function lookupEvents(
   const byId = new Map<string, LookedUpEvent>();
   let requests = 0;
   let nextToken: string | undefined;
+  // Loaded with the client (aws/clients.ts), on first use.
+  const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail');
   do {
     const raw = await client.send(
       new LookupEventsCommand({

@@ -1,4 +1,4 @@
-import { GetCostAndUsageCommand, type CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { CostActualsPolicy } from '../../config/report-policy.js';
 import { addDays } from '../../domain/cost/actuals.js';
 import { UNTAGGED, type DayRange } from '../../domain/cost/report.js';
@@ -34,6 +34,8 @@ export interface DailyCost {
 export async function fetchDailyCosts(client: CostExplorerClient, query: DailyCostQuery, onPage: () => void = () => undefined): Promise<DailyCost[]> {
   const totals = new Map<string, DailyCost>();
   let nextPageToken: string | undefined;
+  // Loaded with the client (aws/clients.ts), on first use.
+  const { GetCostAndUsageCommand } = await import('@aws-sdk/client-cost-explorer');
   do {
     const raw = await client.send(
       new GetCostAndUsageCommand({

@@ -1,4 +1,4 @@
-import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Account } from '../../config/policy.js';
 import type { ServiceSnapshot, TaskDefinitionInfo } from '../../domain/inventory.js';
 import { cutLine, selectLines, type LogEvent, type ShownLine } from '../../domain/logs/log-lines.js';
@@ -72,7 +72,7 @@ export class LogReader {
         source = found;
         const to = this.options.clock.now();
         const from = new Date(to.getTime() - LOG_WINDOW_MS[query.window]);
-        const client = this.options.aws.logs(account, found.region ?? service.region, actor);
+        const client = await this.options.aws.logs(account, found.region ?? service.region, actor);
         const { events, truncated } = await this.events(client, found, { from, to, filterPattern: filterPatternOf(query.text) });
         const selection = selectLines(events, { errorsOnly: query.errorsOnly, max: query.max });
         return { kind: 'lines', source: found, ...selection, read: events.length, truncated, from, to };
@@ -102,6 +102,7 @@ export class LogReader {
   private async events(client: CloudWatchLogsClient, source: Extract<LogSource, { kind: 'cloudwatch' }>, window: { from: Date; to: Date; filterPattern: string | undefined }): Promise<{ events: LogEvent[]; truncated: boolean }> {
     const events: LogEvent[] = [];
     let nextToken: string | undefined;
+    const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
     for (let page = 0; page < this.options.maxPages; page++) {
       const raw = await client.send(
         new FilterLogEventsCommand({

@@ -72,7 +72,7 @@ function rolloutBlocks(environment: string, rollouts: RolloutsView): KnownBlock[
   const failed = rollouts.lines.flatMap((line) => (line.state === 'failed' ? [line] : []));
   const shown = failed.slice(0, DIAGNOSES_SHOWN).map((line) => section(diagnosisText(line.diagnosis)));
   const more = failed.length > DIAGNOSES_SHOWN ? [context(`${failed.length - DIAGNOSES_SHOWN} more failed: ${code(`/env why ${environment}`)} says why.`)] : [];
-  const following = rollouts.ended ? [] : [context(`Following the rollout until ${utcTime(rollouts.until)} UTC: this message is updated at each inventory refresh.`)];
+  const following = rollouts.ended ? [] : [context(`Following the rollout until ${slackTime(rollouts.until)}: this message is updated at each inventory refresh.`)];
   return [...linesToSections(rollouts.lines.map((line) => rolloutLineText(environment, line))), ...shown, ...more, ...following];
 }
 

@@ -1,0 +1,78 @@
+/**
+ * `npx tsx bench/profile.ts [--environments 80] [--services 8] [--text list] [--out DIR]`: where dockhand's CPU
+ * goes under the benchmark's ack load. Starts the sandbox (50 ms latency), the fake Slack API and dockhand with
+ * `--cpu-prof`, refreshes twice, sends the ack load (500 requests, 50 concurrent, after a warm-up) of one
+ * command, stops dockhand and prints the top of the profile by self time, per function and per module.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generatedFleet, startSandbox } from '../dev/sandbox/index.js';
+import { startFakeSlack } from '../test/support/fake-slack.js';
+import { SlackDriver } from './load.js';
+import { ackLoad, refreshThroughSlack, SIGNING_SECRET, startDockhandChild, type BenchContext } from './measure.js';
+import { benchLocations, benchPolicyText } from './policy.js';
+import { atExit, BenchChild, compileForBench } from './processes.js';
+import { formatProfile, summarizeProfile, type CpuProfile } from './profile-summary.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { environments: { type: 'string' }, services: { type: 'string' }, text: { type: 'string', multiple: true }, out: { type: 'string' }, top: { type: 'string' } } });
+  const environments = Number(values.environments ?? 80);
+  const services = Number(values.services ?? 8);
+  const texts = values.text ?? ['list', 'status env-001'];
+  const dir = mkdtempSync(join(tmpdir(), 'dockhand-profile-'));
+  atExit(() => rmSync(dir, { recursive: true, force: true }));
+  const out = resolve(values.out ?? join(dir, 'profiles'));
+  mkdirSync(out, { recursive: true });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { runtime } = compileForBench(dir);
+  const sandbox = await startSandbox({ fleet: generatedFleet({ environments, servicesPerEnvironment: services, accounts: 1 }), latencyMs: 50, convergeDelayMs: 0 });
+  const slack = await startFakeSlack();
+  try {
+    const ctx: BenchContext = {
+      sandbox, slack, policy: benchPolicyText(1), locations: benchLocations(1), latencyMs: 50,
+      ackRequests: 500, ackConcurrency: 50, ackWarmup: 50, answerRequests: 50, dir, runtime, log,
+    };
+    for (const text of texts) {
+      const profileDir = join(out, text.replace(/\W+/g, '-'));
+      mkdirSync(profileDir, { recursive: true });
+      let window = { from: 0, to: 0 };
+      const dockhand = await startDockhandChild(ctx, `profile-${profileDir.length}-${Date.now()}`, false, ['--cpu-prof', '--cpu-prof-dir', profileDir]);
+      const loader = await BenchChild.start({ name: 'load driver', script: 'driver-process.ts', runtime });
+      try {
+        const driver = new SlackDriver(`http://127.0.0.1:${dockhand.port}/slack/events`, SIGNING_SECRET, (id) => slack.responseUrl(id), 'prof');
+        await refreshThroughSlack(ctx, driver, true);
+        await dockhand.request('settle');
+        await refreshThroughSlack(ctx, driver, false);
+        await dockhand.request('settle');
+        log(`profiling /env ${text}: ${ctx.ackRequests} requests, ${ctx.ackConcurrency} concurrent`);
+        window = { from: await dockhand.request<number>('clock'), to: 0 };
+        const load = await ackLoad(ctx, loader, dockhand, `prof-${text.replace(/\W+/g, '-')}`, true, text);
+        window.to = await dockhand.request<number>('clock');
+        log(`  ack p50 ${load.acks.p50.toFixed(1)} ms, p95 ${load.acks.p95.toFixed(1)} ms, CPU ${load.cpuPerRequestMs.toFixed(2)} ms a request`);
+      } finally {
+        await dockhand.stop(10_000);
+        await loader.stop();
+      }
+      const file = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+      if (!file) throw new Error(`no profile written in ${profileDir}`);
+      writeFileSync(join(profileDir, 'window.json'), JSON.stringify(window));
+      const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile;
+      process.stdout.write(`\n/env ${text} (the load only: warm-up, 500 requests and their answers) — ${join(profileDir, file)}\n`);
+      process.stdout.write(`${formatProfile(summarizeProfile(profile, window), Number(values.top ?? 15))}\n`);
+    }
+  } finally {
+    await slack.close();
+    await sandbox.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`profile failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

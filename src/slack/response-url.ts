@@ -1,0 +1,47 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** Slack answers a response URL POST in well under a second; a reply that takes longer than this is given up. */
+export const RESPONSE_URL_DEADLINE_MS = 10_000;
+
+// Kept-alive connections: every answer goes to the same host (hooks.slack.com), so the TLS handshake is paid
+// once, not per command. node:http costs a fraction of fetch's web streams per request.
+const agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 32 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 32 }) };
+
+export class ResponseUrlError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * POSTs a message to a slash command's response URL, as Bolt's `respond` does (JSON body, an error for a
+ * non-2xx answer), with a deadline and over kept-alive connections.
+ */
+export function postToResponseUrl(responseUrl: string, message: object, deadlineMs = RESPONSE_URL_DEADLINE_MS): Promise<void> {
+  const url = new URL(responseUrl);
+  const agent = url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : null;
+  if (!agent) return Promise.reject(new ResponseUrlError(`not an http(s) response URL: ${url.protocol}`, null));
+  const body = JSON.stringify(message);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: deadlineMs }, (res: IncomingMessage) => {
+      res.resume();
+      res.once('error', reject);
+      res.once('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve();
+        else reject(new ResponseUrlError(`Failed to respond to the response_url: ${status} ${res.statusMessage ?? ''}`.trim(), status));
+      });
+    });
+    // The deadline covers the whole exchange, not only idle time on the socket.
+    const deadline = setTimeout(() => req.destroy(new ResponseUrlError(`no answer from the response_url within ${deadlineMs} ms`, null)), deadlineMs);
+    req.once('close', () => clearTimeout(deadline));
+    req.once('timeout', () => req.destroy(new ResponseUrlError(`no answer from the response_url within ${deadlineMs} ms`, null)));
+    req.once('error', reject);
+    req.end(body);
+  });
+}
