@@ -28,6 +28,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       snoozeDays: policy.idle.snooze_days,
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
       stoppedTasks: stores.stoppedTasks,
+      charts: workspace.outbound,
       clock,
       directory: workspace.directory,
       logger,

@@ -16,6 +16,7 @@ import type { TrailStore } from '../../store/trail-store.js';
 import type { StoppedTasksStore } from '../../store/stopped-tasks-store.js';
 import type { ServiceSnapshot } from '../../domain/inventory.js';
 import type { LogReader } from '../../aws/logs/reader.js';
+import type { Outbound } from '../../outbound.js';
 
 /** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
 export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
@@ -48,6 +49,8 @@ export interface CommandDeps {
   /** `/env logs`: CloudWatch Logs as the asker, at most `maxLogLines` lines a reply. */
   logs: Pick<LogReader, 'read'>;
   maxLogLines: number;
+  /** Where `/env cost` shares its chart of cost per day: the outbound port (Slack uploads it, the demo prints it). */
+  charts?: Pick<Outbound, 'attachChart'>;
 }
 
 export interface CommandContext extends CommandDeps {
