@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errorMessage, type Logger } from '../log.js';
 import type { Chart, ChartOutcome, ChartPlace } from '../outbound.js';
 import type { RenderedChart } from '../charts/render.js';
+import { renderInChildProcess } from '../charts/render-process.js';
 import type { SlackClient } from './directory.js';
 import { escapeMrkdwn } from './blocks/format.js';
 import { quiet } from './preflight.js';
@@ -44,8 +45,8 @@ export function uploadClientOf(client: SlackClient): SlackClient {
 
 export type ChartRenderer = (chart: Chart) => Promise<RenderedChart>;
 
-/** The renderer is imported on the first chart, so the charting modules stay out of a process that draws none. */
-const renderLazily: ChartRenderer = async (chart) => (await import('../charts/render.js')).renderCostChart(chart.title, chart.data);
+/** Each chart is drawn in a process of its own, so the charting modules and the renderer's memory stay out of dockhand's. */
+const renderApart: ChartRenderer = (chart) => renderInChildProcess(chart.title, chart.data);
 
 function deadline(ms: number): { promise: Promise<never>; clear: () => void } {
   let timer: NodeJS.Timeout | undefined;
@@ -84,7 +85,7 @@ export class SlackCharts {
   }
 
   private async upload(place: ChartPlace, chart: Chart): Promise<ChartOutcome> {
-    const drawn = await (this.options.render ?? renderLazily)(chart);
+    const drawn = await (this.options.render ?? renderApart)(chart);
     const file = {
       file: drawn.png,
       filename: drawn.filename,
