@@ -37,6 +37,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
+# The font charts are drawn with (the slim image has none).
+COPY assets ./assets
 COPY dockhand.example.yml ./
 
 RUN mkdir -p /data && chown node:node /data

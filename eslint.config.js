@@ -88,6 +88,21 @@ const roomZones = [
     message: 'src/operations is called by jobs and commands, never the other way round.',
   },
   {
+    name: 'charts-draw-plain-data',
+    // charts/ turns plain data into pictures (a Vega-Lite spec, PNG bytes): it reads nothing and tells no one.
+    target: 'src/charts',
+    // (slack/ is refused by only-slack-speaks-slack already.)
+    from: ['src/config', 'src/store', 'src/aws', 'src/operations', 'src/schedules', 'src/jobs', 'src/ops'],
+    message: 'src/charts draws plain data: it imports only src/domain (and the shared utilities).',
+  },
+  {
+    name: 'charts-drawn-where-shown',
+    // The charting modules are heavy: only the outbound side that shows a chart (slack/, the demo) draws one.
+    target: ['src/config', 'src/store', 'src/aws', 'src/operations', 'src/schedules', 'src/jobs', 'src/ops'],
+    from: 'src/charts',
+    message: 'Hand a chart as plain data to the outbound port (outbound.ts Chart); only src/slack draws it.',
+  },
+  {
     name: 'ops-is-plumbing',
     // ops/ (HTTP server, readiness, sole-instance guard) sits beside slack/ near the top; from below, only the
     // observer ports of ops/metrics.ts (which the AWS clients report their calls to) may be imported.

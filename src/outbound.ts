@@ -1,3 +1,4 @@
+import type { CostPerDay } from './domain/cost/daily.js';
 import type { Notice } from './domain/notices.js';
 import type { Logger } from './log.js';
 
@@ -24,7 +25,29 @@ export interface Outbound {
   tell(userId: string, notice: Notice): Promise<Posted | null>;
   /** Replaces a posted message with the notice's latest state. */
   update(message: PostedMessage, notice: Notice): Promise<void>;
+  /**
+   * Draws a chart and puts it in the channel (in the thread of `threadTs` when given). Optional: where there
+   * is no picture to show, callers go without. Never throws: a chart that could not go out says why.
+   */
+  attachChart?(place: ChartPlace, chart: Chart): Promise<ChartOutcome>;
 }
+
+/** A picture to go with a message, as plain data: the outbound side draws it. */
+export interface Chart {
+  kind: 'cost-per-day';
+  /** Plain text, e.g. "Cost per day by environment · last 7 days". */
+  title: string;
+  data: CostPerDay;
+}
+
+export interface ChartPlace {
+  channel: string;
+  threadTs?: string;
+  /** Who asked for it (a Slack user id), named beside a chart shared on someone's behalf. */
+  askedBy?: string;
+}
+
+export type ChartOutcome = { attached: true; fileId: string } | { attached: false; reason: string };
 
 /**
  * Thrown when a notice that takes several messages failed after the first was out: the caller counts it

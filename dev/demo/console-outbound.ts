@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Outbound } from '../../src/outbound.js';
 import { noticeMessages } from '../../src/slack/blocks/notices.js';
 import { blocksToText } from './render-text.js';
@@ -10,7 +13,24 @@ import { blocksToText } from './render-text.js';
 export function consoleOutbound(write: (text: string) => void): Outbound {
   let next = 0;
   const latest = new Map<string, string>();
+  let charts: string | null = null;
   return {
+    async attachChart({ channel }, chart) {
+      try {
+        // The charting modules load on the first chart, as in dockhand itself.
+        const { renderCostChart } = await import('../../src/charts/render.js');
+        const drawn = await renderCostChart(chart.title, chart.data);
+        charts ??= mkdtempSync(join(tmpdir(), 'dockhand-demo-charts-'));
+        const path = join(charts, `${++next}-${drawn.filename}`);
+        writeFileSync(path, drawn.png);
+        write(`[#${channel}] [chart: ${drawn.filename}, ${drawn.width}×${drawn.height}] ${chart.title}: ${path}`);
+        return { attached: true, fileId: path };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        write(`[#${channel}] [chart not drawn: ${reason}]`);
+        return { attached: false, reason };
+      }
+    },
     async post(channel, notice) {
       const messages = noticeMessages(notice);
       const ts = `${++next}.000000`;

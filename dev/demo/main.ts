@@ -10,6 +10,7 @@ import { startSandbox } from '../sandbox/index.js';
 import { StaticDirectory } from '../../src/slack/directory.js';
 import { decisionAnswerText } from '../../src/slack/blocks/approval.js';
 import { consoleOutbound } from './console-outbound.js';
+import { ConsolePrinter } from './console-prompt.js';
 import { blocksToText } from './render-text.js';
 import { DEMO_USERS, demoGroups, type DemoUser } from './users.js';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ convergeDelayMs: 5_000 });
   const slack = withSlack();
   const directory = new StaticDirectory(demoGroups());
+  const printer = new ConsolePrinter(process.stdout);
   // A fresh database per run unless DOCKHAND_DB says otherwise: the demo starts from the seeded fleet.
   const database = process.env.DOCKHAND_DB || join(mkdtempSync(join(tmpdir(), 'dockhand-demo-')), 'dockhand.db');
   const dockhand = await startDockhand({
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
     logger: jsonLogger((process.env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'warn'),
     aws: { endpoint: sandbox.url, credentials: { accessKeyId: 'AKIASANDBOXDEMO', secretAccessKey: 'sandbox' } },
     directory,
-    outbound: consoleOutbound((text) => process.stdout.write(`${text}\n`)),
+    outbound: consoleOutbound((text) => printer.print(text)),
     slack,
     refreshEveryMs: 15_000,
   });
@@ -56,12 +58,15 @@ async function main(): Promise<void> {
   let user: DemoUser = DEMO_USERS[0] as DemoUser;
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: `${user.name}> ` });
   const stop = async () => {
+    printer.detach();
     rl.close();
     await dockhand.stop();
     await sandbox.close();
   };
+  printer.attach(rl);
   rl.prompt();
   for await (const raw of rl) {
+    printer.detach();
     const line = raw.trim();
     if (line === 'quit' || line === 'exit') break;
     if (line === 'users') {
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     } else if (line) {
       process.stdout.write(`${CONSOLE_HELP}\n`);
     }
+    printer.attach(rl);
     rl.prompt();
   }
   await stop();

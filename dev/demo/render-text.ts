@@ -1,39 +1,11 @@
 import type { KnownBlock } from '../../src/slack/blocks/common.js';
+import { emojiText, slackMarkupToText } from './slack-markup.js';
 
-const EMOJI: Record<string, string> = {
-  large_green_circle: '🟢',
-  black_circle: '⚫',
-  large_yellow_circle: '🟡',
-  red_circle: '🔴',
-  arrows_counterclockwise: '🔄',
-  warning: '⚠️',
-  no_entry: '⛔',
-  mag: '🔍',
-  hourglass_flowing_sand: '⏳',
-  hourglass: '⌛',
-  white_circle: '⚪',
-  white_check_mark: '✅',
-  x: '❌',
-  heavy_minus_sign: '➖',
-  lock: '🔒',
-  key: '🔑',
-  no_entry_sign: '🚫',
-};
-
-/** Slack mrkdwn as a terminal shows it: emoji as characters, entities unescaped, markup left readable. */
-function mrkdwnToText(text: string): string {
-  return text
-    .replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => EMOJI[name] ?? whole)
-    // <!date^epoch^{time}|fallback>: Slack renders it in the reader's time zone; the fallback is UTC text.
-    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
+/** A text object as Slack shows it: mrkdwn's markup rendered (slack-markup.ts); plain_text shows only emoji. */
 function textOf(element: unknown): string {
-  const text = (element as { text?: unknown }).text;
-  return typeof text === 'string' ? mrkdwnToText(text) : '';
+  const { text, type } = element as { text?: unknown; type?: unknown };
+  if (typeof text !== 'string') return '';
+  return type === 'plain_text' ? emojiText(text) : slackMarkupToText(text);
 }
 
 /** Renders a Block Kit message as plain text, so the demo console shows what Slack would. */

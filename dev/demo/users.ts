@@ -16,3 +16,25 @@ export const DEMO_USERS: readonly DemoUser[] = [
 export function demoGroups(): Record<string, string[]> {
   return Object.fromEntries(DEMO_USERS.map((user) => [user.userId, user.groups]));
 }
+
+/** The demo workspace's user groups and channels, by id: what the console shows for `<!subteam^…>` and `<#C…>`. */
+export const DEMO_GROUPS: Readonly<Record<string, string>> = { S0PLATFORM: 'platform' };
+export const DEMO_CHANNELS: Readonly<Record<string, string>> = {
+  CDEMO: 'demo',
+  C0SCHEDULE: 'schedule',
+  C0APPROVALS: 'approvals',
+  C0PLATFORM: 'platform',
+};
+
+/** Who the console names in Slack markup: demo users by handle, groups and channels by name. */
+export interface DemoNames {
+  user(id: string): string | undefined;
+  group(id: string): string | undefined;
+  channel(id: string): string | undefined;
+}
+
+export const DEMO_NAMES: DemoNames = {
+  user: (id) => DEMO_USERS.find((u) => u.userId === id)?.name,
+  group: (id) => DEMO_GROUPS[id],
+  channel: (id) => DEMO_CHANNELS[id],
+};

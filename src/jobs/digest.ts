@@ -1,9 +1,10 @@
 import type { DigestPolicy } from '../config/report-policy.js';
 import type { Clock } from '../domain/clock.js';
+import { hasCostToChart, type CostPerDay } from '../domain/cost/daily.js';
 import { localDateOf } from '../domain/digest.js';
 import { matchesAny } from '../domain/glob.js';
 import { errorMessage, type Logger } from '../log.js';
-import { NoticePartlyPosted, type Outbound } from '../outbound.js';
+import { NoticePartlyPosted, type Outbound, type Posted } from '../outbound.js';
 import type { Audience, FleetReports } from '../store/fleet-reports.js';
 import type { NoticesStore } from '../store/notices-store.js';
 import { CronTasks } from './cron.js';
@@ -14,10 +15,15 @@ export interface DigestJobDeps {
   digests: readonly DigestPolicy[];
   reports: Pick<FleetReports, 'digest'>;
   store: NoticesStore;
-  outbound: Pick<Outbound, 'post'>;
+  outbound: Pick<Outbound, 'post' | 'attachChart'>;
   clock: Clock;
   logger: Logger;
+  /** The last 7 days' cost per day by environment for the audience: charted in the thread of a digest with a cost section. */
+  costPerDay?: (now: Date, audience: Audience) => CostPerDay;
 }
+
+/** The digest's chart: the week, so a day's spike shows against the days around it. */
+export const DIGEST_CHART_TITLE = 'Cost per day by environment · last 7 days';
 
 export type DigestOutcome =
   | { channel: string; localDate: string; status: 'posted'; ts: string; messages: number }
@@ -52,7 +58,8 @@ export class DigestJob {
       const message = await outbound.post(channel, { kind: 'digest', digest: model });
       if (!message) throw new Error(`cannot post to ${channel}`);
       const { ts, messages } = message;
-      store.finishDigest(channel, localDate, { status: 'posted', ts, messages });
+      const chart = await this.attachChart(digest, message, now);
+      store.finishDigest(channel, localDate, { status: 'posted', ts, messages, ...(chart ? { detail: chart } : {}) });
       return { channel, localDate, status: 'posted', ts, messages };
     } catch (error) {
       const posted = error instanceof NoticePartlyPosted ? error.posted.messages : 0;
@@ -60,6 +67,26 @@ export class DigestJob {
       store.finishDigest(channel, localDate, { status: posted > 0 ? 'posted' : 'failed', messages: posted, detail: errorMessage(error) });
       logger.error('digest failed', { channel, localDate, posted, error: errorMessage(error) });
       return { channel, localDate, status: 'failed', error: errorMessage(error) };
+    }
+  }
+
+  /**
+   * The cost chart in the digest's thread, once the text is out: a chart that fails costs the digest nothing.
+   * Returns what to record when it did not go out.
+   */
+  private async attachChart(digest: DigestPolicy, message: Posted, now: Date): Promise<string | null> {
+    const { outbound, costPerDay, logger } = this.deps;
+    if (!outbound.attachChart || !costPerDay || !digest.sections.includes('cost')) return null;
+    try {
+      const data = costPerDay(now, digestAudience(digest));
+      if (!hasCostToChart(data)) return null;
+      const outcome = await outbound.attachChart({ channel: message.channel, threadTs: message.ts }, { kind: 'cost-per-day', title: DIGEST_CHART_TITLE, data });
+      if (outcome.attached) return null;
+      logger.warn('digest chart not attached', { channel: digest.channel, reason: outcome.reason });
+      return `chart not attached: ${outcome.reason}`;
+    } catch (error) {
+      logger.error('digest chart failed', { channel: digest.channel, error: errorMessage(error) });
+      return `chart not attached: ${errorMessage(error)}`;
     }
   }
 

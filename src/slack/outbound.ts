@@ -2,11 +2,13 @@ import { z } from 'zod';
 import type { Notice } from '../domain/notices.js';
 import type { Logger } from '../log.js';
 import type { SlackPostObserver } from '../ops/metrics.js';
-import { NoticePartlyPosted, type Outbound, type Posted, type PostedMessage } from '../outbound.js';
+import { NoticePartlyPosted, type Chart, type ChartOutcome, type ChartPlace, type Outbound, type Posted, type PostedMessage } from '../outbound.js';
 import { KeyedRateLimiters, type Timing } from '../rate-limit.js';
 import type { KnownBlock, Reply } from './blocks/common.js';
 import type { OwnerMentions } from './blocks/format.js';
 import { noticeMessages } from './blocks/notices.js';
+import { chartMissingReply } from './blocks/cost.js';
+import type { SlackCharts } from './charts.js';
 
 /** The part of Slack's WebClient that posting needs; Bolt's `app.client` is one. */
 export interface ChatClient {
@@ -36,6 +38,8 @@ export interface SlackOutboundOptions {
   observer?: SlackPostObserver;
   /** Who an owner tag names (the workspace's members and groups), so notices about an environment ping its owner. */
   ownerMentions?: () => Promise<OwnerMentions | undefined>;
+  /** Draws and uploads charts (files.uploadV2); without it, attachChart says there is nowhere to draw. */
+  charts?: Pick<SlackCharts, 'attach'>;
 }
 
 /**
@@ -103,6 +107,19 @@ export class SlackOutbound implements Outbound {
       this.options.logger.warn('cannot look up owners; they are named as text', { error: String(error) });
       return undefined;
     }
+  }
+
+  /** The chart into the channel or thread; a chart that could not go into a thread is said there in a line. */
+  async attachChart(place: ChartPlace, chart: Chart): Promise<ChartOutcome> {
+    const outcome: ChartOutcome = this.options.charts ? await this.options.charts.attach(place, chart) : { attached: false, reason: 'charts are not set up' };
+    if (!outcome.attached && place.threadTs) {
+      try {
+        await this.postMessage(place.channel, chartMissingReply(chart.title, outcome.reason), place.threadTs);
+      } catch (error) {
+        this.options.logger.warn('cannot say the chart is missing', { channel: place.channel, error: slackErrorCode(error) ?? String(error) });
+      }
+    }
+    return outcome;
   }
 
   /** Returns the message's ts, for threading and updates. */

@@ -80,7 +80,8 @@ function requestFailure(error: unknown): string {
   return original?.cause?.code ?? original?.cause?.message ?? original?.message ?? e.message ?? String(error);
 }
 
-const quiet = {
+/** A WebClient logger that says nothing: dockhand reports what went wrong itself. */
+export const quiet = {
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,

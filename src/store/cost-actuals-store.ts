@@ -73,6 +73,23 @@ export class CostActualsStore {
     return new Map(rows.map((row) => [row.environment, { dollars: row.dollars, estimated: row.estimated === 1 }]));
   }
 
+  /** Billed spend per day and environment (and "untagged") over the days, all accounts together. */
+  billedByDay(days: DayRange): Map<string, Map<string, BilledTotal>> {
+    const rows = this.db
+      .select({ day: costActuals.day, environment: costActuals.environment, dollars: sql<number>`sum(${costActuals.dollars})`, estimated: sql<number>`max(${costActuals.estimated})` })
+      .from(costActuals)
+      .where(and(gte(costActuals.day, days.first), lte(costActuals.day, days.last)))
+      .groupBy(costActuals.day, costActuals.environment)
+      .all();
+    const byDay = new Map<string, Map<string, BilledTotal>>();
+    for (const row of rows) {
+      const day = byDay.get(row.day) ?? new Map<string, BilledTotal>();
+      day.set(row.environment, { dollars: row.dollars, estimated: row.estimated === 1 });
+      byDay.set(row.day, day);
+    }
+    return byDay;
+  }
+
   lastAsk(account: string): typeof costExplorerAsks.$inferSelect | undefined {
     return this.db.select().from(costExplorerAsks).where(eq(costExplorerAsks.account, account)).get();
   }

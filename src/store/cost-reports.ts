@@ -1,6 +1,8 @@
 import type { WatchedEstimate } from '../domain/cost/anomaly.js';
 import type { CostEstimate, EnvironmentCostEstimate, TimeInterval } from '../domain/cost/estimate.js';
 import { estimateHistory, savingsByEnvironment, watchedHours, watchedHoursByEnvironment, type HistorySettings } from '../domain/cost/history.js';
+import { costPerDay, type CostPerDay } from '../domain/cost/daily.js';
+import { utcDay } from '../domain/time-format.js';
 import { costRows, daysOf, periodWindows, totalsOf, UNTAGGED, type BilledTotal, type CostPeriod, type CostRow, type CostTotalsRow, type PeriodWindows } from '../domain/cost/report.js';
 import type { CostActualsStore } from './cost-actuals-store.js';
 import type { CostHistoryStore } from './cost-history-store.js';
@@ -8,6 +10,7 @@ import type { CostHistoryStore } from './cost-history-store.js';
 /** The previous period is compared only when dockhand watched at least this share of it. */
 const MIN_PREVIOUS_WATCHED_SHARE = 0.5;
 const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
 
 export interface CostTable {
   rows: CostRow[];
@@ -98,5 +101,25 @@ export class CostReports {
     });
     const services = environment === undefined ? [] : (current.environments.find((e) => e.environment === environment)?.services ?? []);
     return { ...table, windows, services };
+  }
+
+  /**
+   * The period's cost per UTC day by environment (estimate, billed, parked), from one read of the history:
+   * what the chart of `/env cost` and the digest draws. The last day ends at `now` when it is today.
+   */
+  daily(period: CostPeriod, now: Date, include: (environment: string) => boolean, environment?: string): CostPerDay {
+    const { current } = periodWindows(period, now);
+    const gap = this.settings.maxSampleGapMs;
+    const histories = this.history.histories(current, gap, environment);
+    const billed = this.actuals.billedByDay(daysOf(current));
+    const days = [];
+    for (let from = current.from.getTime(); from < current.to.getTime(); from += MS_PER_DAY) {
+      const window = { from: new Date(from), to: new Date(Math.min(from + MS_PER_DAY, current.to.getTime())) };
+      const day = utcDay(window.from);
+      days.push({ day, estimate: estimateHistory(histories, window, this.settings), savings: savingsByEnvironment(histories, window, this.settings), billed: billed.get(day) ?? new Map() });
+    }
+    const last = days.at(-1)?.day;
+    const partialDay = last !== undefined && now.getTime() < Date.parse(`${last}T00:00:00Z`) + MS_PER_DAY ? last : null;
+    return costPerDay({ days, include, partialDay });
   }
 }

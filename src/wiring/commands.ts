@@ -31,6 +31,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
       stoppedTasks: stores.stoppedTasks,
       ...(members ? { ownerMentions: () => members.ownerMentions() } : {}),
+      charts: workspace.outbound,
       clock,
       directory: workspace.directory,
       logger,

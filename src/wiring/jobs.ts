@@ -74,7 +74,15 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
       logger,
     }),
     costIngest: new CostIngestJob({ accounts: policy.accounts, clients: aws, store: stores.actuals, policy: policy.cost.actuals, tagKey: policy.discovery.tag_key, clock, logger }),
-    digests: new DigestJob({ digests: policy.digests, reports: services.reports, store: stores.notices, outbound: workspace.outbound, clock, logger }),
+    digests: new DigestJob({
+      digests: policy.digests,
+      reports: services.reports,
+      store: stores.notices,
+      outbound: workspace.outbound,
+      clock,
+      logger,
+      costPerDay: (now, audience) => stores.costs.daily('7d', now, audience.sees),
+    }),
   };
 }
 

@@ -2,6 +2,7 @@ import { DEFAULT_SLACK_CONNECT_TIMEOUT_SECONDS } from '../config/env.js';
 import { ConfigError } from '../config/load.js';
 import { silentOutbound, type Outbound } from '../outbound.js';
 import { createSlackApp, type SlackApp, type SlackListenerDeps } from '../slack/app.js';
+import { SlackCharts, uploadClientOf } from '../slack/charts.js';
 import { SlackDirectory, type Directory } from '../slack/directory.js';
 import { SlackMembers } from '../slack/members.js';
 import { SlackOutbound } from '../slack/outbound.js';
@@ -46,7 +47,7 @@ export function workspaceOf(slack: SlackApp | null, options: Pick<DockhandOption
   const members = new SlackMembers(client, clock, logger);
   return {
     // One outbound for everything dockhand posts, so every channel stays within Slack's rate together.
-    outbound: options.outbound ?? new SlackOutbound(client, { logger, observer: metrics, ownerMentions: () => members.ownerMentions() }),
+    outbound: options.outbound ?? new SlackOutbound(client, { logger, observer: metrics, ownerMentions: () => members.ownerMentions(), charts: new SlackCharts(uploadClientOf(client), { logger }) }),
     directory: options.directory ?? new SlackDirectory(client, clock, usesGroups),
     members,
   };

@@ -64,6 +64,10 @@ describe('room rules', () => {
     ['src/slack/x.ts', 'dev'],
     ['src/x.ts', 'test/support'],
     ['src/jobs/x.ts', 'bench'],
+    ['src/charts/x.ts', 'src/store'],
+    ['src/charts/x.ts', 'src/slack'],
+    ['src/jobs/x.ts', 'src/charts'],
+    ['src/store/x.ts', 'src/charts'],
   ])('%s may not import from %s', async (importer, folder) => {
     expect(await ruleIdsOfImport(importer, someFileIn(folder))).toEqual(['import-x/no-restricted-paths']);
   });
@@ -91,6 +95,10 @@ describe('room rules', () => {
     ['src/wiring/x.ts', 'src/slack'],
     ['dev/demo/x.ts', 'src/slack'],
     ['test/slack/x.ts', 'src/slack'],
+    ['src/slack/x.ts', 'src/charts'],
+    ['src/charts/x.ts', 'src/domain'],
+    ['src/charts/x.ts', 'src/package.ts'],
+    ['dev/demo/x.ts', 'src/charts'],
   ])('%s may import from %s', async (importer, folder) => {
     expect(await ruleIdsOfImport(importer, someFileIn(folder))).toEqual([]);
   });

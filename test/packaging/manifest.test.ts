@@ -39,6 +39,8 @@ const SCOPES_OF_METHOD: Record<string, string[]> = {
   'auth.test': [],
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.update': ['chat:write'],
+  // WebClient's filesUploadV2: files.getUploadURLExternal, the bytes, files.completeUploadExternal.
+  'files.uploadV2': ['files:write'],
   'usergroups.list': ['usergroups:read'],
   'users.list': ['users:read', 'users:read.email'],
   'views.open': [],
@@ -57,6 +59,7 @@ function webApiMethodsCalled(): Set<string> {
     const text = readFileSync(file, 'utf8');
     for (const [, family, rest] of text.matchAll(call)) methods.add(`${family}${rest}`);
     for (const [, method] of text.matchAll(/apiCall\(\s*'([a-z.A-Z]+)'/g)) methods.add(method as string);
+    if (/\.filesUploadV2\(/.test(text)) methods.add('files.uploadV2');
   }
   return methods;
 }

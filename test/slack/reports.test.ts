@@ -4,6 +4,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { userAgents } from '../../dev/sandbox/index.js';
 import { DIGEST_POLICY, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { askPrivately, blocksText, clickButton } from '../support/slack-requests.js';
+import { COST_CHART_HEIGHT, COST_CHART_WIDTH } from '../../src/charts/cost-chart.js';
+import { decodePng } from '../support/png.js';
 
 const POLICY = `${TEST_POLICY}${DIGEST_POLICY}`;
 
@@ -36,6 +38,29 @@ describe('report commands through the real receiver', () => {
     // staging-3 runs 7 tasks of about $0.02 an hour each; an hour was sampled.
     expect(answer.body.text).toMatch(/^Cost of staging-3, last 7 days: est\. \$0\.1\d, billed/);
     expect(blocksText(answer)).toMatch(/api · est\. \$0\.0\d · 2 task-hours/);
+  });
+
+  it('/env cost shares a PNG chart of cost per day in the channel it was asked in, and says so', async () => {
+    const before = h.slack.uploads().length;
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'cost 7d', 'C0COSTS');
+    expect(blocksText(answer)).toContain('The chart of cost per day is shared in this channel');
+    const uploads = h.slack.uploads().slice(before);
+    expect(uploads).toHaveLength(1);
+    const [upload] = uploads;
+    expect(upload).toMatchObject({ channelId: 'C0COSTS', threadTs: undefined, filename: 'cost-per-day.png', title: 'Cost per day by environment · last 7 days' });
+    expect(upload!.initialComment).toContain('<@U0MARIA>');
+    const png = decodePng(upload!.bytes);
+    expect(png.signature).toBe(true);
+    expect([png.width, png.height]).toEqual([COST_CHART_WIDTH, COST_CHART_HEIGHT]);
+    // Maria sees dev-*, qa-* and staging-*: prod is not in her picture.
+    expect(upload!.altText).not.toContain('prod');
+  });
+
+  it('/env cost answers with the figures and the reason when the chart cannot be shared', async () => {
+    h.slack.respond('files.completeUploadExternal', { ok: false, error: 'not_in_channel' }, { times: 1 });
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'cost staging-3', 'C0ELSEWHERE');
+    expect(answer.body.text).toMatch(/^Cost of staging-3, last 7 days: est\./);
+    expect(blocksText(answer)).toContain('could not be shared here: dockhand is not in this channel');
   });
 
   it('/env idle ranks what burns money, with Stop and Snooze buttons; Snooze takes the stop permission', async () => {

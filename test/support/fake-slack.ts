@@ -12,6 +12,10 @@
  * URL from `responseUrl()`), its parsed body and the token it carried. WebClient sends form-encoded bodies with
  * JSON-encoded objects (`blocks`, `attachments`, ...); those are parsed back into objects. Other form values stay
  * strings, as Slack receives them (`unfurl_links: 'false'`).
+ *
+ * File uploads (files.uploadV2 = files.getUploadURLExternal, a POST of the bytes to the upload URL it hands
+ * out, on this server, then files.completeUploadExternal) are recorded as calls too (the POST as `file_upload`)
+ * and assembled in `uploads()`: the bytes as received and where the file was shared.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -36,6 +40,22 @@ export interface FakeSlackCall {
 export type FakeSlackResponder =
   | Record<string, unknown>
   | ((call: FakeSlackCall) => Record<string, unknown> | Promise<Record<string, unknown>>);
+
+/** A file uploaded the files.uploadV2 way, once completed. */
+export interface FakeSlackUpload {
+  fileId: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  altText: string | undefined;
+  /** The bytes POSTed to the upload URL (multipart `file`/`body` part, or the raw body). */
+  bytes: Buffer;
+  /** From files.completeUploadExternal: where the file was shared (undefined: kept private). */
+  channelId: string | undefined;
+  threadTs: string | undefined;
+  title: string | undefined;
+  initialComment: string | undefined;
+}
 
 export interface FakeSlackRespondOptions {
   /** Answer only the next this-many calls with the responder, then fall back (default: every call from now on). */
@@ -74,7 +94,9 @@ export interface FakeSlack {
    * Rejects after `timeoutMs` (default 5000) with the list of calls seen so far.
    */
   waitFor(match: string | ((call: FakeSlackCall) => boolean), timeoutMs?: number): Promise<FakeSlackCall>;
-  /** Forgets recorded calls (canned responses stay). */
+  /** Files uploaded and completed, in order of completion. */
+  uploads(): FakeSlackUpload[];
+  /** Forgets recorded calls and uploads (canned responses stay). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -140,10 +162,29 @@ function str(value: unknown, fallback = ''): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : fallback;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The file's bytes from an upload POST: the multipart part that holds a file, else the whole body. */
+async function uploadedBytes(raw: Buffer, contentType: string): Promise<Buffer> {
+  if (!contentType.includes('multipart/form-data')) return raw;
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  // WebClient sends the bytes as the `body` part; a curl user would send `file`.
+  for (const name of ['body', 'file']) {
+    const value = form.get(name);
+    if (value !== null && typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  throw new Error('multipart upload without a file part');
+}
+
+interface PendingUpload {
+  filename: string;
+  length: number;
+  altText: string | undefined;
+  bytes: Buffer | null;
 }
 
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -153,6 +194,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let messageCounter = 0;
   let responseCounter = 0;
   let viewCounter = 0;
+  let fileCounter = 0;
+  const pendingUploads = new Map<string, PendingUpload>();
+  const completedUploads: FakeSlackUpload[] = [];
+  let baseUrl = '';
   const baseSeconds = Math.floor(Date.now() / 1000);
 
   const nextTs = (): string => `${baseSeconds + ++messageCounter}.000100`;
@@ -219,6 +264,34 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     'views.publish': ({ body }) => ({ ok: true, view: { id: `VHOME${str(body.user_id)}`, hash: `${nextTs()}.home`, ...(body.view as Record<string, unknown>) } }),
     'views.open': ({ body }) => ({ ok: true, view: { id: `VMODAL${++viewCounter}`, hash: `${nextTs()}.modal`, ...(body.view as Record<string, unknown>) } }),
     'views.update': ({ body }) => ({ ok: true, view: { id: str(body.view_id), hash: `${nextTs()}.modal`, ...(body.view as Record<string, unknown>) } }),
+    'files.getUploadURLExternal': ({ body }) => {
+      const fileId = `F0UPLOAD${++fileCounter}`;
+      pendingUploads.set(fileId, { filename: str(body.filename), length: Number(str(body.length, '0')), altText: typeof body.alt_text === 'string' ? body.alt_text : undefined, bytes: null });
+      return { ok: true, upload_url: `${baseUrl}/upload/${fileId}`, file_id: fileId };
+    },
+    'files.completeUploadExternal': ({ body }) => {
+      const files = (Array.isArray(body.files) ? body.files : []) as { id?: string; title?: string }[];
+      const done = [];
+      for (const file of files) {
+        const pending = file.id ? pendingUploads.get(file.id) : undefined;
+        if (!file.id || !pending?.bytes) return { ok: false, error: 'file_not_found' };
+        pendingUploads.delete(file.id);
+        completedUploads.push({
+          fileId: file.id,
+          filename: pending.filename,
+          length: pending.length,
+          altText: pending.altText,
+          bytes: pending.bytes,
+          channelId: typeof body.channel_id === 'string' ? body.channel_id : undefined,
+          threadTs: typeof body.thread_ts === 'string' ? body.thread_ts : undefined,
+          title: file.title,
+          initialComment: typeof body.initial_comment === 'string' ? body.initial_comment : undefined,
+        });
+        done.push({ id: file.id, name: pending.filename, title: file.title ?? pending.filename, mimetype: 'image/png', size: pending.bytes.length });
+      }
+      return { ok: true, files: done };
+    },
+    file_upload: () => ({ ok: true }),
     response_url: () => ({ ok: true }),
   };
 
@@ -265,15 +338,30 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const apiMatch = /^\/api\/([A-Za-z0-9._-]+)$/.exec(url.pathname);
     const responseMatch = /^\/response\/([^/]+)$/.exec(url.pathname);
-    if (!apiMatch && !responseMatch) {
+    const uploadMatch = /^\/upload\/([A-Za-z0-9]+)$/.exec(url.pathname);
+    if (!apiMatch && !responseMatch && !uploadMatch) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'unknown_method' }));
       return;
     }
-    const raw = await readBody(req);
+    const bytes = await readBytes(req);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
+    if (uploadMatch?.[1]) {
+      const pending = pendingUploads.get(uploadMatch[1]);
+      if (!pending) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no such upload');
+        return;
+      }
+      pending.bytes = await uploadedBytes(bytes, headers['content-type'] ?? '');
+      record({ method: 'file_upload', body: { file_id: uploadMatch[1], bytes: pending.bytes.length }, at: Date.now(), token: /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1], headers });
+      const reply = await answer({ method: 'file_upload', body: {}, at: Date.now(), token: undefined, headers });
+      // Slack's upload URL answers 200 with a plain "OK" body.
+      res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers }).end(reply.status === 200 ? `OK - ${pending.bytes.length}` : 'error');
+      return;
+    }
+    const raw = bytes.toString('utf8');
     const body = parseBody(raw, headers['content-type'] ?? '', url.searchParams);
     const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
     const call: FakeSlackCall = {
@@ -307,6 +395,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  baseUrl = url;
 
   const fake: FakeSlack = {
     url,
@@ -340,8 +429,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         waiters.add(waiter);
       });
     },
+    uploads: () => [...completedUploads],
     reset() {
       calls.length = 0;
+      completedUploads.length = 0;
     },
     async close() {
       for (const waiter of waiters) {

@@ -1,5 +1,6 @@
 import type { CostAnomaly } from '../../domain/cost/anomaly.js';
 import type { CostPeriod, CostRow } from '../../domain/cost/report.js';
+import type { ChartOutcome } from '../../outbound.js';
 import type { CostReport } from '../../store/cost-reports.js';
 import { capBlocks, context, header, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
@@ -51,6 +52,18 @@ export interface CostView {
   environment: string | null;
   /** Whether to show spend outside any environment. */
   showUnassigned: boolean;
+  /** What became of the chart shared with the report; null when there was none to draw. */
+  chart?: ChartOutcome | null;
+}
+
+/** The chart's title (plain text, drawn in the picture). */
+export function costChartTitle(period: CostPeriod, environment: string | null): string {
+  return `Cost per day ${environment ? `of ${environment}` : 'by environment'} · ${PERIOD_TITLES[period]}`;
+}
+
+function chartNote(chart: ChartOutcome | null | undefined): string | null {
+  if (!chart) return null;
+  return chart.attached ? ':bar_chart: The chart of cost per day is shared in this channel.' : `:warning: The chart of cost per day could not be shared here: ${escapeMrkdwn(chart.reason)}.`;
 }
 
 export function costReply(view: CostView): Reply {
@@ -78,6 +91,8 @@ export function costReply(view: CostView): Reply {
       blocks.push(section(`_Outside any environment_ · est. ${money(report.unassigned.estimate)} · ${billed(report.unassigned.billed)} (untagged)`));
     }
   }
+  const chart = chartNote(view.chart);
+  if (chart) blocks.push(context(chart));
   blocks.push(context(notes(report)));
   const text = `${title}: est. ${money(totals.estimate)}, ${billed(totals.billed)}`;
   return { text, blocks: capBlocks(blocks, 'Ask for one environment: `/env cost <env>`.') };
@@ -96,4 +111,10 @@ export function anomalyAlertReply(anomaly: CostAnomaly, hours: number): Reply {
       context(`Compared with the same ${hours} hours of the previous ${anomaly.baselineDays} day(s) dockhand watched. See ${code(`/env cost ${anomaly.environment}`)} and ${code(`/env who ${anomaly.environment}`)}.`),
     ],
   };
+}
+
+/** Said where a chart should have been: the figures in the message stand without it. */
+export function chartMissingReply(title: string, reason: string): Reply {
+  const text = `:warning: The chart "${escapeMrkdwn(title)}" could not be attached: ${escapeMrkdwn(reason)}. The figures in the message are complete without it.`;
+  return { text: `The chart could not be attached: ${reason}`, blocks: [context(text)] };
 }

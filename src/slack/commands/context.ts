@@ -16,6 +16,7 @@ import type { FleetReports } from '../../store/fleet-reports.js';
 import type { TrailStore } from '../../store/trail-store.js';
 import type { StoppedTasksStore } from '../../store/stopped-tasks-store.js';
 import type { LogReader } from '../../aws/logs/reader.js';
+import type { Outbound } from '../../outbound.js';
 
 /** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
 export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
@@ -50,6 +51,8 @@ export interface CommandDeps {
   ownerMentions?: () => Promise<OwnerMentions | undefined>;
   /** How long `/env why` waits for each service's error lines. */
   whyLogDeadlineMs: number;
+  /** Where `/env cost` shares its chart of cost per day: the outbound port (Slack uploads it, the demo prints it). */
+  charts?: Pick<Outbound, 'attachChart'>;
 }
 
 export interface CommandContext extends CommandDeps {
