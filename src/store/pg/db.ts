@@ -5,6 +5,8 @@ import pg from 'pg';
 import { packageRoot } from '../../package.js';
 
 export type PgDb = NodePgDatabase & { $client: pg.Pool };
+/** A transaction of `PgDb`, for writes that must commit together (a journal entry and its fence check). */
+export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 export const PG_MIGRATIONS_FOLDER = join(packageRoot(), 'migrations', 'postgres');
 
