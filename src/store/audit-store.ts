@@ -114,6 +114,7 @@ export class AuditStore {
 
   /** One page of a scope, newest first, with the scope's row count. */
   page(scope: AuditScope, limit: number, offset: number): AuditPage {
+    this.batch?.flush();
     const where = scopeCondition(scope);
     const rows = this.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit).offset(offset).all();
     const total = this.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;

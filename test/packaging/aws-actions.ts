@@ -16,10 +16,10 @@ export function actionsCalledByCode(): Set<string> {
   const actions = new Set<string>();
   for (const file of botSourceFiles()) {
     const text = readFileSync(file, 'utf8');
-    for (const [, names, module] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z-]+)'/g)) {
+    for (const [, staticNames, lazyNames, module] of text.matchAll(/(?:import\s*\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*await\s+import\()'(@aws-sdk\/client-[a-z-]+)'/g)) {
       const prefix = IAM_PREFIX[module as string];
       if (!prefix) throw new Error(`${file} imports ${module}: add its IAM prefix to this test`);
-      for (const name of (names as string).split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
+      for (const name of ((staticNames ?? lazyNames) as string).split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
         const command = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
         if (command && new RegExp(`\\b(new ${name}\\(|${name}\\()`).test(text)) actions.add(`${prefix}:${command}`);
       }

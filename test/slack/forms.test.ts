@@ -145,7 +145,7 @@ describe('the extension form', () => {
     const before = lastAuditId();
     expect((await submitView(h.eventsUrl, 'U0DEV', view, { duration: { duration: { selected_option: { value: '2h' } } } })).text).toBe('');
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0DEV');
-    expect(dm.body.text).toBe('`qa-1` stays up until 2026-03-23 11:00 UTC.');
+    expect(dm.body.text).toBe('`qa-1` stays up until <!date^1774263600^{date_short_pretty} {time}|2026-03-23 11:00 UTC>.');
     expect(auditSince(before)).toEqual([{ actor: 'U0DEV', verb: 'extend', environment: 'qa-1', params: { text: 'extend qa-1 2h', channel: 'U0DEV' }, outcome: 'ok' }]);
   });
 

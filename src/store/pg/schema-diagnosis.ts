@@ -15,3 +15,10 @@ export const stoppedTasks = pgTable(
   },
   (table) => [index('stopped_tasks_service').on(table.serviceArn, table.stoppedAt), index('stopped_tasks_at').on(table.stoppedAt)],
 );
+
+/** The Postgres twin of `stoppedTaskSamples`. */
+export const stoppedTaskSamples = pgTable('stopped_task_samples', {
+  serviceArn: text('service_arn').primaryKey(),
+  at: text('at').notNull(),
+  error: text('error'),
+});

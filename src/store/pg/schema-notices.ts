@@ -37,3 +37,20 @@ export const digestPosts = pgTable(
   },
   (table) => [primaryKey({ columns: [table.channel, table.localDate] })],
 );
+
+/** The Postgres twin of `liveAlerts`: one alert per identity and channel, the primary key. */
+export const liveAlerts = pgTable(
+  'live_alerts',
+  {
+    alertKey: text('alert_key').notNull(),
+    channel: text('channel').notNull(),
+    environment: text('environment'),
+    atMs: bigint('at_ms', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.alertKey, table.channel] }), index('live_alerts_at').on(table.atMs)],
+);
+
+export const degradedEnvironments = pgTable('degraded_environments', {
+  environment: text('environment').primaryKey(),
+  since: text('since').notNull(),
+});
