@@ -28,7 +28,17 @@ export interface SlackAppOptions {
   connectDeadlineMs: number;
   /** Counts Slack's 429 answers (the WebClient waits and retries them). */
   observer?: SlackPostObserver;
+  /** How long one Web API request may take before it is given up (default `SLACK_REQUEST_DEADLINE_MS`). */
+  requestDeadlineMs?: number;
 }
+
+/**
+ * A Web API request that has not answered in this long is given up; with its two retries, a post or update
+ * gives up within about half a minute instead of waiting on a hung connection (the client's default has no
+ * deadline and retries for half an hour).
+ */
+export const SLACK_REQUEST_DEADLINE_MS = 10_000;
+const SLACK_RETRIES = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000 };
 
 /** Socket Mode's WebSocket, as the readiness check reports it. */
 export type SocketState = 'connected' | 'connecting' | 'disconnected' | 'not started';
@@ -99,7 +109,11 @@ function trackSocket(receiver: SocketModeReceiver, logger: Logger): () => Socket
  */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions = options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {};
+  const clientOptions = {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    timeout: options.requestDeadlineMs ?? SLACK_REQUEST_DEADLINE_MS,
+    retryConfig: SLACK_RETRIES,
+  };
   let receiver: HTTPReceiver | SocketModeReceiver;
   if (options.appToken) {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger, installerOptions: { clientOptions } });
