@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import pLimit from 'p-limit';
 import { fileURLToPath } from 'node:url';
 import type { CostPerDay } from '../domain/cost/daily.js';
 import { packageRoot } from '../package.js';
@@ -6,6 +7,10 @@ import type { RenderedChart } from './render.js';
 
 /** A chart takes well under a second to draw; past this the renderer is stuck and is killed. */
 export const RENDER_DEADLINE_MS = 20_000;
+/** One renderer at a time (each is a Node process of ~60 MB); a few more may wait, the rest are refused. */
+const drawing = pLimit(1);
+export const MAX_CHARTS_WAITING = 4;
+
 /** A 1200×600 chart is well under 1 MB as PNG; more than this is not a chart. */
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
@@ -22,6 +27,12 @@ function childCommand(): { script: string; execArgv: string[] } {
  * The child gets no environment of dockhand's (no tokens), and is killed at the deadline.
  */
 export function renderInChildProcess(title: string, data: CostPerDay, deadlineMs = RENDER_DEADLINE_MS): Promise<RenderedChart> {
+  // Someone repeating `/env cost` must not start a process per request on a small task.
+  if (drawing.pendingCount >= MAX_CHARTS_WAITING) return Promise.reject(new Error('too many charts are being drawn; try again in a minute'));
+  return drawing(() => renderOnce(title, data, deadlineMs));
+}
+
+function renderOnce(title: string, data: CostPerDay, deadlineMs: number): Promise<RenderedChart> {
   const { script, execArgv } = childCommand();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...execArgv, script], { cwd: packageRoot(), env: { PATH: process.env.PATH ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] });
