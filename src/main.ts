@@ -55,7 +55,7 @@ export interface Dockhand {
   lease: InstanceLease;
   metrics: DockhandMetrics;
   /** What /health/ready answers. */
-  readiness(): Readiness;
+  readiness(): Promise<Readiness>;
   /** Resolves once this instance holds the lease and runs its jobs (at once, when no other instance runs). */
   active: Promise<void>;
   /** Finishes operations a previous process left running; taking the lease does this by itself. */
@@ -70,7 +70,7 @@ export interface Dockhand {
  */
 export async function startDockhand(options: DockhandOptions): Promise<Dockhand> {
   const shared = sharedOf(options);
-  const stores = openStores(options.env, shared);
+  const stores = await openStores(options.env, shared);
   const aws = awsClientsOf(options.aws, shared);
   const slack = slackAppOf(options, shared);
   const workspace = workspaceOf(slack, options, shared);

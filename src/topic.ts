@@ -1,10 +1,11 @@
 import { errorMessage, type Logger } from './log.js';
 
-export type Listener<T> = (event: T) => void;
+export type Listener<T> = (event: T) => void | Promise<void>;
 
 /**
- * One kind of event and whoever listens for it. Listeners run synchronously, in the order they subscribed;
- * one that throws is logged and the others still run, so a listener can never break whoever publishes.
+ * One kind of event and whoever listens for it. Listeners start synchronously, in the order they subscribed;
+ * one that throws (or whose promise rejects) is logged and the others still run, so a listener can never
+ * break whoever publishes.
  */
 export class Topic<T> {
   private readonly listeners: Listener<T>[] = [];
@@ -24,12 +25,21 @@ export class Topic<T> {
   }
 
   publish(event: T): void {
+    void this.publishAndWait(event);
+  }
+
+  /** As `publish`, resolving once every listener's promise has settled (never rejecting). */
+  async publishAndWait(event: T): Promise<void> {
+    const pending: Promise<void>[] = [];
+    const failed = (error: unknown) => this.logger.error(`a listener for "${this.name}" failed`, { error: errorMessage(error) });
     for (const listener of [...this.listeners]) {
       try {
-        listener(event);
+        const result = listener(event);
+        if (result) pending.push(result.catch(failed));
       } catch (error) {
-        this.logger.error(`a listener for "${this.name}" failed`, { error: errorMessage(error) });
+        failed(error);
       }
     }
+    await Promise.all(pending);
   }
 }

@@ -49,7 +49,7 @@ export class AnomalyMonitor {
     const { policy, store, outbound, logger } = this.deps;
     if (!policy.enabled) return { anomalies: [], posted: 0 };
     const windows = anomalyWindows(now, policy.hours, policy.baseline_days);
-    const [recent, ...baselines] = this.deps.costs.estimates([windows.recent, ...windows.baselines]);
+    const [recent, ...baselines] = await this.deps.costs.estimates([windows.recent, ...windows.baselines]);
     if (!recent) return { anomalies: [], posted: 0 };
     const tiers = new Map(this.deps.environments().map((env) => [env.name, env.tier]));
     const anomalies = findAnomalies({
@@ -65,12 +65,12 @@ export class AnomalyMonitor {
     for (const anomaly of anomalies) {
       for (const channel of alertChannels(anomaly.environment, policy, this.deps.digests)) {
         const claim = { environment: anomaly.environment, windowStartMs, channel };
-        if (!store.claimAnomalyAlert({ ...claim, recentDollars: anomaly.recentDollars, baselineDollars: anomaly.baselineDollars, at: now.toISOString() })) continue;
+        if (!(await store.claimAnomalyAlert({ ...claim, recentDollars: anomaly.recentDollars, baselineDollars: anomaly.baselineDollars, at: now.toISOString() }))) continue;
         try {
           if (!(await outbound.post(channel, { kind: 'cost-anomaly', anomaly, hours: policy.hours }))) throw new Error(`cannot post to ${channel}`);
           posted += 1;
         } catch (error) {
-          store.releaseAnomalyAlert(claim);
+          await store.releaseAnomalyAlert(claim);
           logger.warn('could not post a cost anomaly alert', { environment: anomaly.environment, channel, error: errorMessage(error) });
         }
       }

@@ -1,9 +1,9 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { readTrail, type TrailRead } from '../aws/cloudtrail/lookup-events.js';
+import { readTrail, type DecodeContextFor, type TrailRead } from '../aws/cloudtrail/lookup-events.js';
 import type { Account } from '../config/policy.js';
 import type { CloudTrailPolicy } from '../config/report-policy.js';
 import type { Clock } from '../domain/clock.js';
-import { DEFAULT_DOCKHAND_SESSION_PREFIX, type DecodeContext, type ServiceTarget } from '../domain/trail/decode.js';
+import { decodeRecord, DEFAULT_DOCKHAND_SESSION_PREFIX, type DecodeContext, type ServiceTarget } from '../domain/trail/decode.js';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
 import { environmentLocator } from '../domain/trail/changes.js';
@@ -78,20 +78,49 @@ export class AuditIngestJob {
     this.cron = new CronTasks(deps.logger);
   }
 
-  private decodeContext(): DecodeContext {
+  /**
+   * The decoder is pure and synchronous; what it asks of the database (own calls, earlier desired counts,
+   * whether dockhand had a service parked) is found by a first pass that only records the questions, read
+   * from the database, then answered from memory in the real pass.
+   */
+  private decodeContext(): DecodeContextFor {
     const { history, maxSampleGapMs } = this.deps;
-    return {
-      dockhandSessionPrefix: DEFAULT_DOCKHAND_SESSION_PREFIX,
-      ownCall: (requestId) => this.deps.audit.ownCall(requestId),
-      environmentOf: environmentLocator(this.deps.services(), this.deps.rules),
-      lastDesiredCount: (target, before) => history.desiredBefore(target, before),
-      isParked: (target, at) => history.parkedAt(target, at, maxSampleGapMs) || this.parkedBy(target, at),
+    const environmentOf = environmentLocator(this.deps.services(), this.deps.rules);
+    const key = (target: ServiceTarget, at: Date) => JSON.stringify([target.accountId, target.region, target.cluster, target.service, at.getTime()]);
+    return async (records) => {
+      const own = new Set<string>();
+      const desired = new Map<string, { target: ServiceTarget; at: Date }>();
+      const parked = new Map<string, { target: ServiceTarget; at: Date }>();
+      const asking: DecodeContext = {
+        dockhandSessionPrefix: DEFAULT_DOCKHAND_SESSION_PREFIX,
+        environmentOf,
+        ownCall: (requestId) => void own.add(requestId),
+        lastDesiredCount: (target, at) => {
+          desired.set(key(target, at), { target, at });
+          return null;
+        },
+        isParked: (target, at) => {
+          parked.set(key(target, at), { target, at });
+          return false;
+        },
+      };
+      for (const record of records) decodeRecord(record, asking);
+      const ownCalls = new Map(await Promise.all([...own].map(async (id) => [id, await this.deps.audit.ownCall(id)] as const)));
+      const desiredCounts = new Map(await Promise.all([...desired].map(async ([k, q]) => [k, await history.desiredBefore(q.target, q.at)] as const)));
+      const parkedAt = new Map(await Promise.all([...parked].map(async ([k, q]) => [k, (await history.parkedAt(q.target, q.at, maxSampleGapMs)) || (await this.parkedBy(q.target, q.at))] as const)));
+      return {
+        dockhandSessionPrefix: DEFAULT_DOCKHAND_SESSION_PREFIX,
+        environmentOf,
+        ownCall: (requestId) => ownCalls.get(requestId),
+        lastDesiredCount: (target, at) => desiredCounts.get(key(target, at)) ?? null,
+        isParked: (target, at) => parkedAt.get(key(target, at)) ?? false,
+      };
     };
   }
 
-  private parkedBy(target: ServiceTarget, at: Date): boolean {
+  private async parkedBy(target: ServiceTarget, at: Date): Promise<boolean> {
     if (!target.accountId || !this.deps.parked) return false;
-    const since = this.deps.parked.parkedSince({ account: target.accountId, region: target.region, cluster: target.cluster, service: target.service });
+    const since = await this.deps.parked.parkedSince({ account: target.accountId, region: target.region, cluster: target.cluster, service: target.service });
     return since !== undefined && new Date(since).getTime() <= at.getTime();
   }
 
@@ -115,13 +144,13 @@ export class AuditIngestJob {
           return { result };
         } catch (error) {
           logger.warn('CloudTrail ingest failed for a location; its cursor stays', { account: account.id, region, eventSource, error: errorMessage(error) });
-          store.recordFailure({ account: account.id, region, eventSource }, now, errorMessage(error));
+          await store.recordFailure({ account: account.id, region, eventSource }, now, errorMessage(error)).catch((failure) => logger.error('could not record the CloudTrail failure', { error: errorMessage(failure) }));
           return { error: `${label}: ${errorMessage(error)}` };
         }
       }),
     );
     if (now.getTime() - this.lastPrune >= DAY_MS) {
-      store.prune(new Date(now.getTime() - policy.retention_days * DAY_MS));
+      await store.prune(new Date(now.getTime() - policy.retention_days * DAY_MS));
       this.lastPrune = now.getTime();
     }
     const results = outcomes.flatMap((o) => (o.result ? [o.result] : []));
@@ -132,15 +161,15 @@ export class AuditIngestJob {
   }
 
   /** Reads one account, region and event source from its cursor to `now`, and stores what is new. */
-  private async ingestLocation(client: CloudTrailClient, location: TrailLocation, now: Date, decodeContext: DecodeContext): Promise<TrailIngestResult> {
+  private async ingestLocation(client: CloudTrailClient, location: TrailLocation, now: Date, decodeContext: DecodeContextFor): Promise<TrailIngestResult> {
     const { store, policy } = this.deps;
-    const cursor = store.cursor(location);
+    const cursor = await store.cursor(location);
     const end = now.getTime();
     // Each run starts again a little before the last one ended, for events CloudTrail delivers late.
     const overlapMs = policy.overlap_minutes * MINUTE_MS;
     const start = Math.min(cursor ? cursor.endMs - overlapMs : end - policy.first_lookback_hours * 60 * MINUTE_MS, end);
     const { changes, ...read } = await readTrail(client, { eventSource: location.eventSource, start: new Date(start), end: now }, decodeContext);
-    const added = store.save(location, changes, { startMs: start, endMs: end, requests: read.requests, events: read.events });
+    const added = await store.save(location, changes, { startMs: start, endMs: end, requests: read.requests, events: read.events });
     return { location, ...read, added };
   }
 

@@ -67,7 +67,7 @@ export class CostIngestJob {
     const { store, policy, tagKey } = this.deps;
     const client = await this.deps.clients.costExplorer(account);
     const today = utcDay(now);
-    const claim = store.claim(account.id, today, now);
+    const claim = await store.claim(account.id, today, now);
     if (!claim) return { account: account.id, asked: false, reason: 'already asked today' };
     const days = actualDaysToAsk(today, claim.finalThrough, policy.lookback_days);
     if (!days) return { account: account.id, asked: false, reason: 'nothing to ask' };
@@ -79,11 +79,11 @@ export class CostIngestJob {
       answered = await fetchDailyCosts(client, query, () => (pages += 1));
     } catch (error) {
       // Nothing answered means nothing billed: give the day back so a later run may try again.
-      if (pages === 0) store.release(claim);
+      if (pages === 0) await store.release(claim);
       throw error;
     }
     const { rows, finalThrough } = settleActualDays(answered, days, today, policy.still_billing_days, claim.finalThrough);
-    store.save(claim, days, rows, pages, finalThrough, now);
+    await store.save(claim, days, rows, pages, finalThrough, now);
     return { account: account.id, asked: true, days, pages, rows: rows.length };
   }
 

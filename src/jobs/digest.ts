@@ -19,7 +19,7 @@ export interface DigestJobDeps {
   clock: Clock;
   logger: Logger;
   /** The last 7 days' cost per day by environment for the audience: charted in the thread of a digest with a cost section. */
-  costPerDay?: (now: Date, audience: Audience) => CostPerDay;
+  costPerDay?: (now: Date, audience: Audience) => Promise<CostPerDay>;
 }
 
 /** The digest's chart: the week, so a day's spike shows against the days around it. */
@@ -51,20 +51,20 @@ export class DigestJob {
     const { store, outbound, reports, logger } = this.deps;
     const { channel } = digest;
     const localDate = localDateOf(now, digest.time_zone);
-    store.prune(new Date(now.getTime() - KEEP_RECORDS_MS), now);
-    if (!store.claimDigest(channel, localDate, now)) return { channel, localDate, status: 'already-posted' };
+    await store.prune(new Date(now.getTime() - KEEP_RECORDS_MS), now);
+    if (!(await store.claimDigest(channel, localDate, now))) return { channel, localDate, status: 'already-posted' };
     try {
       const model = await reports.digest({ sections: digest.sections, timeZone: digest.time_zone, localDate }, now, digestAudience(digest));
       const message = await outbound.post(channel, { kind: 'digest', digest: model });
       if (!message) throw new Error(`cannot post to ${channel}`);
       const { ts, messages } = message;
       const chart = await this.attachChart(digest, message, now);
-      store.finishDigest(channel, localDate, { status: 'posted', ts, messages, ...(chart ? { detail: chart } : {}) });
+      await store.finishDigest(channel, localDate, { status: 'posted', ts, messages, ...(chart ? { detail: chart } : {}) });
       return { channel, localDate, status: 'posted', ts, messages };
     } catch (error) {
       const posted = error instanceof NoticePartlyPosted ? error.posted.messages : 0;
       // Once the main message is out the day is done (a partial thread beats a second digest); before, retry later.
-      store.finishDigest(channel, localDate, { status: posted > 0 ? 'posted' : 'failed', messages: posted, detail: errorMessage(error) });
+      await store.finishDigest(channel, localDate, { status: posted > 0 ? 'posted' : 'failed', messages: posted, detail: errorMessage(error) });
       logger.error('digest failed', { channel, localDate, posted, error: errorMessage(error) });
       return { channel, localDate, status: 'failed', error: errorMessage(error) };
     }
@@ -78,7 +78,7 @@ export class DigestJob {
     const { outbound, costPerDay, logger } = this.deps;
     if (!outbound.attachChart || !costPerDay || !digest.sections.includes('cost')) return null;
     try {
-      const data = costPerDay(now, digestAudience(digest));
+      const data = await costPerDay(now, digestAudience(digest));
       if (!hasCostToChart(data)) return null;
       const outcome = await outbound.attachChart({ channel: message.channel, threadTs: message.ts }, { kind: 'cost-per-day', title: DIGEST_CHART_TITLE, data });
       if (outcome.attached) return null;

@@ -36,10 +36,10 @@ export class Housekeeping {
     try {
       await approvals.expireDue();
       const now = clock.now().getTime();
-      handled.pruneBefore(new Date(now - KEEP_HANDLED_REQUESTS_MS).toISOString());
-      const pruned = audit.pruneBefore(new Date(now - this.deps.auditRetentionDays * DAY_MS).toISOString());
+      await handled.pruneBefore(new Date(now - KEEP_HANDLED_REQUESTS_MS).toISOString());
+      const pruned = await audit.pruneBefore(new Date(now - this.deps.auditRetentionDays * DAY_MS).toISOString());
       if (pruned > 0) logger.info('audit rows past retention deleted', { rows: pruned, retentionDays: this.deps.auditRetentionDays });
-      this.deps.liveAlerts?.store.pruneLiveAlerts(new Date(now - this.deps.liveAlerts.keptMs));
+      await this.deps.liveAlerts?.store.pruneLiveAlerts(new Date(now - this.deps.liveAlerts.keptMs));
     } catch (error) {
       logger.error('housekeeping failed', { error: errorMessage(error) });
     }

@@ -49,16 +49,16 @@ export class InstanceLease {
   }
 
   /** One attempt to take or renew the lease; returns whether it is held afterwards. */
-  attempt(): boolean {
+  async attempt(): Promise<boolean> {
     const { store, clock, leaseMs, logger } = this.options;
     const now = clock.now().getTime();
     let held: boolean;
     try {
-      held = this.state === 'held' ? store.renew(this.holder, now, leaseMs) : store.take(this.holder, now, leaseMs);
+      held = this.state === 'held' ? await store.renew(this.holder, now, leaseMs) : await store.take(this.holder, now, leaseMs);
     } catch (error) {
       // A busy or broken database: keep the previous answer until the lease itself says otherwise.
       logger.error('could not read or write the instance lease', { error: errorMessage(error) });
-      held = this.state === 'held' && (store.current()?.expiresAt ?? 0) > now;
+      held = this.state === 'held' && ((await store.current().catch(() => undefined))?.expiresAt ?? 0) > now;
     }
     if (held) {
       if (this.state !== 'held') logger.info('instance lease taken; this instance runs the jobs', { holder: this.holder });
@@ -68,7 +68,7 @@ export class InstanceLease {
     }
     const wasHeld = this.state === 'held';
     this.state = wasHeld ? 'lost' : this.state;
-    const current = store.current();
+    const current = await store.current().catch(() => undefined);
     if (current && current.holder !== this.reportedHolder) {
       this.reportedHolder = current.holder;
       logger.warn(wasHeld ? 'instance lease lost to another instance; stopping jobs' : 'another dockhand instance holds the lease; waiting', {
@@ -83,14 +83,22 @@ export class InstanceLease {
   /** Attempts now and every heartbeat, calling `onAcquired` and `onLost` on each change. */
   start(handlers: { onAcquired: () => void; onLost: () => void }): void {
     this.stop();
-    const beat = () => {
-      const before = this.state;
-      const held = this.attempt();
-      if (held && before !== 'held') handlers.onAcquired();
-      if (!held && before === 'held') handlers.onLost();
+    // One beat at a time: a slow database skips a heartbeat rather than stacking them.
+    let beating = false;
+    const beat = async () => {
+      if (beating) return;
+      beating = true;
+      try {
+        const before = this.state;
+        const held = await this.attempt();
+        if (held && before !== 'held') handlers.onAcquired();
+        if (!held && before === 'held') handlers.onLost();
+      } finally {
+        beating = false;
+      }
     };
-    beat();
-    this.timer = setInterval(beat, this.options.heartbeatMs);
+    void beat();
+    this.timer = setInterval(() => void beat(), this.options.heartbeatMs);
     this.timer.unref();
   }
 
@@ -100,11 +108,11 @@ export class InstanceLease {
   }
 
   /** Stops renewing and lets the lease expire now, so another instance takes over without waiting. */
-  release(): void {
+  async release(): Promise<void> {
     this.stop();
     if (this.state !== 'held') return;
     try {
-      this.options.store.release(this.holder, this.options.clock.now().getTime());
+      await this.options.store.release(this.holder, this.options.clock.now().getTime());
     } catch (error) {
       this.options.logger.warn('could not release the instance lease; it expires by itself', { error: errorMessage(error) });
     }

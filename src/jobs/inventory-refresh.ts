@@ -78,8 +78,8 @@ export class InventoryRefresher {
               now: startedAt,
             }),
           );
-          store.saveTaskDefinitions(result.newTaskDefinitions);
-          store.replaceLocation(account.id, region, result.services, mark);
+          await store.saveTaskDefinitions(result.newTaskDefinitions);
+          await store.replaceLocation(account.id, region, result.services, mark);
           await this.sampleStoppedTasks(account, region, result.services, startedAt);
           return { services: result.services.length, error: null, failure: null };
         } catch (error) {
@@ -98,7 +98,7 @@ export class InventoryRefresher {
       errors: outcomes.flatMap((o) => (o.error ? [o.error] : [])),
       failedLocations: outcomes.flatMap((o) => (o.failure ? [o.failure] : [])),
     };
-    store.recordRefresh(record);
+    await store.recordRefresh(record);
     logger.info('inventory refreshed', { trigger, awsCalls: record.awsCalls, services: record.services, errors: record.errors.length });
     try {
       await this.deps.onRefreshed?.(record);
@@ -133,7 +133,7 @@ export class InventoryRefresher {
                 known: (arn) => kept.has(arn),
                 memoryMiB: service.taskDefinition?.memoryMiB ?? null,
               });
-              kept.record(tasks, now);
+              await kept.record(tasks, now);
               sampled.push(service.arn);
             }),
           ),
@@ -141,9 +141,9 @@ export class InventoryRefresher {
       });
     } catch (error) {
       this.deps.logger.warn('stopped tasks could not be sampled', { account: account.id, region, error: errorMessage(error) });
-      kept.recordSamples(unhealthy.filter((service) => !sampled.includes(service.arn)).map((service) => service.arn), now, explainAwsError(error, 'ecs:ListTasks').message);
+      await kept.recordSamples(unhealthy.filter((service) => !sampled.includes(service.arn)).map((service) => service.arn), now, explainAwsError(error, 'ecs:ListTasks').message);
     }
-    kept.recordSamples(sampled, now, null);
+    await kept.recordSamples(sampled, now, null);
   }
 
   /** Refreshes every `intervalMs`; a tick that finds a refresh still running joins it instead of stacking. */

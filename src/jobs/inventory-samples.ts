@@ -13,7 +13,7 @@ export interface InventorySamplerDeps {
   refreshIntervalMs: number;
   retentionDays: number;
   /** The desired counts dockhand recorded for those of these services it has parked now. */
-  parkedDesired?: (serviceArns: readonly string[]) => ReadonlyMap<string, number>;
+  parkedDesired?: (serviceArns: readonly string[]) => Promise<ReadonlyMap<string, number>>;
 }
 
 export interface SampleRecord {
@@ -40,15 +40,15 @@ export class InventorySampler {
    * With `readAt` (the refresh's start), only the services that refresh read are sampled: a location whose
    * refresh failed keeps its old snapshot, and those tasks must not be counted as running on.
    */
-  record(snapshot: readonly ServiceSnapshot[], readAt?: string): SampleRecord {
+  async record(snapshot: readonly ServiceSnapshot[], readAt?: string): Promise<SampleRecord> {
     const read = readAt === undefined ? snapshot : snapshot.filter((service) => service.refreshedAt === readAt);
-    const parked = this.deps.parkedDesired?.(read.map((s) => s.arn)) ?? new Map<string, number>();
+    const parked = (await this.deps.parkedDesired?.(read.map((s) => s.arn))) ?? new Map<string, number>();
     const observations = read.map((service) => ({ service, parkedDesired: parked.get(service.arn) ?? null }));
-    const counts = this.deps.store.record(observations, this.maxSampleGapMs);
+    const counts = await this.deps.store.record(observations, this.maxSampleGapMs);
     const now = this.deps.clock.now().getTime();
     let pruned = 0;
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
-      pruned = this.deps.store.prune(new Date(now - this.deps.retentionDays * DAY_MS));
+      pruned = await this.deps.store.prune(new Date(now - this.deps.retentionDays * DAY_MS));
       this.lastPrune = now;
     }
     return { ...counts, pruned };

@@ -59,8 +59,8 @@ export class LiveAlerts {
     const items: { environment: string; item: AlertItem }[] = environments.flatMap((env) =>
       env.services.flatMap((service) => failedDeployments(service, now, DEPLOYMENT_NEWS_MS).map((item) => ({ environment: env.name, item }))),
     );
-    const steps = degradedSteps(environments, store.degradedSince(), now, policy.degraded_minutes * MINUTE_MS);
-    store.trackDegraded(steps.started, steps.recovered, now);
+    const steps = degradedSteps(environments, await store.degradedSince(), now, policy.degraded_minutes * MINUTE_MS);
+    await store.trackDegraded(steps.started, steps.recovered, now);
     items.push(...steps.due.map(({ environment, alert }) => ({ environment, item: alert })));
     return this.deliver(alertsByEnvironment(items, now), now);
   }
@@ -68,7 +68,7 @@ export class LiveAlerts {
   /** After each CloudTrail run: every flagged event of the last hours not alerted yet. */
   async afterTrailRun(now: Date = this.deps.clock.now()): Promise<number> {
     if (!this.deps.policy.enabled) return 0;
-    const events = this.deps.trail.flaggedSince(new Date(now.getTime() - TRAIL_NEWS_MS));
+    const events = await this.deps.trail.flaggedSince(new Date(now.getTime() - TRAIL_NEWS_MS));
     return this.deliver(
       alertsByEnvironment(
         events.map((event) => ({ environment: event.what.environment, item: { kind: 'trail-flag', event } })),
@@ -84,13 +84,17 @@ export class LiveAlerts {
     let posted = 0;
     for (const alert of alerts) {
       for (const channel of this.channelsOf(alert.environment)) {
-        const claimed = alert.items.filter((item) => store.claimLiveAlert({ alertKey: alertKey(alert.environment, item), channel, environment: alert.environment, atMs: now.getTime() }));
+        const claimed: typeof alert.items = [];
+        // One claim at a time, in order: which items this channel posts is decided by the claims alone.
+        for (const item of alert.items) {
+          if (await store.claimLiveAlert({ alertKey: alertKey(alert.environment, item), channel, environment: alert.environment, atMs: now.getTime() })) claimed.push(item);
+        }
         if (claimed.length === 0) continue;
         try {
           if (!(await outbound.post(channel, { kind: 'live-alert', alert: { ...alert, items: claimed } }))) throw new Error(`cannot post to ${channel}`);
           posted += 1;
         } catch (error) {
-          store.releaseLiveAlerts(
+          await store.releaseLiveAlerts(
             channel,
             claimed.map((item) => alertKey(alert.environment, item)),
           );

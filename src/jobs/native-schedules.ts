@@ -62,7 +62,7 @@ export class NativeSchedules {
   async sync(env: Environment, schedule: Schedule | null): Promise<SyncResult> {
     const result: SyncResult = { registered: 0, put: 0, deleted: 0 };
     const wanted = schedule ? toAwsScheduledActions(schedule) : [];
-    const parked = this.deps.operations.parkRecords(env.services.map((s) => s.arn));
+    const parked = await this.deps.operations.parkRecords(env.services.map((s) => s.arn));
     const limit = pLimit(4);
     const locations = new Map<string, Environment['services'][number][]>();
     for (const service of env.services) locations.set(`${service.account}/${service.region}`, [...(locations.get(`${service.account}/${service.region}`) ?? []), service]);

@@ -32,17 +32,16 @@ export class RolloutFollower {
   constructor(private readonly deps: RolloutFollowerDeps) {}
 
   /** Hears every finished operation (the runner's `finished` topic): follows those that changed a service. */
-  begin(finished: OperationRow): void {
+  async begin(finished: OperationRow): Promise<void> {
     if (!isFollowedVerb(finished.verb) || finished.status === 'failed' || !finished.finishedAt) return;
     // The message's timestamp is written to the journal as it is posted, not to the row the runner holds.
-    const messageTs = this.deps.operations.byId(finished.id)?.messageTs ?? finished.messageTs;
+    const messageTs = (await this.deps.operations.byId(finished.id))?.messageTs ?? finished.messageTs;
     if (!messageTs) return;
-    const services: FollowedService[] = this.deps.operations
-      .steps(finished.id)
+    const services: FollowedService[] = (await this.deps.operations.steps(finished.id))
       .filter((step) => step.status === 'done')
       .map((step) => ({ arn: step.serviceArn, account: step.account, region: step.region, name: step.service, line: null }));
     if (services.length === 0) return;
-    this.deps.follows.add({
+    await this.deps.follows.add({
       operationId: finished.id,
       verb: finished.verb,
       channel: finished.channelId,
@@ -56,7 +55,7 @@ export class RolloutFollower {
 
   /** After each refresh: moves every followed rollout on, updating its message when what it shows changed. */
   async onRefreshed(record: RefreshRecord): Promise<void> {
-    const open = this.deps.follows.open();
+    const open = await this.deps.follows.open();
     if (open.length === 0) return;
     const byArn = new Map(this.deps.services().map((service) => [service.arn, service]));
     for (const follow of open) {
@@ -75,11 +74,13 @@ export class RolloutFollower {
     const unread = (service: FollowedService) => record.failedLocations.some((l) => l.account === service.account && l.region === service.region);
     const since = new Date(follow.since);
     const seenAt = new Date(record.startedAt);
-    const services = follow.services.map((service): FollowedService => {
-      if (service.line || !fresh || unread(service)) return service;
-      const snapshot = byArn.get(service.arn);
-      return { ...service, line: snapshot ? this.ended(follow, snapshot, since, seenAt) : { service: service.name, state: 'gone' } };
-    });
+    const services = await Promise.all(
+      follow.services.map(async (service): Promise<FollowedService> => {
+        if (service.line || !fresh || unread(service)) return service;
+        const snapshot = byArn.get(service.arn);
+        return { ...service, line: snapshot ? await this.ended(follow, snapshot, since, seenAt) : { service: service.name, state: 'gone' } };
+      }),
+    );
     const timedOut = clock.now().getTime() >= Date.parse(follow.deadline);
     const minutes = Math.round((Date.parse(follow.deadline) - Date.parse(follow.readAfter)) / 60_000);
     const lines = services.map((service): RolloutLine => {
@@ -101,12 +102,12 @@ export class RolloutFollower {
         this.deps.logger.warn('could not update a followed rollout', { operation: follow.operationId, error: errorMessage(error) });
       }
     }
-    if (ended) follows.end(follow.operationId);
-    else follows.update(follow.operationId, showed ? { services, shown } : { services });
+    if (ended) await follows.end(follow.operationId);
+    else await follows.update(follow.operationId, showed ? { services, shown } : { services });
   }
 
   /** The line of a service whose rollout ended, or null while it rolls. */
-  private ended(follow: RolloutFollow, snapshot: ServiceSnapshot, since: Date, seenAt: Date): RolloutLine | null {
+  private async ended(follow: RolloutFollow, snapshot: ServiceSnapshot, since: Date, seenAt: Date): Promise<RolloutLine | null> {
     const judged = judgeRollout(follow.verb, snapshot, since, seenAt);
     const seconds = Math.max(0, Math.round((judged.state === 'rolling' ? 0 : judged.at.getTime() - since.getTime()) / 1000));
     switch (judged.state) {
@@ -116,16 +117,16 @@ export class RolloutFollower {
         return { service: snapshot.name, state: 'completed', seconds };
       case 'failed': {
         // The refresh that saw it fail sampled its stopped tasks just before: the same diagnosis as `/env why`.
-        const diagnosis = diagnoseService(snapshot, this.deps.stoppedTasks.forService(snapshot.arn), seenAt);
+        const diagnosis = diagnoseService(snapshot, await this.deps.stoppedTasks.forService(snapshot.arn), seenAt);
         return { service: snapshot.name, state: 'failed', seconds, reason: judged.reason, rollback: judged.rollback, diagnosis };
       }
     }
   }
 
   private async show(follow: RolloutFollow, rollouts: NonNullable<OperationView['rollouts']>): Promise<void> {
-    const operation = this.deps.operations.byId(follow.operationId);
+    const operation = await this.deps.operations.byId(follow.operationId);
     if (!operation) return;
-    const steps = this.deps.operations.steps(operation.id).map((s) => ({ service: s.service, status: s.status, detail: s.detail }));
+    const steps = (await this.deps.operations.steps(operation.id)).map((s) => ({ service: s.service, status: s.status, detail: s.detail }));
     const view: OperationView = { ...operation, steps, rollouts };
     await this.deps.outbound.update({ channel: follow.channel, ts: follow.messageTs }, { kind: 'operation', operation: view });
   }

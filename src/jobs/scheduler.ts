@@ -36,7 +36,7 @@ export interface SchedulerDeps {
   /** Native mode's daily drift check; changes of schedule and override reach it through the schedule service. */
   native?: NativeSchedules;
   /** When a person last acted on the environment through dockhand (ISO time), for "was it used today". */
-  lastActivity?: (environment: string) => string | undefined;
+  lastActivity?: (environment: string) => Promise<string | undefined>;
   /** Told of every park or restore at an edge: on time, caught up after downtime, or failed (metrics). */
   onEdge?: (action: 'park' | 'restore', result: 'acted' | 'caught_up' | 'failed') => void;
   /** When ticks run, as node-cron sees it; default every minute (tests of whole processes tick every second). */
@@ -84,15 +84,15 @@ export class Scheduler {
 
   async tick(now: Date = this.deps.clock.now()): Promise<TickReport> {
     const { store, fleet } = this.deps;
-    const last = store.lastTick() ?? new Date(now.getTime() - 60_000);
+    const last = (await store.lastTick()) ?? new Date(now.getTime() - 60_000);
     const since = new Date(Math.max(last.getTime(), now.getTime() - this.deps.catchUpMs));
-    const memory = store.memory();
-    const parked = fleet.parkedEnvironments();
+    const memory = await store.memory();
+    const parked = await fleet.parkedEnvironments();
     const window = { since, now, graceMs: this.deps.graceMs, warnMs: this.deps.warnMs };
 
     const due: Array<{ env: Environment; actions: SchedulerAction[] }> = [];
     let considered = 0;
-    for (const { environment: env, resolved, override } of this.deps.schedules.applying(fleet.environments())) {
+    for (const { environment: env, resolved, override } of await this.deps.schedules.applying(fleet.environments())) {
       if (!resolved.schedule) continue;
       considered += 1;
       const remembered = memory.get(env.name);
@@ -112,7 +112,7 @@ export class Scheduler {
     const limit = pLimit(PARALLEL_ENVIRONMENTS);
     const catchingUp = now.getTime() - since.getTime() > CATCH_UP_AFTER_MS;
     const done = await Promise.all(due.map(({ env, actions }) => limit(() => this.apply(env, actions, now, catchingUp))));
-    store.setLastTick(now);
+    await store.setLastTick(now);
     const report: TickReport = { at: now, considered, actions: done.flat() };
     await this.reportTick(report);
     return report;
@@ -121,9 +121,9 @@ export class Scheduler {
   private async apply(env: Environment, actions: SchedulerAction[], now: Date, catchingUp: boolean): Promise<TickReport['actions']> {
     const { store, schedules } = this.deps;
     const results: TickReport['actions'] = [];
-    const remember = (change: { graceUntil?: Date | null; warnedFor?: Date | null }) => {
-      const current = store.memory().get(env.name);
-      store.remember({
+    const remember = async (change: { graceUntil?: Date | null; warnedFor?: Date | null }) => {
+      const current = (await store.memory()).get(env.name);
+      await store.remember({
         environment: env.name,
         graceUntil: change.graceUntil === undefined ? (current?.graceUntil ?? null) : (change.graceUntil?.toISOString() ?? null),
         warnedFor: change.warnedFor === undefined ? (current?.warnedFor ?? null) : (change.warnedFor?.toISOString() ?? null),
@@ -138,7 +138,7 @@ export class Scheduler {
             const result = await this.operate(env, action.kind === 'park' ? 'stop' : 'start');
             outcome = result.text;
             this.deps.onEdge?.(action.kind, result.ok ? (catchingUp ? 'caught_up' : 'acted') : 'failed');
-            if (action.kind === 'park') remember({ graceUntil: null });
+            if (action.kind === 'park') await remember({ graceUntil: null });
             break;
           }
           case 'end-override':
@@ -146,18 +146,18 @@ export class Scheduler {
             outcome = 'override ended';
             break;
           case 'announce-new':
-            remember({ graceUntil: action.parkAt });
+            await remember({ graceUntil: action.parkAt });
             outcome = `parking it at ${utcTime(action.parkAt)} UTC unless someone extends it`;
             break;
           case 'report-external': {
             const until = action.until ?? new Date(now.getTime() + 24 * 3600_000);
-            schedules.noteExternalStart(env.name, until);
+            await schedules.noteExternalStart(env.name, until);
             outcome = `started from outside dockhand while parked; left running until ${utcMinute(until)} UTC`;
             break;
           }
           case 'warn':
-            remember({ warnedFor: action.stopAt });
-            if (this.usedToday(env, now)) {
+            await remember({ warnedFor: action.stopAt });
+            if (await this.usedToday(env, now)) {
               await this.warn(env, action.stopAt, action.because);
               outcome = 'owner warned';
             } else {
@@ -188,12 +188,12 @@ export class Scheduler {
    * Only environments someone used today are worth a warning: deployed today, or acted on through dockhand
    * today (local midnight in the schedule's zone).
    */
-  private usedToday(env: Environment, now: Date): boolean {
-    const resolved = this.deps.schedules.resolve(env);
+  private async usedToday(env: Environment, now: Date): Promise<boolean> {
+    const resolved = await this.deps.schedules.resolve(env);
     const zone = resolved.schedule?.kind === 'windows' ? resolved.schedule.timeZone : 'UTC';
     const midnight = DateTime.fromJSDate(now, { zone }).startOf('day').toJSDate().toISOString();
     if (env.services.some((s) => s.lastDeployAt !== null && s.lastDeployAt >= midnight)) return true;
-    return this.deps.lastActivity?.(env.name)?.localeCompare(midnight) === 1;
+    return (await this.deps.lastActivity?.(env.name))?.localeCompare(midnight) === 1;
   }
 
   private async warn(env: Environment, stopAt: Date, because: 'schedule' | 'override'): Promise<void> {
@@ -212,7 +212,7 @@ export class Scheduler {
   /** Native mode's daily drift check (and the first sync at start): every native environment's actions as the policy says. */
   async repairNative(): Promise<SyncResult | null> {
     if (!this.deps.native) return null;
-    const environments = this.deps.fleet.environments().map((env) => ({ env, schedule: this.deps.schedules.resolve(env).schedule }));
+    const environments = (await this.deps.schedules.applying(this.deps.fleet.environments())).map(({ environment: env, resolved }) => ({ env, schedule: resolved.schedule }));
     return this.deps.native.repairAll(environments);
   }
 

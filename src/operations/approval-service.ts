@@ -31,7 +31,7 @@ export interface ApprovalServiceDeps {
   /** The schedule service's extend; without it extensions cannot be approved (tests that need none leave it out). */
   extend?: ExtendExecutor;
   fleet: Fleet;
-  access: () => AccessPolicy;
+  access: () => Promise<AccessPolicy>;
   /** The requester's user groups, to re-check their access when Approve is clicked. */
   groupsOf: (userId: string) => Promise<readonly string[]>;
   outbound: Outbound;
@@ -69,8 +69,8 @@ export class ApprovalService {
     this.changed = new Topic('approval changed', deps.logger);
   }
 
-  private audit(actor: string, verb: string, row: ApprovalRow, outcome: 'requested' | 'approved' | 'rejected' | 'expired' | 'denied' | 'error', detail: string): void {
-    this.deps.audit.record({
+  private async audit(actor: string, verb: string, row: ApprovalRow, outcome: 'requested' | 'approved' | 'rejected' | 'expired' | 'denied' | 'error', detail: string): Promise<void> {
+    await this.deps.audit.record({
       at: this.deps.clock.now().toISOString(),
       actor,
       verb,
@@ -87,7 +87,7 @@ export class ApprovalService {
     const { channel, store, clock, outbound, expireMinutes } = this.deps;
     if (!channel) return { kind: 'no-channel', verb: request.verb, environment: request.environment };
     const now = clock.now();
-    const row = store.create({
+    const row = await store.create({
       environment: request.environment,
       verb: request.verb,
       params: request.params,
@@ -97,14 +97,14 @@ export class ApprovalService {
       expiresAt: new Date(now.getTime() + expireMinutes * 60_000).toISOString(),
     });
     const posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
-    if (posted) store.setMessage(row.id, posted.channel, posted.ts);
+    if (posted) await store.setMessage(row.id, posted.channel, posted.ts);
     this.changed.publish({ environment: row.environment });
-    this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
+    await this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
   }
 
-  pending(): ApprovalView[] {
-    return this.deps.store.pending(this.deps.clock.now().toISOString()).map(viewOf);
+  async pending(): Promise<ApprovalView[]> {
+    return (await this.deps.store.pending(this.deps.clock.now().toISOString())).map(viewOf);
   }
 
   private async refreshMessage(row: ApprovalRow, outcome?: ApprovalOutcome): Promise<void> {
@@ -120,38 +120,38 @@ export class ApprovalService {
     // The reason is typed by the clicker: stored and repeated only as a bounded prefix.
     const reason = typedReason === null ? null : cut(typedReason);
     const { store, clock, access } = this.deps;
-    const row = store.get(id);
+    const row = await store.get(id);
     if (!row) return { kind: 'unknown', id };
     if (row.status !== 'pending') {
       // Who decided a request is told only to those who could have decided it.
-      if (!isAllowed(access(), clicker, 'approve', row.environment)) {
-        this.audit(clicker.userId, decision, row, 'denied', NOT_AN_APPROVER);
+      if (!isAllowed(await access(), clicker, 'approve', row.environment)) {
+        await this.audit(clicker.userId, decision, row, 'denied', NOT_AN_APPROVER);
         return { kind: 'not-counted', reason: NOT_AN_APPROVER };
       }
       return alreadyDecided(row);
     }
     const requester = decision === 'approve' ? { userId: row.requestedBy, groupIds: await this.deps.groupsOf(row.requestedBy) } : null;
     // Access is read after every await, so a grant revoked meanwhile counts.
-    const policy = access();
+    const policy = await access();
     const now = clock.now();
     const verdict = judgeDecision(row, clicker.userId, isAllowed(policy, clicker, 'approve', row.environment), now);
     if (!verdict.ok) {
       if (verdict.expired) await this.expireDue();
-      this.audit(clicker.userId, decision, row, 'denied', verdict.reason);
+      await this.audit(clicker.userId, decision, row, 'denied', verdict.reason);
       return { kind: 'not-counted', reason: verdict.reason };
     }
     if (requester && !isAllowed(policy, requester, row.verb, row.environment)) return this.cancel(row, clicker.userId, now);
     if (decision === 'deny') {
-      if (!store.decide(id, 'denied', clicker.userId, now.toISOString(), reason)) return alreadyDecided(store.get(id) ?? row);
-      const denied = store.get(id) as ApprovalRow;
-      this.audit(clicker.userId, decision, denied, 'rejected', reason ?? '');
+      if (!(await store.decide(id, 'denied', clicker.userId, now.toISOString(), reason))) return alreadyDecided((await store.get(id)) ?? row);
+      const denied = (await store.get(id)) as ApprovalRow;
+      await this.audit(clicker.userId, decision, denied, 'rejected', reason ?? '');
       await this.refreshMessage(denied);
       await this.tellRequester(denied, { kind: 'denied', by: clicker.userId, reason });
       return { kind: 'denied', id };
     }
-    const decided = this.approve(row, clicker.userId, now);
+    const decided = await this.approve(row, clicker.userId, now);
     if ('kind' in decided) return decided;
-    this.audit(clicker.userId, decision, decided.row, 'approved', '');
+    await this.audit(clicker.userId, decision, decided.row, 'approved', '');
     await this.refreshMessage(decided.row, decided.operation ? { kind: 'running' } : undefined);
     const outcome = decided.operation ? await this.start(decided.row, decided.operation, clicker.userId) : await this.runUnjournaled(decided.row, clicker.userId);
     await this.refreshMessage(decided.row, outcome);
@@ -162,9 +162,9 @@ export class ApprovalService {
   /** The requester lost the verb since asking: approving would act beyond their access, so the request ends. */
   private async cancel(row: ApprovalRow, clickerId: string, now: Date): Promise<DecisionAnswer> {
     const why = `${row.requestedBy} no longer holds ${row.verb} on ${row.environment} (a grant ended or a binding changed)`;
-    if (!this.deps.store.cancel(row.id, clickerId, now.toISOString(), why)) return alreadyDecided(this.deps.store.get(row.id) ?? row);
-    const cancelled = this.deps.store.get(row.id) as ApprovalRow;
-    this.audit(clickerId, 'approve', cancelled, 'denied', `cancelled: requester no longer holds ${row.verb}`);
+    if (!(await this.deps.store.cancel(row.id, clickerId, now.toISOString(), why))) return alreadyDecided((await this.deps.store.get(row.id)) ?? row);
+    const cancelled = (await this.deps.store.get(row.id)) as ApprovalRow;
+    await this.audit(clickerId, 'approve', cancelled, 'denied', `cancelled: requester no longer holds ${row.verb}`);
     await this.refreshMessage(cancelled);
     await this.tellRequester(cancelled, { kind: 'cancelled', by: clickerId });
     return { kind: 'cancelled', request: viewOf(cancelled) };
@@ -175,12 +175,12 @@ export class ApprovalService {
    * not started"), before anything is said in Slack: a death after this point is resumed at the next start.
    * Extensions and vanished environments have no operation to journal. A DecisionAnswer is the clicker's.
    */
-  private approve(row: ApprovalRow, approvedBy: string, now: Date): DecisionAnswer | { row: ApprovalRow; operation: OperationRow | null } {
+  private async approve(row: ApprovalRow, approvedBy: string, now: Date): Promise<DecisionAnswer | { row: ApprovalRow; operation: OperationRow | null }> {
     const { store, fleet, launcher, clock } = this.deps;
     const environment = row.verb === 'extend' ? null : fleet.environment(row.environment);
     if (!environment) {
-      if (!store.decide(row.id, 'approved', approvedBy, now.toISOString(), null)) return alreadyDecided(store.get(row.id) ?? row);
-      return { row: store.get(row.id) as ApprovalRow, operation: null };
+      if (!(await store.decide(row.id, 'approved', approvedBy, now.toISOString(), null))) return alreadyDecided((await store.get(row.id)) ?? row);
+      return { row: (await store.get(row.id)) as ApprovalRow, operation: null };
     }
     const params = row.params as ApprovalRequest['params'];
     const request = {
@@ -192,17 +192,17 @@ export class ApprovalService {
       approvedBy,
       channelId: row.requestChannelId,
     };
-    const begun = store.approveAndJournal(row.id, approvedBy, now.toISOString(), () => launcher.journalApproved(request));
-    if (begun === 'lost') return alreadyDecided(store.get(row.id) ?? row);
+    const begun = await store.approveAndJournal(row.id, approvedBy, now.toISOString(), () => launcher.journalApproved(request));
+    if (begun === 'lost') return alreadyDecided((await store.get(row.id)) ?? row);
     if (!begun.ok) return { kind: 'busy', id: row.id, running: begun.running, now: clock.now() };
-    return { row: store.get(row.id) as ApprovalRow, operation: begun.operation };
+    return { row: (await store.get(row.id)) as ApprovalRow, operation: begun.operation };
   }
 
   private async start(row: ApprovalRow, operation: OperationRow, approvedBy: string): Promise<ApprovalOutcome> {
     try {
       return operationOutcome((await this.deps.launcher.start(operation)).operation);
     } catch (error) {
-      this.audit(approvedBy, 'approve', row, 'error', errorMessage(error));
+      await this.audit(approvedBy, 'approve', row, 'error', errorMessage(error));
       return { kind: 'failed', error: cut(errorMessage(error)) };
     }
   }
@@ -217,7 +217,7 @@ export class ApprovalService {
 
   /** After a restart: an approved operation that was resumed is reported on its approval and to its requester. */
   async reportResumed(operation: OperationRow, result: OperationDone): Promise<void> {
-    const row = this.deps.store.byOperation(operation.id);
+    const row = await this.deps.store.byOperation(operation.id);
     if (!row) return;
     const outcome = operationOutcome(result.operation, true);
     await this.refreshMessage(row, outcome);
@@ -232,9 +232,9 @@ export class ApprovalService {
 
   /** Marks overdue requests expired and says so on their messages; runs every minute and on a late click. */
   async expireDue(): Promise<number> {
-    const expired = this.deps.store.expireDue(this.deps.clock.now().toISOString());
+    const expired = await this.deps.store.expireDue(this.deps.clock.now().toISOString());
     for (const row of expired) {
-      this.audit(row.requestedBy, `request:${row.verb}`, row, 'expired', 'nobody decided in time');
+      await this.audit(row.requestedBy, `request:${row.verb}`, row, 'expired', 'nobody decided in time');
       await this.refreshMessage(row);
       await this.tellRequester(row, { kind: 'expired' });
     }

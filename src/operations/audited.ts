@@ -18,7 +18,7 @@ export interface AwsCallRecord {
 export async function auditedAwsCall<T>(audit: AuditStore, clock: Clock, call: AwsCallRecord, run: () => Promise<T>): Promise<T> {
   const started = clock.now();
   const { requestIds, outcome } = await collectRequestIds(run);
-  audit.record(
+  await audit.record(
     {
       at: started.toISOString(),
       actor: call.actor,

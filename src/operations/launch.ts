@@ -15,7 +15,7 @@ export class OperationLauncher {
   }
 
   /** Journals an approved operation without starting it: the caller does so inside the decision's transaction. */
-  journalApproved(request: OperationRequest): BeginResult {
+  journalApproved(request: OperationRequest): Promise<BeginResult> {
     return this.runner.journal(request, 'approved');
   }
 

@@ -47,7 +47,7 @@ export interface OperationRunnerDeps {
   /** How long reading the environment, and each service's step, may take, retries included. */
   stepDeadlineMs: number;
   /** Called with each desired count an operation set, so the stored inventory shows it at once. */
-  onDesiredSet?: (serviceArn: string, desired: number) => void;
+  onDesiredSet?: (serviceArn: string, desired: number) => Promise<void>;
 }
 
 /** Services of one environment run in parallel, but never more than this many AWS calls at once. */
@@ -80,7 +80,7 @@ export class OperationRunner {
    * Writes the operation and a step per service to the journal, changing nothing yet. `approved` is for an
    * approval, journaled in the same transaction as the decision, so a death before it starts loses nothing.
    */
-  journal(request: OperationRequest, status: 'approved' | 'running' = 'running'): BeginResult {
+  journal(request: OperationRequest, status: 'approved' | 'running' = 'running'): Promise<BeginResult> {
     const services = this.targets(request);
     return this.deps.operations.begin(
       {
@@ -98,15 +98,15 @@ export class OperationRunner {
   }
 
   async run(request: OperationRequest, progress: ProgressReporter): Promise<OperationResult> {
-    const begun = this.journal(request);
+    const begun = await this.journal(request);
     if (!begun.ok) return { kind: 'busy', running: begun.running };
     return this.execute(begun.operation, progress);
   }
 
   /** Starts an operation already in the journal (an approved one); steps already done are not repeated. */
-  start(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
+  async start(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
     if (operation.status === 'approved') {
-      this.deps.operations.markRunning(operation.id);
+      await this.deps.operations.markRunning(operation.id);
       operation.status = 'running';
     }
     return this.execute(operation, progress, note);
@@ -123,20 +123,21 @@ export class OperationRunner {
 
   private async execute(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
     const { operations, clock, logger } = this.deps;
-    const steps = new Map(operations.steps(operation.id).map((s) => [s.id, s]));
+    const steps = new Map((await operations.steps(operation.id)).map((s) => [s.id, s]));
     const show = (final = false) => progress.show(this.view(operation, [...steps.values()], note), final);
     // The first progress message and the reads go out together: neither waits for the other.
     const posted = show()
       .catch((error) => logger.warn('could not show progress', { error: errorMessage(error) }))
-      .then(() => {
+      .then(async () => {
         const ts = progress.messageTs();
-        if (ts) operations.setMessage(operation.id, ts);
-      });
+        if (ts) await operations.setMessage(operation.id, ts);
+      })
+      .catch((error) => logger.warn('could not journal the progress message', { error: errorMessage(error) }));
 
     const remaining = [...steps.values()].filter((s) => s.status === 'pending' || s.status === 'running');
-    const setStep = (step: StepRow, change: Partial<StepRow>) => {
+    const setStep = async (step: StepRow, change: Partial<StepRow>) => {
       Object.assign(step, change);
-      operations.updateStep(step.id, change);
+      await operations.updateStep(step.id, change);
       void show().catch(() => undefined);
     };
     const audited: AuditedCall = (call) => this.audited(operation, call);
@@ -156,21 +157,21 @@ export class OperationRunner {
         now: () => clock.now().toISOString(),
         resumed: note !== undefined,
       };
-      if (operation.verb === 'stop') STEP_ACTIONS.stop.prepare?.(remaining, context);
+      if (operation.verb === 'stop') await STEP_ACTIONS.stop.prepare?.(remaining, context);
       const limit = pLimit(PARALLEL_SERVICES);
       await Promise.all(
         remaining.map((step) =>
           limit(async () => {
-            setStep(step, { status: 'running', startedAt: clock.now().toISOString() });
+            await setStep(step, { status: 'running', startedAt: clock.now().toISOString() });
             const calls = new StepCalls(audited);
             try {
               const detail = await withDeadline(deadlineMs, `${operation.verb} of ${step.service}`, () =>
                 STEP_ACTIONS[operation.verb].run(step, { ...context, audited: calls.audited }),
               );
-              if (detail.desired !== undefined) this.deps.onDesiredSet?.(step.serviceArn, detail.desired);
-              setStep(step, { status: detail.skipped ? 'skipped' : 'done', detail: detail.text, finishedAt: clock.now().toISOString() });
+              if (detail.desired !== undefined) await this.deps.onDesiredSet?.(step.serviceArn, detail.desired);
+              await setStep(step, { status: detail.skipped ? 'skipped' : 'done', detail: detail.text, finishedAt: clock.now().toISOString() });
             } catch (error) {
-              setStep(step, { status: 'failed', detail: calls.failure(error), finishedAt: clock.now().toISOString() });
+              await setStep(step, { status: 'failed', detail: calls.failure(error), finishedAt: clock.now().toISOString() });
             }
           }),
         ),
@@ -178,7 +179,7 @@ export class OperationRunner {
     } catch (error) {
       // Reading the current state failed, so nothing was changed: every remaining step fails with the reason.
       const reason = explainAwsError(error, 'a read').message;
-      for (const step of remaining) if (step.status !== 'done') setStep(step, { status: 'failed', detail: `nothing changed: ${reason}` });
+      for (const step of remaining) if (step.status !== 'done') await setStep(step, { status: 'failed', detail: `nothing changed: ${reason}` });
     }
 
     await posted;
@@ -187,10 +188,10 @@ export class OperationRunner {
     const status = failed === 0 ? 'succeeded' : failed === all.length ? 'failed' : 'partial';
     const finishedAt = clock.now().toISOString();
     const summary = `${all.length - failed}/${all.length} services ${status === 'succeeded' ? 'done' : 'done, ' + failed + ' failed'}`;
-    operations.finish(operation.id, status, finishedAt, summary);
+    await operations.finish(operation.id, status, finishedAt, summary);
     Object.assign(operation, { status, finishedAt, summary });
     await show(true).catch((error) => logger.warn('could not show the outcome', { error: errorMessage(error) }));
-    this.finished.publish({ operation });
+    await this.finished.publishAndWait({ operation });
     return { kind: 'done', operation, steps: all };
   }
 

@@ -33,7 +33,7 @@ export class StepRefused extends Error {}
 
 interface StepAction {
   /** Runs once before any step, e.g. to record the original state of every service. */
-  prepare?: (steps: readonly StepRow[], context: StepContext) => void;
+  prepare?: (steps: readonly StepRow[], context: StepContext) => Promise<void>;
   run: (step: StepRow, context: StepContext) => Promise<StepOutcome>;
 }
 
@@ -123,8 +123,8 @@ function recordFromTag(live: ServiceCurrent): ParkRecord | undefined {
 }
 
 /** Where start takes a service's target from: the database first, then the service's own tag. */
-function restoreSource(step: StepRow, live: ServiceCurrent, context: StepContext): { record: ParkRecord | undefined; from: 'database' | 'tag' | 'none'; badTag: string | null } {
-  const stored = context.operations.parkRecords([step.serviceArn]).get(step.serviceArn);
+async function restoreSource(step: StepRow, live: ServiceCurrent, context: StepContext): Promise<{ record: ParkRecord | undefined; from: 'database' | 'tag' | 'none'; badTag: string | null }> {
+  const stored = (await context.operations.parkRecords([step.serviceArn])).get(step.serviceArn);
   if (stored) return { record: stored, from: 'database', badTag: null };
   if (live.parkTag === null) return { record: undefined, from: 'none', badTag: null };
   const read = parseParkTag(live.parkTag);
@@ -136,8 +136,8 @@ export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
   stop: {
     // Record every service's original state in one transaction before the first one is touched. A resumed
     // stop keeps the records it made: some services are half-parked by now and must not be recorded so.
-    prepare(steps, context) {
-      const existing = context.operations.parkRecords(steps.map((s) => s.serviceArn));
+    async prepare(steps, context) {
+      const existing = await context.operations.parkRecords(steps.map((s) => s.serviceArn));
       const records = steps.flatMap((step) => {
         const live = liveOrGone(step, context);
         if (!live) return [];
@@ -145,12 +145,12 @@ export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
         // Without a database record, an already parked service's own tag is its original state.
         return [context.resumed && record ? record : parkRecordFor(live, record ?? recordFromTag(live))];
       });
-      context.operations.saveParkRecords(context.operation.environment, records, context.now(), context.operation.requestedBy);
+      await context.operations.saveParkRecords(context.operation.environment, records, context.now(), context.operation.requestedBy);
     },
     async run(step, context) {
       const live = liveOrGone(step, context);
       if (!live) return GONE;
-      const record = context.operations.parkRecords([step.serviceArn]).get(step.serviceArn) ?? parkRecordFor(live, undefined);
+      const record = (await context.operations.parkRecords([step.serviceArn])).get(step.serviceArn) ?? parkRecordFor(live, undefined);
       // The record goes onto the service before anything changes, so losing the database loses nothing.
       const tagged = await writeParkTag(step, context, record);
       // Bounds first: with min > 0 the autoscaler would push the desired count straight back up.
@@ -163,11 +163,11 @@ export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
     async run(step, context) {
       const live = liveOrGone(step, context);
       if (!live) return GONE;
-      const { record, from, badTag } = restoreSource(step, live, context);
+      const { record, from, badTag } = await restoreSource(step, live, context);
       const target = restoreTargetFor(live, record, context.fallbackDesired);
       if (target.bounds && live.scalable) await updateBounds(step, context, target.bounds.min, target.bounds.max);
       await updateDesired(step, context, target.desired);
-      if (from === 'database') context.operations.deleteParkRecord(step.serviceArn);
+      if (from === 'database') await context.operations.deleteParkRecord(step.serviceArn);
       // A bad tag stays where it is for a person to look at; a used (or outdated) one is done with.
       const untagged = live.parkTag !== null && badTag === null ? await removeParkTag(step, context) : '';
       const how =

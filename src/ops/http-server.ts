@@ -6,7 +6,7 @@ import { errorMessage, type Logger } from '../log.js';
 export interface OpsServerOptions {
   port: number;
   logger: Logger;
-  readiness: () => Readiness;
+  readiness: () => Promise<Readiness>;
   metrics: () => Promise<string>;
   /** Slack's requests in HTTP mode; null while this instance does not serve Slack (waiting for the lease, Socket Mode). */
   slackEvents: () => ((req: IncomingMessage, res: ServerResponse) => void) | null;
@@ -47,8 +47,11 @@ export class OpsServer {
     if (method !== 'GET' && method !== 'HEAD') return json(res, 405, { error: `${method} is not allowed here; use GET` });
     if (path === LIVENESS_PATH) return json(res, 200, { status: 'ok' });
     if (path === '/health' || path === '/health/ready') {
-      const ready = this.options.readiness();
-      return json(res, ready.status === 'ok' ? 200 : 503, ready);
+      this.options.readiness().then(
+        (ready) => json(res, ready.status === 'ok' ? 200 : 503, ready),
+        (error) => json(res, 503, { status: 'error', error: errorMessage(error) }),
+      );
+      return;
     }
     if (path === '/metrics') {
       this.options.metrics().then(

@@ -19,8 +19,8 @@ export interface AwsCallObserver {
 
 /** What the gauges read at each scrape; null: nothing to report. */
 export interface MetricReadings {
-  refreshAgeSeconds: () => number | null;
-  approvalsPending: () => number;
+  refreshAgeSeconds: () => Promise<number | null>;
+  approvalsPending: () => Promise<number>;
   leaseHeld: () => boolean;
   slackConnected: () => boolean | null;
 }
@@ -62,14 +62,14 @@ export class DockhandMetrics implements SlackPostObserver, AwsCallObserver {
    * counters above are there from the start for everything that records into them.
    */
   readGaugesFrom(readings: MetricReadings): void {
-    const gauge = (name: string, help: string, read: () => number | null) =>
+    const gauge = (name: string, help: string, read: () => number | null | Promise<number | null>) =>
       new Gauge({
         name,
         help,
         registers: [this.registry],
-        collect() {
+        async collect() {
           // null: nothing to report (no refresh yet, no socket in HTTP mode): NaN, which no alert mistakes for 0.
-          this.set(read() ?? Number.NaN);
+          this.set((await read()) ?? Number.NaN);
         },
       });
     gauge('dockhand_inventory_refresh_age_seconds', 'Seconds since the last refresh that read every account and region (NaN before the first)', readings.refreshAgeSeconds);

@@ -23,19 +23,24 @@ export interface ReadinessProbeDeps {
 }
 
 /** Gathers what readiness needs, each time it is asked: a real database write, the lease, Slack, the last refresh. */
-export function readinessProbe(deps: ReadinessProbeDeps): () => Readiness {
-  return () => {
+export function readinessProbe(deps: ReadinessProbeDeps): () => Promise<Readiness> {
+  return async () => {
     const now = deps.clock.now();
     let databaseError: string | null = null;
     try {
-      deps.leaseStore.probeWrite(now.getTime());
+      await deps.leaseStore.probeWrite(now.getTime());
     } catch (error) {
       databaseError = errorMessage(error);
       deps.logger.error('readiness: the database does not take writes', { error: databaseError });
     }
     const app = deps.slack;
     const slack: ReadinessInput['slack'] = !app ? { mode: 'off' } : app.mode === 'http' ? { mode: 'http' } : { mode: 'socket', state: app.socketState() ?? 'not started' };
-    const lastSuccess = deps.inventory.lastSuccessfulRefreshAt();
+    let lastSuccess: string | null = null;
+    try {
+      lastSuccess = await deps.inventory.lastSuccessfulRefreshAt();
+    } catch (error) {
+      databaseError ??= errorMessage(error);
+    }
     return readiness({
       now,
       databaseError,

@@ -33,7 +33,7 @@ export class SoleInstance {
 
   async start(): Promise<void> {
     const { lease } = this.options;
-    const holdsNow = lease.attempt();
+    const holdsNow = await lease.attempt();
     if (holdsNow) await this.switchTo(true, true);
     lease.start({
       onAcquired: () => void this.switchTo(true, false),
@@ -65,6 +65,6 @@ export class SoleInstance {
       this.active = false;
       await this.options.deactivate();
     }
-    this.options.lease.release();
+    await this.options.lease.release();
   }
 }

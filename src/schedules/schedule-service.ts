@@ -69,14 +69,14 @@ export class ScheduleService {
     this.changed = new Topic('schedule changed', deps.logger);
   }
 
-  resolve(environment: Environment): ResolvedSchedule {
-    return resolveSchedule(environment, this.deps.store.settings().get(environment.name), this.deps.rules);
+  async resolve(environment: Environment): Promise<ResolvedSchedule> {
+    return resolveSchedule(environment, (await this.deps.store.settings()).get(environment.name), this.deps.rules);
   }
 
   /** The schedule and open override of each environment, reading the settings and overrides once. */
-  applying(environments: readonly Environment[]): AppliedSchedule[] {
-    const settings = this.deps.store.settings();
-    const overrides = this.deps.store.openOverrides();
+  async applying(environments: readonly Environment[]): Promise<AppliedSchedule[]> {
+    const settings = await this.deps.store.settings();
+    const overrides = await this.deps.store.openOverrides();
     return environments.map((environment) => ({
       environment,
       resolved: resolveSchedule(environment, settings.get(environment.name), this.deps.rules),
@@ -85,15 +85,15 @@ export class ScheduleService {
   }
 
   /** What `/env schedule <env>`, `/env list` and `/env status` show: the schedule, where it came from, what is next. */
-  explain(environment: Environment): ScheduleExplanation {
-    return this.explainAll([environment]).get(environment.name) as ScheduleExplanation;
+  async explain(environment: Environment): Promise<ScheduleExplanation> {
+    return (await this.explainAll([environment])).get(environment.name) as ScheduleExplanation;
   }
 
   /** The same for many environments, reading the settings and overrides once. */
-  explainAll(environments: readonly Environment[]): Map<string, ScheduleExplanation> {
+  async explainAll(environments: readonly Environment[]): Promise<Map<string, ScheduleExplanation>> {
     const now = this.deps.clock.now();
     return new Map(
-      this.applying(environments).map(({ environment, resolved, override }) => {
+      (await this.applying(environments)).map(({ environment, resolved, override }) => {
         const next = resolved.schedule ? nextEdge(resolved.schedule, now) : null;
         return [environment.name, { resolved, override: override && override.until > now ? override : null, next }];
       }),
@@ -120,10 +120,10 @@ export class ScheduleService {
    * The schedule the spec would give the environment (for `default`: what applies without a setting; for
    * null: what applies now), and its next edges.
    */
-  preview(environment: Environment, spec: string | null, edges = 4): SpecPreview {
+  async preview(environment: Environment, spec: string | null, edges = 4): Promise<SpecPreview> {
     let resolved: ResolvedSchedule;
     if (spec === null) {
-      resolved = this.resolve(environment);
+      resolved = await this.resolve(environment);
     } else {
       const check = this.checkSpec(spec);
       if (!check.ok) return check;
@@ -141,10 +141,10 @@ export class ScheduleService {
     const text = spec.trim();
     const check = this.checkSpec(text);
     if (!check.ok) return check;
-    if (check.kind === 'default') this.deps.store.clearSchedule(environment);
-    else this.deps.store.setSchedule({ environment, schedule: text, setBy, setAt: now });
+    if (check.kind === 'default') await this.deps.store.clearSchedule(environment);
+    else await this.deps.store.setSchedule({ environment, schedule: text, setBy, setAt: now });
     const env = this.deps.fleet.environment(environment);
-    const resolved = env ? this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules);
+    const resolved = env ? await this.resolve(env) : resolveSchedule({ name: environment, services: [] }, undefined, this.deps.rules);
     if (env && this.deps.native?.applies(environment)) await this.deps.native.sync(env, resolved.schedule);
     this.changed.publish({ environment });
     return { ok: true, resolved };
@@ -152,7 +152,7 @@ export class ScheduleService {
 
   /** Keeps an environment up until `until`; the scheduler parks it then if its schedule says down. */
   async extend(environment: string, until: Date, requestedBy: string, approvedBy: string | null): Promise<Extension> {
-    this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
+    await this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'extend' }, requestedBy, this.deps.clock.now().toISOString());
     const env = this.deps.fleet.environment(environment);
     if (env) await this.suspendNative(env, true);
     this.changed.publish({ environment });
@@ -163,27 +163,27 @@ export class ScheduleService {
    * A start or stop by a person is an override until the next edge; the schedule resumes after it. Called
    * for every finished operation (the runner's `finished` event); the scheduler's own are not overrides.
    */
-  noteOperation(operation: OperationRow): void {
+  async noteOperation(operation: OperationRow): Promise<void> {
     if (operation.requestedBy === SCHEDULER_ACTOR || (operation.verb !== 'start' && operation.verb !== 'stop') || operation.status === 'failed') return;
     const env = this.deps.fleet.environment(operation.environment);
-    const resolved = env ? this.resolve(env) : null;
+    const resolved = env ? await this.resolve(env) : null;
     if (!resolved?.schedule) return;
     const now = this.deps.clock.now();
     const edge = nextEdge(resolved.schedule, now);
     if (!edge) return;
     const override: Override = { kind: operation.verb === 'start' ? 'up' : 'down', until: edge.at, reason: 'manual' };
-    this.deps.store.openOverride(operation.environment, override, operation.requestedBy, now.toISOString());
+    await this.deps.store.openOverride(operation.environment, override, operation.requestedBy, now.toISOString());
     if (env) void this.suspendNative(env, true);
   }
 
   /** Started from outside dockhand while parked: left running until `until`, an override like any other. */
-  noteExternalStart(environment: string, until: Date): void {
-    this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'external' }, 'outside dockhand', this.deps.clock.now().toISOString());
+  async noteExternalStart(environment: string, until: Date): Promise<void> {
+    await this.deps.store.openOverride(environment, { kind: 'up', until, reason: 'external' }, 'outside dockhand', this.deps.clock.now().toISOString());
   }
 
   /** An override that has run out: the schedule applies again, natively too. */
   async endOverride(env: Environment, at: Date): Promise<void> {
-    this.deps.store.endOverride(env.name, at.toISOString());
+    await this.deps.store.endOverride(env.name, at.toISOString());
     this.changed.publish({ environment: env.name });
     await this.suspendNative(env, false);
   }

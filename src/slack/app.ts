@@ -194,7 +194,7 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
   // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
   app.use(async (args) => {
     const key = buttonClickKey(args.body);
-    if (key && !deps.handled.claim(key, deps.command.clock.now().toISOString())) {
+    if (key && !(await deps.handled.claim(key, deps.command.clock.now().toISOString()))) {
       options.logger.info('ignored a button click already handled', { key });
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       return;
@@ -212,15 +212,15 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     await ack();
     afterAcks.run(async () => {
       // A redelivered request (same trigger id) must not act twice.
-      if (!deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString())) return;
+      if (!(await deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString()))) return;
       // What the command wrote (its audit row, the request's key) is committed before anything is told.
-      const answer = (reply: { text: string; blocks: unknown[] }) => {
-        deps.handled.commit();
+      const answer = async (reply: { text: string; blocks: unknown[] }) => {
+        await deps.handled.commit();
         return postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
       };
       // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
       const openModal = async (view: ModalView) => {
-        deps.handled.commit();
+        await deps.handled.commit();
         await client.views.open({ trigger_id: command.trigger_id, view });
       };
       const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer, openModal }, deps.command);

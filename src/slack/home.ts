@@ -70,9 +70,9 @@ export class HomePublisher {
   }
 
   /** Something about an environment changed: the recent Homes that can see it are redrawn, once per burst. */
-  changed(environment: string): void {
+  async changed(environment: string): Promise<void> {
     const now = this.deps.command.clock.now().getTime();
-    const access = this.deps.command.access();
+    const access = await this.deps.command.access();
     for (const [userId, { openedAt, subject }] of this.recent) {
       if (now - openedAt > RECENT_HOME_MS) {
         this.recent.delete(userId);
@@ -122,7 +122,7 @@ export class HomePublisher {
     const subject: Subject = { userId, groupIds: await deps.directory.groupsOf(userId) };
     const seen = this.recent.get(userId);
     if (seen) seen.subject = subject;
-    const access = deps.access();
+    const access = await deps.access();
     if (!hasAnyBinding(access, subject)) return { kind: 'unbound', userId, whoToAsk: whoToAsk(access, 'view', '*') };
     const now = deps.clock.now();
     const visible = deps.fleet.environments().filter((env) => isAllowed(access, subject, 'view', env.name));
@@ -130,9 +130,9 @@ export class HomePublisher {
     const names = new Set(mine.map((env) => env.name));
     const include = (name: string) => names.has(name);
     // The same reports `/env cost mtd` and `/env cost 7d` show.
-    const monthToDate = new Map(deps.costs.report('mtd', now, include).rows.map((row) => [row.environment, row.estimate]));
-    const week = deps.costs.report('7d', now, include).rows.reduce((sum, row) => ({ parkedHours: sum.parkedHours + (row.saved?.parkedHours ?? 0), dollars: sum.dollars + (row.saved?.dollars ?? 0) }), { parkedHours: 0, dollars: 0 });
-    const explanations = deps.schedules.explainAll(mine);
+    const monthToDate = new Map((await deps.costs.report('mtd', now, include)).rows.map((row) => [row.environment, row.estimate]));
+    const week = (await deps.costs.report('7d', now, include)).rows.reduce((sum, row) => ({ parkedHours: sum.parkedHours + (row.saved?.parkedHours ?? 0), dollars: sum.dollars + (row.saved?.dollars ?? 0) }), { parkedHours: 0, dollars: 0 });
+    const explanations = await deps.schedules.explainAll(mine);
     const environments: HomeEnvironment[] = mine.map((env) => {
       const explanation = explanations.get(env.name);
       const may = (verb: string) => isAllowed(access, subject, verb, env.name);
@@ -148,8 +148,7 @@ export class HomePublisher {
     environments.sort((a, b) => Number(b.problem) - Number(a.problem) || Number(owns(b.env, subject)) - Number(owns(a.env, subject)) || a.env.name.localeCompare(b.env.name));
     const approves = globsHolding(access, subject, 'approve').length > 0;
     const approvals = approves
-      ? deps.approvals
-          .pending()
+      ? (await deps.approvals.pending())
           .filter((request) => isAllowed(access, subject, 'approve', request.environment))
           .map((request) => ({ request, own: request.requestedBy === userId }))
       : null;

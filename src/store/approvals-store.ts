@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
-import type { Db } from './db.js';
+import { first, type Database } from './database.js';
 import type { BeginResult } from './operations-store.js';
-import { approvals } from './schema.js';
+import type { approvals } from './schema.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
 export type NewApproval = Pick<ApprovalRow, 'environment' | 'verb' | 'params' | 'requestedBy' | 'requestChannelId' | 'createdAt' | 'expiresAt'>;
@@ -14,45 +14,53 @@ class NotJournaled extends Error {
 }
 
 export class ApprovalsStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly database: Database) {}
 
-  create(request: NewApproval): ApprovalRow {
-    return this.db.insert(approvals).values({ ...request, status: 'pending' }).returning().get();
+  private get approvals() {
+    return this.database.tables.approvals;
   }
 
-  get(id: number): ApprovalRow | undefined {
-    return this.db.select().from(approvals).where(eq(approvals.id, id)).get();
+  async create(request: NewApproval): Promise<ApprovalRow> {
+    const rows = await this.database.run((db) => db.insert(this.approvals).values({ ...request, status: 'pending' }).returning());
+    return rows[0]!;
   }
 
-  setMessage(id: number, channelId: string, ts: string): void {
-    this.db.update(approvals).set({ approvalChannelId: channelId, approvalMessageTs: ts }).where(eq(approvals.id, id)).run();
+  get(id: number): Promise<ApprovalRow | undefined> {
+    return this.database.run((db) => first(db.select().from(this.approvals).where(eq(this.approvals.id, id)).limit(1)));
+  }
+
+  async setMessage(id: number, channelId: string, ts: string): Promise<void> {
+    await this.database.run((db) => db.update(this.approvals).set({ approvalChannelId: channelId, approvalMessageTs: ts }).where(eq(this.approvals.id, id)));
   }
 
   /**
    * The one atomic step of a decision: only a pending, unexpired request changes, so of two clicks (or two
    * approvers at once) exactly one gets `true`.
    */
-  decide(id: number, status: 'approved' | 'denied', decidedBy: string, now: string, reason: string | null): boolean {
-    const result = this.db
-      .update(approvals)
-      .set({ status, decidedBy, decidedAt: now, reason })
-      .where(and(eq(approvals.id, id), eq(approvals.status, 'pending'), gt(approvals.expiresAt, now)))
-      .run();
-    return result.changes === 1;
+  async decide(id: number, status: 'approved' | 'denied', decidedBy: string, now: string, reason: string | null): Promise<boolean> {
+    const t = this.approvals;
+    const changed = await this.database.run((db) =>
+      db
+        .update(t)
+        .set({ status, decidedBy, decidedAt: now, reason })
+        .where(and(eq(t.id, id), eq(t.status, 'pending'), gt(t.expiresAt, now)))
+        .returning({ id: t.id }),
+    );
+    return changed.length === 1;
   }
 
   /**
    * Approves and journals the operation it causes in one transaction: the request is approved with its
    * operation recorded, or (when the compare-and-set loses, or the environment is busy) nothing changes.
-   * `lost`: someone else decided first.
+   * `lost`: someone else decided first. `journal` runs inside the transaction (its queries join it).
    */
-  approveAndJournal(id: number, decidedBy: string, now: string, journal: () => BeginResult): 'lost' | BeginResult {
+  async approveAndJournal(id: number, decidedBy: string, now: string, journal: () => Promise<BeginResult>): Promise<'lost' | BeginResult> {
     try {
-      return this.db.transaction((tx) => {
-        if (!this.decide(id, 'approved', decidedBy, now, null)) return 'lost' as const;
-        const begun = journal();
+      return await this.database.transaction(async (tx) => {
+        if (!(await this.decide(id, 'approved', decidedBy, now, null))) return 'lost' as const;
+        const begun = await journal();
         if (!begun.ok) throw new NotJournaled(begun);
-        tx.update(approvals).set({ operationId: begun.operation.id }).where(eq(approvals.id, id)).run();
+        await tx.update(this.approvals).set({ operationId: begun.operation.id }).where(eq(this.approvals.id, id));
         return begun;
       });
     } catch (error) {
@@ -62,30 +70,36 @@ export class ApprovalsStore {
   }
 
   /** A pending request whose requester no longer holds the verb: cancelled, once, by the click that found it. */
-  cancel(id: number, decidedBy: string, now: string, reason: string): boolean {
-    const result = this.db
-      .update(approvals)
-      .set({ status: 'cancelled', decidedBy, decidedAt: now, reason })
-      .where(and(eq(approvals.id, id), eq(approvals.status, 'pending')))
-      .run();
-    return result.changes === 1;
+  async cancel(id: number, decidedBy: string, now: string, reason: string): Promise<boolean> {
+    const t = this.approvals;
+    const changed = await this.database.run((db) =>
+      db
+        .update(t)
+        .set({ status: 'cancelled', decidedBy, decidedAt: now, reason })
+        .where(and(eq(t.id, id), eq(t.status, 'pending')))
+        .returning({ id: t.id }),
+    );
+    return changed.length === 1;
   }
 
-  byOperation(operationId: number): ApprovalRow | undefined {
-    return this.db.select().from(approvals).where(eq(approvals.operationId, operationId)).get();
+  byOperation(operationId: number): Promise<ApprovalRow | undefined> {
+    return this.database.run((db) => first(db.select().from(this.approvals).where(eq(this.approvals.operationId, operationId)).limit(1)));
   }
 
-  pending(now: string): ApprovalRow[] {
-    return this.db.select().from(approvals).where(and(eq(approvals.status, 'pending'), gt(approvals.expiresAt, now))).orderBy(asc(approvals.id)).all();
+  pending(now: string): Promise<ApprovalRow[]> {
+    const t = this.approvals;
+    return this.database.run((db) => db.select().from(t).where(and(eq(t.status, 'pending'), gt(t.expiresAt, now))).orderBy(asc(t.id)));
   }
 
   /** Marks every pending request past its time as expired and returns them, so their messages can say so. */
-  expireDue(now: string): ApprovalRow[] {
-    return this.db
-      .update(approvals)
-      .set({ status: 'expired', decidedAt: now })
-      .where(and(eq(approvals.status, 'pending'), lte(approvals.expiresAt, now)))
-      .returning()
-      .all();
+  expireDue(now: string): Promise<ApprovalRow[]> {
+    const t = this.approvals;
+    return this.database.run((db) =>
+      db
+        .update(t)
+        .set({ status: 'expired', decidedAt: now })
+        .where(and(eq(t.status, 'pending'), lte(t.expiresAt, now)))
+        .returning(),
+    );
   }
 }

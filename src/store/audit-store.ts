@@ -1,7 +1,8 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, type SQL } from 'drizzle-orm';
 import { cut, cutStrings } from '../domain/bounded-text.js';
+import { affected, first, type Database, type Tables } from './database.js';
 import type { Db } from './db.js';
-import { auditLog, awsRequests } from './schema.js';
+import type { auditLog } from './schema.js';
 import type { WriteBatch } from './write-batch.js';
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id'>;
@@ -23,37 +24,27 @@ export type AuditScope = { environment: string } | { environments: readonly stri
 
 export interface AuditPage {
   rows: AuditRow[];
-  /** How many rows the scope holds in all (counted by SQLite, not read). */
+  /** How many rows the scope holds in all (counted by the database, not read). */
   total: number;
 }
-
-/** Every column an entry sets, each a placeholder of the prepared insert. */
-const AUDIT_COLUMNS = ['at', 'actor', 'verb', 'environment', 'params', 'outcome', 'detail', 'durationMs'] as const satisfies readonly (keyof AuditEntry)[];
 
 /** Request ids are AWS's (UUIDs and the like); anything longer is not one and is not kept. */
 const MAX_REQUEST_ID = 128;
 
 /** Append-only trail of every request dockhand received and what came of it. */
 export class AuditStore {
-  /** Written for every command: prepared once. */
-  private readonly insertEntry;
-  private readonly insertRequestId;
-
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     /** With a batch, rows are committed with the other writes of the same turn (and before any read here). */
     private readonly batch?: WriteBatch,
-  ) {
-    const placeholders = Object.fromEntries(AUDIT_COLUMNS.map((name) => [name, sql.placeholder(name)])) as unknown as AuditEntry;
-    this.insertEntry = db.insert(auditLog).values(placeholders).returning({ id: auditLog.id }).prepare();
-    this.insertRequestId = db.insert(awsRequests).values({ requestId: sql.placeholder('requestId'), auditId: sql.placeholder('auditId') }).onConflictDoNothing().prepare();
-  }
+  ) {}
 
   /**
    * Records the entry and, for an AWS call, the request ids AWS answered it with, in one transaction. Every
-   * text in the row is cut to a bounded prefix: what a user typed must not fill the disk.
+   * text in the row is cut to a bounded prefix: what a user typed must not fill the disk. With a batch, this
+   * resolves once the write is queued; the batch commits it.
    */
-  record(entry: AuditEntry, requestIds: readonly string[] = []): void {
+  async record(entry: AuditEntry, requestIds: readonly string[] = []): Promise<void> {
     const bounded: AuditEntry = {
       ...entry,
       actor: cut(entry.actor, 64),
@@ -61,75 +52,89 @@ export class AuditStore {
       environment: entry.environment == null ? null : cut(entry.environment, 300),
       params: cutStrings(entry.params) as Record<string, unknown>,
       detail: entry.detail == null ? null : cut(entry.detail),
-      // Every placeholder of the prepared insert needs a value.
       durationMs: entry.durationMs ?? null,
     };
     const ids = [...new Set(requestIds)].filter((requestId) => requestId.length <= MAX_REQUEST_ID);
-    const write = () => {
-      const { id } = this.insertEntry.get(bounded)!;
-      for (const requestId of ids) this.insertRequestId.run({ requestId, auditId: id });
+    const { auditLog, awsRequests } = this.database.tables;
+    const write = async (db: Db) => {
+      const [row] = await db.insert(auditLog).values(bounded).returning({ id: auditLog.id });
+      if (ids.length > 0) await db.insert(awsRequests).values(ids.map((requestId) => ({ requestId, auditId: row!.id }))).onConflictDoNothing();
     };
     if (this.batch) this.batch.add(write);
-    else this.db.transaction(write);
+    else await this.database.transaction(write);
   }
 
   /** The audited call AWS gave this request id to, if dockhand made it. */
-  ownCall(requestId: string): OwnCall | undefined {
-    this.batch?.flush();
-    return this.db
-      .select({ actor: auditLog.actor, verb: auditLog.verb, environment: auditLog.environment, at: auditLog.at })
-      .from(awsRequests)
-      .innerJoin(auditLog, eq(auditLog.id, awsRequests.auditId))
-      .where(eq(awsRequests.requestId, requestId))
-      .get();
+  async ownCall(requestId: string): Promise<OwnCall | undefined> {
+    await this.batch?.flush();
+    const { auditLog, awsRequests } = this.database.tables;
+    return this.database.run((db) =>
+      first(
+        db
+          .select({ actor: auditLog.actor, verb: auditLog.verb, environment: auditLog.environment, at: auditLog.at })
+          .from(awsRequests)
+          .innerJoin(auditLog, eq(auditLog.id, awsRequests.auditId))
+          .where(eq(awsRequests.requestId, requestId))
+          .limit(1),
+      ),
+    );
   }
 
   /** Deletes rows recorded before `at` (the retention period); their request ids go with them (cascade). */
-  pruneBefore(at: string): number {
-    this.batch?.flush();
-    return this.db.delete(auditLog).where(lt(auditLog.at, at)).run().changes;
+  async pruneBefore(at: string): Promise<number> {
+    await this.batch?.flush();
+    const { auditLog } = this.database.tables;
+    return affected(await this.database.run((db) => db.delete(auditLog).where(lt(auditLog.at, at))));
   }
 
   /** When a person (not dockhand's own jobs) last did anything with the environment. */
-  lastActivity(environment: string, except: readonly string[]): string | undefined {
-    this.batch?.flush();
-    return this.db
-      .select({ at: auditLog.at })
-      .from(auditLog)
-      .where(and(eq(auditLog.environment, environment), notInArray(auditLog.actor, [...except])))
-      .orderBy(desc(auditLog.id))
-      .limit(1)
-      .get()?.at;
+  async lastActivity(environment: string, except: readonly string[]): Promise<string | undefined> {
+    await this.batch?.flush();
+    const { auditLog } = this.database.tables;
+    const row = await this.database.run((db) =>
+      first(
+        db
+          .select({ at: auditLog.at })
+          .from(auditLog)
+          .where(and(eq(auditLog.environment, environment), notInArray(auditLog.actor, [...except])))
+          .orderBy(desc(auditLog.id))
+          .limit(1),
+      ),
+    );
+    return row?.at;
   }
 
   /** Every environment named in the trail, once each (read off the environment index). */
-  environments(): string[] {
-    return this.db
-      .selectDistinct({ environment: auditLog.environment })
-      .from(auditLog)
-      .where(isNotNull(auditLog.environment))
-      .all()
-      .map((row) => row.environment as string);
+  async environments(): Promise<string[]> {
+    const { auditLog } = this.database.tables;
+    const rows = await this.database.run((db) => db.selectDistinct({ environment: auditLog.environment }).from(auditLog).where(isNotNull(auditLog.environment)));
+    return rows.map((row) => row.environment as string);
   }
 
   /** One page of a scope, newest first, with the scope's row count. */
-  page(scope: AuditScope, limit: number, offset: number): AuditPage {
-    this.batch?.flush();
-    const where = scopeCondition(scope);
-    const rows = this.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit).offset(offset).all();
-    const total = this.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
-    return { rows, total };
+  async page(scope: AuditScope, limit: number, offset: number): Promise<AuditPage> {
+    await this.batch?.flush();
+    const { auditLog } = this.database.tables;
+    const where = scopeCondition(auditLog, scope);
+    return this.database.run(async (db) => {
+      const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit).offset(offset);
+      const [counted] = await db.select({ n: count() }).from(auditLog).where(where);
+      return { rows, total: Number(counted?.n ?? 0) };
+    });
   }
 
   /** Newest first, optionally for one environment. */
-  recent(limit = 50, environment?: string): AuditRow[] {
-    this.batch?.flush();
-    const query = this.db.select().from(auditLog);
-    return (environment ? query.where(eq(auditLog.environment, environment)) : query).orderBy(desc(auditLog.id)).limit(limit).all();
+  async recent(limit = 50, environment?: string): Promise<AuditRow[]> {
+    await this.batch?.flush();
+    const { auditLog } = this.database.tables;
+    return this.database.run((db) => {
+      const query = db.select().from(auditLog);
+      return (environment ? query.where(eq(auditLog.environment, environment)) : query).orderBy(desc(auditLog.id)).limit(limit);
+    });
   }
 }
 
-function scopeCondition(scope: AuditScope): SQL | undefined {
+function scopeCondition(auditLog: Tables['auditLog'], scope: AuditScope): SQL | undefined {
   if ('environment' in scope) return eq(auditLog.environment, scope.environment);
   const own = and(isNull(auditLog.environment), eq(auditLog.actor, scope.actor));
   if (scope.environments === 'any') return or(isNotNull(auditLog.environment), own);

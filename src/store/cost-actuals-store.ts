@@ -1,7 +1,7 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { BilledTotal, DayRange } from '../domain/cost/report.js';
-import type { Db } from './db.js';
-import { costActuals, costExplorerAsks } from './schema-cost.js';
+import { chunks, first, type Database, type Tables } from './database.js';
+import type { costExplorerAsks } from './schema-cost.js';
 
 export interface ActualDay {
   day: string;
@@ -21,16 +21,17 @@ export interface CostExplorerClaim {
 
 /** Cost Explorer's daily spend per environment, and the one run per account and day that fetches it. */
 export class CostActualsStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly database: Database) {}
 
   /**
    * Claims the account's Cost Explorer run for `day` (UTC) in one statement: of any number of runs, restarts
    * and processes on this database, exactly one gets the claim per day. Null when already claimed.
    */
-  claim(account: string, day: string, now: Date): CostExplorerClaim | null {
-    return this.db.transaction((tx) => {
-      const previous = tx.select().from(costExplorerAsks).where(eq(costExplorerAsks.account, account)).get();
-      const claimed = tx
+  claim(account: string, day: string, now: Date): Promise<CostExplorerClaim | null> {
+    const { costExplorerAsks } = this.database.tables;
+    return this.database.transaction(async (tx) => {
+      const previous = await first(tx.select().from(costExplorerAsks).where(eq(costExplorerAsks.account, account)).limit(1));
+      const claimed = await tx
         .insert(costExplorerAsks)
         .values({ account, day, askedAt: now.toISOString(), pages: 0, finalThrough: null })
         .onConflictDoUpdate({
@@ -38,59 +39,72 @@ export class CostActualsStore {
           set: { day, askedAt: now.toISOString(), pages: 0 },
           setWhere: sql`${costExplorerAsks.day} < ${day}`,
         })
-        .run().changes;
-      return claimed === 1 ? { account, day, finalThrough: previous?.finalThrough ?? null, previous } : null;
+        .returning({ account: costExplorerAsks.account });
+      return claimed.length === 1 ? { account, day, finalThrough: previous?.finalThrough ?? null, previous } : null;
     });
   }
 
   /** Gives a claim back when the run failed before Cost Explorer answered anything (and so billed nothing). */
-  release(claim: CostExplorerClaim): void {
+  async release(claim: CostExplorerClaim): Promise<void> {
+    const { costExplorerAsks } = this.database.tables;
+    const where = and(eq(costExplorerAsks.account, claim.account), eq(costExplorerAsks.day, claim.day));
     if (claim.previous) {
       const { account: _account, ...previous } = claim.previous;
-      this.db.update(costExplorerAsks).set(previous).where(and(eq(costExplorerAsks.account, claim.account), eq(costExplorerAsks.day, claim.day))).run();
+      await this.database.run((db) => db.update(costExplorerAsks).set(previous).where(where));
     } else {
-      this.db.delete(costExplorerAsks).where(and(eq(costExplorerAsks.account, claim.account), eq(costExplorerAsks.day, claim.day))).run();
+      await this.database.run((db) => db.delete(costExplorerAsks).where(where));
     }
   }
 
   /** Replaces the asked days' figures with the answer, and records what the run cost and what is final now. */
-  save(claim: CostExplorerClaim, asked: DayRange, days: readonly ActualDay[], pages: number, finalThrough: string | null, now: Date): void {
-    this.db.transaction((tx) => {
-      tx.delete(costActuals).where(and(eq(costActuals.account, claim.account), gte(costActuals.day, asked.first), lte(costActuals.day, asked.last))).run();
-      for (const day of days) tx.insert(costActuals).values({ account: claim.account, ...day, fetchedAt: now.toISOString() }).run();
-      tx.update(costExplorerAsks).set({ pages, finalThrough }).where(eq(costExplorerAsks.account, claim.account)).run();
+  async save(claim: CostExplorerClaim, asked: DayRange, days: readonly ActualDay[], pages: number, finalThrough: string | null, now: Date): Promise<void> {
+    const { costActuals, costExplorerAsks } = this.database.tables;
+    await this.database.transaction(async (tx) => {
+      await tx.delete(costActuals).where(and(eq(costActuals.account, claim.account), gte(costActuals.day, asked.first), lte(costActuals.day, asked.last)));
+      for (const chunk of chunks(days)) await tx.insert(costActuals).values(chunk.map((day) => ({ account: claim.account, ...day, fetchedAt: now.toISOString() })));
+      await tx.update(costExplorerAsks).set({ pages, finalThrough }).where(eq(costExplorerAsks.account, claim.account));
     });
   }
 
   /** Billed spend per environment (and "untagged") over the days, all accounts together. */
-  billed(days: DayRange): Map<string, BilledTotal> {
-    const rows = this.db
-      .select({ environment: costActuals.environment, dollars: sql<number>`sum(${costActuals.dollars})`, estimated: sql<number>`max(${costActuals.estimated})` })
-      .from(costActuals)
-      .where(and(gte(costActuals.day, days.first), lte(costActuals.day, days.last)))
-      .groupBy(costActuals.environment)
-      .all();
-    return new Map(rows.map((row) => [row.environment, { dollars: row.dollars, estimated: row.estimated === 1 }]));
+  async billed(days: DayRange): Promise<Map<string, BilledTotal>> {
+    const { costActuals } = this.database.tables;
+    const rows = await this.database.run((db) =>
+      db
+        .select({ environment: costActuals.environment, dollars: sql<number>`sum(${costActuals.dollars})`, estimated: anyEstimated(costActuals) })
+        .from(costActuals)
+        .where(and(gte(costActuals.day, days.first), lte(costActuals.day, days.last)))
+        .groupBy(costActuals.environment),
+    );
+    return new Map(rows.map((row) => [row.environment, { dollars: Number(row.dollars), estimated: Number(row.estimated) === 1 }]));
   }
 
   /** Billed spend per day and environment (and "untagged") over the days, all accounts together. */
-  billedByDay(days: DayRange): Map<string, Map<string, BilledTotal>> {
-    const rows = this.db
-      .select({ day: costActuals.day, environment: costActuals.environment, dollars: sql<number>`sum(${costActuals.dollars})`, estimated: sql<number>`max(${costActuals.estimated})` })
-      .from(costActuals)
-      .where(and(gte(costActuals.day, days.first), lte(costActuals.day, days.last)))
-      .groupBy(costActuals.day, costActuals.environment)
-      .all();
+  async billedByDay(days: DayRange): Promise<Map<string, Map<string, BilledTotal>>> {
+    const { costActuals } = this.database.tables;
+    const rows = await this.database.run((db) =>
+      db
+        .select({ day: costActuals.day, environment: costActuals.environment, dollars: sql<number>`sum(${costActuals.dollars})`, estimated: anyEstimated(costActuals) })
+        .from(costActuals)
+        .where(and(gte(costActuals.day, days.first), lte(costActuals.day, days.last)))
+        .groupBy(costActuals.day, costActuals.environment),
+    );
     const byDay = new Map<string, Map<string, BilledTotal>>();
     for (const row of rows) {
       const day = byDay.get(row.day) ?? new Map<string, BilledTotal>();
-      day.set(row.environment, { dollars: row.dollars, estimated: row.estimated === 1 });
+      day.set(row.environment, { dollars: Number(row.dollars), estimated: Number(row.estimated) === 1 });
       byDay.set(row.day, day);
     }
     return byDay;
   }
 
-  lastAsk(account: string): typeof costExplorerAsks.$inferSelect | undefined {
-    return this.db.select().from(costExplorerAsks).where(eq(costExplorerAsks.account, account)).get();
+  lastAsk(account: string): Promise<typeof costExplorerAsks.$inferSelect | undefined> {
+    const { costExplorerAsks } = this.database.tables;
+    return this.database.run((db) => first(db.select().from(costExplorerAsks).where(eq(costExplorerAsks.account, account)).limit(1)));
   }
+}
+
+/** 1 when any row of the group is an estimate: SQLite keeps the flag as 0/1, Postgres as a boolean; CASE reads both. */
+function anyEstimated(costActuals: Tables['costActuals']) {
+  return sql<number>`max(case when ${costActuals.estimated} then 1 else 0 end)`;
 }

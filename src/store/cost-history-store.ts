@@ -2,8 +2,9 @@ import { and, asc, desc, eq, gte, isNotNull, lt, lte, notExists, sql } from 'dri
 import type { TimeInterval } from '../domain/cost/estimate.js';
 import type { SampleRun, ServiceHistory } from '../domain/cost/history.js';
 import type { ServiceSnapshot } from '../domain/inventory.js';
+import { affected, first, type Database, type Tables } from './database.js';
 import type { Db } from './db.js';
-import { costSeries, sampleRuns } from './schema-cost.js';
+import type { costSeries } from './schema-cost.js';
 
 /** One refresh's view of a service, and the desired count recorded if dockhand has it parked. */
 export interface SampleObservation {
@@ -61,7 +62,7 @@ function historyService(row: SeriesRow): ServiceHistory['service'] {
   };
 }
 
-function locationIs(location: ServiceLocation) {
+function locationIs(costSeries: Tables['costSeries'], location: ServiceLocation) {
   return and(
     location.accountId === null ? undefined : eq(costSeries.account, location.accountId),
     eq(costSeries.region, location.region),
@@ -75,21 +76,23 @@ export class CostHistoryStore {
   private readonly seriesIds = new Map<string, number>();
   private readonly openRuns = new Map<number, OpenRun | null>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly database: Database) {}
 
-  private seriesId(shape: Omit<SeriesRow, 'id'>): number {
+  private async seriesId(db: Db, shape: Omit<SeriesRow, 'id'>): Promise<number> {
     const cached = this.seriesIds.get(shape.shapeKey);
     if (cached !== undefined) return cached;
-    this.db.insert(costSeries).values(shape).onConflictDoNothing().run();
-    const row = this.db.select({ id: costSeries.id }).from(costSeries).where(eq(costSeries.shapeKey, shape.shapeKey)).get();
+    const { costSeries } = this.database.tables;
+    await db.insert(costSeries).values(shape).onConflictDoNothing();
+    const row = await first(db.select({ id: costSeries.id }).from(costSeries).where(eq(costSeries.shapeKey, shape.shapeKey)).limit(1));
     if (!row) throw new Error(`cost series ${shape.shapeKey} vanished while being recorded`);
     this.seriesIds.set(shape.shapeKey, row.id);
     return row.id;
   }
 
-  private openRun(seriesId: number): OpenRun | null {
+  private async openRun(db: Db, seriesId: number): Promise<OpenRun | null> {
     if (!this.openRuns.has(seriesId)) {
-      const row = this.db.select().from(sampleRuns).where(eq(sampleRuns.seriesId, seriesId)).orderBy(desc(sampleRuns.fromMs)).limit(1).get();
+      const { sampleRuns } = this.database.tables;
+      const row = await first(db.select().from(sampleRuns).where(eq(sampleRuns.seriesId, seriesId)).orderBy(desc(sampleRuns.fromMs)).limit(1));
       this.openRuns.set(seriesId, row ? { id: row.id, toMs: row.toMs, running: row.running, desired: row.desired, parkedDesired: row.parkedDesired } : null);
     }
     return this.openRuns.get(seriesId) ?? null;
@@ -100,48 +103,58 @@ export class CostHistoryStore {
    * observation extend its run; anything else starts a new one. A snapshot already recorded (a location whose
    * refresh failed keeps its old snapshot) is skipped, so nothing is counted twice or invented.
    */
-  record(observations: readonly SampleObservation[], maxSampleGapMs: number): { started: number; extended: number; skipped: number } {
+  async record(observations: readonly SampleObservation[], maxSampleGapMs: number): Promise<{ started: number; extended: number; skipped: number }> {
     const counts = { started: 0, extended: 0, skipped: 0 };
-    this.db.transaction((tx) => {
-      for (const { service, parkedDesired } of observations) {
-        const at = Date.parse(service.refreshedAt);
-        const seriesId = this.seriesId(shapeOf(service));
-        const open = this.openRun(seriesId);
-        if (open && at <= open.toMs) {
-          counts.skipped += 1;
-          continue;
+    const { sampleRuns } = this.database.tables;
+    try {
+      await this.database.transaction(async (tx) => {
+        for (const { service, parkedDesired } of observations) {
+          const at = Date.parse(service.refreshedAt);
+          const seriesId = await this.seriesId(tx, shapeOf(service));
+          const open = await this.openRun(tx, seriesId);
+          if (open && at <= open.toMs) {
+            counts.skipped += 1;
+            continue;
+          }
+          const same = open && open.running === service.running && open.desired === service.desired && open.parkedDesired === parkedDesired;
+          if (open && same && at - open.toMs <= maxSampleGapMs) {
+            await tx.update(sampleRuns).set({ toMs: at }).where(eq(sampleRuns.id, open.id));
+            open.toMs = at;
+            counts.extended += 1;
+            continue;
+          }
+          const values = { seriesId, fromMs: at, toMs: at, running: service.running, desired: service.desired, parkedDesired };
+          const [{ id }] = (await tx.insert(sampleRuns).values(values).returning({ id: sampleRuns.id })) as [{ id: number }];
+          this.openRuns.set(seriesId, { id, ...values });
+          counts.started += 1;
         }
-        const same = open && open.running === service.running && open.desired === service.desired && open.parkedDesired === parkedDesired;
-        if (open && same && at - open.toMs <= maxSampleGapMs) {
-          tx.update(sampleRuns).set({ toMs: at }).where(eq(sampleRuns.id, open.id)).run();
-          open.toMs = at;
-          counts.extended += 1;
-          continue;
-        }
-        const values = { seriesId, fromMs: at, toMs: at, running: service.running, desired: service.desired, parkedDesired };
-        const { id } = tx.insert(sampleRuns).values(values).returning({ id: sampleRuns.id }).get();
-        this.openRuns.set(seriesId, { id, ...values });
-        counts.started += 1;
-      }
-    });
+      });
+    } catch (error) {
+      // Rolled back: what the caches learned inside the transaction may not be in the database.
+      this.seriesIds.clear();
+      this.openRuns.clear();
+      throw error;
+    }
     return counts;
   }
 
   /** Every series with a run that stands somewhere in the window, runs oldest first. */
-  histories(window: TimeInterval, maxSampleGapMs: number, environment?: string): ServiceHistory[] {
-    const rows = this.db
-      .select({ series: costSeries, run: sampleRuns })
-      .from(sampleRuns)
-      .innerJoin(costSeries, eq(sampleRuns.seriesId, costSeries.id))
-      .where(
-        and(
-          gte(sampleRuns.toMs, window.from.getTime() - maxSampleGapMs),
-          lt(sampleRuns.fromMs, window.to.getTime()),
-          environment === undefined ? undefined : eq(costSeries.environment, environment),
-        ),
-      )
-      .orderBy(asc(sampleRuns.seriesId), asc(sampleRuns.fromMs))
-      .all();
+  async histories(window: TimeInterval, maxSampleGapMs: number, environment?: string): Promise<ServiceHistory[]> {
+    const { costSeries, sampleRuns } = this.database.tables;
+    const rows = await this.database.run((db) =>
+      db
+        .select({ series: costSeries, run: sampleRuns })
+        .from(sampleRuns)
+        .innerJoin(costSeries, eq(sampleRuns.seriesId, costSeries.id))
+        .where(
+          and(
+            gte(sampleRuns.toMs, window.from.getTime() - maxSampleGapMs),
+            lt(sampleRuns.fromMs, window.to.getTime()),
+            environment === undefined ? undefined : eq(costSeries.environment, environment),
+          ),
+        )
+        .orderBy(asc(sampleRuns.seriesId), asc(sampleRuns.fromMs)),
+    );
     const histories = new Map<number, { service: ServiceHistory['service']; runs: SampleRun[] }>();
     for (const { series, run } of rows) {
       let history = histories.get(series.id);
@@ -155,44 +168,51 @@ export class CostHistoryStore {
   }
 
   /** The desired count last seen before `before`, for "2 → 0" in who-changed-what. */
-  desiredBefore(location: ServiceLocation, before: Date): number | null {
-    const row = this.db
-      .select({ desired: sampleRuns.desired })
-      .from(sampleRuns)
-      .innerJoin(costSeries, eq(sampleRuns.seriesId, costSeries.id))
-      .where(and(locationIs(location), lt(sampleRuns.fromMs, before.getTime())))
-      .orderBy(desc(sampleRuns.fromMs))
-      .limit(1)
-      .get();
+  async desiredBefore(location: ServiceLocation, before: Date): Promise<number | null> {
+    const { costSeries, sampleRuns } = this.database.tables;
+    const row = await this.database.run((db) =>
+      first(
+        db
+          .select({ desired: sampleRuns.desired })
+          .from(sampleRuns)
+          .innerJoin(costSeries, eq(sampleRuns.seriesId, costSeries.id))
+          .where(and(locationIs(costSeries, location), lt(sampleRuns.fromMs, before.getTime())))
+          .orderBy(desc(sampleRuns.fromMs))
+          .limit(1),
+      ),
+    );
     return row?.desired ?? null;
   }
 
   /** Whether a run of the service standing at `at` had it parked by dockhand. */
-  parkedAt(location: ServiceLocation, at: Date, maxSampleGapMs: number): boolean {
-    const row = this.db
-      .select({ id: sampleRuns.id })
-      .from(sampleRuns)
-      .innerJoin(costSeries, eq(sampleRuns.seriesId, costSeries.id))
-      .where(
-        and(
-          locationIs(location),
-          isNotNull(sampleRuns.parkedDesired),
-          lte(sampleRuns.fromMs, at.getTime()),
-          gte(sampleRuns.toMs, at.getTime() - maxSampleGapMs),
-        ),
-      )
-      .limit(1)
-      .get();
+  async parkedAt(location: ServiceLocation, at: Date, maxSampleGapMs: number): Promise<boolean> {
+    const { costSeries, sampleRuns } = this.database.tables;
+    const row = await this.database.run((db) =>
+      first(
+        db
+          .select({ id: sampleRuns.id })
+          .from(sampleRuns)
+          .innerJoin(costSeries, eq(sampleRuns.seriesId, costSeries.id))
+          .where(
+            and(
+              locationIs(costSeries, location),
+              isNotNull(sampleRuns.parkedDesired),
+              lte(sampleRuns.fromMs, at.getTime()),
+              gte(sampleRuns.toMs, at.getTime() - maxSampleGapMs),
+            ),
+          )
+          .limit(1),
+      ),
+    );
     return row !== undefined;
   }
 
   /** Drops runs that ended before `before`, and series left without runs. */
-  prune(before: Date): number {
-    const removed = this.db.transaction((tx) => {
-      const runs = tx.delete(sampleRuns).where(lt(sampleRuns.toMs, before.getTime())).run().changes;
-      tx.delete(costSeries)
-        .where(notExists(tx.select({ one: sql`1` }).from(sampleRuns).where(eq(sampleRuns.seriesId, costSeries.id))))
-        .run();
+  async prune(before: Date): Promise<number> {
+    const { costSeries, sampleRuns } = this.database.tables;
+    const removed = await this.database.transaction(async (tx) => {
+      const runs = affected(await tx.delete(sampleRuns).where(lt(sampleRuns.toMs, before.getTime())));
+      await tx.delete(costSeries).where(notExists(tx.select({ one: sql`1` }).from(sampleRuns).where(eq(sampleRuns.seriesId, costSeries.id))));
       return runs;
     });
     this.seriesIds.clear();
@@ -201,7 +221,9 @@ export class CostHistoryStore {
   }
 
   /** Rows kept, for figures and tests. */
-  runCount(): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(sampleRuns).get()?.n ?? 0;
+  async runCount(): Promise<number> {
+    const { sampleRuns } = this.database.tables;
+    const row = await this.database.run((db) => first(db.select({ n: sql<number>`count(*)` }).from(sampleRuns)));
+    return Number(row?.n ?? 0);
   }
 }

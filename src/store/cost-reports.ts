@@ -50,28 +50,28 @@ export class CostReports {
   ) {}
 
   /** Several windows from one read of the history: the anomaly check compares eight. */
-  estimates(windows: readonly TimeInterval[]): WatchedEstimate[] {
+  async estimates(windows: readonly TimeInterval[]): Promise<WatchedEstimate[]> {
     if (windows.length === 0) return [];
     const span = {
       from: new Date(Math.min(...windows.map((w) => w.from.getTime()))),
       to: new Date(Math.max(...windows.map((w) => w.to.getTime()))),
     };
-    const histories = this.history.histories(span, this.settings.maxSampleGapMs);
+    const histories = await this.history.histories(span, this.settings.maxSampleGapMs);
     return windows.map((window) => ({
       estimate: estimateHistory(histories, window, this.settings),
       watchedHours: watchedHours(histories, window, this.settings.maxSampleGapMs),
     }));
   }
 
-  table(request: CostTableRequest): CostTable & { current: CostEstimate } {
+  async table(request: CostTableRequest): Promise<CostTable & { current: CostEstimate }> {
     const { window, previous } = request;
     const readFrom = previous && previous.from < window.from ? previous.from : window.from;
-    const histories = this.history.histories({ from: readFrom, to: window.to }, this.settings.maxSampleGapMs, request.environment);
+    const histories = await this.history.histories({ from: readFrom, to: window.to }, this.settings.maxSampleGapMs, request.environment);
     const gap = this.settings.maxSampleGapMs;
     const current = estimateHistory(histories, window, this.settings);
     const previousWatched = previous ? watchedHours(histories, previous, gap) : 0;
     const comparable = previous !== undefined && previousWatched >= hoursOf(previous) * MIN_PREVIOUS_WATCHED_SHARE;
-    const billed = this.actuals.billed(daysOf(window));
+    const billed = await this.actuals.billed(daysOf(window));
     const rows = costRows({
       current,
       previous: comparable ? estimateHistory(histories, previous, this.settings) : null,
@@ -91,9 +91,9 @@ export class CostReports {
   }
 
   /** `/env cost`: the period against the one before; for one environment, its services too. */
-  report(period: CostPeriod, now: Date, include: (environment: string) => boolean, environment?: string): CostReport {
+  async report(period: CostPeriod, now: Date, include: (environment: string) => boolean, environment?: string): Promise<CostReport> {
     const windows = periodWindows(period, now);
-    const { current, ...table } = this.table({
+    const { current, ...table } = await this.table({
       window: windows.current,
       previous: windows.previous,
       include,
@@ -107,11 +107,11 @@ export class CostReports {
    * The period's cost per UTC day by environment (estimate, billed, parked), from one read of the history:
    * what the chart of `/env cost` and the digest draws. The last day ends at `now` when it is today.
    */
-  daily(period: CostPeriod, now: Date, include: (environment: string) => boolean, environment?: string): CostPerDay {
+  async daily(period: CostPeriod, now: Date, include: (environment: string) => boolean, environment?: string): Promise<CostPerDay> {
     const { current } = periodWindows(period, now);
     const gap = this.settings.maxSampleGapMs;
-    const histories = this.history.histories(current, gap, environment);
-    const billed = this.actuals.billedByDay(daysOf(current));
+    const histories = await this.history.histories(current, gap, environment);
+    const billed = await this.actuals.billedByDay(daysOf(current));
     const days = [];
     for (let from = current.from.getTime(); from < current.to.getTime(); from += MS_PER_DAY) {
       const window = { from: new Date(from), to: new Date(Math.min(from + MS_PER_DAY, current.to.getTime())) };

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import SQLite from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { packageRoot } from '../package.js';
+import { sqliteDatabase, type Database } from './database.js';
 import * as schema from './schema.js';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type Db = BetterSQLite3Database<typeof schema> & { $client: SQLite.Database };
 
 export const MIGRATIONS_FOLDER = join(packageRoot(), 'migrations');
 
@@ -20,7 +21,7 @@ export type JournalMode = 'wal' | 'delete';
 /** Opens (creating if needed) the SQLite database with the given journal (WAL by default) and applies pending migrations. */
 export function openDb(path: string, journal: JournalMode = 'wal'): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new SQLite(path);
   sqlite.pragma(`journal_mode = ${journal === 'wal' ? 'WAL' : 'DELETE'}`);
   // WAL is durable enough with NORMAL; a rollback journal needs FULL to survive a crash mid-commit.
   sqlite.pragma(`synchronous = ${journal === 'wal' ? 'NORMAL' : 'FULL'}`);
@@ -29,4 +30,9 @@ export function openDb(path: string, journal: JournalMode = 'wal'): Db {
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;
+}
+
+/** The SQLite `Database` the stores take (see database.ts), opened as `openDb` does. */
+export function openSqlite(path: string, journal: JournalMode = 'wal'): Database {
+  return sqliteDatabase(openDb(path, journal));
 }

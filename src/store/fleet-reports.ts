@@ -32,7 +32,7 @@ export interface FleetReportsDeps {
   store: NoticesStore;
   idleRules: IdleRules;
   /** Whether the environment's schedule wants it up at `at`; null when it has none. */
-  isUp?: (environment: string, at: Date) => boolean | null;
+  isUp?: (environments: readonly Environment[]) => Promise<(environment: string, at: Date) => boolean | null>;
   /** Keys (domain/idle.ts ownerKey) of everyone active in the Slack workspace; undefined when unknown. */
   activeOwners?: () => Promise<ReadonlySet<string> | undefined>;
   /** Every location the CloudTrail ingest reads, named for people; without it, the ones read so far. */
@@ -58,13 +58,15 @@ export class FleetReports {
   }
 
   async idle(now: Date, audience: Audience): Promise<IdleReport> {
-    const { costs, trail, store, idleRules, isUp } = this.deps;
+    const { costs, trail, store, idleRules } = this.deps;
+    const environments = this.visibleEnvironments(audience);
+    const isUp = await this.deps.isUp?.(environments);
     // Only changes within the untouched horizon can clear the rule; older ones leave it flagged either way.
-    const lastChanges = trail.lastChanges(new Date(now.getTime() - Math.max(idleRules.untouchedDays, 1) * DAY_MS));
-    const snoozes = store.snoozes(now);
+    const lastChanges = await trail.lastChanges(new Date(now.getTime() - Math.max(idleRules.untouchedDays, 1) * DAY_MS));
+    const snoozes = await store.snoozes(now);
     const activeOwners = await this.deps.activeOwners?.();
     const findings = idleFindings({
-      environments: this.visibleEnvironments(audience),
+      environments,
       now,
       rules: idleRules,
       monthlyCost: (env) => monthlyRunRate(env.services, costs.settings),
@@ -77,19 +79,18 @@ export class FleetReports {
   }
 
   /** Newest first: one environment's (the caller checked the audience may see it), or all the audience sees. */
-  changes(window: TimeInterval, audience: Audience, environment?: string): DecodedEvent[] {
+  async changes(window: TimeInterval, audience: Audience, environment?: string): Promise<DecodedEvent[]> {
     if (environment !== undefined) return this.deps.trail.events({ ...window, environments: [environment], includeUnplaced: false });
-    return this.deps.trail
-      .events({ ...window, environments: null, includeUnplaced: audience.seesUnplaced })
+    return (await this.deps.trail.events({ ...window, environments: null, includeUnplaced: audience.seesUnplaced }))
       .filter((event) => event.what.environment === null || audience.sees(event.what.environment));
   }
 
   /** Why "no changes" cannot be said for the window; empty when CloudTrail was read for all of it. */
-  trailGaps(window: TimeInterval): TrailGap[] {
+  async trailGaps(window: TimeInterval): Promise<TrailGap[]> {
     const { trail } = this.deps;
     const key = (l: TrailLocation) => `${l.account}/${l.region}/${l.eventSource}`;
-    const cursors = new Map(trail.cursors().map((c) => [key(c), c]));
-    const failures = new Map(trail.failures().map((f) => [key(f), f]));
+    const cursors = new Map((await trail.cursors()).map((c) => [key(c), c]));
+    const failures = new Map((await trail.failures()).map((f) => [key(f), f]));
     const locations =
       this.deps.trailLocations ??
       [...new Map([...cursors.values(), ...failures.values()].map((l) => [key(l), { ...l, label: `${l.account} ${l.region} ${l.eventSource}` }])).values()];
@@ -102,9 +103,9 @@ export class FleetReports {
     return trailGaps(states, window, this.deps.trailStaleMs ?? 30 * 60_000);
   }
 
-  private anomalies(since: Date, audience: Audience): AlertedAnomaly[] {
+  private async anomalies(since: Date, audience: Audience): Promise<AlertedAnomaly[]> {
     const seen = new Map<string, AlertedAnomaly>();
-    for (const row of this.deps.store.anomalyAlertsSince(since)) {
+    for (const row of await this.deps.store.anomalyAlertsSince(since)) {
       if (!audience.sees(row.environment)) continue;
       seen.set(`${row.environment}/${row.windowStartMs}`, {
         environment: row.environment,
@@ -127,16 +128,16 @@ export class FleetReports {
         return { kind, findings: idle.findings, orphans: idle.orphans ?? [] };
       }
       case 'cost': {
-        const yesterday = this.deps.costs.table({ window: yesterdayWindow(now), include: audience.sees });
-        const monthToDate = this.deps.costs.table({ window: monthToDateWindow(now), include: audience.sees });
+        const yesterday = await this.deps.costs.table({ window: yesterdayWindow(now), include: audience.sees });
+        const monthToDate = await this.deps.costs.table({ window: monthToDateWindow(now), include: audience.sees });
         return { kind, rows: digestCostRows(yesterday.rows, monthToDate.rows) };
       }
       case 'changes': {
-        const events = this.changes(lastDay, audience);
-        return { kind, counts: changeCounts(events), flagged: events.filter((event) => event.flags.length > 0), gaps: this.trailGaps(lastDay), now };
+        const events = await this.changes(lastDay, audience);
+        return { kind, counts: changeCounts(events), flagged: events.filter((event) => event.flags.length > 0), gaps: await this.trailGaps(lastDay), now };
       }
       case 'anomalies':
-        return { kind, alerts: this.anomalies(lastDay.from, audience) };
+        return { kind, alerts: await this.anomalies(lastDay.from, audience) };
       case 'approvals':
         return this.deps.pendingApprovals ? { kind, pending: await this.deps.pendingApprovals(names, now) } : null;
       case 'overrides':

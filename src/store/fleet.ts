@@ -13,15 +13,15 @@ export class Fleet {
     private readonly store: InventoryStore,
     private readonly rules: EnvironmentRules,
     /** Environments the database holds park records for. */
-    private readonly parkRecords: () => ReadonlySet<string> = () => new Set(),
+    private readonly parkRecords: () => Promise<ReadonlySet<string>> = async () => new Set(),
   ) {}
 
   /**
    * Environments dockhand parked: by the database's records, or by the park tags on their services when the
    * database has lost them (the tags go when the environment is started).
    */
-  parkedEnvironments(): Set<string> {
-    return new Set([...this.parkRecords(), ...environmentsParkedByTag(this.store.services())]);
+  async parkedEnvironments(): Promise<Set<string>> {
+    return new Set([...(await this.parkRecords()), ...environmentsParkedByTag(this.store.services())]);
   }
 
   environments(): readonly Environment[] {

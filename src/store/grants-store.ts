@@ -1,40 +1,44 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { ActiveGrant } from '../domain/access/permissions.js';
-import type { Db } from './db.js';
-import { grants } from './schema.js';
+import type { Database } from './database.js';
+import type { grants } from './schema.js';
 
 export type GrantRow = typeof grants.$inferSelect;
 
 /** Time-boxed grants; expiry is a comparison at read time, so nothing has to run for them to end. */
 export class GrantsStore {
-  /** Read for every command: prepared once. */
-  private readonly activeQuery;
+  constructor(private readonly database: Database) {}
 
-  constructor(private readonly db: Db) {
-    this.activeQuery = db
-      .select({ userId: grants.userId, role: grants.role, environments: grants.environments })
-      .from(grants)
-      .where(and(isNull(grants.revokedAt), gt(grants.expiresAt, sql.placeholder('now'))))
-      .prepare();
+  async add(grant: Pick<GrantRow, 'userId' | 'role' | 'environments' | 'grantedBy' | 'createdAt' | 'expiresAt'>): Promise<GrantRow> {
+    const { grants } = this.database.tables;
+    const rows = await this.database.run((db) => db.insert(grants).values(grant).returning());
+    return rows[0]!;
   }
 
-  add(grant: Pick<GrantRow, 'userId' | 'role' | 'environments' | 'grantedBy' | 'createdAt' | 'expiresAt'>): GrantRow {
-    return this.db.insert(grants).values(grant).returning().get();
+  /** Read for every command. */
+  active(now: string): Promise<ActiveGrant[]> {
+    const { grants } = this.database.tables;
+    return this.database.run((db) =>
+      db
+        .select({ userId: grants.userId, role: grants.role, environments: grants.environments })
+        .from(grants)
+        .where(and(isNull(grants.revokedAt), gt(grants.expiresAt, now))),
+    );
   }
 
-  active(now: string): ActiveGrant[] {
-    return this.activeQuery.all({ now });
+  activeRows(now: string, userId: string): Promise<GrantRow[]> {
+    const { grants } = this.database.tables;
+    return this.database.run((db) =>
+      db
+        .select()
+        .from(grants)
+        .where(and(eq(grants.userId, userId), isNull(grants.revokedAt), gt(grants.expiresAt, now))),
+    );
   }
 
-  activeRows(now: string, userId: string): GrantRow[] {
-    return this.db
-      .select()
-      .from(grants)
-      .where(and(eq(grants.userId, userId), isNull(grants.revokedAt), gt(grants.expiresAt, now)))
-      .all();
-  }
-
-  revoke(ids: readonly number[], revokedBy: string, now: string): void {
-    for (const id of ids) this.db.update(grants).set({ revokedBy, revokedAt: now }).where(eq(grants.id, id)).run();
+  async revoke(ids: readonly number[], revokedBy: string, now: string): Promise<void> {
+    if (ids.length === 0) return;
+    const { grants } = this.database.tables;
+    await this.database.run((db) => db.update(grants).set({ revokedBy, revokedAt: now }).where(inArray(grants.id, [...ids])));
   }
 }

@@ -1,6 +1,5 @@
-import { eq, lt, sql } from 'drizzle-orm';
-import type { Db } from './db.js';
-import { handledRequests } from './schema.js';
+import { eq, lt } from 'drizzle-orm';
+import { affected, first, type Database } from './database.js';
 import type { WriteBatch } from './write-batch.js';
 
 /**
@@ -8,39 +7,46 @@ import type { WriteBatch } from './write-batch.js';
  * key is written with the command's audit row in the batch's one transaction; until then it is held here.
  */
 export class HandledRequests {
-  private readonly seen;
-  private readonly insert;
-  /** Keys claimed whose row the batch has not written yet. */
+  /** Keys claimed here whose row the batch has not committed yet (or whose check is under way). */
   private readonly unwritten = new Set<string>();
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     private readonly batch?: WriteBatch,
-  ) {
-    this.seen = db.select({ key: handledRequests.key }).from(handledRequests).where(eq(handledRequests.key, sql.placeholder('key'))).prepare();
-    this.insert = db.insert(handledRequests).values({ key: sql.placeholder('key'), at: sql.placeholder('at') }).onConflictDoNothing().prepare();
-  }
+  ) {}
 
   /** True the first time a key is seen, false for every repeat. */
-  claim(key: string, at: string): boolean {
+  async claim(key: string, at: string): Promise<boolean> {
+    const { handledRequests } = this.database.tables;
+    const insert = (db: typeof this.database.db) => db.insert(handledRequests).values({ key, at }).onConflictDoNothing();
     const batch = this.batch;
-    if (!batch) return this.insert.run({ key, at }).changes === 1;
-    if (this.unwritten.has(key) || this.seen.get({ key })) return false;
+    if (!batch) return affected(await this.database.run(insert)) === 1;
+    // Held from before the first await, so a repeat arriving meanwhile in this process is refused.
+    if (this.unwritten.has(key)) return false;
     this.unwritten.add(key);
-    batch.add(() => {
+    let seen: unknown;
+    try {
+      seen = await this.database.run((db) => first(db.select({ key: handledRequests.key }).from(handledRequests).where(eq(handledRequests.key, key)).limit(1)));
+    } catch (error) {
       this.unwritten.delete(key);
-      this.insert.run({ key, at });
-    });
+      throw error;
+    }
+    if (seen) {
+      this.unwritten.delete(key);
+      return false;
+    }
+    batch.add(insert, () => this.unwritten.delete(key));
     return true;
   }
 
   /** Writes the keys claimed so far now, with the batch's other writes (the commands' audit rows): before a reply leaves. */
-  commit(): void {
-    this.batch?.flush();
+  async commit(): Promise<void> {
+    await this.batch?.flush();
   }
 
-  pruneBefore(at: string): void {
-    this.batch?.flush();
-    this.db.delete(handledRequests).where(lt(handledRequests.at, at)).run();
+  async pruneBefore(at: string): Promise<void> {
+    await this.batch?.flush();
+    const { handledRequests } = this.database.tables;
+    await this.database.run((db) => db.delete(handledRequests).where(lt(handledRequests.at, at)));
   }
 }

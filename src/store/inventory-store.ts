@@ -1,7 +1,7 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { ServiceSnapshot, TaskDefinitionInfo } from '../domain/inventory.js';
-import type { Db } from './db.js';
-import { inventoryRefreshes, services, taskDefinitions, type FailedLocation } from './schema.js';
+import { chunks, first, type Database } from './database.js';
+import type { FailedLocation, services } from './schema.js';
 
 export type { FailedLocation };
 
@@ -20,17 +20,25 @@ export interface RefreshRecord {
  * slash command reads it and Slack gives us three seconds; the database is what survives a restart.
  */
 export class InventoryStore {
-  private snapshot: ServiceSnapshot[];
-  private taskDefinitionCache: Map<string, TaskDefinitionInfo>;
+  private snapshot: ServiceSnapshot[] = [];
+  private taskDefinitionCache = new Map<string, TaskDefinitionInfo>();
   private latestRefresh: RefreshRecord | undefined;
   /** Desired counts dockhand set, by ARN, with the change number they were set at. */
   private readonly setByDockhand = new Map<string, { desired: number; change: number }>();
   private changes = 0;
 
-  constructor(private readonly db: Db) {
-    this.taskDefinitionCache = new Map(db.select().from(taskDefinitions).all().map((row) => [row.arn, row]));
-    this.snapshot = db.select().from(services).all().map((row) => this.toSnapshot(row));
-    this.latestRefresh = db.select().from(inventoryRefreshes).orderBy(desc(inventoryRefreshes.id)).limit(1).get();
+  private constructor(private readonly database: Database) {}
+
+  /** Reads the stored snapshot into memory. */
+  static async load(database: Database): Promise<InventoryStore> {
+    const store = new InventoryStore(database);
+    const { inventoryRefreshes, services, taskDefinitions } = database.tables;
+    await database.run(async (db) => {
+      store.taskDefinitionCache = new Map((await db.select().from(taskDefinitions)).map((row) => [row.arn, row]));
+      store.snapshot = (await db.select().from(services)).map((row) => store.toSnapshot(row));
+      store.latestRefresh = await first(db.select().from(inventoryRefreshes).orderBy(desc(inventoryRefreshes.id)).limit(1));
+    });
+    return store;
   }
 
   private toSnapshot(row: typeof services.$inferSelect): ServiceSnapshot {
@@ -46,10 +54,11 @@ export class InventoryStore {
     return this.taskDefinitionCache.get(arn);
   }
 
-  saveTaskDefinitions(infos: readonly TaskDefinitionInfo[]): void {
+  async saveTaskDefinitions(infos: readonly TaskDefinitionInfo[]): Promise<void> {
     if (infos.length === 0) return;
-    this.db.transaction((tx) => {
-      for (const info of infos) tx.insert(taskDefinitions).values(info).onConflictDoNothing().run();
+    const { taskDefinitions } = this.database.tables;
+    await this.database.transaction(async (tx) => {
+      for (const chunk of chunks(infos)) await tx.insert(taskDefinitions).values([...chunk]).onConflictDoNothing();
     });
     for (const info of infos) this.taskDefinitionCache.set(info.arn, info);
   }
@@ -59,40 +68,49 @@ export class InventoryStore {
     return this.changes;
   }
 
+  /** A desired count dockhand set after change `readSince` wins over what a refresh begun then read. */
+  private withOwnChanges(read: readonly ServiceSnapshot[], readSince: number, forget: boolean): ServiceSnapshot[] {
+    return read.map((service) => {
+      const set = this.setByDockhand.get(service.arn);
+      if (!set) return service;
+      if (set.change > readSince) return { ...service, desired: set.desired };
+      if (forget) this.setByDockhand.delete(service.arn);
+      return service;
+    });
+  }
+
   /**
    * Replaces the snapshot of one account and region at once, so a reader never sees half a refresh. A
    * desired count dockhand set after the refresh began reading wins over what that refresh read.
    */
-  replaceLocation(account: string, region: string, read: readonly ServiceSnapshot[], readSince: number = this.changes): void {
-    const fresh = read.map((service) => {
-      const set = this.setByDockhand.get(service.arn);
-      if (!set) return service;
-      if (set.change > readSince) return { ...service, desired: set.desired };
-      this.setByDockhand.delete(service.arn);
-      return service;
+  async replaceLocation(account: string, region: string, read: readonly ServiceSnapshot[], readSince: number = this.changes): Promise<void> {
+    const { services } = this.database.tables;
+    const fresh = await this.database.transaction(async (tx) => {
+      // Decided inside the transaction: a desired count set before it began is written with it, one set later after it.
+      const rows = this.withOwnChanges(read, readSince, true);
+      await tx.delete(services).where(and(eq(services.account, account), eq(services.region, region)));
+      for (const chunk of chunks(rows, 100)) await tx.insert(services).values(chunk.map(({ taskDefinition: _resolved, ...row }) => row));
+      return rows;
     });
-    this.db.transaction((tx) => {
-      tx.delete(services).where(and(eq(services.account, account), eq(services.region, region))).run();
-      for (const service of fresh) {
-        const { taskDefinition: _resolved, ...row } = service;
-        tx.insert(services).values(row).run();
-      }
-    });
-    this.snapshot = [...this.snapshot.filter((s) => s.account !== account || s.region !== region), ...fresh];
+    // Counts set while the transaction ran are in the database already; memory must keep them too.
+    const kept = this.withOwnChanges(fresh, readSince, false);
+    this.snapshot = [...this.snapshot.filter((s) => s.account !== account || s.region !== region), ...kept];
   }
 
   /**
    * Records a desired count dockhand just set, so `/env list` shows it at once rather than after the next
    * refresh; running counts catch up when the inventory is read again.
    */
-  setDesired(arn: string, desired: number): void {
+  async setDesired(arn: string, desired: number): Promise<void> {
     this.setByDockhand.set(arn, { desired, change: ++this.changes });
-    this.db.update(services).set({ desired }).where(eq(services.arn, arn)).run();
     this.snapshot = this.snapshot.map((service) => (service.arn === arn ? { ...service, desired } : service));
+    const { services } = this.database.tables;
+    await this.database.run((db) => db.update(services).set({ desired }).where(eq(services.arn, arn)));
   }
 
-  recordRefresh(record: RefreshRecord): void {
-    this.db.insert(inventoryRefreshes).values(record).run();
+  async recordRefresh(record: RefreshRecord): Promise<void> {
+    const { inventoryRefreshes } = this.database.tables;
+    await this.database.run((db) => db.insert(inventoryRefreshes).values(record));
     this.latestRefresh = record;
   }
 
@@ -110,14 +128,19 @@ export class InventoryStore {
   }
 
   /** When the last refresh that read every account and region finished, from the database (another instance may have written it). */
-  lastSuccessfulRefreshAt(): string | null {
-    const row = this.db
-      .select({ finishedAt: inventoryRefreshes.finishedAt })
-      .from(inventoryRefreshes)
-      .where(sql`${inventoryRefreshes.errors} = '[]'`)
-      .orderBy(desc(inventoryRefreshes.id))
-      .limit(1)
-      .get();
+  async lastSuccessfulRefreshAt(): Promise<string | null> {
+    const { inventoryRefreshes } = this.database.tables;
+    // The column's own mapping writes `[]` as each dialect stores JSON (text in SQLite, jsonb in Postgres).
+    const row = await this.database.run((db) =>
+      first(
+        db
+          .select({ finishedAt: inventoryRefreshes.finishedAt })
+          .from(inventoryRefreshes)
+          .where(eq(inventoryRefreshes.errors, []))
+          .orderBy(desc(inventoryRefreshes.id))
+          .limit(1),
+      ),
+    );
     return row?.finishedAt ?? null;
   }
 }

@@ -1,6 +1,6 @@
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from './db.js';
-import { anomalyAlerts, degradedEnvironments, digestPosts, idleSnoozes, liveAlerts } from './schema-notices.js';
+import { and, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { affected, first, type Database } from './database.js';
+import type { anomalyAlerts, digestPosts, liveAlerts } from './schema-notices.js';
 
 export type AnomalyAlertRow = typeof anomalyAlerts.$inferSelect;
 export type DigestPostRow = typeof digestPosts.$inferSelect;
@@ -8,107 +8,128 @@ export type LiveAlertClaim = typeof liveAlerts.$inferSelect;
 
 /** Idle snoozes, and the claims that make anomaly alerts and digests post once. */
 export class NoticesStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly database: Database) {}
 
-  snooze(environment: string, until: Date, by: string, now: Date): void {
+  private get t() {
+    return this.database.tables;
+  }
+
+  async snooze(environment: string, until: Date, by: string, now: Date): Promise<void> {
+    const { idleSnoozes } = this.t;
     const values = { environment, until: until.toISOString(), by, at: now.toISOString() };
-    this.db.insert(idleSnoozes).values(values).onConflictDoUpdate({ target: idleSnoozes.environment, set: values }).run();
+    await this.database.run((db) => db.insert(idleSnoozes).values(values).onConflictDoUpdate({ target: idleSnoozes.environment, set: values }));
   }
 
   /** Snoozes still in force at `now`, by environment. */
-  snoozes(now: Date): Map<string, Date> {
-    const rows = this.db.select().from(idleSnoozes).where(sql`${idleSnoozes.until} > ${now.toISOString()}`).all();
+  async snoozes(now: Date): Promise<Map<string, Date>> {
+    const { idleSnoozes } = this.t;
+    const rows = await this.database.run((db) => db.select().from(idleSnoozes).where(gt(idleSnoozes.until, now.toISOString())));
     return new Map(rows.map((row) => [row.environment, new Date(row.until)]));
   }
 
   /** True for exactly one caller per environment, window and channel: post only then. */
-  claimAnomalyAlert(alert: AnomalyAlertRow): boolean {
-    return this.db.insert(anomalyAlerts).values(alert).onConflictDoNothing().run().changes === 1;
+  async claimAnomalyAlert(alert: AnomalyAlertRow): Promise<boolean> {
+    const { anomalyAlerts } = this.t;
+    return affected(await this.database.run((db) => db.insert(anomalyAlerts).values(alert).onConflictDoNothing())) === 1;
   }
 
   /** Gives the claim back when posting failed, so the next check tries again. */
-  releaseAnomalyAlert(alert: Pick<AnomalyAlertRow, 'environment' | 'windowStartMs' | 'channel'>): void {
-    this.db
-      .delete(anomalyAlerts)
-      .where(and(eq(anomalyAlerts.environment, alert.environment), eq(anomalyAlerts.windowStartMs, alert.windowStartMs), eq(anomalyAlerts.channel, alert.channel)))
-      .run();
+  async releaseAnomalyAlert(alert: Pick<AnomalyAlertRow, 'environment' | 'windowStartMs' | 'channel'>): Promise<void> {
+    const { anomalyAlerts } = this.t;
+    await this.database.run((db) =>
+      db
+        .delete(anomalyAlerts)
+        .where(and(eq(anomalyAlerts.environment, alert.environment), eq(anomalyAlerts.windowStartMs, alert.windowStartMs), eq(anomalyAlerts.channel, alert.channel))),
+    );
   }
 
-  anomalyAlertsSince(since: Date): AnomalyAlertRow[] {
-    return this.db.select().from(anomalyAlerts).where(gte(anomalyAlerts.windowStartMs, since.getTime())).all();
+  anomalyAlertsSince(since: Date): Promise<AnomalyAlertRow[]> {
+    const { anomalyAlerts } = this.t;
+    return this.database.run((db) => db.select().from(anomalyAlerts).where(gte(anomalyAlerts.windowStartMs, since.getTime())));
   }
 
   /**
    * Claims the digest of a channel for a local date in one statement: a new row, or a failed attempt taken
    * over. Of any number of runs, restarts and processes, exactly one gets true and posts.
    */
-  claimDigest(channel: string, localDate: string, now: Date): boolean {
+  async claimDigest(channel: string, localDate: string, now: Date): Promise<boolean> {
+    const { digestPosts } = this.t;
     const claimedAt = now.toISOString();
-    return (
-      this.db
+    const result = await this.database.run((db) =>
+      db
         .insert(digestPosts)
         .values({ channel, localDate, status: 'claimed', claimedAt })
         .onConflictDoUpdate({
           target: [digestPosts.channel, digestPosts.localDate],
           set: { status: 'claimed', claimedAt, detail: null },
           setWhere: sql`${digestPosts.status} = 'failed'`,
-        })
-        .run().changes === 1
+        }),
+    );
+    return affected(result) === 1;
+  }
+
+  async finishDigest(channel: string, localDate: string, outcome: { status: 'posted' | 'failed'; ts?: string | null; messages: number; detail?: string | null }): Promise<void> {
+    const { digestPosts } = this.t;
+    await this.database.run((db) =>
+      db
+        .update(digestPosts)
+        .set({ status: outcome.status, ts: outcome.ts ?? null, messages: outcome.messages, detail: outcome.detail ?? null })
+        .where(and(eq(digestPosts.channel, channel), eq(digestPosts.localDate, localDate))),
     );
   }
 
-  finishDigest(channel: string, localDate: string, outcome: { status: 'posted' | 'failed'; ts?: string | null; messages: number; detail?: string | null }): void {
-    this.db
-      .update(digestPosts)
-      .set({ status: outcome.status, ts: outcome.ts ?? null, messages: outcome.messages, detail: outcome.detail ?? null })
-      .where(and(eq(digestPosts.channel, channel), eq(digestPosts.localDate, localDate)))
-      .run();
-  }
-
-  digestPost(channel: string, localDate: string): DigestPostRow | undefined {
-    return this.db.select().from(digestPosts).where(and(eq(digestPosts.channel, channel), eq(digestPosts.localDate, localDate))).get();
+  digestPost(channel: string, localDate: string): Promise<DigestPostRow | undefined> {
+    const { digestPosts } = this.t;
+    return this.database.run((db) => first(db.select().from(digestPosts).where(and(eq(digestPosts.channel, channel), eq(digestPosts.localDate, localDate))).limit(1)));
   }
 
   /** True for exactly one caller per alert identity and channel, whatever restarts between: post only then. */
-  claimLiveAlert(claim: LiveAlertClaim): boolean {
-    return this.db.insert(liveAlerts).values(claim).onConflictDoNothing().run().changes === 1;
+  async claimLiveAlert(claim: LiveAlertClaim): Promise<boolean> {
+    const { liveAlerts } = this.t;
+    return affected(await this.database.run((db) => db.insert(liveAlerts).values(claim).onConflictDoNothing())) === 1;
   }
 
   /** Gives claims back when posting failed, so the next run tries again. */
-  releaseLiveAlerts(channel: string, alertKeys: readonly string[]): void {
+  async releaseLiveAlerts(channel: string, alertKeys: readonly string[]): Promise<void> {
     if (alertKeys.length === 0) return;
-    this.db
-      .delete(liveAlerts)
-      .where(and(eq(liveAlerts.channel, channel), inArray(liveAlerts.alertKey, [...alertKeys])))
-      .run();
+    const { liveAlerts } = this.t;
+    await this.database.run((db) => db.delete(liveAlerts).where(and(eq(liveAlerts.channel, channel), inArray(liveAlerts.alertKey, [...alertKeys]))));
   }
 
-  liveAlertClaims(): LiveAlertClaim[] {
-    return this.db.select().from(liveAlerts).all();
+  liveAlertClaims(): Promise<LiveAlertClaim[]> {
+    const { liveAlerts } = this.t;
+    return this.database.run((db) => db.select().from(liveAlerts));
   }
 
   /** Forgets live-alert claims older than `before`; returns how many. */
-  pruneLiveAlerts(before: Date): number {
-    return this.db.delete(liveAlerts).where(lt(liveAlerts.atMs, before.getTime())).run().changes;
+  async pruneLiveAlerts(before: Date): Promise<number> {
+    const { liveAlerts } = this.t;
+    return affected(await this.database.run((db) => db.delete(liveAlerts).where(lt(liveAlerts.atMs, before.getTime()))));
   }
 
   /** When each environment remembered as short of tasks was first seen so. */
-  degradedSince(): Map<string, string> {
-    return new Map(this.db.select().from(degradedEnvironments).all().map((row) => [row.environment, row.since]));
+  async degradedSince(): Promise<Map<string, string>> {
+    const { degradedEnvironments } = this.t;
+    const rows = await this.database.run((db) => db.select().from(degradedEnvironments));
+    return new Map(rows.map((row) => [row.environment, row.since]));
   }
 
   /** Remembers the first sighting of each newly short environment, and forgets those whole again, in one transaction. */
-  trackDegraded(started: readonly string[], recovered: readonly string[], since: Date): void {
-    this.db.transaction((tx) => {
-      for (const environment of started) tx.insert(degradedEnvironments).values({ environment, since: since.toISOString() }).onConflictDoNothing().run();
-      if (recovered.length > 0) tx.delete(degradedEnvironments).where(inArray(degradedEnvironments.environment, [...recovered])).run();
+  async trackDegraded(started: readonly string[], recovered: readonly string[], since: Date): Promise<void> {
+    const { degradedEnvironments } = this.t;
+    await this.database.transaction(async (tx) => {
+      for (const environment of started) await tx.insert(degradedEnvironments).values({ environment, since: since.toISOString() }).onConflictDoNothing();
+      if (recovered.length > 0) await tx.delete(degradedEnvironments).where(inArray(degradedEnvironments.environment, [...recovered]));
     });
   }
 
   /** Forgets alerts and digest records older than `before`; snoozes that ended. */
-  prune(before: Date, now: Date): void {
-    this.db.delete(anomalyAlerts).where(lt(anomalyAlerts.windowStartMs, before.getTime())).run();
-    this.db.delete(digestPosts).where(lt(digestPosts.claimedAt, before.toISOString())).run();
-    this.db.delete(idleSnoozes).where(sql`${idleSnoozes.until} <= ${now.toISOString()}`).run();
+  async prune(before: Date, now: Date): Promise<void> {
+    const { anomalyAlerts, digestPosts, idleSnoozes } = this.t;
+    await this.database.run(async (db) => {
+      await db.delete(anomalyAlerts).where(lt(anomalyAlerts.windowStartMs, before.getTime()));
+      await db.delete(digestPosts).where(lt(digestPosts.claimedAt, before.toISOString()));
+      await db.delete(idleSnoozes).where(lte(idleSnoozes.until, now.toISOString()));
+    });
   }
 }

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ParkRecord } from '../domain/operations.js';
-import type { Db } from './db.js';
-import { operations, operationSteps, parkedServices } from './schema.js';
+import { first, isUniqueViolation, type Database } from './database.js';
+import type { operations, operationSteps } from './schema.js';
 
 export type OperationRow = typeof operations.$inferSelect;
 export type StepRow = typeof operationSteps.$inferSelect;
@@ -13,109 +13,130 @@ const UNFINISHED: OperationRow['status'][] = ['approved', 'running'];
 
 export type BeginResult = { ok: true; operation: OperationRow; steps: StepRow[] } | { ok: false; running: OperationRow };
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** The operations journal and the park records it relies on. */
 export class OperationsStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly database: Database) {}
+
+  private get t() {
+    return this.database.tables;
+  }
 
   /**
    * Journals an operation and its steps before anything runs. The unique index on unfinished operations per
    * environment is the lock: a second request gets the one already under way instead. An approval journals
    * its operation as `approved` in the same transaction as the decision; it turns `running` when it starts.
    */
-  begin(
+  async begin(
     input: Pick<OperationRow, 'environment' | 'verb' | 'params' | 'requestedBy' | 'approvedBy' | 'channelId' | 'startedAt'>,
     steps: readonly NewStep[],
     status: 'approved' | 'running' = 'running',
-  ): BeginResult {
+  ): Promise<BeginResult> {
+    const { operations, operationSteps } = this.t;
     try {
-      return this.db.transaction((tx) => {
-        const operation = tx.insert(operations).values({ ...input, status }).returning().get();
-        const rows = steps.map((step) => tx.insert(operationSteps).values({ ...step, operationId: operation.id, status: 'pending' }).returning().get());
-        return { ok: true as const, operation, steps: rows };
+      return await this.database.transaction(async (tx) => {
+        const [operation] = await tx.insert(operations).values({ ...input, status }).returning();
+        const rows: StepRow[] = [];
+        for (const step of steps) rows.push(...(await tx.insert(operationSteps).values({ ...step, operationId: operation!.id, status: 'pending' }).returning()));
+        return { ok: true as const, operation: operation!, steps: rows };
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const running = this.running(input.environment);
+      const running = await this.running(input.environment);
       if (!running) throw error;
       return { ok: false, running };
     }
   }
 
-  running(environment: string): OperationRow | undefined {
-    return this.db.select().from(operations).where(and(eq(operations.environment, environment), inArray(operations.status, UNFINISHED))).get();
+  running(environment: string): Promise<OperationRow | undefined> {
+    const { operations } = this.t;
+    return this.database.run((db) => first(db.select().from(operations).where(and(eq(operations.environment, environment), inArray(operations.status, UNFINISHED))).limit(1)));
   }
 
   /** Operations a previous process left approved or running: it died before finishing them. */
-  unfinished(): OperationRow[] {
-    return this.db.select().from(operations).where(inArray(operations.status, UNFINISHED)).all();
+  unfinished(): Promise<OperationRow[]> {
+    const { operations } = this.t;
+    return this.database.run((db) => db.select().from(operations).where(inArray(operations.status, UNFINISHED)));
   }
 
   /** An approved operation starts; from here on its steps say how far it got. */
-  markRunning(operationId: number): void {
-    this.db.update(operations).set({ status: 'running' }).where(and(eq(operations.id, operationId), eq(operations.status, 'approved'))).run();
+  async markRunning(operationId: number): Promise<void> {
+    const { operations } = this.t;
+    await this.database.run((db) => db.update(operations).set({ status: 'running' }).where(and(eq(operations.id, operationId), eq(operations.status, 'approved'))));
   }
 
-  byId(operationId: number): OperationRow | undefined {
-    return this.db.select().from(operations).where(eq(operations.id, operationId)).get();
+  byId(operationId: number): Promise<OperationRow | undefined> {
+    const { operations } = this.t;
+    return this.database.run((db) => first(db.select().from(operations).where(eq(operations.id, operationId)).limit(1)));
   }
 
-  steps(operationId: number): StepRow[] {
-    return this.db.select().from(operationSteps).where(eq(operationSteps.operationId, operationId)).all();
+  steps(operationId: number): Promise<StepRow[]> {
+    const { operationSteps } = this.t;
+    return this.database.run((db) => db.select().from(operationSteps).where(eq(operationSteps.operationId, operationId)).orderBy(asc(operationSteps.id)));
   }
 
-  setMessage(operationId: number, messageTs: string): void {
-    this.db.update(operations).set({ messageTs }).where(eq(operations.id, operationId)).run();
+  async setMessage(operationId: number, messageTs: string): Promise<void> {
+    const { operations } = this.t;
+    await this.database.run((db) => db.update(operations).set({ messageTs }).where(eq(operations.id, operationId)));
   }
 
-  updateStep(stepId: number, change: Partial<Pick<StepRow, 'status' | 'detail' | 'startedAt' | 'finishedAt'>>): void {
-    this.db.update(operationSteps).set(change).where(eq(operationSteps.id, stepId)).run();
+  async updateStep(stepId: number, change: Partial<Pick<StepRow, 'status' | 'detail' | 'startedAt' | 'finishedAt'>>): Promise<void> {
+    const { operationSteps } = this.t;
+    await this.database.run((db) => db.update(operationSteps).set(change).where(eq(operationSteps.id, stepId)));
   }
 
-  finish(operationId: number, status: Exclude<OperationRow['status'], 'approved' | 'running'>, finishedAt: string, summary: string): void {
-    this.db.update(operations).set({ status, finishedAt, summary }).where(eq(operations.id, operationId)).run();
+  async finish(operationId: number, status: Exclude<OperationRow['status'], 'approved' | 'running'>, finishedAt: string, summary: string): Promise<void> {
+    const { operations } = this.t;
+    await this.database.run((db) => db.update(operations).set({ status, finishedAt, summary }).where(eq(operations.id, operationId)));
   }
 
-  parkRecords(serviceArns: readonly string[]): Map<string, ParkRecord> {
+  async parkRecords(serviceArns: readonly string[]): Promise<Map<string, ParkRecord>> {
     if (serviceArns.length === 0) return new Map();
-    const rows = this.db.select().from(parkedServices).where(inArray(parkedServices.serviceArn, [...serviceArns])).all();
+    const { parkedServices } = this.t;
+    const rows = await this.database.run((db) => db.select().from(parkedServices).where(inArray(parkedServices.serviceArn, [...serviceArns])));
     return new Map(rows.map((row) => [row.serviceArn, row]));
   }
 
   /** When dockhand parked this service, if it has it parked now. */
-  parkedSince(location: { account: string; region: string; cluster: string; service: string }): string | undefined {
-    return this.db
-      .select({ parkedAt: parkedServices.parkedAt })
-      .from(parkedServices)
-      .where(
-        and(
-          eq(parkedServices.account, location.account),
-          eq(parkedServices.region, location.region),
-          eq(parkedServices.cluster, location.cluster),
-          eq(parkedServices.service, location.service),
-        ),
-      )
-      .get()?.parkedAt;
+  async parkedSince(location: { account: string; region: string; cluster: string; service: string }): Promise<string | undefined> {
+    const { parkedServices } = this.t;
+    const row = await this.database.run((db) =>
+      first(
+        db
+          .select({ parkedAt: parkedServices.parkedAt })
+          .from(parkedServices)
+          .where(
+            and(
+              eq(parkedServices.account, location.account),
+              eq(parkedServices.region, location.region),
+              eq(parkedServices.cluster, location.cluster),
+              eq(parkedServices.service, location.service),
+            ),
+          )
+          .limit(1),
+      ),
+    );
+    return row?.parkedAt;
   }
 
-  parkedEnvironments(): Set<string> {
-    return new Set(this.db.selectDistinct({ environment: parkedServices.environment }).from(parkedServices).all().map((r) => r.environment));
+  async parkedEnvironments(): Promise<Set<string>> {
+    const { parkedServices } = this.t;
+    const rows = await this.database.run((db) => db.selectDistinct({ environment: parkedServices.environment }).from(parkedServices));
+    return new Set(rows.map((r) => r.environment));
   }
 
   /** Saved in one transaction before the first service is touched. */
-  saveParkRecords(environment: string, records: readonly ParkRecord[], parkedAt: string, parkedBy: string): void {
-    this.db.transaction((tx) => {
+  async saveParkRecords(environment: string, records: readonly ParkRecord[], parkedAt: string, parkedBy: string): Promise<void> {
+    const { parkedServices } = this.t;
+    await this.database.transaction(async (tx) => {
       for (const record of records) {
         const row = { ...record, environment, parkedAt, parkedBy };
-        tx.insert(parkedServices).values(row).onConflictDoUpdate({ target: parkedServices.serviceArn, set: row }).run();
+        await tx.insert(parkedServices).values(row).onConflictDoUpdate({ target: parkedServices.serviceArn, set: row });
       }
     });
   }
 
-  deleteParkRecord(serviceArn: string): void {
-    this.db.delete(parkedServices).where(eq(parkedServices.serviceArn, serviceArn)).run();
+  async deleteParkRecord(serviceArn: string): Promise<void> {
+    const { parkedServices } = this.t;
+    await this.database.run((db) => db.delete(parkedServices).where(eq(parkedServices.serviceArn, serviceArn)));
   }
 }

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Override } from '../domain/schedules/decide.js';
-import type { Db } from './db.js';
-import { environmentSchedules, schedulerEnvironments, schedulerTicks, scheduleOverrides } from './schema-schedules.js';
+import { first, type Database } from './database.js';
+import type { environmentSchedules, schedulerEnvironments, scheduleOverrides } from './schema-schedules.js';
 
 export type ScheduleSetting = typeof environmentSchedules.$inferSelect;
 export type OverrideRow = typeof scheduleOverrides.$inferSelect;
@@ -10,66 +10,83 @@ export type SchedulerMemory = typeof schedulerEnvironments.$inferSelect;
 /** Schedules set by command, overrides, and what the scheduler remembers between ticks. */
 export class SchedulesStore {
   /** Read on every tick and for every environment listed; changed only through this store, so kept in memory. */
-  private cachedSettings: Map<string, ScheduleSetting> | null = null;
+  private cachedSettings: Promise<Map<string, ScheduleSetting>> | null = null;
 
-  /** Read for every environment listed: prepared once. */
-  private readonly openOverridesQuery;
+  constructor(private readonly database: Database) {}
 
-  constructor(private readonly db: Db) {
-    this.openOverridesQuery = db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)).prepare();
+  private get t() {
+    return this.database.tables;
   }
 
-  settings(): ReadonlyMap<string, ScheduleSetting> {
-    this.cachedSettings ??= new Map(this.db.select().from(environmentSchedules).all().map((row) => [row.environment, row]));
-    return this.cachedSettings;
+  settings(): Promise<ReadonlyMap<string, ScheduleSetting>> {
+    const { environmentSchedules } = this.t;
+    const read = (this.cachedSettings ??= this.database.run(async (db) => new Map((await db.select().from(environmentSchedules)).map((row) => [row.environment, row]))));
+    // A failed read is not kept: the next call reads again.
+    read.catch(() => {
+      if (this.cachedSettings === read) this.cachedSettings = null;
+    });
+    return read;
   }
 
-  setSchedule(row: ScheduleSetting): void {
-    this.db.insert(environmentSchedules).values(row).onConflictDoUpdate({ target: environmentSchedules.environment, set: row }).run();
+  async setSchedule(row: ScheduleSetting): Promise<void> {
+    const { environmentSchedules } = this.t;
+    this.cachedSettings = null;
+    await this.database.run((db) => db.insert(environmentSchedules).values(row).onConflictDoUpdate({ target: environmentSchedules.environment, set: row }));
     this.cachedSettings = null;
   }
 
-  clearSchedule(environment: string): void {
-    this.db.delete(environmentSchedules).where(eq(environmentSchedules.environment, environment)).run();
+  async clearSchedule(environment: string): Promise<void> {
+    const { environmentSchedules } = this.t;
+    this.cachedSettings = null;
+    await this.database.run((db) => db.delete(environmentSchedules).where(eq(environmentSchedules.environment, environment)));
     this.cachedSettings = null;
   }
 
   /** The open override of each environment (at most one is open: opening one ends the previous). */
-  openOverrides(): Map<string, OverrideRow> {
-    return new Map(this.openOverridesQuery.all().map((row) => [row.environment, row]));
+  async openOverrides(): Promise<Map<string, OverrideRow>> {
+    const { scheduleOverrides } = this.t;
+    const rows = await this.database.run((db) => db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)));
+    return new Map(rows.map((row) => [row.environment, row]));
   }
 
-  openOverride(environment: string, override: Override, createdBy: string, now: string): OverrideRow {
-    return this.db.transaction((tx) => {
-      tx.update(scheduleOverrides).set({ endedAt: now }).where(and(eq(scheduleOverrides.environment, environment), isNull(scheduleOverrides.endedAt))).run();
-      return tx
+  openOverride(environment: string, override: Override, createdBy: string, now: string): Promise<OverrideRow> {
+    const { scheduleOverrides } = this.t;
+    return this.database.transaction(async (tx) => {
+      await tx.update(scheduleOverrides).set({ endedAt: now }).where(and(eq(scheduleOverrides.environment, environment), isNull(scheduleOverrides.endedAt)));
+      const [row] = await tx
         .insert(scheduleOverrides)
         .values({ environment, kind: override.kind, until: override.until.toISOString(), reason: override.reason, createdBy, createdAt: now })
-        .returning()
-        .get();
+        .returning();
+      return row!;
     });
   }
 
-  endOverride(environment: string, now: string): void {
-    this.db.update(scheduleOverrides).set({ endedAt: now }).where(and(eq(scheduleOverrides.environment, environment), isNull(scheduleOverrides.endedAt))).run();
+  async endOverride(environment: string, now: string): Promise<void> {
+    const { scheduleOverrides } = this.t;
+    await this.database.run((db) => db.update(scheduleOverrides).set({ endedAt: now }).where(and(eq(scheduleOverrides.environment, environment), isNull(scheduleOverrides.endedAt))));
   }
 
-  memory(): Map<string, SchedulerMemory> {
-    return new Map(this.db.select().from(schedulerEnvironments).all().map((row) => [row.environment, row]));
+  async memory(): Promise<Map<string, SchedulerMemory>> {
+    const { schedulerEnvironments } = this.t;
+    const rows = await this.database.run((db) => db.select().from(schedulerEnvironments));
+    return new Map(rows.map((row) => [row.environment, row]));
   }
 
-  remember(row: SchedulerMemory): void {
-    this.db.insert(schedulerEnvironments).values(row).onConflictDoUpdate({ target: schedulerEnvironments.environment, set: row }).run();
+  async remember(row: SchedulerMemory): Promise<void> {
+    const { schedulerEnvironments } = this.t;
+    await this.database.run((db) => db.insert(schedulerEnvironments).values(row).onConflictDoUpdate({ target: schedulerEnvironments.environment, set: row }));
   }
 
-  lastTick(): Date | null {
-    const row = this.db.select().from(schedulerTicks).where(eq(schedulerTicks.id, 1)).get();
+  async lastTick(): Promise<Date | null> {
+    const { schedulerTicks } = this.t;
+    const row = await this.database.run((db) => first(db.select().from(schedulerTicks).where(eq(schedulerTicks.id, 1)).limit(1)));
     return row ? new Date(row.lastTickAt) : null;
   }
 
-  setLastTick(at: Date): void {
+  async setLastTick(at: Date): Promise<void> {
+    const { schedulerTicks } = this.t;
     const row = { id: 1, lastTickAt: at.toISOString() };
-    this.db.insert(schedulerTicks).values(row).onConflictDoUpdate({ target: schedulerTicks.id, set: row }).run();
+    await this.database.run((db) => db.insert(schedulerTicks).values(row).onConflictDoUpdate({ target: schedulerTicks.id, set: row }));
   }
 }
 

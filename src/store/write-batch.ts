@@ -1,4 +1,7 @@
+import type { Database } from './database.js';
 import type { Db } from './db.js';
+
+type Write = (db: Db) => PromiseLike<unknown>;
 
 /**
  * Writes that need not be on disk before the caller goes on (the audit row of a command, the key of a Slack
@@ -7,41 +10,52 @@ import type { Db } from './db.js';
  * and the stores flush it before the database closes, so nothing in this process ever sees a row missing.
  */
 export class WriteBatch {
-  private pending: Array<() => void> = [];
+  private pending: Array<{ write: Write; settled?: () => void }> = [];
   private scheduled = false;
-  private readonly commit: (writes: Array<() => void>) => void;
+  /** The commits so far, in order: a flush resolves once everything added before it is committed. */
+  private committed: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Database,
     /** A write that throws is reported and dropped; the others in its batch still commit. */
     private readonly onError: (error: unknown) => void,
-  ) {
-    this.commit = db.$client.transaction((writes: Array<() => void>) => {
-      for (const write of writes) {
-        try {
-          write();
-        } catch (error) {
-          this.onError(error);
-        }
-      }
-    });
-  }
+  ) {}
 
-  add(write: () => void): void {
-    this.pending.push(write);
+  /** `settled` runs once the write's transaction has ended (committed or not). */
+  add(write: Write, settled?: () => void): void {
+    this.pending.push(settled ? { write, settled } : { write });
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => void this.flush());
   }
 
-  /** Commits what is pending now (no-op when nothing is). */
-  flush(): void {
+  /** Commits what is pending now (no-op when nothing is); resolves when it and every earlier batch are committed. Never rejects. */
+  flush(): Promise<void> {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) return this.committed;
     const writes = this.pending;
     this.pending = [];
-    // Written after the stores closed (a command finishing during shutdown): reported, not thrown from a timer.
-    if (!this.db.$client.open) return this.onError(new Error(`${writes.length} writes after the database closed`));
-    this.commit(writes);
+    this.committed = this.committed.then(() => this.commit(writes));
+    return this.committed;
+  }
+
+  private async commit(writes: Array<{ write: Write; settled?: () => void }>): Promise<void> {
+    try {
+      // Written after the stores closed (a command finishing during shutdown): reported, not thrown from a timer.
+      if (!this.database.open) return this.onError(new Error(`${writes.length} writes after the database closed`));
+      await this.database.transaction(async (tx) => {
+        for (const { write } of writes) {
+          try {
+            await this.database.isolated(tx, write);
+          } catch (error) {
+            this.onError(error);
+          }
+        }
+      });
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      for (const { settled } of writes) settled?.();
+    }
   }
 }

@@ -35,7 +35,7 @@ export function buildJobs(shared: Shared, stores: Stores, aws: AwsClients, works
     clock,
     refreshIntervalMs: shared.refreshMs,
     retentionDays: policy.cost.sample_retention_days,
-    parkedDesired: (arns) => new Map([...stores.operations.parkRecords(arns)].map(([arn, record]) => [arn, record.desired])),
+    parkedDesired: async (arns) => new Map([...(await stores.operations.parkRecords(arns))].map(([arn, record]) => [arn, record.desired])),
   });
   const anomalies = new AnomalyMonitor({ costs: stores.costs, environments: () => stores.fleet.environments(), policy: policy.anomalies, digests: policy.digests, store: stores.notices, outbound: workspace.outbound, clock, logger });
   const alerts = new LiveAlerts({ policy: policy.alerts, anomalies: policy.anomalies, digests: policy.digests, environments: () => stores.fleet.environments(), trail: stores.trail, store: stores.notices, outbound: workspace.outbound, clock, logger });
@@ -101,7 +101,7 @@ function refresherOf({ policy, rules, clock, logger, metrics }: Shared, stores: 
     onRefreshed: async (record) => {
       const outcome = record.errors.length === 0 ? 'ok' : record.errors.length >= locations ? 'failed' : 'partial';
       metrics.refresh(outcome, (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000);
-      sampler.record(stores.inventory.services(), record.startedAt);
+      await sampler.record(stores.inventory.services(), record.startedAt);
       // Each on its own: an anomaly check that throws must not cost the rollouts or the alerts their turn.
       const steps = { rollouts: () => after.follower.onRefreshed(record), anomalies: () => after.anomalies.runOnce(), alerts: () => after.alerts.afterRefresh() };
       for (const [name, step] of Object.entries(steps)) {

@@ -28,7 +28,7 @@ export type LifecycleOptions = Pick<DockhandOptions, 'env' | 'slack' | 'http' | 
 export interface RunningInstance {
   lease: InstanceLease;
   port: number | null;
-  readiness: () => Readiness;
+  readiness: () => Promise<Readiness>;
   /** Resolves once this instance holds the lease and runs its jobs. */
   active: Promise<void>;
   /** How many unfinished operations the last activation resumed, once it has. */
@@ -45,11 +45,11 @@ export async function startInstance(built: Built, options: LifecycleOptions): Pr
   const { policy, clock, logger, metrics } = shared;
   const lease = new InstanceLease({ store: stores.lease, clock, logger, leaseMs: policy.instance.lease_seconds * 1000, heartbeatMs: policy.instance.heartbeat_seconds * 1000 });
   metrics.readGaugesFrom({
-    refreshAgeSeconds: () => {
-      const at = stores.inventory.lastSuccessfulRefreshAt();
+    refreshAgeSeconds: async () => {
+      const at = await stores.inventory.lastSuccessfulRefreshAt();
       return at ? (clock.now().getTime() - Date.parse(at)) / 1000 : null;
     },
-    approvalsPending: () => services.approvals.pending().length,
+    approvalsPending: async () => (await services.approvals.pending()).length,
     leaseHeld: () => lease.held,
     slackConnected: () => (slack?.mode === 'socket' ? slack.socketState() === 'connected' : null),
   });
@@ -68,7 +68,7 @@ export async function startInstance(built: Built, options: LifecycleOptions): Pr
     // Could not start (a rejected Slack token, say): give the lease and the port back before failing.
     await sole.stop().catch(() => undefined);
     await server?.stop();
-    stores.close();
+    await stores.close();
     throw error;
   }
   return {
@@ -81,7 +81,7 @@ export async function startInstance(built: Built, options: LifecycleOptions): Pr
       await sole.stop();
       await server?.stop();
       aws.destroy();
-      stores.close();
+      await stores.close();
     },
   };
 }
@@ -115,7 +115,10 @@ function activationOf({ shared, stores, slack, services, jobs }: Built, options:
       costIngest.start();
       digests.start();
     }
-    resumed = launcher.resumeUnfinished(stores.operations.unfinished(), (operation, result) => approvals.reportResumed(operation, result)).catch((error) => {
+    resumed = stores.operations
+      .unfinished()
+      .then((unfinished) => launcher.resumeUnfinished(unfinished, (operation, result) => approvals.reportResumed(operation, result)))
+      .catch((error) => {
       logger.error('could not resume unfinished operations', { error: errorMessage(error) });
       return 0;
     });

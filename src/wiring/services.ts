@@ -18,7 +18,7 @@ import type { Stores } from './stores.js';
 /** What commands, buttons and jobs call: access, operations, schedules, approvals, reports. */
 export interface Services {
   /** The policy's bindings plus the grants in force now. */
-  access: () => AccessPolicy;
+  access: () => Promise<AccessPolicy>;
   /** Publishes `finished` for every operation; jobs.ts subscribes the follow-up refresh. */
   runner: OperationRunner;
   launcher: OperationLauncher;
@@ -35,7 +35,7 @@ export interface Services {
 export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace): Services {
   const { policy, clock, logger } = shared;
   const basePolicy = accessPolicyOf(policy);
-  const access = () => withGrants(basePolicy, stores.grants.active(clock.now().toISOString()));
+  const access = async () => withGrants(basePolicy, await stores.grants.active(clock.now().toISOString()));
   const { launcher, runner } = operationsOf(shared, stores, aws, workspace);
   const native = new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations: stores.operations, audit: stores.audit, clock, logger });
   const rules = { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key };
@@ -93,13 +93,15 @@ function reportsOf({ policy }: Shared, stores: Stores, workspace: Workspace, sch
     trailLocations: trailLocationsOf(policy.accounts, policy.cloudtrail).map(({ account, ...location }) => ({ ...location, account: account.id })),
     trailStaleMs: trailStaleMsOf(policy.cloudtrail),
     ...(members ? { activeOwners: () => members.activeOwners() } : {}),
-    isUp: (name, at) => {
-      const env = fleet.environment(name);
-      const schedule = env ? schedules.resolve(env).schedule : null;
-      return schedule ? isUp(schedule, at) : null;
+    isUp: async (environments) => {
+      const applying = new Map((await schedules.applying(environments)).map(({ environment, resolved }) => [environment.name, resolved.schedule]));
+      return (name, at) => {
+        const schedule = applying.get(name);
+        return schedule ? isUp(schedule, at) : null;
+      };
     },
-    pendingApprovals: (envs) => approvals.pending().filter((a) => envs.includes(a.environment)),
-    activeOverrides: (envs) =>
-      [...schedules.explainAll(fleet.environments().filter((e) => envs.includes(e.name)))].flatMap(([environment, e]) => (e.override ? [{ environment, override: e.override }] : [])),
+    pendingApprovals: async (envs) => (await approvals.pending()).filter((a) => envs.includes(a.environment)),
+    activeOverrides: async (envs) =>
+      [...(await schedules.explainAll(fleet.environments().filter((e) => envs.includes(e.name))))].flatMap(([environment, e]) => (e.override ? [{ environment, override: e.override }] : [])),
   });
 }

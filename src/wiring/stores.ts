@@ -4,7 +4,7 @@ import { AuditStore } from '../store/audit-store.js';
 import { CostActualsStore } from '../store/cost-actuals-store.js';
 import { CostHistoryStore } from '../store/cost-history-store.js';
 import { CostReports } from '../store/cost-reports.js';
-import { openDb } from '../store/db.js';
+import { openSqlite } from '../store/db.js';
 import { Fleet } from '../store/fleet.js';
 import { GrantsStore } from '../store/grants-store.js';
 import { HandledRequests } from '../store/handled-requests.js';
@@ -43,14 +43,15 @@ export interface Stores {
   stoppedTasks: StoppedTasksStore;
   /** Rollouts followed to their end in their operation's message (survives a restart). */
   rolloutFollows: RolloutFollowsStore;
-  close(): void;
+  /** Commits the write batch, then closes the database. */
+  close(): Promise<void>;
 }
 
-export function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs, logger }: Shared): Stores {
-  const db = openDb(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+export async function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs, logger }: Shared): Promise<Stores> {
+  const db = openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
   // Audit rows and handled request keys of a burst of commands: one commit, after the acks.
   const batch = new WriteBatch(db, (error) => logger.error('a batched write failed', { error: errorMessage(error) }));
-  const inventory = new InventoryStore(db);
+  const inventory = await InventoryStore.load(db);
   const operations = new OperationsStore(db);
   const history = new CostHistoryStore(db);
   const actuals = new CostActualsStore(db);
@@ -71,9 +72,9 @@ export function openStores(env: DockhandOptions['env'], { policy, rules, refresh
     notices: new NoticesStore(db),
     stoppedTasks: new StoppedTasksStore(db),
     rolloutFollows: new RolloutFollowsStore(db),
-    close: () => {
-      batch.flush();
-      db.$client.close();
+    close: async () => {
+      await batch.flush();
+      await db.close();
     },
   };
 }

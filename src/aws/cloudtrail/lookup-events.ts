@@ -1,5 +1,6 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { decodeRecord, type DecodeContext, type DecodedEvent } from '../../domain/trail/decode.js';
+import type { CloudTrailRecord } from '../../domain/trail/record.js';
 import { parseAws } from '../ecs/schema.js';
 import { lookupEventsPageSchema, parseCloudTrailRecord } from './schema.js';
 
@@ -63,17 +64,26 @@ export interface TrailRead {
   reads: number;
 }
 
+/** What decoding asks of the database, read for all of a window's records before any is decoded. */
+export type DecodeContextFor = (records: readonly CloudTrailRecord[]) => Promise<DecodeContext>;
+
 /** Every event of one source between `start` and `end`, decoded and sorted into changes, reads and the undecodable. */
-export async function readTrail(client: CloudTrailClient, query: { eventSource: string; start: Date; end: Date }, context: DecodeContext): Promise<TrailRead> {
+export async function readTrail(client: CloudTrailClient, query: { eventSource: string; start: Date; end: Date }, context: DecodeContext | DecodeContextFor): Promise<TrailRead> {
   const { events, requests } = await lookupEvents(client, query);
+  const parsed = events.map((event) => ({ event, parsed: parseCloudTrailRecord(event.cloudTrailEvent) }));
+  const records = parsed.flatMap(({ parsed }) => (parsed.ok ? [parsed.record] : []));
+  const decodeContext = typeof context === 'function' ? await context(records) : context;
   const changes: DecodedEvent[] = [];
   const undecodable: string[] = [];
   let reads = 0;
-  for (const event of events) {
-    const result = decodeEvent(event.cloudTrailEvent, context);
-    if (!result.ok) undecodable.push(`${event.eventId}: ${result.error}`);
-    else if (result.event.readOnly) reads += 1;
-    else changes.push(result.event);
+  for (const { event, parsed: result } of parsed) {
+    if (!result.ok) {
+      undecodable.push(`${event.eventId}: ${result.error}`);
+      continue;
+    }
+    const decoded = decodeRecord(result.record, decodeContext);
+    if (decoded.readOnly) reads += 1;
+    else changes.push(decoded);
   }
   return { requests, events: events.length, changes, undecodable, reads };
 }

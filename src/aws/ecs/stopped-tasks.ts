@@ -10,7 +10,7 @@ export interface StoppedTasksQuery {
   serviceName: string;
   serviceArn: string;
   /** Task ARNs already known: they are not described again (a stopped task never changes). */
-  known: (taskArn: string) => boolean;
+  known: (taskArn: string) => Promise<boolean>;
   /** The memory limit to assume when DescribeTasks does not say it (the task definition's). */
   memoryMiB: number | null;
 }
@@ -23,7 +23,9 @@ export async function readStoppedTasks(ecs: ECSClient, query: StoppedTasksQuery)
   const listed = await ecs.send(
     new ListTasksCommand({ cluster: query.cluster, serviceName: query.serviceName, desiredStatus: 'STOPPED', maxResults: STOPPED_TASKS_SAMPLED }),
   );
-  const fresh = (listed.taskArns ?? []).filter((arn) => !query.known(arn));
+  const listedArns = listed.taskArns ?? [];
+  const knownNow = await Promise.all(listedArns.map((arn) => query.known(arn)));
+  const fresh = listedArns.filter((_arn, at) => !knownNow[at]);
   if (fresh.length === 0) return [];
   const described = await ecs.send(new DescribeTasksCommand({ cluster: query.cluster, tasks: fresh }));
   return (described.tasks ?? []).map((raw) => {

@@ -10,9 +10,9 @@ export const approvalsCommand: CommandModule = {
     parse: () => ({}),
   },
   permission: () => null,
-  run(_args, ctx) {
+  async run(_args, ctx) {
     const access = ctx.access();
-    const visible = ctx.approvals.pending().filter((a) => isAllowed(access, ctx.subject, 'view', a.environment));
+    const visible = (await ctx.approvals.pending()).filter((a) => isAllowed(access, ctx.subject, 'view', a.environment));
     return { reply: pendingApprovalsReply(visible), outcome: 'ok', detail: `${visible.length} pending` };
   },
 };

@@ -35,17 +35,17 @@ export const auditCommand: CommandModule<{ environment: string | null; page: num
   },
   buttons: [{ actionId: AUDIT_PAGE_ACTION, text: (value) => `audit ${value}` }],
   permission: ({ environment }) => (environment === null ? null : { verb: 'view', environment }),
-  run({ page }, ctx, env: Environment | null) {
+  async run({ page }, ctx, env: Environment | null) {
     const offset = (page - 1) * PAGE_SIZE;
     if (env) {
-      const found = ctx.audit.page({ environment: env.name }, PAGE_SIZE, offset);
+      const found = await ctx.audit.page({ environment: env.name }, PAGE_SIZE, offset);
       return { reply: auditReply({ ...found, page, pageSize: PAGE_SIZE, scope: code(env.name), environment: env.name }), environment: env.name, outcome: 'ok' };
     }
     const access = ctx.access();
     // The environments named in the trail (a few hundred at most), not its rows, are checked against the asker's access.
-    const environments = holdsOnAll(access, ctx.subject, 'view', '*') ? 'any' : ctx.audit.environments().filter((name) => isAllowed(access, ctx.subject, 'view', name));
+    const environments = holdsOnAll(access, ctx.subject, 'view', '*') ? 'any' : (await ctx.audit.environments()).filter((name) => isAllowed(access, ctx.subject, 'view', name));
     const scope: AuditScope = { environments, actor: ctx.subject.userId };
-    const found = ctx.audit.page(scope, PAGE_SIZE, offset);
+    const found = await ctx.audit.page(scope, PAGE_SIZE, offset);
     return { reply: auditReply({ ...found, page, pageSize: PAGE_SIZE, scope: 'the environments you can see', environment: null }), outcome: 'ok' };
   },
 };

@@ -19,13 +19,13 @@ import type { LogReader } from '../../aws/logs/reader.js';
 import type { Outbound } from '../../outbound.js';
 
 /** The idle report's Snooze: hides an environment from `/env idle` and digests for a while. */
-export type Snoozer = (environment: string, userId: string, now: Date) => { environment: string; until: Date; reply: Reply };
+export type Snoozer = (environment: string, userId: string, now: Date) => Promise<{ environment: string; until: Date; reply: Reply }>;
 
 /** Everything a command may use; built once in the composition root. */
 export interface CommandDeps {
   fleet: Fleet;
-  /** The policy's bindings plus the grants active right now. */
-  access: () => AccessPolicy;
+  /** The policy's bindings plus the grants active right now (read from the database). */
+  access: () => Promise<AccessPolicy>;
   protect: readonly ProtectionRule[];
   refresh: (trigger: string) => Promise<RefreshRecord>;
   launcher: OperationLauncher;
@@ -55,7 +55,9 @@ export interface CommandDeps {
   charts?: Pick<Outbound, 'attachChart'>;
 }
 
-export interface CommandContext extends CommandDeps {
+export interface CommandContext extends Omit<CommandDeps, 'access'> {
+  /** The policy plus the grants active when the request came in, read once per request. */
+  access: () => AccessPolicy;
   subject: Subject;
   channelId: string;
   /** Answers the asker privately (the slash command's response_url), when an operation cannot post. */

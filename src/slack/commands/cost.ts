@@ -13,7 +13,7 @@ import type { CommandContext } from './context.js';
  */
 async function shareChart(ctx: CommandContext, period: CostPeriod, include: (environment: string) => boolean, environment: string | null): Promise<ChartOutcome | null> {
   if (!ctx.charts?.attachChart) return null;
-  const data = ctx.costs.daily(period, ctx.clock.now(), include, environment ?? undefined);
+  const data = await ctx.costs.daily(period, ctx.clock.now(), include, environment ?? undefined);
   if (!hasCostToChart(data)) return null;
   return ctx.charts.attachChart({ channel: ctx.channelId, askedBy: ctx.subject.userId }, { kind: 'cost-per-day', title: costChartTitle(period, environment), data });
 }
@@ -41,12 +41,12 @@ export const costCommand: CommandModule<{ environment: string | null; period: Co
     if (env) {
       const name = env.name;
       const only = (environment: string) => environment === name;
-      const report = ctx.costs.report(period, now, only, name);
+      const report = await ctx.costs.report(period, now, only, name);
       const chart = report.rows.length > 0 ? await shareChart(ctx, period, only, name) : null;
       return { reply: costReply({ report, environment: name, showUnassigned: false, chart }), environment: name, outcome: 'ok', detail: period };
     }
     const audience = askerAudience(ctx);
-    const report = ctx.costs.report(period, now, audience.sees);
+    const report = await ctx.costs.report(period, now, audience.sees);
     const chart = report.rows.length > 0 ? await shareChart(ctx, period, audience.sees, null) : null;
     const reply = costReply({ report, environment: null, showUnassigned: audience.seesUnplaced, chart });
     return { reply, outcome: 'ok', detail: `${period}: ${report.rows.length} environments` };

@@ -51,7 +51,7 @@ export function runCommand<Args extends object>(module: CommandModule<Args>, arg
 /** The asker with their groups, and the policy plus the grants active now, read once per request however often the command asks. */
 async function contextFor(request: ClickRequest, deps: EnvCommandHandlerDeps): Promise<CommandContext> {
   const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId) };
-  const access = deps.access();
+  const access = await deps.access();
   return { ...deps, access: () => access, subject, channelId: request.channelId, respond: request.respond, openModal: request.openModal };
 }
 
@@ -68,7 +68,8 @@ async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Prom
   if (!module) throw new Error(`no module for ${command.verb}`);
   const environment = namedEnvironment(command);
   if (module.public) {
-    const ctx: CommandContext = { ...deps, subject: { userId: request.userId, groupIds: [] }, channelId: request.channelId, respond: request.respond };
+    const access = await deps.access();
+    const ctx: CommandContext = { ...deps, access: () => access, subject: { userId: request.userId, groupIds: [] }, channelId: request.channelId, respond: request.respond };
     return { verb: command.verb, environment, ...(await runCommand(module, command, ctx)) };
   }
   return { verb: command.verb, environment, ...(await runWithBinding(module, command, await contextFor(request, deps))) };
@@ -105,7 +106,7 @@ export async function handleEnvCommand(request: EnvRequest, deps: EnvCommandHand
     result = { verb: quoted(request.text.slice(0, 64).trim().split(/\s+/)[0] || 'help'), ...failedOutcome(error) };
   }
   // The store cuts every text to a bounded prefix; the reply never repeats the command in full either.
-  deps.audit.record({
+  await deps.audit.record({
     at: started.toISOString(),
     actor: request.userId,
     verb: result.verb,
@@ -143,7 +144,7 @@ export async function handleClickedCommand<Args extends object>(module: CommandM
     result = failedOutcome(error);
   }
   if (!recorded) {
-    deps.audit.record({
+    await deps.audit.record({
       at: deps.clock.now().toISOString(),
       actor: request.userId,
       verb: module.verb,

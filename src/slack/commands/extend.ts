@@ -44,7 +44,7 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
   buttons: [EXTEND_ACTION, HOME_EXTEND_ACTION].map((actionId) => ({ actionId, text: (environment: string) => `extend ${environment} 1h` })),
   permission: ({ environment }) => ({ verb: 'extend', environment }),
   async run(command, ctx, env: Environment) {
-    const { resolved, override } = ctx.schedules.explain(env);
+    const { resolved, override } = await ctx.schedules.explain(env);
     if (!resolved.schedule) {
       return { reply: problemReply(`${code(env.name)} has no schedule, so nothing will park it.`, 'No extension is needed.'), environment: env.name, outcome: 'invalid' };
     }

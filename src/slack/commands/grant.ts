@@ -39,7 +39,7 @@ function heldBy(access: AccessPolicy, ctx: CommandContext, verb: string, glob: s
  * A time-boxed role that cannot reach beyond its granter: `grant` and every verb of the role must be held
  * by the granter on every name the glob matches (globs compared as sets of names, not as one name).
  */
-function grant(command: GrantArgs, ctx: CommandContext): CommandOutcome {
+async function grant(command: GrantArgs, ctx: CommandContext): Promise<CommandOutcome> {
   const access = ctx.access();
   const { userId, role, glob, durationMs } = command;
   if (globsHolding(access, ctx.subject, 'grant').length === 0) {
@@ -60,21 +60,19 @@ function grant(command: GrantArgs, ctx: CommandContext): CommandOutcome {
   }
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + durationMs).toISOString();
-  const grant = ctx.grants.add({ userId, role, environments: glob, grantedBy: ctx.subject.userId, createdAt: now.toISOString(), expiresAt });
+  const grant = await ctx.grants.add({ userId, role, environments: glob, grantedBy: ctx.subject.userId, createdAt: now.toISOString(), expiresAt });
   const text = `Granted <@${userId}> \`${role}\` on \`${glob}\` for ${formatDuration(durationMs)}, until ${slackDayTime(expiresAt)} (grant #${grant.id}).`;
   return { reply: said(`:key: ${text}`), environment: glob, outcome: 'ok', detail: text };
 }
 
-function revoke(command: RevokeArgs, ctx: CommandContext): CommandOutcome {
+async function revoke(command: RevokeArgs, ctx: CommandContext): Promise<CommandOutcome> {
   const access = ctx.access();
   // Someone without `grant` anywhere learns nothing, not even whether the user has grants.
   if (globsHolding(access, ctx.subject, 'grant').length === 0) {
     return { reply: problemReply('You don’t have `grant`, which revoking needs.', heldBy(access, ctx, 'grant', '*')), outcome: 'denied', detail: 'missing grant' };
   }
   const now = ctx.clock.now().toISOString();
-  const matching = ctx.grants
-    .activeRows(now, command.userId)
-    .filter((g) => command.role === null || (g.role === command.role && g.environments === command.glob));
+  const matching = (await ctx.grants.activeRows(now, command.userId)).filter((g) => command.role === null || (g.role === command.role && g.environments === command.glob));
   const mine = matching.filter((g) => holdsOnAll(access, ctx.subject, 'grant', g.environments));
   if (matching.length === 0) {
     return { reply: said(`<@${command.userId}> has no active grants${command.role ? ` of \`${command.role}\` on \`${command.glob}\`` : ''}.`), outcome: 'not-found' };
@@ -82,7 +80,7 @@ function revoke(command: RevokeArgs, ctx: CommandContext): CommandOutcome {
   if (mine.length === 0) {
     return { reply: problemReply('You don’t have `grant` on the environments of those grants.', 'Ask someone who does.'), outcome: 'denied' };
   }
-  ctx.grants.revoke(
+  await ctx.grants.revoke(
     mine.map((g) => g.id),
     ctx.subject.userId,
     now,

@@ -23,9 +23,9 @@ export const idleCommand: CommandModule = {
 
 /** Hides an environment from `/env idle` and digests for `snoozeDays`; the Snooze button's work. */
 export function idleSnoozer(deps: { store: Pick<NoticesStore, 'snooze'>; snoozeDays: number }): Snoozer {
-  return (environment, userId, now) => {
+  return async (environment, userId, now) => {
     const until = new Date(now.getTime() + deps.snoozeDays * DAY_MS);
-    deps.store.snooze(environment, until, userId, now);
+    await deps.store.snooze(environment, until, userId, now);
     return { environment, until, reply: snoozedReply(environment, until) };
   };
 }
@@ -39,8 +39,8 @@ export const snoozeCommand: CommandModule<{ environment: string }> = {
   typed: null,
   buttons: [{ actionId: IDLE_SNOOZE_ACTION, args: (value) => ({ environment: value ?? '' }) }],
   permission: ({ environment }) => ({ verb: 'stop', environment }),
-  run({ environment }, ctx, _env: Environment) {
-    const result = ctx.snooze(environment, ctx.subject.userId, ctx.clock.now());
+  async run({ environment }, ctx, _env: Environment) {
+    const result = await ctx.snooze(environment, ctx.subject.userId, ctx.clock.now());
     return { reply: result.reply, environment, outcome: 'ok', params: { until: result.until.toISOString() } };
   },
 };

@@ -21,7 +21,7 @@ export const listCommand: CommandModule<{ filter: string | null }> = {
       .filter((env) => isAllowed(access, ctx.subject, 'view', env.name))
       .filter((env) => filter === null || matchesGlob(filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`, env.name));
     const now = ctx.clock.now();
-    const explained = ctx.schedules.explainAll(visible);
+    const explained = await ctx.schedules.explainAll(visible);
     // Running while the schedule says parked, with no override keeping it up: worth a look.
     const outsideSchedule = new Set(
       visible.filter((env) => {

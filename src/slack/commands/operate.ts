@@ -42,7 +42,7 @@ async function operate(verb: OperateVerb, args: OperateArgs, env: Environment, c
   }
 
   // dockhand itself set a parked environment's bounds to 0–0: scaling it would only fail against them.
-  if (verb === 'scale' && ctx.fleet.parkedEnvironments().has(env.name)) {
+  if (verb === 'scale' && (await ctx.fleet.parkedEnvironments()).has(env.name)) {
     const text = `\`${env.name}\` is parked; \`/env start ${env.name}\` brings it back.`;
     return { reply: { text, blocks: [section(`:zzz: ${text}`)] }, environment: env.name, outcome: 'invalid', detail: 'parked' };
   }

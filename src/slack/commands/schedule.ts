@@ -24,11 +24,11 @@ function unquoted(spec: string | null): string | null {
 const isEdit = (spec: string | null) => spec?.toLowerCase() === EDIT;
 
 /** The schedule editor for an environment, with a preview of `spec` (null: of what applies now). */
-export function scheduleEditorFor(env: Environment, schedules: ScheduleService, spec: string | null, zone?: string) {
-  const explanation = schedules.explain(env);
+export async function scheduleEditorFor(env: Environment, schedules: ScheduleService, spec: string | null, zone?: string) {
+  const explanation = await schedules.explain(env);
   const { resolved } = explanation;
   const what = resolved.schedule ? code(describeSchedule(resolved.schedule)) : resolved.text === 'off' ? 'no schedule (off)' : 'no schedule';
-  const found = schedules.preview(env, spec);
+  const found = await schedules.preview(env, spec);
   const preview: SchedulePreview = found.ok ? found : { ok: false, problem: found.problem };
   return scheduleEditorModal({
     environment: env.name,
@@ -40,8 +40,8 @@ export function scheduleEditorFor(env: Environment, schedules: ScheduleService, 
 }
 
 /** The explanation, with the Edit schedule button for someone who may set one. */
-function explanationFor(env: Environment, ctx: CommandContext): Reply {
-  const reply = scheduleExplanationReply(env.name, ctx.schedules.explain(env));
+async function explanationFor(env: Environment, ctx: CommandContext): Promise<Reply> {
+  const reply = scheduleExplanationReply(env.name, await ctx.schedules.explain(env));
   if (!isAllowed(ctx.access(), ctx.subject, 'schedule', env.name)) return reply;
   return { ...reply, blocks: [...reply.blocks, editScheduleButton(env.name)] };
 }
@@ -65,13 +65,13 @@ export const scheduleCommand: CommandModule<{ environment: string; spec: string 
   buttons: [{ actionId: EDIT_SCHEDULE_ACTION, text: (environment) => `schedule ${environment} ${EDIT}` }],
   permission: ({ environment, spec }) => ({ verb: spec === null ? 'view' : 'schedule', environment }),
   async run({ spec }, ctx, env: Environment) {
-    if (spec === null) return { reply: explanationFor(env, ctx), environment: env.name, outcome: 'ok' };
+    if (spec === null) return { reply: await explanationFor(env, ctx), environment: env.name, outcome: 'ok' };
     if (isEdit(spec)) {
       if (!ctx.openModal) {
-        const reply = scheduleExplanationReply(env.name, ctx.schedules.explain(env));
+        const reply = scheduleExplanationReply(env.name, await ctx.schedules.explain(env));
         return { reply: { ...reply, blocks: [...reply.blocks, context(`The schedule editor opens in Slack; here, type ${code(`/env schedule ${env.name} <spec>`)}.`)] }, environment: env.name, outcome: 'ok' };
       }
-      await ctx.openModal(scheduleEditorFor(env, ctx.schedules, null));
+      await ctx.openModal(await scheduleEditorFor(env, ctx.schedules, null));
       return { reply: null, environment: env.name, outcome: 'ok', detail: 'opened the schedule editor' };
     }
     const result = await ctx.schedules.setSchedule(env.name, spec, ctx.subject.userId);
@@ -79,6 +79,6 @@ export const scheduleCommand: CommandModule<{ environment: string; spec: string 
       return { reply: problemReply(`That schedule does not parse: ${result.problem}.`, `Example: ${code(`/env schedule ${env.name} ${result.example}`)}`), environment: env.name, outcome: 'invalid', detail: result.problem };
     }
     const now = result.resolved.schedule ? describeSchedule(result.resolved.schedule) : 'none';
-    return { reply: explanationFor(env, ctx), environment: env.name, outcome: 'ok', detail: `schedule set to ${spec} (${now})` };
+    return { reply: await explanationFor(env, ctx), environment: env.name, outcome: 'ok', detail: `schedule set to ${spec} (${now})` };
   },
 };

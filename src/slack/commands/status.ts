@@ -14,7 +14,7 @@ export const statusCommand: CommandModule<{ environment: string }> = {
   permission: ({ environment }) => ({ verb: 'view', environment }),
   async run(_args, ctx, env: Environment) {
     const now = ctx.clock.now();
-    const schedule = scheduleSummary(ctx.schedules.explain(env));
+    const schedule = scheduleSummary(await ctx.schedules.explain(env));
     const mentions = env.owner ? await ctx.ownerMentions?.() : undefined;
     const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
     return { reply: statusReply(env, now, footer, schedule, mentions), environment: env.name, outcome: 'ok' };

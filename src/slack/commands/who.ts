@@ -22,16 +22,16 @@ export const whoCommand: CommandModule<{ environment: string | null; window: Who
   // **Who?** on a live alert: `/env who <env|all>`, as the clicker.
   buttons: [{ actionId: ALERT_WHO_ACTION, text: (target) => `who ${target}` }],
   permission: ({ environment }) => (environment === null ? null : { verb: 'view', environment }),
-  run(args, ctx, env: Environment | null) {
+  async run(args, ctx, env: Environment | null) {
     const now = ctx.clock.now();
     const window = { from: new Date(now.getTime() - WHO_WINDOW_MS[args.window]), to: now };
-    const footer = ingestFooter(ctx.trail.cursors(), now);
-    const gaps = ctx.reports.trailGaps(window);
+    const footer = ingestFooter(await ctx.trail.cursors(), now);
+    const gaps = await ctx.reports.trailGaps(window);
     if (env) {
-      const events = ctx.reports.changes(window, askerAudience(ctx), env.name);
+      const events = await ctx.reports.changes(window, askerAudience(ctx), env.name);
       return { reply: whoReply({ events, gaps, now, window: args.window, environment: env.name, footer }), environment: env.name, outcome: 'ok', detail: `${events.length} events${gaps.length ? `, ${gaps.length} locations not read` : ''}` };
     }
-    const events = ctx.reports.changes(window, askerAudience(ctx));
+    const events = await ctx.reports.changes(window, askerAudience(ctx));
     return { reply: whoReply({ events, gaps, now, window: args.window, environment: null, footer }), outcome: 'ok', detail: `${events.length} events` };
   },
 };

@@ -69,13 +69,11 @@ export const whyCommand: CommandModule<{ environment: string; service: string | 
       return { reply: problemReply(`${code(env.name)} has no service called ${code(service)}.`, `Its services: ${escapeMrkdwn(known)}.`), environment: env.name, outcome: 'not-found' };
     }
     const asked = named ? [named] : env.services.filter((s) => !isHealthy(s));
-    const diagnoses = asked.map((s) => diagnoseService(s, ctx.stoppedTasks.forService(s.arn), now));
+    const diagnoses = await Promise.all(asked.map(async (s) => diagnoseService(s, await ctx.stoppedTasks.forService(s.arn), now)));
     const unhealthy = asked.filter((s) => !isHealthy(s));
     const logLines = await logLinesOf(unhealthy, ctx, env);
-    const sampleFailures = new Map(unhealthy.flatMap((s) => {
-      const failure = ctx.stoppedTasks.sampleFailure(s.arn);
-      return failure ? [[s.name, failure] as const] : [];
-    }));
+    const failures = await Promise.all(unhealthy.map(async (s) => [s.name, await ctx.stoppedTasks.sampleFailure(s.arn)] as const));
+    const sampleFailures = new Map(failures.flatMap(([name, failure]) => (failure ? [[name, failure] as const] : [])));
     const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
     const reply = whyReply({ env, diagnoses, service: named?.name ?? null, now, footer, logLines, sampleFailures });
     return { reply, environment: env.name, outcome: 'ok', detail: `${diagnoses.filter((d) => d.symptoms.length > 0).length} services not healthy` };

@@ -16,11 +16,11 @@ export function registerApprovalInteractions(app: App, deps: EnvCommandHandlerDe
     await ack();
     const click = buttonClickSchema.parse(body);
     const id = requestIdOf(click.actions[0]?.value);
-    const request = deps.approvals.pending().find((a) => a.id === id);
+    const request = (await deps.approvals.pending()).find((a) => a.id === id);
     // What is asked for is shown only to someone who may see its environment (else it reads like any request).
     // A failed group lookup must not cost the modal (the trigger expires in 3 s): it then names the request by number.
     const groupIds = request ? await deps.directory.groupsOf(click.user.id).catch(() => null) : null;
-    const mayView = request !== undefined && groupIds !== null && isAllowed(deps.access(), { userId: click.user.id, groupIds }, 'view', request.environment);
+    const mayView = request !== undefined && groupIds !== null && isAllowed(await deps.access(), { userId: click.user.id, groupIds }, 'view', request.environment);
     const shown = request && mayView ? describeRequest(request) : `request #${id}`;
     // The modal only asks for a reason; whether the click counts is judged when it is submitted.
     await client.views.open({ trigger_id: click.trigger_id, view: denyReasonModal(id, shown) as never });

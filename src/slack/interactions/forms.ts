@@ -127,10 +127,10 @@ export function registerForms(app: App, deps: EnvCommandHandlerDeps): void {
     if (!form?.viewId) return;
     const env = deps.fleet.environment(form.environment);
     const subject = { userId: form.userId, groupIds: await deps.directory.groupsOf(form.userId) };
-    if (!env || !isAllowed(deps.access(), subject, 'view', env.name)) return;
+    if (!env || !isAllowed(await deps.access(), subject, 'view', env.name)) return;
     const composed = composeScheduleSpec(form.values);
     const spec = 'errors' in composed ? null : composed.spec;
-    const view = scheduleEditorFor(env, deps.schedules, spec, 'errors' in composed ? undefined : composed.zone || undefined);
+    const view = await scheduleEditorFor(env, deps.schedules, spec, 'errors' in composed ? undefined : composed.zone || undefined);
     await client.views
       .update({ view_id: form.viewId, ...(form.hash ? { hash: form.hash } : {}), view })
       .catch((error) => deps.logger.warn('could not redraw the schedule preview', { error: errorMessage(error) }));
