@@ -16,7 +16,7 @@ import type { Environment } from '../src/domain/environments.js';
 import { InventoryRefresher } from '../src/jobs/inventory-refresh.js';
 import { silentLogger, type Logger } from '../src/log.js';
 import { generatedFleet, startSandbox } from '../dev/sandbox/index.js';
-import { openDb, type Db } from '../src/store/db.js';
+import { openSqlite, type Database } from '../src/store/db.js';
 import { Fleet } from '../src/store/fleet.js';
 import { InventoryStore } from '../src/store/inventory-store.js';
 import type { Outbound } from '../src/outbound.js';
@@ -44,7 +44,7 @@ export interface SchedulerBenchDeps {
   policy: Policy;
   /** AWS clients pointed at the sandbox; every call they make is counted from the sandbox's log. */
   aws: AwsClients;
-  db: Db;
+  db: Database;
   inventory: InventoryStore;
   fleet: Fleet;
   environments: readonly Environment[];
@@ -87,7 +87,7 @@ export async function wireScheduler(mod: Record<string, unknown>, deps: Schedule
   } catch (error) {
     return `src/store/schedules-store.ts failed to load: ${(error as Error).message.split('\n')[0]}`;
   }
-  const SchedulesStore = stores.SchedulesStore as (new (db: Db) => SchedulesStoreClass) | undefined;
+  const SchedulesStore = stores.SchedulesStore as (new (db: Database) => SchedulesStoreClass) | undefined;
   if (typeof SchedulesStore !== 'function') return 'src/store/schedules-store.ts does not export SchedulesStore';
   const { policy, aws, db, fleet, clock, logger } = deps;
   const operations = new OperationsStore(db);
@@ -142,11 +142,11 @@ export async function benchSchedulerTick(options: SchedulerBenchOptions): Promis
   const { environments, servicesPerEnvironment, accounts, dir } = options;
   const sandbox = await startSandbox({ fleet: generatedFleet({ environments, servicesPerEnvironment, accounts }), convergeDelayMs: 0 });
   const policy = parsePolicy(benchPolicyText(accounts));
-  const db = openDb(join(dir, 'scheduler.db'));
+  const db = openSqlite(join(dir, 'scheduler.db'));
   const aws = new AwsClients({ endpoint: sandbox.url, credentials: { accessKeyId: 'AKIABENCHSCHED', secretAccessKey: 'bench' } });
   let scheduler: TickingScheduler | null = null;
   try {
-    const inventory = new InventoryStore(db);
+    const inventory = await InventoryStore.load(db);
     const rules = environmentRulesOf(policy);
     // A Wednesday noon UTC, one tick a minute: schedules built for the benchmark have no edge in this hour.
     const start = Date.UTC(2026, 0, 7, 12, 0, 0);
@@ -189,7 +189,7 @@ export async function benchSchedulerTick(options: SchedulerBenchOptions): Promis
   } finally {
     scheduler?.stop?.();
     aws.destroy();
-    db.$client.close();
+    db.db.$client.close();
     await sandbox.close();
   }
 }

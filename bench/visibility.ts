@@ -17,7 +17,7 @@ import { silentLogger } from '../src/log.js';
 import { DEFAULT_REGION, generatedFleet, identities, startSandbox, type Sandbox } from '../dev/sandbox/index.js';
 import { AwsClients } from '../src/aws/clients.js';
 import { InventoryRefresher } from '../src/jobs/inventory-refresh.js';
-import { openDb } from '../src/store/db.js';
+import { openSqlite } from '../src/store/db.js';
 import { Fleet } from '../src/store/fleet.js';
 import { InventoryStore } from '../src/store/inventory-store.js';
 import type { Outbound } from '../src/outbound.js';
@@ -109,7 +109,7 @@ function peakPerLocation(sandbox: Sandbox, from: number, operation: string): num
   return Math.max(0, ...[...byLocation.values()].map((times) => peakInWindow(times, 1000)));
 }
 
-async function cloudTrailFigures(sandbox: Sandbox, accounts: Account[], db: ReturnType<typeof openDb>, clients: unknown, cloudtrail: Record<string, unknown>): Promise<Figure[]> {
+async function cloudTrailFigures(sandbox: Sandbox, accounts: Account[], db: ReturnType<typeof openSqlite>, clients: unknown, cloudtrail: Record<string, unknown>): Promise<Figure[]> {
   const [Job, Trail, History, Audit] = await Promise.all([
     need<Ctor<AuditJob>>('../src/jobs/audit-ingest.js', 'AuditIngestJob'),
     need<Ctor<unknown>>('../src/store/trail-store.js', 'TrailStore'),
@@ -187,7 +187,7 @@ async function costEntries(sandbox: Sandbox, account: string, days: { first: str
   }
 }
 
-async function costExplorerFigures(sandbox: Sandbox, accounts: Account[], db: ReturnType<typeof openDb>, clients: unknown, actuals: Record<string, unknown>, latencyMs: number): Promise<Figure[]> {
+async function costExplorerFigures(sandbox: Sandbox, accounts: Account[], db: ReturnType<typeof openSqlite>, clients: unknown, actuals: Record<string, unknown>, latencyMs: number): Promise<Figure[]> {
   const [Job, Store] = await Promise.all([
     need<Ctor<CostJob>>('../src/jobs/cost-ingest.js', 'CostIngestJob'),
     need<Ctor<unknown>>('../src/store/cost-actuals-store.js', 'CostActualsStore'),
@@ -233,7 +233,7 @@ async function costExplorerFigures(sandbox: Sandbox, accounts: Account[], db: Re
  * One digest run over what the ingest jobs stored, posting to an outbound port that only counts: the AWS requests it
  * makes (aim: none; a digest reads the store). The inventory it reports on is read first, without latency.
  */
-async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openDb>, schema: { parse(input: unknown): Record<string, unknown> }, accounts: Account[], latencyMs: number): Promise<Figure[]> {
+async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openSqlite>, schema: { parse(input: unknown): Record<string, unknown> }, accounts: Account[], latencyMs: number): Promise<Figure[]> {
   const [DigestJob, FleetReports, CostReports, NoticesStore, TrailStore, CostHistoryStore, CostActualsStore, idleRulesOf, costSettingsOf] = await Promise.all([
     need<Ctor<{ runOnce(now?: Date): Promise<{ status: string; error?: string }[]> }>>('../src/jobs/digest.js', 'DigestJob'),
     need<Ctor<unknown>>('../src/store/fleet-reports.js', 'FleetReports'),
@@ -248,7 +248,7 @@ async function digestFigures(sandbox: Sandbox, db: ReturnType<typeof openDb>, sc
   const visibility = schema.parse({ digests: [{ channel: 'C0BENCH' }] }) as { digests: unknown[]; idle: unknown; cost: unknown };
   const policy = parsePolicy(benchPolicyText(accounts.length));
   const rules = environmentRulesOf(policy);
-  const inventory = new InventoryStore(db);
+  const inventory = await InventoryStore.load(db);
   const aws = new AwsClients({ endpoint: sandbox.url, credentials: { accessKeyId: 'AKIABENCHDIGEST', secretAccessKey: 'bench' } });
   sandbox.setLatency(0);
   try {
@@ -309,7 +309,7 @@ export async function benchVisibility(options: VisibilityBenchOptions): Promise<
     latencyMs: options.latencyMs,
     convergeDelayMs: 0,
   });
-  const db = openDb(join(options.dir, 'visibility.db'));
+  const db = openSqlite(join(options.dir, 'visibility.db'));
   const clients = new Clients({ endpoint: sandbox.url, credentials: { accessKeyId: 'AKIABENCHVIS', secretAccessKey: 'bench' } });
   try {
     const accounts = parsePolicy(benchPolicyText(options.accounts)).accounts;
@@ -322,7 +322,7 @@ export async function benchVisibility(options: VisibilityBenchOptions): Promise<
     return [...cloudTrail, ...cost, ...digest];
   } finally {
     clients.destroy();
-    db.$client.close();
+    db.db.$client.close();
     await sandbox.close();
   }
 }

@@ -1,6 +1,7 @@
 import { errorMessage, type Logger } from './log.js';
 
-export type Listener<T> = (event: T) => void | Promise<void>;
+/** What a listener returns is ignored, except a promise: its rejection is logged, and `publishAndWait` waits for it. */
+export type Listener<T> = (event: T) => unknown;
 
 /**
  * One kind of event and whoever listens for it. Listeners start synchronously, in the order they subscribed;
@@ -30,12 +31,12 @@ export class Topic<T> {
 
   /** As `publish`, resolving once every listener's promise has settled (never rejecting). */
   async publishAndWait(event: T): Promise<void> {
-    const pending: Promise<void>[] = [];
+    const pending: Promise<unknown>[] = [];
     const failed = (error: unknown) => this.logger.error(`a listener for "${this.name}" failed`, { error: errorMessage(error) });
     for (const listener of [...this.listeners]) {
       try {
         const result = listener(event);
-        if (result) pending.push(result.catch(failed));
+        if (result instanceof Promise) pending.push(result.then(() => undefined, failed));
       } catch (error) {
         failed(error);
       }

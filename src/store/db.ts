@@ -36,3 +36,4 @@ export function openDb(path: string, journal: JournalMode = 'wal'): Db {
 export function openSqlite(path: string, journal: JournalMode = 'wal'): Database {
   return sqliteDatabase(openDb(path, journal));
 }
+export type { Database } from './database.js';

@@ -10,7 +10,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { InventoryRefresher } from '../../src/jobs/inventory-refresh.js';
 import { silentLogger } from '../../src/log.js';
 import { generatedFleet, startSandbox, type Sandbox } from '../../dev/sandbox/index.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import { Fleet } from '../../src/store/fleet.js';
 import { InventoryStore } from '../../src/store/inventory-store.js';
 import { SANDBOX_CREDENTIALS } from '../support/harness.js';
@@ -29,10 +29,10 @@ function policyFor(accounts: string[], regions = ['us-east-1']): Policy {
 }
 
 async function setup(sandbox: Sandbox, policy: Policy) {
-  const db = openDb(join(mkdtempSync(join(tmpdir(), 'dockhand-inv-')), 'db.sqlite'));
-  const store = new InventoryStore(db);
+  const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'dockhand-inv-')), 'db.sqlite'));
+  const store = await InventoryStore.load(db);
   const aws = new AwsClients({ endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS });
-  open.push({ close: () => { aws.destroy(); db.$client.close(); } });
+  open.push({ close: () => { aws.destroy(); db.db.$client.close(); } });
   const rules = environmentRulesOf(policy);
   const refresher = new InventoryRefresher({ accounts: policy.accounts, rules, aws, store, clock: new ManualClock(), logger: silentLogger, deadlineMs: policy.aws.refresh_deadline_ms });
   return { store, aws, refresher, fleet: new Fleet(store, rules) };

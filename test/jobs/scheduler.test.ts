@@ -21,7 +21,7 @@ const clock = new ManualClock('2026-03-23T08:00:00Z'); // Monday 09:00 in Berlin
 beforeAll(async () => {
   h = await startHarness({ clock, policy: parsePolicy(POLICY), sandbox: { clock } });
   h.slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE'] }] });
-  h.dockhand.scheduler.tick(clock.now());
+  await h.dockhand.scheduler.tick(clock.now());
 });
 afterAll(() => h.close());
 

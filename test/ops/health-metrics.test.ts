@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { SandboxError } from '../../dev/sandbox/index.js';
-import { openDb, type Db } from '../../src/store/db.js';
+import { openSqlite, type Database } from '../../src/store/db.js';
 import { LeaseStore } from '../../src/store/lease-store.js';
 import { SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';
 import { sample } from '../support/metrics-text.js';
@@ -9,15 +9,15 @@ import { postSigned, slashCommandBody } from '../support/signed-request.js';
 import { askPrivately, sendCommand } from '../support/slack-requests.js';
 
 let h: Harness;
-let db: Db;
+let db: Database;
 const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
   h = await startHarness({ clock, scheduler: false });
-  db = openDb(h.dbPath);
+  db = openSqlite(h.dbPath);
 });
 afterAll(async () => {
-  db.$client.close();
+  db.db.$client.close();
   await h.close();
 });
 beforeEach(() => h.slack.reset());
@@ -64,10 +64,10 @@ describe('/health tells the truth', () => {
 
   it('turns 503 naming the lease when another instance takes it over, stops serving Slack, and recovers', async () => {
     const lease = new LeaseStore(db);
-    const holder = lease.current()?.holder;
+    const holder = (await lease.current())?.holder;
     expect(holder).toBe(h.dockhand.lease.holder);
     // Another instance whose clock says dockhand's lease has expired takes it over.
-    expect(lease.take('intruder/1/abcd', clock.now().getTime() + 10_000, 60_000)).toBe(true);
+    expect((await lease.take('intruder/1/abcd', clock.now().getTime() + 10_000, 60_000))).toBe(true);
     await vi.waitFor(async () => expect((await health()).status).toBe(503), { timeout: 5000 });
     const lost = await health();
     expect(lost.body.failing).toEqual(['lease']);
@@ -75,9 +75,9 @@ describe('/health tells the truth', () => {
     const body = slashCommandBody({ text: 'list', user_id: 'U0MARIA', response_url: h.slack.responseUrl('while-lost') });
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body)).status).toBe(503);
 
-    lease.release('intruder/1/abcd', clock.now().getTime());
+    await lease.release('intruder/1/abcd', clock.now().getTime());
     await vi.waitFor(async () => expect((await health()).status).toBe(200), { timeout: 5000 });
-    expect(lease.current()?.holder).toBe(holder);
+    expect((await lease.current())?.holder).toBe(holder);
     expect(h.dockhand.lease.status).toBe('held');
     await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'list');
   });

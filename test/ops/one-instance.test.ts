@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox } from '../../dev/sandbox/index.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import { LeaseStore } from '../../src/store/lease-store.js';
 import { SchedulesStore } from '../../src/store/schedules-store.js';
 import { startFakeSlack } from '../support/fake-slack.js';
@@ -42,9 +42,9 @@ schedules:
     - environments: [qa-1]
       schedule: "mon-sun ${hhmm(new Date(end.getTime() - 2 * 3600_000))}-${hhmm(end)} UTC"
 `;
-    const db = openDb(dbPath);
-    cleanup.push(() => void db.$client.close());
-    new SchedulesStore(db).setLastTick(new Date(end.getTime() - 5 * 60_000));
+    const db = openSqlite(dbPath);
+    cleanup.push(() => void db.db.$client.close());
+    await new SchedulesStore(db).setLastTick(new Date(end.getTime() - 5 * 60_000));
     const lease = new LeaseStore(db);
     const qa1 = sandbox.services().filter((s) => s.tags.environment === 'qa-1');
     const isQa1Update = (r: { operation: string; params: unknown }) => r.operation === 'UpdateService' && qa1.some((s) => [s.name, s.arn].includes(String((r.params as { service?: string }).service)));
@@ -60,7 +60,7 @@ schedules:
     await hold.reached;
     const second = await spawnDockhand(config);
     cleanup.push(() => second.kill());
-    const firstHolder = lease.current()?.holder;
+    const firstHolder = (await lease.current())?.holder;
     expect(firstHolder).toMatch(/^.+\/\d+\/[0-9a-f]{8}$/);
 
     // The second says who holds the lease and serves only "not ready"; the first parks qa-1, once.
@@ -81,18 +81,18 @@ schedules:
     expect(sample((await get(first, '/metrics')).text, 'dockhand_instance_lease_held')).toBe(1);
 
     // kill -9: no release, so the second must wait out the lease (3 s in TEST_POLICY), then take over.
-    const before = lease.current();
+    const before = (await lease.current());
     await first.kill();
     await vi.waitFor(() => second.active, { timeout: 15_000 });
     await second.active;
-    const taken = lease.current();
+    const taken = await lease.current();
     expect(taken?.holder).not.toBe(firstHolder);
     expect(taken?.acquiredAt).toBeGreaterThanOrEqual(before?.expiresAt ?? Infinity);
     await vi.waitFor(async () => expect((await get(second, '/health/ready')).status).toBe(200), { timeout: 10_000 });
 
     // The second's scheduler runs now (its ticks move the stored last tick) and does not park qa-1 again.
     const takenAt = taken?.acquiredAt ?? 0;
-    await vi.waitFor(() => expect(new SchedulesStore(db).lastTick()?.getTime() ?? 0).toBeGreaterThan(takenAt + 1000), { timeout: 15_000 });
+    await vi.waitFor(async () => expect((await new SchedulesStore(db).lastTick())?.getTime() ?? 0).toBeGreaterThan(takenAt + 1000), { timeout: 15_000 });
     expect(qa1UpdateServices()).toBe(5);
     expect(qa1Desired().every((d) => d === 0)).toBe(true);
   }, 90_000);

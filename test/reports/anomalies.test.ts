@@ -14,7 +14,7 @@ import { SlackOutbound } from '../../src/slack/outbound.js';
 import { CostActualsStore } from '../../src/store/cost-actuals-store.js';
 import { CostHistoryStore } from '../../src/store/cost-history-store.js';
 import { CostReports } from '../../src/store/cost-reports.js';
-import { openDb, type Db } from '../../src/store/db.js';
+import { openSqlite, type Database } from '../../src/store/db.js';
 import { NoticesStore } from '../../src/store/notices-store.js';
 import { service } from '../domain/fixtures.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
@@ -29,7 +29,7 @@ const policy = reportPolicySchema.parse({
 const TASK_HOUR = 0.04937;
 
 let dir: string;
-let db: Db;
+let db: Database;
 let clock: ManualClock;
 let slack: FakeSlack;
 let sampler: InventorySampler;
@@ -54,16 +54,16 @@ function environments(): Environment[] {
 }
 
 /** Refreshes every 10 minutes for `hours`. */
-function run(hours: number): void {
+async function run(hours: number): Promise<void> {
   for (let minute = 0; minute < hours * 60; minute += 10) {
-    sampler.record(snapshot());
+    await sampler.record(snapshot());
     clock.advance(10 * 60_000);
   }
 }
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dockhand-anomaly-'));
-  db = openDb(join(dir, 'dockhand.db'));
+  db = openSqlite(join(dir, 'dockhand.db'));
   clock = new ManualClock('2026-03-10T00:00:00Z');
   slack = await startFakeSlack();
   const history = new CostHistoryStore(db);
@@ -82,11 +82,11 @@ beforeEach(async () => {
   });
   // A week of steady spend: the baseline.
   tasks = { 'staging-3': 4, prod: 200, 'dev-1': 1 };
-  run(7 * 24);
+  await run(7 * 24);
 });
 
 afterEach(async () => {
-  db.$client.close();
+  db.db.$client.close();
   await slack.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -95,7 +95,7 @@ describe('live cost anomalies', () => {
   it('alerts only when spend beats the same hours of the week before by both $5 and 50 %, once per window', async () => {
     // staging-3 ×10 (+$16, +900 %); prod +20 % (+$35 but under 50 %); dev-1 ×6 (+500 % but +$0.74).
     tasks = { 'staging-3': 40, prod: 240, 'dev-1': 6 };
-    run(3);
+    await run(3);
     const check = await monitor.runOnce();
     expect(check.anomalies.map((a) => a.environment)).toEqual(['staging-3']);
     const anomaly = check.anomalies[0]!;
@@ -110,14 +110,14 @@ describe('live cost anomalies', () => {
     expect(String(posts[0]!.body.text)).toContain('`staging-3` is spending more than usual');
 
     // Still high three hours later: a new window, a new alert.
-    run(3);
+    await run(3);
     expect((await monitor.runOnce()).posted).toBe(1);
   });
 
   it('does not alert without a watched baseline', async () => {
     clock.advance(30 * 24 * HOUR);
     tasks = { 'staging-3': 40, prod: 240, 'dev-1': 6 };
-    run(3);
+    await run(3);
     expect((await monitor.runOnce()).anomalies).toEqual([]);
   });
 });

@@ -58,7 +58,7 @@ function find(events: readonly DecodedEvent[], predicate: (e: DecodedEvent) => b
 describe('CloudTrail ingest against the sandbox', () => {
   it('turns a day of activity into who, via what and what, with the right flags', async () => {
     const qa2Parked = new Set<string>();
-    fx = await startFixture({ parkedDesired: (arns) => new Map(arns.filter((a) => qa2Parked.has(a)).map((a) => [a, 1])) });
+    fx = await startFixture({ parkedDesired: async (arns) => new Map(arns.filter((a) => qa2Parked.has(a)).map((a) => [a, 1])) });
     const job = auditJob(fx);
     await fx.refreshAndSample();
     for (const service of fx.fleet.environment('qa-2')!.services) qa2Parked.add(service.arn);
@@ -118,7 +118,7 @@ describe('CloudTrail ingest against the sandbox', () => {
     });
     for (let hour = 0; hour < 18; hour++) await hourly(() => undefined);
 
-    const events = fx.stores.trail.events({ from: new Date(0), to: fx.clock.now(), environments: null, includeUnplaced: true });
+    const events = await fx.stores.trail.events({ from: new Date(0), to: fx.clock.now(), environments: null, includeUnplaced: true });
     const byConsole = find(events, (e) => e.what.service === 'qa-1-web');
     expect(byConsole).toMatchObject({ who: { kind: 'iam-user', name: 'ops-console' }, via: { kind: 'console' }, what: { environment: 'qa-1', desiredBefore: 1, desiredAfter: 0 } });
     expect(byConsole.flags).toEqual(['scale-to-zero']);
@@ -150,7 +150,7 @@ describe('CloudTrail ingest against the sandbox', () => {
 
     // Every hourly run stayed within its budget; the overlap re-read events but none is stored twice.
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
-    for (const cursor of fx.stores.trail.cursors()) expect(cursor.requests).toBeLessThanOrEqual(Math.ceil(cursor.events / LOOKUP_PAGE_SIZE) + 1);
+    for (const cursor of (await fx.stores.trail.cursors())) expect(cursor.requests).toBeLessThanOrEqual(Math.ceil(cursor.events / LOOKUP_PAGE_SIZE) + 1);
     expect(maxRequestsInAnySecond(lookups(fx))).toBeLessThanOrEqual(2);
   });
 
@@ -183,6 +183,6 @@ describe('CloudTrail ingest against the sandbox', () => {
     const nextUs = next.results.find((r) => r.location.region === 'us-east-1')!;
     expect(nextUs.added).toBe(1);
     expect(nextUs.requests).toBeLessThanOrEqual(Math.ceil(nextUs.events / 50) + 1);
-    expect(fx.stores.trail.events({ from: new Date(0), to: fx.clock.now(), environments: null, includeUnplaced: true }).filter((e) => e.eventId === late)).toHaveLength(1);
+    expect((await fx.stores.trail.events({ from: new Date(0), to: fx.clock.now(), environments: null, includeUnplaced: true })).filter((e) => e.eventId === late)).toHaveLength(1);
   });
 });

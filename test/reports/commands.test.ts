@@ -99,7 +99,7 @@ describe('/env idle', () => {
     expect(text(outcome)).toContain('`legacy-reporting` in nonprod');
 
     const snooze = idleSnoozer({ store: fx.stores.visibility, snoozeDays: 7 });
-    expect(snooze('preview-pr-117', 'U0MARIA', fx.clock.now()).until.toISOString()).toBe('2026-03-27T12:00:00.000Z');
+    expect((await snooze('preview-pr-117', 'U0MARIA', fx.clock.now())).until.toISOString()).toBe('2026-03-27T12:00:00.000Z');
     expect(text(await runCommand(idleCommand, {}, ctx('U0ADMIN')))).not.toContain('preview-pr-117');
   });
 });

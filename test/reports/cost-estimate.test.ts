@@ -19,7 +19,7 @@ describe('cost estimate from inventory samples', () => {
       await fx.refreshAndSample();
       fx.clock.advance(refreshIntervalMs);
     }
-    const [month] = fx.costs.estimates([{ from, to: new Date(from.getTime() + HOURS_PER_MONTH * HOUR) }]);
+    const [month] = (await fx.costs.estimates([{ from, to: new Date(from.getTime() + HOURS_PER_MONTH * HOUR) }]));
 
     expect(month!.estimate.taskHours).toBeCloseTo(80 * HOURS_PER_MONTH, 6);
     expect(month!.estimate.dollars).toBeGreaterThan(1442 - 5);
@@ -27,7 +27,7 @@ describe('cost estimate from inventory samples', () => {
     expect(month!.estimate.environments).toHaveLength(10);
     expect(month!.watchedHours).toBeCloseTo(HOURS_PER_MONTH, 6);
     // 61 refreshes of 80 steady services are stored as one run each.
-    expect(fx.stores.history.runCount()).toBe(80);
+    expect((await fx.stores.history.runCount())).toBe(80);
   });
 
   it('starts a new run only when counts change, and does not invent hours the bot did not watch', async () => {
@@ -37,13 +37,13 @@ describe('cost estimate from inventory samples', () => {
       await fx.refreshAndSample();
       fx.clock.advance(60_000);
     }
-    expect(fx.stores.history.runCount()).toBe(80);
+    expect((await fx.stores.history.runCount())).toBe(80);
     // The bot is down for two hours; the next refresh starts new runs rather than stretching the old ones.
     fx.clock.advance(2 * HOUR);
     await fx.refreshAndSample();
-    expect(fx.stores.history.runCount()).toBe(160);
+    expect((await fx.stores.history.runCount())).toBe(160);
     const to = new Date(fx.clock.now().getTime() + 60_000);
-    const [window] = fx.costs.estimates([{ from, to }]);
+    const [window] = (await fx.costs.estimates([{ from, to }]));
     // Watched: refreshes from minute 0 to 19, the last one's 2-minute tail, and the minute after the return.
     expect(window!.watchedHours).toBeCloseTo((19 + 2 + 1) / 60, 6);
     expect(window!.estimate.taskHours).toBeCloseTo(80 * window!.watchedHours, 6);
@@ -54,7 +54,7 @@ describe('cost estimate from inventory samples', () => {
     fx = await startFixture({
       fleet: referenceFleet(),
       refreshIntervalMs: HOUR,
-      parkedDesired: (arns) => new Map(arns.filter((arn) => parked.has(arn)).map((arn) => [arn, 1])),
+      parkedDesired: async (arns) => new Map(arns.filter((arn) => parked.has(arn)).map((arn) => [arn, 1])),
     });
     await fx.refreshAndSample();
     const env001 = fx.fleet.environment('env-001')!;
@@ -69,7 +69,7 @@ describe('cost estimate from inventory samples', () => {
       fx.clock.advance(HOUR);
       await fx.refreshAndSample();
     }
-    const report = fx.costs.table({ window: { from: parkedFrom, to: fx.clock.now() }, include: () => true });
+    const report = await fx.costs.table({ window: { from: parkedFrom, to: fx.clock.now() }, include: () => true });
     const row = report.rows.find((r) => r.environment === 'env-001')!;
     expect(row.estimate).toBe(0);
     expect(row.saved?.parkedHours).toBeCloseTo(10, 6);

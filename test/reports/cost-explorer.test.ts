@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { CostIngestJob } from '../../src/jobs/cost-ingest.js';
 import { silentLogger } from '../../src/log.js';
 import { CostActualsStore } from '../../src/store/cost-actuals-store.js';
-import type { Db } from '../../src/store/db.js';
+import type { Database } from '../../src/store/db.js';
 import { DAY, startFixture, type Fixture } from './fixture.js';
 
 let fx: Fixture;
@@ -12,7 +12,7 @@ afterEach(async () => {
   await fx.close();
 });
 
-function costJob(f: Fixture, db: Db = f.db): CostIngestJob {
+function costJob(f: Fixture, db: Database = f.db): CostIngestJob {
   return new CostIngestJob({
     accounts: f.policy.accounts,
     clients: f.aws,
@@ -52,13 +52,13 @@ describe('Cost Explorer ingest against the sandbox', () => {
     expect((await costJob(fx, fx.openAgain()).runOnce()).results[0]).toMatchObject({ asked: false });
     expect(costCalls(fx)).toHaveLength(pages);
 
-    const billed = fx.stores.actuals.billed({ first: '2026-03-19', last: '2026-03-19' });
+    const billed = await fx.stores.actuals.billed({ first: '2026-03-19', last: '2026-03-19' });
     // staging-3: 7 tasks of 0.5 vCPU / 1 GB a day, 3 of them ARM.
-    expect(billed.get('staging-3')?.dollars).toBeCloseTo(24 * (4 * 0.024685 + 0.5 * 0.03238 + 1 * 0.00356 + 0.5 * 0.03238 + 1 * 0.00356 + 0.25 * 0.04048 + 0.5 * 0.004445), 4);
-    expect(billed.get('staging-3')?.estimated).toBe(true);
+    expect((billed.get('staging-3'))?.dollars).toBeCloseTo(24 * (4 * 0.024685 + 0.5 * 0.03238 + 1 * 0.00356 + 0.5 * 0.03238 + 1 * 0.00356 + 0.25 * 0.04048 + 0.5 * 0.004445), 4);
+    expect((billed.get('staging-3'))?.estimated).toBe(true);
     // legacy-reporting and tmp-debug-shell carry no environment tag: Cost Explorer's `environment$`.
-    expect(billed.get('untagged')?.dollars).toBeGreaterThan(0);
-    expect(fx.stores.actuals.billed({ first: '2026-03-10', last: '2026-03-10' }).get('staging-3')?.estimated).toBe(false);
+    expect((billed.get('untagged'))?.dollars).toBeGreaterThan(0);
+    expect((await fx.stores.actuals.billed({ first: '2026-03-10', last: '2026-03-10' })).get('staging-3')?.estimated).toBe(false);
 
     // Next day two processes race: one asks, only for the days still being billed, and the other does not.
     fx.clock.advance(DAY);

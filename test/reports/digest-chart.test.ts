@@ -46,7 +46,7 @@ function digestJob(withCharts = true): DigestJob {
     outbound: new SlackOutbound(app.client, { logger: silentLogger, timing: manualTiming(fx.clock), ...charts }),
     clock: fx.clock,
     logger: silentLogger,
-    costPerDay: (now, audience) => fx.costs.daily('7d', now, audience.sees),
+    costPerDay: async (now, audience) => (await fx.costs.daily('7d', now, audience.sees)),
   });
 }
 
@@ -88,9 +88,9 @@ describe('the digest with a chart of cost per day', () => {
     expect((await digestJob().runOnce())[0]).toMatchObject({ status: 'already-posted' });
   }, 60_000);
 
-  it('charts exactly the environments the digest channel covers', () => {
+  it('charts exactly the environments the digest channel covers', async () => {
     const narrow = { ...DIGESTS[0]!, environments: ['staging-*'] };
-    const data = fx.costs.daily('7d', fx.clock.now(), digestAudience(narrow).sees);
+    const data = await fx.costs.daily('7d', fx.clock.now(), digestAudience(narrow).sees);
     expect(data.environments.length).toBeGreaterThan(0);
     for (const name of data.environments) expect(name.startsWith('staging-') || name.startsWith('other (')).toBe(true);
     expect(data.days).toHaveLength(7);

@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { DigestJob } from '../../src/jobs/digest.js';
 import { silentLogger } from '../../src/log.js';
 import { SlackOutbound } from '../../src/slack/outbound.js';
-import type { Db } from '../../src/store/db.js';
+import type { Database } from '../../src/store/db.js';
 import { NoticesStore } from '../../src/store/notices-store.js';
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from '../support/fake-slack.js';
 import { manualTiming, DAY, startFixture, type Fixture } from './fixture.js';
@@ -41,7 +41,7 @@ afterEach(async () => {
   await fx.close();
 });
 
-function digestJob(db: Db = fx.db): DigestJob {
+function digestJob(db: Database = fx.db): DigestJob {
   return new DigestJob({
     digests: DIGESTS,
     reports: fx.reports,

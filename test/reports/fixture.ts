@@ -15,7 +15,7 @@ import { startSandbox, type FleetSpec, type Sandbox } from '../../dev/sandbox/in
 import { CostActualsStore } from '../../src/store/cost-actuals-store.js';
 import { CostHistoryStore } from '../../src/store/cost-history-store.js';
 import { CostReports } from '../../src/store/cost-reports.js';
-import { openDb, type Db } from '../../src/store/db.js';
+import { openSqlite, type Database } from '../../src/store/db.js';
 import { Fleet } from '../../src/store/fleet.js';
 import { InventoryStore } from '../../src/store/inventory-store.js';
 import { TrailStore } from '../../src/store/trail-store.js';
@@ -60,7 +60,7 @@ export interface FixtureOptions {
   policy?: Policy;
   visibility?: Record<string, unknown>;
   refreshIntervalMs?: number;
-  parkedDesired?: (arns: readonly string[]) => ReadonlyMap<string, number>;
+  parkedDesired?: (arns: readonly string[]) => Promise<ReadonlyMap<string, number>>;
   reports?: Partial<FleetReportsDeps>;
 }
 
@@ -74,22 +74,23 @@ export class Fixture {
   readonly costs: CostReports;
   readonly reports: FleetReports;
   readonly rules: EnvironmentRules;
-  readonly dbs: Db[] = [];
+  readonly dbs: Database[] = [];
 
   constructor(
     readonly dir: string,
-    readonly db: Db,
+    readonly db: Database,
     readonly sandbox: Sandbox,
     readonly clock: ManualClock,
     readonly policy: Policy,
     readonly visibility: ReportPolicy,
     readonly aws: AwsClients,
     options: FixtureOptions,
+    inventory: InventoryStore,
   ) {
     this.dbs.push(db);
     this.rules = environmentRulesOf(policy);
     this.stores = { history: new CostHistoryStore(db), trail: new TrailStore(db), actuals: new CostActualsStore(db), visibility: new NoticesStore(db) };
-    this.inventory = new InventoryStore(db);
+    this.inventory = inventory;
     this.fleet = new Fleet(this.inventory, this.rules);
     this.sampler = new InventorySampler({
       store: this.stores.history,
@@ -107,7 +108,9 @@ export class Fixture {
       clock,
       logger: silentLogger,
       deadlineMs: policy.aws.refresh_deadline_ms,
-      onRefreshed: () => void this.sampler.record(this.inventory.services()),
+      onRefreshed: async () => {
+        await this.sampler.record(this.inventory.services());
+      },
     });
     this.costs = new CostReports(this.stores.history, this.stores.actuals, costSettingsOf(visibility.cost, options.refreshIntervalMs ?? 60_000));
     this.reports = new FleetReports({
@@ -127,15 +130,15 @@ export class Fixture {
   }
 
   /** A second connection to the same database file: another process, or the bot after a restart. */
-  openAgain(): Db {
-    const db = openDb(join(this.dir, 'dockhand.db'));
+  openAgain(): Database {
+    const db = openSqlite(join(this.dir, 'dockhand.db'));
     this.dbs.push(db);
     return db;
   }
 
   async close(): Promise<void> {
     this.aws.destroy();
-    for (const db of this.dbs) db.$client.close();
+    for (const db of this.dbs) db.db.$client.close();
     await this.sandbox.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -145,9 +148,9 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   const dir = mkdtempSync(join(tmpdir(), 'dockhand-visibility-'));
   const clock = options.clock ?? new ManualClock();
   const sandbox = await startSandbox({ clock, convergeDelayMs: 0, ...(options.fleet ? { fleet: options.fleet } : {}) });
-  const db = openDb(join(dir, 'dockhand.db'));
+  const db = openSqlite(join(dir, 'dockhand.db'));
   const endpoint = { endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS };
   const aws = new AwsClients({ ...endpoint, timing: manualTiming(clock) });
   const visibility = reportPolicySchema.parse(options.visibility ?? {});
-  return new Fixture(dir, db, sandbox, clock, options.policy ?? testPolicy(), visibility, aws, options);
+  return new Fixture(dir, db, sandbox, clock, options.policy ?? testPolicy(), visibility, aws, options, await InventoryStore.load(db));
 }

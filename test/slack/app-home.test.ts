@@ -42,15 +42,14 @@ function buttons(blocks: Block[]) {
 }
 
 /** The last few audit rows, oldest first, without times. */
-function auditSince(before: number) {
-  return h.dockhand.audit
-    .recent(20)
+async function auditSince(before: number) {
+  return (await h.dockhand.audit.recent(20))
     .filter((row) => row.id > before)
     .reverse()
     .map(({ actor, verb, environment, outcome, detail }) => ({ actor, verb, environment, outcome, detail }));
 }
 
-const lastAuditId = () => h.dockhand.audit.recent(1)[0]?.id ?? 0;
+const lastAuditId = async () => (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
 
 describe('the App Home', () => {
   it('lists exactly the environments a developer may operate, with buttons that ask before stopping', async () => {
@@ -75,14 +74,14 @@ describe('the App Home', () => {
     const { blocks } = await homeOf('U0DEV');
     const stop = buttons(blocks).find((b) => b.action_id === 'home_stop' && b.value === 'prod');
     expect(stop?.confirm).toMatchObject({ confirm: { text: 'Ask to stop' } });
-    const before = lastAuditId();
+    const before = (await lastAuditId());
     expect((await clickOnView(h.eventsUrl, 'U0DEV', 'home_stop', 'prod')).ack.status).toBe(200);
     const request = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0APPROVALS');
     expect(String(request.body.text)).toContain('/env stop prod');
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0DEV');
     expect(String(dm.body.text)).toMatch(/^`\/env stop prod` needs a second person: request #\d+ is waiting in <#C0APPROVALS>/);
     expect(h.sandbox.countCalls({ operation: 'UpdateService' })).toBe(0);
-    expect(auditSince(before)).toEqual([
+    expect((await auditSince(before))).toEqual([
       { actor: 'U0DEV', verb: 'request:stop', environment: 'prod', outcome: 'requested', detail: 'posted to C0APPROVALS' },
       { actor: 'U0DEV', verb: 'stop', environment: 'prod', outcome: 'requested', detail: 'needs approval' },
     ]);
@@ -94,16 +93,16 @@ describe('the App Home', () => {
     expect(listed(blocks)).toEqual([]);
     expect(buttons(blocks)).toEqual([]);
     expect(text).toMatch(/You can also see \d+ environments you neither own nor operate/);
-    const before = lastAuditId();
+    const before = (await lastAuditId());
     await clickOnView(h.eventsUrl, 'U0VIEW', 'home_stop', 'qa-1');
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0VIEW');
     expect(String(dm.body.text)).toMatch(/^You don’t have `stop` on `qa-1`\./);
-    expect(auditSince(before)).toEqual([{ actor: 'U0VIEW', verb: 'stop', environment: 'qa-1', outcome: 'denied', detail: 'missing stop' }]);
+    expect((await auditSince(before))).toEqual([{ actor: 'U0VIEW', verb: 'stop', environment: 'qa-1', outcome: 'denied', detail: 'missing stop' }]);
     expect(h.sandbox.countCalls({ operation: 'UpdateService' })).toBe(0);
   });
 
   it('shows a lead the pending approvals with Approve and Deny that confirm first, and Approve from the Home runs it once', async () => {
-    const pending = h.dockhand.approvals.pending().find((a) => a.environment === 'prod' && a.verb === 'stop');
+    const pending = (await h.dockhand.approvals.pending()).find((a) => a.environment === 'prod' && a.verb === 'stop');
     expect(pending).toBeDefined();
     const { blocks, text } = await homeOf('U0LEE');
     expect(text).toContain('Waiting for approval');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../dev/sandbox/index.js';
 import { ApprovalsStore } from '../../src/store/approvals-store.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import { OperationsStore } from '../../src/store/operations-store.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { SIGNING_SECRET, startHarness, TEST_POLICY } from '../support/harness.js';
@@ -70,12 +70,12 @@ describe.each([
     if (diesWhile === 'updating the approval message') expect(sandbox.requests.length).toBe(callsBefore);
 
     // What the dead process left: the request approved, with its operation journaled and not finished.
-    const db = openDb(dbPath);
-    const approval = new ApprovalsStore(db).get(Number(id));
+    const db = openSqlite(dbPath);
+    const approval = (await new ApprovalsStore(db).get(Number(id)));
     expect(approval).toMatchObject({ status: 'approved', decidedBy: 'U0LEE' });
-    const [left] = new OperationsStore(db).unfinished();
+    const [left] = (await new OperationsStore(db).unfinished());
     expect(left).toMatchObject({ id: approval?.operationId, environment: 'prod', verb: 'restart', status: expectedStatus, requestedBy: 'U0DEV', approvedBy: 'U0LEE' });
-    db.$client.close();
+    db.db.$client.close();
 
     slack.reset();
     const restarted = await startHarness({ reuse: { sandbox, slack, dbPath } });
@@ -84,7 +84,7 @@ describe.each([
     const prodServices = restarted.dockhand.fleet.environment('prod')?.services.length ?? 0;
     expect(prodServices).toBeGreaterThan(1);
     expect(restarts()).toBe(prodServices);
-    expect(restarted.dockhand.operations.unfinished()).toEqual([]);
+    expect((await restarted.dockhand.operations.unfinished())).toEqual([]);
 
     const dm = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0DEV');
     expect(String(dm.body.text)).toBe(

@@ -109,7 +109,7 @@ describe('approvals for protected environments', () => {
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0DEV');
     expect(dm.body.text).toBe('Your request `/env restart prod` was denied by <@U0LEE>: release freeze until Monday');
     expect(restartsOfProd()).toBe(0);
-    await vi.waitFor(() => expect(h.dockhand.audit.recent(5, 'prod').map((r) => `${r.verb} ${r.outcome}`)).toContain('deny rejected'));
+    await vi.waitFor(async () => expect((await h.dockhand.audit.recent(5, 'prod')).map((r) => `${r.verb} ${r.outcome}`)).toContain('deny rejected'));
   });
 
   it('lists pending requests with /env approvals', async () => {

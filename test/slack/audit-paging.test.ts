@@ -9,8 +9,8 @@ beforeAll(async () => {
   h = await startHarness();
   h.slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE'] }] });
   const at = new Date('2026-03-01T10:00:00Z').getTime();
-  for (let i = 0; i < 312; i++) h.dockhand.audit.record({ at: new Date(at + i * 60_000).toISOString(), actor: 'U0MARIA', verb: 'status', environment: 'staging-3', params: { text: `status staging-3 #${i}` }, outcome: 'ok', detail: null, durationMs: 1 });
-  for (let i = 0; i < 40; i++) h.dockhand.audit.record({ at: new Date(at + i * 60_000).toISOString(), actor: 'U0LEE', verb: 'status', environment: 'prod', params: { text: `status prod #${i}` }, outcome: 'ok', detail: null, durationMs: 1 });
+  for (let i = 0; i < 312; i++) (await h.dockhand.audit.record({ at: new Date(at + i * 60_000).toISOString(), actor: 'U0MARIA', verb: 'status', environment: 'staging-3', params: { text: `status staging-3 #${i}` }, outcome: 'ok', detail: null, durationMs: 1 }));
+  for (let i = 0; i < 40; i++) (await h.dockhand.audit.record({ at: new Date(at + i * 60_000).toISOString(), actor: 'U0LEE', verb: 'status', environment: 'prod', params: { text: `status prod #${i}` }, outcome: 'ok', detail: null, durationMs: 1 }));
 });
 afterAll(() => h.close());
 
@@ -63,14 +63,14 @@ describe('/env audit [env] [page] through the real receiver', () => {
 });
 
 describe('the audit store counts a scope rather than reading it', () => {
-  it('returns one page of rows and the count of all of them', () => {
+  it('returns one page of rows and the count of all of them', async () => {
     const store: AuditStore = h.dockhand.audit;
-    for (let i = 0; i < 40; i++) store.record({ at: new Date().toISOString(), actor: 'U0LEE', verb: 'status', environment: 'counted-1', params: {}, outcome: 'ok', detail: null, durationMs: 1 });
-    const page = store.page({ environment: 'counted-1' }, 25, 25);
+    for (let i = 0; i < 40; i++) (await store.record({ at: new Date().toISOString(), actor: 'U0LEE', verb: 'status', environment: 'counted-1', params: {}, outcome: 'ok', detail: null, durationMs: 1 }));
+    const page = (await store.page({ environment: 'counted-1' }, 25, 25));
     expect(page.rows).toHaveLength(15);
     expect(page.total).toBe(40);
-    expect(store.page({ environments: ['counted-1'], actor: 'U0NOBODY' }, 5, 0)).toMatchObject({ total: 40 });
-    expect(store.page({ environments: [], actor: 'U0NOBODY' }, 5, 0)).toEqual({ rows: [], total: 0 });
-    expect(store.environments()).toEqual(expect.arrayContaining(['staging-3', 'prod']));
+    expect((await store.page({ environments: ['counted-1'], actor: 'U0NOBODY' }, 5, 0))).toMatchObject({ total: 40 });
+    expect((await store.page({ environments: [], actor: 'U0NOBODY' }, 5, 0))).toEqual({ rows: [], total: 0 });
+    expect((await store.environments())).toEqual(expect.arrayContaining(['staging-3', 'prod']));
   });
 });

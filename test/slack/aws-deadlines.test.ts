@@ -63,8 +63,8 @@ describe('an AWS endpoint that accepts connections and never answers', () => {
     const outcome = await operationOutcome('staging-3');
     expect(outcome.text).toMatch(/^stop of `staging-3` for <@U0MARIA> failed: 0\/6 services done/);
     expect(outcome.blocks).toContain('nothing changed: a read: AWS did not answer within 3 s (the deadline for reading staging-3 from AWS)');
-    expect(h.dockhand.operations.unfinished()).toEqual([]);
-    const trail = h.dockhand.audit.recent(20, 'staging-3');
+    expect((await h.dockhand.operations.unfinished())).toEqual([]);
+    const trail = (await h.dockhand.audit.recent(20, 'staging-3'));
     expect(trail.find((row) => row.verb === 'aws:ecs:DescribeServices')).toMatchObject({ outcome: 'error', detail: expect.stringContaining('DeadlineExceeded') });
     expect(h.sandbox.service('111111111111', 'us-east-1', 'staging-3', 'api')?.desiredCount).toBe(2);
   });
@@ -96,7 +96,7 @@ describe('an AWS endpoint that accepts connections and never answers', () => {
       'ecs:UpdateService: AWS did not answer within 3 s (the deadline for start of api). ecs:UpdateService may or may not have reached AWS. Done before that: application-autoscaling:RegisterScalableTarget.',
     );
     expect(outcome.blocks).toContain('ecs:UpdateService: AWS did not answer within 3 s (the deadline for start of web). ecs:UpdateService may or may not have reached AWS. Nothing else was changed.');
-    expect(h.dockhand.operations.unfinished()).toEqual([]);
+    expect((await h.dockhand.operations.unfinished())).toEqual([]);
     held.release();
 
     // Nothing is wedged: the next start finishes the job from the park records.

@@ -49,10 +49,10 @@ async function denyAs(userId: string, id: string): Promise<void> {
 describe('button clicks through the real receiver', () => {
   it('a click whose lookups fail is answered and audited, like a typed command', async () => {
     h.slack.respond('usergroups.list', { ok: false, error: 'missing_scope' });
-    const before = h.dockhand.audit.recent(1)[0]?.id ?? 0;
+    const before = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
     const answer = await click('U0MARIA', 'idle_snooze', 'staging-1');
     expect(String(answer.body.text)).toMatch(/^Something went wrong/);
-    const rows = h.dockhand.audit.recent(5).filter((r) => r.id > before);
+    const rows = (await h.dockhand.audit.recent(5)).filter((r) => r.id > before);
     expect(rows.map((r) => `${r.actor} ${r.verb} ${r.outcome}`)).toEqual(['U0MARIA snooze error']);
   });
 
@@ -61,7 +61,7 @@ describe('button clicks through the real receiver', () => {
     const clicked = await click('U0NOBODY', 'idle_snooze', 'staging-1');
     expect(String(clicked.body.text)).toBe(String(typed.body.text));
     expect(String(clicked.body.text)).toMatch(/no access to dockhand/);
-    expect(h.dockhand.audit.recent(1)[0]).toMatchObject({ actor: 'U0NOBODY', verb: 'snooze', outcome: 'denied' });
+    expect((await h.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0NOBODY', verb: 'snooze', outcome: 'denied' });
   });
 
   it('the Deny button describes a request only to someone who may see its environment', async () => {
@@ -81,12 +81,12 @@ describe('button clicks through the real receiver', () => {
   it('Approve on a decided request tells only an approver who decided it, and the refusal is audited', async () => {
     const id = await requestProd('stop');
     await denyAs('U0ADMIN', id);
-    const before = h.dockhand.audit.recent(1)[0]?.id ?? 0;
+    const before = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
     const maria = await click('U0MARIA', 'approval_approve', id);
     expect(String(maria.body.text)).toBe('Not counted: you don’t hold `approve` on this environment.');
     const lee = await click('U0LEE', 'approval_approve', id);
     expect(String(lee.body.text)).toBe(`Not counted: request #${id} was already denied by <@U0ADMIN>.`);
-    const rows = h.dockhand.audit.recent(10).filter((r) => r.id > before && r.actor === 'U0MARIA');
+    const rows = (await h.dockhand.audit.recent(10)).filter((r) => r.id > before && r.actor === 'U0MARIA');
     expect(rows.map((r) => r.outcome)).toEqual(['denied']);
   });
 
@@ -96,7 +96,7 @@ describe('button clicks through the real receiver', () => {
       const answer = await click('U0LEE', 'approval_approve', value);
       expect(String(answer.body.text)).toBe('There is no request #0.');
     }
-    expect(h.dockhand.approvals.pending().some((a) => String(a.id) === id)).toBe(true);
+    expect((await h.dockhand.approvals.pending()).some((a) => String(a.id) === id)).toBe(true);
   });
 
   it('never echoes more of a forged Snooze value than a quoted word', async () => {

@@ -5,11 +5,10 @@ import { clickButton } from '../support/slack-requests.js';
 
 /** What a click leaves: its private answer, and the audit rows it added (oldest first), without their times. */
 async function click(h: Harness, userId: string, actionId: string, value: string) {
-  const before = h.dockhand.audit.recent(1)[0]?.id ?? 0;
+  const before = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
   const { responseId } = await clickButton(h.eventsUrl, h.slack, userId, actionId, value);
   const answer = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId);
-  const rows = h.dockhand.audit
-    .recent(10)
+  const rows = (await h.dockhand.audit.recent(10))
     .filter((row) => row.id > before)
     .reverse()
     .map(({ actor, verb, environment, params, outcome, detail, durationMs }) => ({ actor, verb, environment, params, outcome, detail, durationMs }));

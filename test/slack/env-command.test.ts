@@ -87,7 +87,7 @@ describe('/env status', () => {
       expect(String(refused.answer.body.text), verb).toMatch(/^No environment called prod\./);
       expect(String(refused.answer.body.text), verb).not.toMatch(/<@|<!subteam/);
     }
-    expect(h.dockhand.audit.recent(1, 'prod')[0]).toMatchObject({ actor: 'U0MARIA', outcome: 'denied' });
+    expect((await h.dockhand.audit.recent(1, 'prod'))[0]).toMatchObject({ actor: 'U0MARIA', outcome: 'denied' });
   });
 });
 
@@ -104,21 +104,21 @@ describe('bad input', () => {
   });
 
   it('refuses a bad signature or an old timestamp and does nothing', async () => {
-    const auditBefore = h.dockhand.audit.recent(1000).length;
+    const auditBefore = (await h.dockhand.audit.recent(1000)).length;
     const body = slashCommandBody({ command: '/env', text: 'list', user_id: 'U0MARIA', channel_id: 'C0DEV', response_url: h.slack.responseUrl('forged') });
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body, { tamperSignature: true })).status).toBe(401);
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body, { ageSeconds: 6 * 60 })).status).toBe(401);
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body, { wrongSecret: 'guess' })).status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.slack.calls).toEqual([]);
-    expect(h.dockhand.audit.recent(1000).length).toBe(auditBefore);
+    expect((await h.dockhand.audit.recent(1000)).length).toBe(auditBefore);
   });
 });
 
 describe('audit and health', () => {
   it('records every request with who asked, the verb and the outcome', async () => {
     await env('U0SAM', 'status prod');
-    const [latest] = h.dockhand.audit.recent(1);
+    const [latest] = (await h.dockhand.audit.recent(1));
     expect(latest).toMatchObject({ actor: 'U0SAM', verb: 'status', outcome: 'denied', params: { text: 'status prod', channel: 'C0DEV' } });
   });
 
@@ -160,7 +160,7 @@ describe('/env refresh', () => {
         `Refreshed: ${maria.length} environments you can see, with ${services} services.\n:warning: Part of the fleet could not be read, so some of it may be out of date; someone who can view every environment sees the details with \`/env refresh\`.`,
       );
       expect(short).not.toMatch(/111111111111|not authorized|calls/);
-      const audited = h.dockhand.audit.recent(5).find((r) => r.actor === 'U0MARIA' && r.verb === 'refresh');
+      const audited = (await h.dockhand.audit.recent(5)).find((r) => r.actor === 'U0MARIA' && r.verb === 'refresh');
       expect(audited?.detail).toBe(short);
     } finally {
       h.sandbox.clearFaults();
@@ -174,7 +174,7 @@ describe('/env version through the real HTTP receiver', () => {
     expect(answer.body.text).toBe(`dockhand ${DOCKHAND_VERSION}`);
     const help = await env('U0MARIA', 'help');
     expect(textOf(help.answer)).toContain('/env version');
-    expect(h.dockhand.audit.recent(5).some((row) => row.actor === 'U0NOBODY' && row.verb === 'version' && row.outcome === 'ok')).toBe(true);
+    expect((await h.dockhand.audit.recent(5)).some((row) => row.actor === 'U0NOBODY' && row.verb === 'version' && row.outcome === 'ok')).toBe(true);
   });
 });
 
@@ -183,7 +183,7 @@ describe('/env schedule with a quoted spec', () => {
     for (const typed of ['"weekdays 08:00-18:00 Europe/Berlin"', '`weekdays 08:00-18:00 Europe/Berlin`', '“weekdays 08:00-18:00 Europe/Berlin”']) {
       const { answer } = await env('U0ADMIN', `schedule qa-2 ${typed}`);
       expect(answer.body.text).not.toMatch(/does not parse/);
-      expect(h.dockhand.audit.recent(1)[0]).toMatchObject({ verb: 'schedule', outcome: 'ok' });
+      expect((await h.dockhand.audit.recent(1))[0]).toMatchObject({ verb: 'schedule', outcome: 'ok' });
     }
     await env('U0ADMIN', 'schedule qa-2 default');
   });

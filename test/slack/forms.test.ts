@@ -27,20 +27,19 @@ beforeEach(() => h.slack.reset());
 
 type View = { callback_id: string; private_metadata: string; blocks: unknown[] };
 
-const lastAuditId = () => h.dockhand.audit.recent(1)[0]?.id ?? 0;
-const auditSince = (before: number) =>
-  h.dockhand.audit
-    .recent(10)
+const lastAuditId = async () => (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
+const auditSince = async (before: number) =>
+  (await h.dockhand.audit.recent(10))
     .filter((row) => row.id > before)
     .map(({ actor, verb, environment, params, outcome }) => ({ actor, verb, environment, params, outcome }));
 
 async function modalOpenedBy(text: string, userId = 'U0ADMIN'): Promise<{ view: View; triggerId: string }> {
-  const audited = lastAuditId();
+  const audited = (await lastAuditId());
   const { ack } = await sendCommand(h.eventsUrl, h.slack, userId, text);
   expect(ack.status).toBe(200);
   const call = await h.slack.waitFor('views.open');
   // The command that opened it is audited once the modal is open.
-  await vi.waitFor(() => expect(auditSince(audited)).toMatchObject([{ actor: userId, params: { text }, outcome: 'ok' }]));
+  await vi.waitFor(async () => expect((await auditSince(audited))).toMatchObject([{ actor: userId, params: { text }, outcome: 'ok' }]));
   return { view: call.body.view as View, triggerId: String(call.body.trigger_id) };
 }
 
@@ -68,13 +67,13 @@ describe('the schedule editor', () => {
 
   it('answers a bad schedule on its field and changes nothing; a good one sets it through /env schedule, audited', async () => {
     const { view } = await modalOpenedBy('schedule qa-1 edit');
-    const before = lastAuditId();
+    const before = (await lastAuditId());
     const bad = await submitView(h.eventsUrl, 'U0ADMIN', view, { spec: { schedule_editor_preview: { type: 'plain_text_input', value: 'weekdays 9-19' } }, zone: { schedule_editor_preview: { type: 'plain_text_input', value: 'Europe/Berlin' } } });
     expect(bad.status).toBe(200);
     const answer = JSON.parse(bad.text) as { response_action: string; errors: Record<string, string> };
     expect(answer.response_action).toBe('errors');
     expect(answer.errors.spec).toMatch(/^That schedule does not parse: .* at `9-19` \(character 10\)\.$/);
-    expect(auditSince(before)).toEqual([]);
+    expect((await auditSince(before))).toEqual([]);
 
     const badZone = JSON.parse((await submitView(h.eventsUrl, 'U0ADMIN', view, { preset: { schedule_editor_preview: { type: 'static_select', selected_option: { value: 'w:weekdays 08:00-18:00' } } }, zone: { schedule_editor_preview: { type: 'plain_text_input', value: 'Mars/Olympus' } } })).text) as { errors: Record<string, string> };
     expect(badZone.errors.zone).toContain('`Mars/Olympus` is not an IANA time zone');
@@ -84,35 +83,35 @@ describe('the schedule editor', () => {
     expect(good.text).toBe('');
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ADMIN');
     expect(dm.body.text).toMatch(/^`qa-1` follows `weekdays 08:00–18:00 Europe\/Berlin`: set with `\/env schedule` by <@U0ADMIN>/);
-    expect(auditSince(before)).toEqual([{ actor: 'U0ADMIN', verb: 'schedule', environment: 'qa-1', params: { text: 'schedule qa-1 weekdays 08:00-18:00 Europe/Berlin', channel: 'U0ADMIN' }, outcome: 'ok' }]);
+    expect((await auditSince(before))).toEqual([{ actor: 'U0ADMIN', verb: 'schedule', environment: 'qa-1', params: { text: 'schedule qa-1 weekdays 08:00-18:00 Europe/Berlin', channel: 'U0ADMIN' }, outcome: 'ok' }]);
     expect((await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'schedule qa-1')).body.text).toContain('`weekdays 08:00–18:00 Europe/Berlin`');
   });
 
   it('checks the submitter again: a form submitted by someone without `schedule` changes nothing', async () => {
     const { view } = await modalOpenedBy('schedule qa-2 edit');
-    const before = lastAuditId();
+    const before = (await lastAuditId());
     await submitView(h.eventsUrl, 'U0MARIA', view, { preset: { schedule_editor_preview: { type: 'static_select', selected_option: { value: 'k:always-on' } } } });
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0MARIA');
     expect(dm.body.text).toMatch(/^You don’t have `schedule` on `qa-2`\./);
-    expect(auditSince(before)).toEqual([{ actor: 'U0MARIA', verb: 'schedule', environment: 'qa-2', params: { text: 'schedule qa-2 always-on', channel: 'U0MARIA' }, outcome: 'denied' }]);
+    expect((await auditSince(before))).toEqual([{ actor: 'U0MARIA', verb: 'schedule', environment: 'qa-2', params: { text: 'schedule qa-2 always-on', channel: 'U0MARIA' }, outcome: 'denied' }]);
   });
 
   it('acts once on a submission delivered twice', async () => {
     const { view } = await modalOpenedBy('schedule qa-2 edit');
-    const before = lastAuditId();
+    const before = (await lastAuditId());
     const values = { preset: { schedule_editor_preview: { type: 'static_select', selected_option: { value: 'k:always-on' } } } };
     const [first, second] = await Promise.all([submitView(h.eventsUrl, 'U0ADMIN', view, values, 'replayed.1'), submitView(h.eventsUrl, 'U0ADMIN', view, values, 'replayed.1')]);
     expect([first.status, second.status]).toEqual([200, 200]);
     await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0ADMIN');
-    await vi.waitFor(() => expect(auditSince(before)).toHaveLength(1));
-    expect(auditSince(before)[0]).toMatchObject({ verb: 'schedule', params: { text: 'schedule qa-2 always-on' }, outcome: 'ok' });
+    await vi.waitFor(async () => expect((await auditSince(before))).toHaveLength(1));
+    expect((await auditSince(before))[0]).toMatchObject({ verb: 'schedule', params: { text: 'schedule qa-2 always-on' }, outcome: 'ok' });
   });
 
   it('refuses metadata that does not name one environment, without running anything', async () => {
-    const before = lastAuditId();
+    const before = (await lastAuditId());
     const forged = await submitView(h.eventsUrl, 'U0ADMIN', { callback_id: 'schedule_editor', private_metadata: JSON.stringify({ environment: 'qa-1 always-off' }) }, { preset: { schedule_editor_preview: { type: 'static_select', selected_option: { value: 'k:always-on' } } } });
     expect((JSON.parse(forged.text) as { response_action: string }).response_action).toBe('errors');
-    expect(auditSince(before)).toEqual([]);
+    expect((await auditSince(before))).toEqual([]);
   });
 
   it('opens from the Edit schedule button (on a message and on the Home), as `/env schedule <env> edit`', async () => {
@@ -142,11 +141,11 @@ describe('the extension form', () => {
     const tooLong = JSON.parse((await submitView(h.eventsUrl, 'U0DEV', view, { duration: { duration: { selected_option: { value: '30d' } } } })).text) as { errors: Record<string, string> };
     expect(tooLong.errors.duration).toBe('that is longer than 7d; set a schedule instead');
 
-    const before = lastAuditId();
+    const before = (await lastAuditId());
     expect((await submitView(h.eventsUrl, 'U0DEV', view, { duration: { duration: { selected_option: { value: '2h' } } } })).text).toBe('');
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0DEV');
     expect(dm.body.text).toBe('`qa-1` stays up until <!date^1774263600^{date_short_pretty} {time}|2026-03-23 11:00 UTC>.');
-    expect(auditSince(before)).toEqual([{ actor: 'U0DEV', verb: 'extend', environment: 'qa-1', params: { text: 'extend qa-1 2h', channel: 'U0DEV' }, outcome: 'ok' }]);
+    expect((await auditSince(before))).toEqual([{ actor: 'U0DEV', verb: 'extend', environment: 'qa-1', params: { text: 'extend qa-1 2h', channel: 'U0DEV' }, outcome: 'ok' }]);
   });
 
   it('still tells the console (no Slack to open a form in) what is missing', async () => {

@@ -42,7 +42,7 @@ describe('grants that cannot escalate', () => {
     }
     expect(await say('U0WIDE', 'grant <@U0ANN> viewer qa-* 1h')).toMatch(/^:key: Granted <@U0ANN> `viewer` on `qa-\*`/);
     expect(await say('U0ANN', 'status prod')).toMatch(/^No environment called prod\./);
-    const refusals = h.dockhand.audit.recent(40).filter((r) => r.verb === 'grant' && r.outcome === 'denied');
+    const refusals = (await h.dockhand.audit.recent(40)).filter((r) => r.verb === 'grant' && r.outcome === 'denied');
     expect(refusals.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -93,7 +93,7 @@ describe('approvals re-check access when Approve is clicked', () => {
     expect(JSON.stringify(update.body.blocks)).not.toContain('approval_approve');
     // A second click finds it decided.
     expect((await click('U0LEE', id)).body.text).toMatch(/^Not counted: request #\d+ was already cancelled by <@U0LEE>\.$/);
-    expect(h.dockhand.audit.recent(10).some((r) => r.verb === 'approve' && r.outcome === 'denied' && r.detail === 'cancelled: requester no longer holds restart')).toBe(true);
+    expect((await h.dockhand.audit.recent(10)).some((r) => r.verb === 'approve' && r.outcome === 'denied' && r.detail === 'cancelled: requester no longer holds restart')).toBe(true);
   });
 
   it('does not count an approver whose grant ended in between', async () => {

@@ -34,7 +34,7 @@ describe('time-boxed grants', () => {
     const revoked = await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'revoke <@U0SAM>');
     expect(revoked.body.text).toMatch(/^:lock: Revoked `developer` on `staging-\*` \(#\d+\) from <@U0SAM>\.$/);
     expect((await askPrivately(h.eventsUrl, h.slack, 'U0SAM', 'status staging-1')).body.text).toMatch(/^You have no access/);
-    const trail = h.dockhand.audit.recent(30).map((r) => `${r.actor} ${r.verb} ${r.outcome}`);
+    const trail = (await h.dockhand.audit.recent(30)).map((r) => `${r.actor} ${r.verb} ${r.outcome}`);
     expect(trail).toEqual(expect.arrayContaining(['U0ADMIN grant ok', 'U0ADMIN revoke ok', 'U0MARIA revoke denied']));
   });
 

@@ -145,13 +145,13 @@ describe('storage an outsider cannot fill', () => {
   it('deletes audit rows older than audit.retention_days (180 by default) on the housekeeping tick', async () => {
     const oldest = await env('U0DEV', 'list qa-*');
     expect(oldest.ack.status).toBe(200);
-    const old = h.dockhand.audit.recent(1)[0]!;
+    const old = (await h.dockhand.audit.recent(1))[0]!;
     clock.advance(100 * 86_400_000);
     await env('U0DEV', 'list dev-*');
-    const recent = h.dockhand.audit.recent(1)[0]!;
+    const recent = (await h.dockhand.audit.recent(1))[0]!;
     clock.advance(81 * 86_400_000);
     await h.dockhand.housekeeping.tick();
-    const ids = h.dockhand.audit.recent(100_000).map((row) => row.id);
+    const ids = (await h.dockhand.audit.recent(100_000)).map((row) => row.id);
     expect(ids).not.toContain(old.id);
     expect(ids).toContain(recent.id);
     expect(Math.min(...ids)).toBeGreaterThan(old.id);

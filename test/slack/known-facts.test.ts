@@ -81,7 +81,7 @@ describe('/env scale on an environment dockhand parked', () => {
     expect(answer.body.text).toBe('`staging-3` is parked; `/env start staging-3` brings it back.');
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
     expect(h.sandbox.countCalls({ operation: 'UpdateService' }) + h.sandbox.countCalls({ operation: 'RegisterScalableTarget' })).toBe(0);
-    expect(h.dockhand.audit.recent(5, 'staging-3').map((row) => `${row.verb} ${row.outcome}`)).toContain('scale invalid');
+    expect((await h.dockhand.audit.recent(5, 'staging-3')).map((row) => `${row.verb} ${row.outcome}`)).toContain('scale invalid');
 
     await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');
     await h.slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).startsWith('`staging-3` started'));

@@ -47,7 +47,7 @@ afterAll(() => h.close());
 async function listAnswers(userId: string, text: string): Promise<FakeSlackCall[]> {
   const { responseId } = await sendCommand(h.eventsUrl, h.slack, userId, text);
   await h.slack.waitFor((call) => call.method === 'response_url' && call.responseId === responseId, 30_000);
-  const row = h.dockhand.audit.recent(1)[0];
+  const row = (await h.dockhand.audit.recent(1))[0];
   const count = Number(/in (\d+) messages/.exec(row?.detail ?? '')?.[1] ?? 1);
   for (;;) {
     const calls = h.slack.calls.filter((call) => call.method === 'response_url' && call.responseId === responseId);
@@ -59,7 +59,7 @@ async function listAnswers(userId: string, text: string): Promise<FakeSlackCall[
 const sectionTexts = (call: FakeSlackCall) => ((call.body.blocks ?? []) as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section').map((b) => b.text?.text ?? '');
 
 describe('/env list at 500 environments × 8 services, through the real receiver', () => {
-  it('has the whole fleet to show', () => {
+  it('has the whole fleet to show', async () => {
     expect(h.dockhand.fleet.environments()).toHaveLength(ENVIRONMENTS);
   });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generatedFleet, identities } from '../../dev/sandbox/index.js';
 import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import type { FakeSlackCall } from '../support/fake-slack.js';
 import { startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { blocksText, clickButton } from '../support/slack-requests.js';
@@ -80,19 +80,19 @@ describe('live alerts', () => {
     expect(why.value).toBe('staging-1 staging-1-api');
     const answer = await click(second, 'U0MARIA', why);
     expect(answer).toContain('image 111111111111.dkr.ecr.us-east-1.amazonaws.com/staging-1-api:v2026-03-20 not found');
-    expect(second.dockhand.audit.recent(1)[0]).toMatchObject({ actor: 'U0MARIA', verb: 'why', environment: 'staging-1', outcome: 'ok' });
+    expect((await second.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0MARIA', verb: 'why', environment: 'staging-1', outcome: 'ok' });
 
     // Someone without `view` is refused by the same pipeline, and the refusal is audited.
     expect(await click(second, 'U0NOBODY', why)).not.toContain('not found in');
-    expect(second.dockhand.audit.recent(1)[0]).toMatchObject({ actor: 'U0NOBODY', verb: 'why', outcome: 'denied' });
+    expect((await second.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0NOBODY', verb: 'why', outcome: 'denied' });
 
     // Logs needs the `logs` verb: maria (developer) lacks it, the admin holds it.
     const logs = button(alert, 'alert_logs');
     expect(logs.value).toBe('staging-1 staging-1-api');
     await click(second, 'U0MARIA', logs);
-    expect(second.dockhand.audit.recent(1)[0]).toMatchObject({ actor: 'U0MARIA', verb: 'logs', outcome: 'denied' });
+    expect((await second.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0MARIA', verb: 'logs', outcome: 'denied' });
     await click(second, 'U0ADMIN', logs);
-    expect(second.dockhand.audit.recent(1)[0]).toMatchObject({ actor: 'U0ADMIN', verb: 'logs', environment: 'staging-1', outcome: 'ok' });
+    expect((await second.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0ADMIN', verb: 'logs', environment: 'staging-1', outcome: 'ok' });
   });
 
   it('tells a flood of 8 failing services of one environment in one message', async () => {
@@ -159,7 +159,7 @@ describe('live alerts', () => {
     expect(button(qa[0]!, 'alert_start').value).toBe('qa-1');
     const who = await click(h, 'U0MARIA', button(qa[0]!, 'alert_who'));
     expect(who).toContain('qa-1-web');
-    expect(h.dockhand.audit.recent(1)[0]).toMatchObject({ actor: 'U0MARIA', verb: 'who', environment: 'qa-1', outcome: 'ok' });
+    expect((await h.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0MARIA', verb: 'who', environment: 'qa-1', outcome: 'ok' });
 
     // A service in no environment: to the channel routed for every environment, with "who" for the whole fleet.
     const unplaced = alertsAbout(h, 'no environment');
@@ -168,15 +168,15 @@ describe('live alerts', () => {
     expect(button(unplaced[0]!, 'alert_who').value).toBe('all');
 
     // Housekeeping forgets claims after a week, long after they could be alerted again.
-    const db = openDb(h.dbPath);
-    const claims = () => (db.$client.prepare('select count(*) as n from live_alerts').get() as { n: number }).n;
+    const db = openSqlite(h.dbPath);
+    const claims = () => (db.db.$client.prepare('select count(*) as n from live_alerts').get() as { n: number }).n;
     try {
       expect(claims()).toBeGreaterThan(0);
       clock.advance(8 * 24 * 60 * MINUTE);
       await h.dockhand.housekeeping.tick();
       expect(claims()).toBe(0);
     } finally {
-      db.$client.close();
+      db.db.$client.close();
     }
   });
 });

@@ -72,11 +72,11 @@ describe('stop and start', () => {
 describe('refusals and bad input change nothing', () => {
   it('answers a bad scale with usage help and changes nothing', async () => {
     h.sandbox.resetCounts();
-    const trailBefore = h.dockhand.audit.recent(1)[0]?.id ?? 0;
+    const trailBefore = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
     const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'scale staging-3 api lots');
     expect(answer.body.text).toBe('`lots` is not a task count: use a whole number from 0 to 1000. Usage: /env scale &lt;env&gt; &lt;service&gt; &lt;count&gt;');
     expect(h.sandbox.countCalls({ operation: 'UpdateService' }) + h.sandbox.countCalls({ operation: 'RegisterScalableTarget' })).toBe(0);
-    const trail = h.dockhand.audit.recent(10).filter((row) => row.id > trailBefore);
+    const trail = (await h.dockhand.audit.recent(10)).filter((row) => row.id > trailBefore);
     expect(trail.map((row) => `${row.verb} ${row.outcome}`)).toContain('scale invalid');
     expect(trail.filter((row) => row.verb.startsWith('aws:') || row.verb === 'scale').map((row) => row.verb)).toEqual(['scale']);
   });
@@ -130,15 +130,15 @@ describe('AWS failures', () => {
     expect(String(final.body.text)).toMatch(/^restart of `dev-1` for <@U0MARIA> partly failed: 2\/4 services done/);
     expect(blocksText(final)).toContain("AWS denied ecs:UpdateService: dockhand's IAM role needs that permission");
     expect(blocksText(final)).toContain('it no longer exists in AWS (ServiceNotFoundException)');
-    await vi.waitFor(() => {
-      const trail = h.dockhand.audit.recent(20, 'dev-1').map((row) => `${row.verb} ${row.outcome}`);
+    await vi.waitFor(async () => {
+      const trail = (await h.dockhand.audit.recent(20, 'dev-1')).map((row) => `${row.verb} ${row.outcome}`);
       expect(trail).toContain('aws:ecs:UpdateService error');
       expect(trail).toContain('restart partial');
     });
   });
 });
 
-const stopsOf = (environment: string) => h.dockhand.audit.recent(200, environment).filter((r) => r.verb === 'stop' && r.actor === 'U0DEV').length;
+const stopsOf = async (environment: string) => (await h.dockhand.audit.recent(200, environment)).filter((r) => r.verb === 'stop' && r.actor === 'U0DEV').length;
 
 describe('buttons are idempotent like commands', () => {
   it('runs a replayed Stop click once, and a second real click again', async () => {
@@ -158,7 +158,7 @@ describe('buttons are idempotent like commands', () => {
     await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'status preview-pr-117');
     expect(stopsOf('preview-pr-117')).toBe(1);
     expect(h.sandbox.countCalls({ operation: 'UpdateService' })).toBe(services);
-    expect(h.dockhand.operations.running('preview-pr-117')).toBeUndefined();
+    expect((await h.dockhand.operations.running('preview-pr-117'))).toBeUndefined();
 
     // A new click (its own trigger id and time) is a new request.
     const again = interactionBody(blockActionsPayload({ action_id: 'idle_stop', value: 'preview-pr-117', user_id: 'U0DEV', channel_id: 'C0DEV', response_url: h.slack.responseUrl('stop-again') }));
@@ -168,7 +168,7 @@ describe('buttons are idempotent like commands', () => {
 
   it('refuses a correctly signed request dated more than five minutes ahead, like a stale one', async () => {
     h.sandbox.resetCounts();
-    const auditBefore = h.dockhand.audit.recent(1000).length;
+    const auditBefore = (await h.dockhand.audit.recent(1000)).length;
     const now = Math.floor(Date.now() / 1000);
     const command = slashCommandBody({ text: 'stop dev-1', user_id: 'U0DEV', channel_id: 'C0DEV', response_url: h.slack.responseUrl('future') });
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, command, { timestampSeconds: now + 10 * 60 })).status).toBe(401);
@@ -176,7 +176,7 @@ describe('buttons are idempotent like commands', () => {
     const click = interactionBody(blockActionsPayload({ action_id: 'idle_stop', value: 'dev-1', user_id: 'U0DEV', channel_id: 'C0DEV', response_url: h.slack.responseUrl('future-click') }));
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, click, { timestampSeconds: now + 10 * 60 })).status).toBe(401);
     expect(h.slack.calls).toEqual([]);
-    expect(h.dockhand.audit.recent(1000).length).toBe(auditBefore);
+    expect((await h.dockhand.audit.recent(1000)).length).toBe(auditBefore);
     expect(h.sandbox.countCalls({ operation: 'UpdateService' })).toBe(0);
     // A clock a little ahead is still fine.
     const status = slashCommandBody({ text: 'status dev-1', user_id: 'U0DEV', channel_id: 'C0DEV', response_url: h.slack.responseUrl('slightly-ahead') });

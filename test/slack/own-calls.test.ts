@@ -8,7 +8,7 @@ import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { DOCKHAND_VERSION } from '../../src/package.js';
 import { AuditStore } from '../../src/store/audit-store.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import { auditLog } from '../../src/store/schema.js';
 import { DIGEST_POLICY, SANDBOX_CREDENTIALS, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { askPrivately, blocksText, sendCommand } from '../support/slack-requests.js';
@@ -94,20 +94,20 @@ describe("dockhand's own calls, known by request id, in an account without role_
 });
 
 describe('request ids are kept with their audit entry', () => {
-  it('are found by id, and go when the audit entry goes (retention)', () => {
+  it('are found by id, and go when the audit entry goes (retention)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dockhand-audit-'));
-    const db = openDb(join(dir, 'dockhand.db'));
+    const db = openSqlite(join(dir, 'dockhand.db'));
     try {
       const audit = new AuditStore(db);
       const entry = { at: '2026-03-23T09:00:00.000Z', actor: 'U0MARIA', verb: 'aws:ecs:UpdateService', environment: 'staging-3', params: {}, outcome: 'ok' as const };
-      audit.record(entry, ['req-1', 'req-2']);
-      expect(audit.ownCall('req-2')).toMatchObject({ actor: 'U0MARIA', environment: 'staging-3' });
-      expect(audit.ownCall('req-3')).toBeUndefined();
-      db.delete(auditLog).run();
-      expect(audit.ownCall('req-1')).toBeUndefined();
-      expect(db.$client.prepare('select count(*) as n from aws_requests').get()).toEqual({ n: 0 });
+      await audit.record(entry, ['req-1', 'req-2']);
+      expect((await audit.ownCall('req-2'))).toMatchObject({ actor: 'U0MARIA', environment: 'staging-3' });
+      expect((await audit.ownCall('req-3'))).toBeUndefined();
+      await db.db.delete(auditLog);
+      expect((await audit.ownCall('req-1'))).toBeUndefined();
+      expect(db.db.$client.prepare('select count(*) as n from aws_requests').get()).toEqual({ n: 0 });
     } finally {
-      db.$client.close();
+      db.db.$client.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

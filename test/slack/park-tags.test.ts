@@ -51,7 +51,7 @@ describe('park records on the services themselves', () => {
     await first.stopDockhand();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${first.dbPath}${suffix}`, { force: true });
     h = await startHarness({ reuse: { sandbox: first.sandbox, slack: first.slack, dbPath: first.dbPath } });
-    expect(h.dockhand.operations.parkRecords(h.sandbox.services().map((s) => s.arn)).size).toBe(0);
+    expect((await h.dockhand.operations.parkRecords(h.sandbox.services().map((s) => s.arn))).size).toBe(0);
     h.slack.reset();
 
     await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');

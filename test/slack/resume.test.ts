@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox } from '../../dev/sandbox/index.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import { OperationsStore } from '../../src/store/operations-store.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { SIGNING_SECRET, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
@@ -39,14 +39,14 @@ describe('a stop interrupted by the process dying', () => {
 
     // What the dead process left: an operation still running with worker's step unfinished (other steps may
     // be unrecorded too: AWS answered, but the process died before writing it down), and every park record.
-    const db = openDb(dbPath);
+    const db = openSqlite(dbPath);
     const journal = new OperationsStore(db);
-    const [left] = journal.unfinished();
+    const [left] = (await journal.unfinished());
     expect(left).toMatchObject({ environment: 'staging-3', verb: 'stop', status: 'running', requestedBy: 'U0MARIA' });
-    const steps = journal.steps(left?.id ?? 0);
+    const steps = (await journal.steps(left?.id ?? 0));
     expect(steps).toHaveLength(6);
     expect(steps.find((s) => s.service === 'worker')?.status).toBe('running');
-    expect([...journal.parkRecords(steps.map((s) => s.serviceArn)).values()].map((r) => [r.service, r.desired, r.minCapacity, r.maxCapacity]).sort()).toEqual([
+    expect([...(await journal.parkRecords(steps.map((s) => s.serviceArn))).values()].map((r) => [r.service, r.desired, r.minCapacity, r.maxCapacity]).sort()).toEqual([
       ['api', 2, 1, 4],
       ['ledger', 1, null, null],
       ['payments-gateway', 1, null, null],
@@ -54,14 +54,14 @@ describe('a stop interrupted by the process dying', () => {
       ['web', 1, null, null],
       ['worker', 1, null, null],
     ]);
-    db.$client.close();
+    db.db.$client.close();
 
     slack.reset();
     const restarted: Harness = await startHarness({ reuse: { sandbox, slack, dbPath } });
     cleanup.push(() => restarted.close());
     expect(await restarted.dockhand.resumed).toBe(1);
     expect(view('worker')?.desiredCount).toBe(0);
-    expect(restarted.dockhand.operations.unfinished()).toEqual([]);
+    expect((await restarted.dockhand.operations.unfinished())).toEqual([]);
     const report = await slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'C0DEV' && String(c.body.text).startsWith('`staging-3` stopped'));
     expect(JSON.stringify(report.body.blocks)).toContain('resumed after dockhand restarted');
     expect(JSON.stringify(report.body.blocks)).toContain('parked (was 2 tasks, autoscaling 1–4)');

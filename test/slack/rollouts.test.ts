@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import { RolloutFollowsStore } from '../../src/store/rollout-follows-store.js';
 import { SCHEDULER_ACTOR } from '../../src/jobs/scheduler.js';
 import { RolloutFollower } from '../../src/jobs/rollout-follower.js';
@@ -15,12 +15,12 @@ import { blocksText, sendCommand } from '../support/slack-requests.js';
 /** A deployment takes 3 m 10 s on the sandbox clock, which only the test moves. */
 const ROLLOUT_MS = 190_000;
 
-function follows(h: Harness) {
-  const db = openDb(h.dbPath);
+async function follows(h: Harness) {
+  const db = openSqlite(h.dbPath);
   try {
-    return new RolloutFollowsStore(db).open();
+    return (await new RolloutFollowsStore(db).open());
   } finally {
-    db.$client.close();
+    db.db.$client.close();
   }
 }
 
@@ -119,29 +119,29 @@ describe('rollouts followed to their end, through the real receiver and the sand
     }
   });
 
-  it('does not follow an operation without a progress message (the scheduler\'s), nor a stop', () => {
-    const db = openDb(h.dbPath);
+  it('does not follow an operation without a progress message (the scheduler\'s), nor a stop', async () => {
+    const db = openSqlite(h.dbPath);
     try {
       const operations = new OperationsStore(db);
       const store = new RolloutFollowsStore(db);
-      const follower = new RolloutFollower({ follows: store, operations, services: () => [], stoppedTasks: { forService: () => [] }, outbound: silentOutbound(silentLogger), clock, logger: silentLogger, followMs: 60_000 });
-      const begin = (verb: 'start' | 'stop', channelId: string) => {
-        const begun = operations.begin({ environment: `nowhere-${verb}`, verb, params: {}, requestedBy: SCHEDULER_ACTOR, approvedBy: null, channelId, startedAt: clock.now().toISOString() }, [
+      const follower = new RolloutFollower({ follows: store, operations, services: () => [], stoppedTasks: { forService: async () => [] }, outbound: silentOutbound(silentLogger), clock, logger: silentLogger, followMs: 60_000 });
+      const begin = async (verb: 'start' | 'stop', channelId: string) => {
+        const begun = (await operations.begin({ environment: `nowhere-${verb}`, verb, params: {}, requestedBy: SCHEDULER_ACTOR, approvedBy: null, channelId, startedAt: clock.now().toISOString() }, [
           { serviceArn: `arn:aws:ecs:us-east-1:111111111111:service/x/${verb}`, account: '111111111111', region: 'us-east-1', cluster: 'x', service: verb },
-        ]);
+        ]));
         if (!begun.ok) throw new Error('busy');
         const step = begun.steps[0] as { id: number };
-        operations.updateStep(step.id, { status: 'done' });
-        operations.finish(begun.operation.id, 'succeeded', clock.now().toISOString(), '1/1');
+        await operations.updateStep(step.id, { status: 'done' });
+        await operations.finish(begun.operation.id, 'succeeded', clock.now().toISOString(), '1/1');
         return { ...begun.operation, status: 'succeeded' as const, finishedAt: clock.now().toISOString() };
       };
-      follower.begin(begin('start', ''));
-      const stop = begin('stop', 'C0DEV');
-      operations.setMessage(stop.id, '123.456');
-      follower.begin(stop);
-      expect(store.open()).toEqual([]);
+      await follower.begin(await begin('start', ''));
+      const stop = await begin('stop', 'C0DEV');
+      await operations.setMessage(stop.id, '123.456');
+      await follower.begin(stop);
+      expect((await store.open())).toEqual([]);
     } finally {
-      db.$client.close();
+      db.db.$client.close();
     }
   });
 });

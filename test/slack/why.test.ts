@@ -66,7 +66,7 @@ describe('/env why', () => {
   it('answers a healthy environment, refuses one the asker cannot view, and names an unknown service', async () => {
     expect(await why('U0MARIA', 'why staging-3')).toContain('every service of *staging-3* is healthy');
     expect(await why('U0MARIA', 'why prod')).toContain('No environment called `prod`.');
-    expect(h.dockhand.audit.recent(1)[0]).toMatchObject({ verb: 'why', environment: 'prod', outcome: 'denied' });
+    expect((await h.dockhand.audit.recent(1))[0]).toMatchObject({ verb: 'why', environment: 'prod', outcome: 'denied' });
     expect(await why('U0MARIA', 'why staging-3 nope')).toContain('has no service called `nope`');
   });
 
@@ -84,7 +84,7 @@ describe('/env why', () => {
     expect(String(denied.body.text)).toMatch(/^No environment called prod\./);
   });
 
-  it('escapes hostile names and reasons', () => {
+  it('escapes hostile names and reasons', async () => {
     const env = h.dockhand.fleet.environments().find((e) => e.name === 'staging-1') as Environment;
     const service = { ...env.services[0]!, name: '<!channel> `x`' };
     const hostile = { ...env, name: '<@U0EVIL>', services: [service] };

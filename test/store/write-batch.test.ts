@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postToResponseUrl } from '../../src/slack/response-url.js';
 import { AuditStore } from '../../src/store/audit-store.js';
-import { openDb } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/db.js';
 import { HandledRequests } from '../../src/store/handled-requests.js';
 import { WriteBatch } from '../../src/store/write-batch.js';
 
@@ -17,9 +17,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const entry = (verb: string) => ({ at: '2026-12-02T10:00:00.000Z', actor: 'U0DEV', verb, environment: null, params: { text: verb }, outcome: 'ok' as const, detail: null });
 
 describe('the write batch of audit rows and handled request keys', () => {
-  it('commits a command’s key and audit row together, once, and a repeat is refused before and after the commit', () => {
+  it('commits a command’s key and audit row together, once, and a repeat is refused before and after the commit', async () => {
     const path = join(dir, 'batch.db');
-    const db = openDb(path);
+    const db = openSqlite(path);
     const errors: unknown[] = [];
     const batch = new WriteBatch(db, (error) => errors.push(error));
     const handled = new HandledRequests(db, batch);
@@ -27,37 +27,37 @@ describe('the write batch of audit rows and handled request keys', () => {
     const other = new Database(path, { readonly: true });
     const rows = () => (other.prepare('select (select count(*) from audit_log) as audit, (select count(*) from handled_requests) as handled').get() as { audit: number; handled: number });
 
-    expect(handled.claim('command:T1', '2026-12-02T10:00:00.000Z')).toBe(true);
-    expect(handled.claim('command:T1', '2026-12-02T10:00:00.000Z')).toBe(false);
-    audit.record(entry('list'), ['req-1', 'req-1']);
+    expect((await handled.claim('command:T1', '2026-12-02T10:00:00.000Z'))).toBe(true);
+    expect((await handled.claim('command:T1', '2026-12-02T10:00:00.000Z'))).toBe(false);
+    await audit.record(entry('list'), ['req-1', 'req-1']);
     // Nothing is on disk until the batch commits: one transaction for both.
     expect(rows()).toEqual({ audit: 0, handled: 0 });
     const before = other.prepare('pragma data_version').pluck().get() as number;
-    handled.commit();
+    await handled.commit();
     expect(rows()).toEqual({ audit: 1, handled: 1 });
     // The other connection saw one commit (data_version moves once per foreign commit it can observe).
     expect(other.prepare('pragma data_version').pluck().get() as number).toBe(before + 1);
-    expect(handled.claim('command:T1', '2026-12-02T10:00:01.000Z')).toBe(false);
-    expect(audit.recent(5).map((r) => r.verb)).toEqual(['list']);
+    expect((await handled.claim('command:T1', '2026-12-02T10:00:01.000Z'))).toBe(false);
+    expect((await audit.recent(5)).map((r) => r.verb)).toEqual(['list']);
     expect(other.prepare('select count(*) from aws_requests').pluck().get()).toBe(1);
     expect(errors).toEqual([]);
     other.close();
-    db.$client.close();
+    db.db.$client.close();
   });
 
-  it('reads flush first, and without a batch every write is immediate as before', () => {
-    const db = openDb(join(dir, 'plain.db'));
+  it('reads flush first, and without a batch every write is immediate as before', async () => {
+    const db = openSqlite(join(dir, 'plain.db'));
     const batch = new WriteBatch(db, () => undefined);
     const batched = new AuditStore(db, batch);
-    batched.record(entry('status'));
-    expect(batched.recent(1)[0]?.verb).toBe('status');
+    await batched.record(entry('status'));
+    expect((await batched.recent(1))[0]?.verb).toBe('status');
     const plain = new AuditStore(db);
-    plain.record(entry('why'));
-    expect(db.$client.prepare('select count(*) from audit_log').pluck().get()).toBe(2);
+    await plain.record(entry('why'));
+    expect(db.db.$client.prepare('select count(*) from audit_log').pluck().get()).toBe(2);
     const handled = new HandledRequests(db);
-    expect(handled.claim('k', '2026-12-02T10:00:00.000Z')).toBe(true);
-    expect(handled.claim('k', '2026-12-02T10:00:00.000Z')).toBe(false);
-    db.$client.close();
+    expect((await handled.claim('k', '2026-12-02T10:00:00.000Z'))).toBe(true);
+    expect((await handled.claim('k', '2026-12-02T10:00:00.000Z'))).toBe(false);
+    db.db.$client.close();
   });
 });
 
