@@ -156,14 +156,14 @@ describe('buttons are idempotent like commands', () => {
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, body, { timestampSeconds })).status).toBe(200);
     // A command sent after the replay has been answered: by then a replay that ran would have been recorded.
     await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'status preview-pr-117');
-    expect(stopsOf('preview-pr-117')).toBe(1);
+    expect(await stopsOf('preview-pr-117')).toBe(1);
     expect(h.sandbox.countCalls({ operation: 'UpdateService' })).toBe(services);
     expect((await h.dockhand.operations.running('preview-pr-117'))).toBeUndefined();
 
     // A new click (its own trigger id and time) is a new request.
     const again = interactionBody(blockActionsPayload({ action_id: 'idle_stop', value: 'preview-pr-117', user_id: 'U0DEV', channel_id: 'C0DEV', response_url: h.slack.responseUrl('stop-again') }));
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, again)).status).toBe(200);
-    await vi.waitFor(() => expect(stopsOf('preview-pr-117')).toBe(2), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await stopsOf('preview-pr-117')).toBe(2), { timeout: 10_000 });
   });
 
   it('refuses a correctly signed request dated more than five minutes ahead, like a stale one', async () => {

@@ -52,7 +52,7 @@ describe('rollouts followed to their end, through the real receiver and the sand
     const { ts } = await restartAndSeeItFollowed(h, 'restart staging-3 web');
     const rolling = h.slack.calls.filter(isUpdateContaining('rolling out')).at(-1) as FakeSlackCall;
     expect(blocksText(rolling)).toContain('*web* rolling out');
-    expect(follows(h)).toHaveLength(1);
+    expect((await follows(h))).toHaveLength(1);
 
     // Two periodic refreshes: one early on (nothing changed, so the message is not touched), one after the end.
     h.sandbox.resetCounts();
@@ -70,7 +70,7 @@ describe('rollouts followed to their end, through the real receiver and the sand
     // The refreshes' own calls, and not one more: following reads the stored snapshots only.
     expect(h.sandbox.countCalls()).toBe(halfway.awsCalls + after.awsCalls);
     expect(h.sandbox.countCalls({ service: 'logs' })).toBe(0);
-    expect(follows(h)).toEqual([]);
+    expect((await follows(h))).toEqual([]);
 
     // Nothing is followed any more: a further refresh updates nothing.
     const updates = h.slack.calls.filter((c) => c.method === 'chat.update').length;
@@ -97,13 +97,13 @@ describe('rollouts followed to their end, through the real receiver and the sand
     // The stopped tasks came from the refresh's own sample (ListTasks, DescribeTasks), counted in its calls.
     expect(h.sandbox.countCalls()).toBe(record.awsCalls);
     expect(h.sandbox.countCalls({ operation: 'DescribeTasks' })).toBe(1);
-    expect(follows(h)).toEqual([]);
+    expect((await follows(h))).toEqual([]);
   });
 
   it('a restart of dockhand in between still finishes the same message', async () => {
     const { ts } = await restartAndSeeItFollowed(h, 'restart staging-3 ledger');
     await h.stopDockhand();
-    expect(follows(h)).toHaveLength(1);
+    expect((await follows(h))).toHaveLength(1);
     clock.advance(ROLLOUT_MS);
     h.slack.reset();
     const restarted = await startHarness({ reuse: { sandbox: h.sandbox, slack: h.slack, dbPath: h.dbPath }, clock, scheduler: false });
@@ -112,7 +112,7 @@ describe('rollouts followed to their end, through the real receiver and the sand
       const done = await h.slack.waitFor(isUpdateContaining('rollout completed in'));
       expect(done.body.ts).toBe(ts);
       expect(blocksText(done)).toContain('*ledger* rollout completed in 3 m 10 s');
-      expect(follows(restarted)).toEqual([]);
+      expect((await follows(restarted))).toEqual([]);
     } finally {
       await restarted.close();
       h = await startHarness({ reuse: { sandbox: h.sandbox, slack: h.slack, dbPath: h.dbPath }, clock, scheduler: false });
@@ -157,7 +157,7 @@ describe('a rollout still going at the limit', () => {
       await h.dockhand.refresher.refresh('interval');
       const limit = await h.slack.waitFor(isUpdateContaining('still rolling out after 5 min'));
       expect(blocksText(limit)).toContain('`/env why staging-3 scheduler`');
-      expect(follows(h)).toEqual([]);
+      expect((await follows(h))).toEqual([]);
     } finally {
       await h.close();
     }
