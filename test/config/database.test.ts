@@ -3,10 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { postgresUrlFromEnv } from '../../src/config/database.js';
 import { ConfigError } from '../../src/config/load.js';
 
-/** What node-postgres makes of a connection string: its own parser, the one the pool uses. */
-function asPgSees(url: string): { host: string; port: number; user: string; password: string; database: string } {
-  const client = new pg.Client({ connectionString: url }) as unknown as { connectionParameters: { host: string; port: number; user: string; password: string; database: string } };
-  const { host, port, user, password, database } = client.connectionParameters;
+interface PgParameters {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  ssl: unknown;
+}
+
+/** What node-postgres makes of a connection string (and the PG* environment): its own parser, the one the pool uses; no connection. */
+const pgParameters = (url: string): PgParameters => (new pg.Client({ connectionString: url }) as unknown as { connectionParameters: PgParameters }).connectionParameters;
+
+function asPgSees(url: string): Omit<PgParameters, 'ssl'> {
+  const { host, port, user, password, database } = pgParameters(url);
   return { host, port, user, password, database };
 }
 
@@ -58,6 +68,20 @@ describe('the Postgres connection from the environment', () => {
     const { PGPORT: _port, PGDATABASE: _database, ...rest } = fromModule;
     expect(asPgSees(postgresUrlFromEnv(rest) as string)).toMatchObject({ port: 5432, database: fromModule.PGUSER });
     expect(asPgSees(postgresUrlFromEnv({ ...rest, PGHOST: 'fd00::5', PGPORT: '6543' }) as string)).toMatchObject({ host: 'fd00::5', port: 6543 });
+  });
+
+  it('leaves TLS to PGSSLMODE, which node-postgres reads itself alongside the built URL', () => {
+    const url = postgresUrlFromEnv(fromModule) as string;
+    const before = process.env.PGSSLMODE;
+    try {
+      process.env.PGSSLMODE = 'verify-full';
+      expect(pgParameters(url).ssl).toBe(true);
+      process.env.PGSSLMODE = 'no-verify';
+      expect(pgParameters(url).ssl).toEqual({ rejectUnauthorized: false });
+    } finally {
+      if (before === undefined) delete process.env.PGSSLMODE;
+      else process.env.PGSSLMODE = before;
+    }
   });
 
   it('names what is missing or wrong, never a value', () => {
