@@ -3,9 +3,10 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  # The store: Postgres (an existing RDS instance, any number of replicas) when a database secret is given,
-  # else SQLite on EFS (one task: one writer on one volume).
-  postgres = var.database_secret_arn != null
+  # The store: Postgres (an existing RDS instance, any number of replicas) or SQLite on EFS (one task: one
+  # writer on one volume). A variable, not the secret's presence: counts must be known at plan time, and the
+  # secret's ARN is not when the RDS instance is made in the same apply.
+  postgres = var.store == "postgres"
   sqlite   = !local.postgres
   replicas = coalesce(var.replicas, local.postgres ? 2 : 1)
 
@@ -216,10 +217,11 @@ resource "aws_efs_file_system_policy" "this" {
 # ---- Postgres: the tasks may reach the RDS instance -------------------------------------------------------
 
 resource "aws_vpc_security_group_ingress_rule" "database_from_task" {
-  count = local.postgres && var.database_security_group_id != null ? length(var.security_group_ids) : 0
+  # One rule per (database group, task group); lengths only, so the count is known even when the ids are not.
+  count = local.postgres ? length(var.database_security_group_ids) * length(var.security_group_ids) : 0
 
-  security_group_id            = var.database_security_group_id
-  referenced_security_group_id = var.security_group_ids[count.index]
+  security_group_id            = var.database_security_group_ids[floor(count.index / length(var.security_group_ids))]
+  referenced_security_group_id = var.security_group_ids[count.index % length(var.security_group_ids)]
   ip_protocol                  = "tcp"
   from_port                    = var.database_port
   to_port                      = var.database_port
@@ -283,8 +285,12 @@ resource "aws_ecs_task_definition" "this" {
       error_message = "HTTP mode needs slack_signing_secret_arn (the app's signing secret)."
     }
     precondition {
-      condition     = local.sqlite || var.database_host != null
-      error_message = "Postgres (database_secret_arn) needs database_host, the RDS instance's endpoint address: its secret holds only the user and password."
+      condition     = local.sqlite || (var.database_secret_arn != null && var.database_host != null)
+      error_message = "store = \"postgres\" needs database_secret_arn (the RDS user's secret) and database_host (the instance's endpoint address: the secret holds only the user and password)."
+    }
+    precondition {
+      condition     = local.postgres || var.database_secret_arn == null
+      error_message = "database_secret_arn is set but store is \"sqlite\": set store = \"postgres\" to use it."
     }
   }
 }
@@ -334,7 +340,7 @@ resource "aws_ecs_service" "this" {
   lifecycle {
     precondition {
       condition     = local.postgres || local.replicas == 1
-      error_message = "With SQLite (no database_secret_arn) dockhand runs one task: two would be two writers on one EFS volume. Set database_secret_arn to run replicas on Postgres."
+      error_message = "With SQLite dockhand runs one task: two would be two writers on one EFS volume. Set store = \"postgres\" (with database_secret_arn) to run replicas."
     }
     precondition {
       condition     = local.replicas == 1 || length(distinct(var.subnet_ids)) >= 2

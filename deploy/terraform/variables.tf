@@ -27,7 +27,7 @@ variable "subnet_ids" {
 }
 
 variable "security_group_ids" {
-  description = "Security groups of the tasks. They must allow outbound HTTPS (Slack, AWS APIs) and, with SQLite, NFS (2049) to the EFS mount targets (the module lets them in on 2049), or with Postgres the database port to RDS (with database_security_group_id the module lets them in there)."
+  description = "Security groups of the tasks. They must allow outbound HTTPS (Slack, AWS APIs) and, with SQLite, NFS (2049) to the EFS mount targets (the module lets them in on 2049), or with Postgres the database port to RDS (with database_security_group_ids the module lets them in there)."
   type        = list(string)
 
   validation {
@@ -95,8 +95,19 @@ variable "tags" {
 
 # ---- the database: SQLite on EFS (one task), or an existing RDS PostgreSQL (replicas) ----------------------
 
+variable "store" {
+  description = "Where dockhand keeps its state: sqlite (a database on an EFS file system the module creates; one task) or postgres (an existing RDS PostgreSQL instance, database_secret_arn and database_host; `replicas` tasks, no EFS)."
+  type        = string
+  default     = "sqlite"
+
+  validation {
+    condition     = contains(["sqlite", "postgres"], var.store)
+    error_message = "store is sqlite or postgres."
+  }
+}
+
 variable "database_secret_arn" {
-  description = "ARN of the Secrets Manager secret of an existing RDS PostgreSQL user, a JSON secret with the keys username and password (the secret RDS manages for the master user with manage_master_user_password, or one of the Secrets Manager database-credentials form). Set: dockhand uses Postgres, runs `replicas` tasks and the module creates no EFS. Null: SQLite on EFS, one task. The ARN itself, without a :key:: suffix; the module appends :username:: and :password::."
+  description = "Postgres: ARN of the Secrets Manager secret of an RDS PostgreSQL user, a JSON secret with the keys username and password (the secret RDS manages for the master user with manage_master_user_password, or one of Secrets Manager's database-credentials form). The ARN itself, without a :key:: suffix; the module appends :username:: and :password::."
   type        = string
   default     = null
 
@@ -107,7 +118,7 @@ variable "database_secret_arn" {
 }
 
 variable "database_host" {
-  description = "Postgres: the RDS instance's endpoint address (aws_db_instance.<name>.address), given to the tasks as PGHOST. The RDS-managed secret holds no host, so the module takes it here. Required with database_secret_arn."
+  description = "Postgres: the RDS instance's endpoint address (aws_db_instance.<name>.address), given to the tasks as PGHOST. The RDS-managed secret holds no host, so the module takes it here. Required with store = postgres."
   type        = string
   default     = null
 }
@@ -146,14 +157,14 @@ variable "database_kms_key_arn" {
   default     = null
 }
 
-variable "database_security_group_id" {
-  description = "Postgres: the RDS instance's security group. When set, the module lets the tasks' security groups in on database_port; null if you allow them yourself."
-  type        = string
-  default     = null
+variable "database_security_group_ids" {
+  description = "Postgres: security groups of the RDS instance (its vpc_security_group_ids) that the module lets the tasks' security groups into on database_port; empty if you allow them yourself."
+  type        = list(string)
+  default     = []
 }
 
 variable "replicas" {
-  description = "How many tasks run. Null: 2 with Postgres (database_secret_arn), 1 with SQLite. SQLite allows only 1 (one writer on one EFS volume). At most 10: Slack spreads Socket Mode events over at most 10 connections of an app."
+  description = "How many tasks run. Null: 2 with store = postgres, 1 with sqlite. SQLite allows only 1 (one writer on one EFS volume). At most 10: Slack spreads Socket Mode events over at most 10 connections of an app."
   type        = number
   default     = null
 

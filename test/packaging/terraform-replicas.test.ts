@@ -14,10 +14,17 @@ const preconditions = (body: Body): Array<{ condition: string; error_message: st
   (only(body.lifecycle as Body[], 'lifecycle').precondition as Array<{ condition: string; error_message: string }>) ?? [];
 
 describe('deploy/terraform: which store', () => {
-  it('is Postgres exactly when a database secret is given, else SQLite', () => {
-    expect(local(main, 'postgres')).toBe('${var.database_secret_arn != null}');
+  it('is the store variable (known at plan time, unlike a secret ARN made in the same apply), SQLite by default', () => {
+    expect(local(main, 'postgres')).toBe('${var.store == "postgres"}');
     expect(local(main, 'sqlite')).toBe('${!local.postgres}');
+    const store = only(main.variable.store, 'store');
+    expect(store.default).toBe('sqlite');
+    expect(only(store.validation as Body[], 'store validation').condition).toBe('${contains(["sqlite", "postgres"], var.store)}');
     expect(only(main.variable.database_secret_arn, 'database_secret_arn').default).toBeNull();
+    // Postgres without its secret or host, or a secret with SQLite, is refused before anything is made.
+    const conditions = preconditions(resource(main, 'aws_ecs_task_definition', 'this')).map((p) => p.condition);
+    expect(conditions).toContain('${local.sqlite || (var.database_secret_arn != null && var.database_host != null)}');
+    expect(conditions).toContain('${local.postgres || var.database_secret_arn == null}');
   });
 
   it('takes the secret’s ARN itself: the validation accepts a secret ARN and refuses one with a JSON key', () => {
@@ -34,7 +41,7 @@ describe('deploy/terraform: which store', () => {
   });
 });
 
-describe('deploy/terraform: Postgres (database_secret_arn set)', () => {
+describe('deploy/terraform: Postgres (store = "postgres")', () => {
   it('injects PGUSER and PGPASSWORD from the secret’s username and password keys', () => {
     expect(local(main, 'database_secret_arns')).toEqual({
       PGUSER: '${local.postgres ? "${var.database_secret_arn}:username::" : null}',
@@ -58,8 +65,6 @@ describe('deploy/terraform: Postgres (database_secret_arn set)', () => {
     // What the container then has (values as ECS would set them) is a connection dockhand can open.
     const url = postgresUrlFromEnv({ DOCKHAND_STORE: 'postgres', PGHOST: 'db.abc.eu-central-1.rds.amazonaws.com', PGPORT: '5432', PGDATABASE: 'postgres', PGUSER: 'u', PGPASSWORD: 'p' });
     expect(url).toBe('postgres://u:p@db.abc.eu-central-1.rds.amazonaws.com:5432/postgres');
-    const task = resource(main, 'aws_ecs_task_definition', 'this');
-    expect(preconditions(task).map((p) => p.condition)).toContain('${local.sqlite || var.database_host != null}');
   });
 
   it('creates no EFS: every EFS resource, its security group and rule, the volume and the mount point are SQLite’s only', () => {
@@ -113,17 +118,18 @@ describe('deploy/terraform: Postgres (database_secret_arn set)', () => {
     expect(only(replicas.validation as Body[], 'replicas validation').condition).toMatch(/coalesce\(var\.replicas, 1\) >= 1 && coalesce\(var\.replicas, 1\) <= 10/);
   });
 
-  it('lets the tasks reach the RDS security group on the database port, when it is given', () => {
+  it('lets every task security group into every RDS security group given, on the database port', () => {
     const rule = resource(main, 'aws_vpc_security_group_ingress_rule', 'database_from_task');
-    expect(rule.count).toBe('${local.postgres && var.database_security_group_id != null ? length(var.security_group_ids) : 0}');
+    // Counted by lengths only: known at plan even when the group ids are not.
+    expect(rule.count).toBe('${local.postgres ? length(var.database_security_group_ids) * length(var.security_group_ids) : 0}');
     expect(rule).toMatchObject({
-      security_group_id: '${var.database_security_group_id}',
-      referenced_security_group_id: '${var.security_group_ids[count.index]}',
+      security_group_id: '${var.database_security_group_ids[floor(count.index / length(var.security_group_ids))]}',
+      referenced_security_group_id: '${var.security_group_ids[count.index % length(var.security_group_ids)]}',
       ip_protocol: 'tcp',
       from_port: '${var.database_port}',
       to_port: '${var.database_port}',
     });
-    expect(only(main.variable.database_security_group_id, 'database_security_group_id').default).toBeNull();
+    expect(only(main.variable.database_security_group_ids, 'database_security_group_ids').default).toEqual([]);
   });
 });
 
@@ -157,8 +163,9 @@ describe('deploy/terraform: the README’s Postgres example', () => {
       .filter(([, [v]]) => v && !('default' in v))
       .map(([n]) => n);
     for (const variable of required) expect(call, `sets ${variable}`).toHaveProperty(variable);
+    expect(call.store).toBe('postgres');
     expect(call.database_secret_arn).toMatch(/master_user_secret\[0\]\.secret_arn/);
     expect(call.database_host).toMatch(/\.address\}$/);
-    expect(call).toHaveProperty('database_security_group_id');
+    expect(call.database_security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\..+\.id\}$/)]);
   });
 });
