@@ -88,7 +88,7 @@ locals {
         "awslogs-stream-prefix" = "dockhand"
       }
     }
-    # SIGTERM first: dockhand finishes its journal writes, gives up leadership and closes the database.
+    # SIGTERM first: dockhand finishes its journal writes and closes the database.
     stopTimeout = 30
   }
 
