@@ -40,10 +40,10 @@ locals {
   # What the execution role may read: the Slack secrets and the policy, without a JSON key suffix
   # (arn:…:secret:name:key::). The database secret has its own statement (iam.tf), on exactly its ARN.
   secret_resource_arns = [for arn in values(local.secret_arns) : join(":", slice(split(":", arn), 0, min(7, length(split(":", arn))))) if arn != null]
-  # Customer managed keys of those secrets, for kms:Decrypt.
-  kms_key_arns = compact([var.secrets_kms_key_arn, local.postgres ? var.database_kms_key_arn : null])
   secretsmanager_arns  = [for arn in local.secret_resource_arns : arn if split(":", arn)[2] == "secretsmanager"]
   ssm_parameter_arns   = [for arn in local.secret_resource_arns : arn if split(":", arn)[2] == "ssm"]
+  # Customer managed keys of those secrets and of the database secret, for kms:Decrypt.
+  kms_key_arns = compact([var.secrets_kms_key_arn, local.postgres ? var.database_kms_key_arn : null])
 
   # Every name the container may get; entries whose value is null (the other store's) are left out.
   environment = [
@@ -212,6 +212,33 @@ resource "aws_efs_file_system_policy" "this" {
       },
     ]
   })
+}
+
+# The EFS resources had no count before the module knew Postgres: an existing SQLite deployment keeps its
+# file system (and its database) at index 0 instead of replacing it.
+moved {
+  from = aws_efs_file_system.this
+  to   = aws_efs_file_system.this[0]
+}
+
+moved {
+  from = aws_efs_backup_policy.this
+  to   = aws_efs_backup_policy.this[0]
+}
+
+moved {
+  from = aws_security_group.efs
+  to   = aws_security_group.efs[0]
+}
+
+moved {
+  from = aws_efs_access_point.this
+  to   = aws_efs_access_point.this[0]
+}
+
+moved {
+  from = aws_efs_file_system_policy.this
+  to   = aws_efs_file_system_policy.this[0]
 }
 
 # ---- Postgres: the tasks may reach the RDS instance -------------------------------------------------------

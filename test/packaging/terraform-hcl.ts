@@ -15,17 +15,19 @@ export interface Hcl {
   data: Record<string, Record<string, Body[]>>;
   module: Record<string, Body[]>;
   output: Record<string, Body[]>;
+  moved: Array<{ from: string; to: string }>;
 }
 
 /** Every .tf file of a folder, parsed by HashiCorp's HCL parser and merged as Terraform merges them. */
 export async function parseModule(dir: string): Promise<Hcl> {
-  const merged: Hcl = { variable: {}, locals: [], resource: {}, data: {}, module: {}, output: {} };
+  const merged: Hcl = { variable: {}, locals: [], resource: {}, data: {}, module: {}, output: {}, moved: [] };
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.tf'))) {
     const parsed = (await parse(file, readFileSync(join(dir, file), 'utf8'))) as Partial<Hcl>;
     Object.assign(merged.variable, parsed.variable);
     Object.assign(merged.module, parsed.module);
     Object.assign(merged.output, parsed.output);
     merged.locals.push(...(parsed.locals ?? []));
+    merged.moved.push(...(parsed.moved ?? []));
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byName] of Object.entries(parsed[kind] ?? {})) merged[kind][type] = { ...merged[kind][type], ...byName };
     }

@@ -83,6 +83,10 @@ describe('deploy/terraform: Postgres (store = "postgres")', () => {
       'aws_vpc_security_group_ingress_rule.efs_from_task',
     ]);
     for (const { id, count } of efsResources) expect(count, id).toMatch(/^\$\{local\.sqlite \? (1|length\(var\.\w+\)) : 0\}$/);
+    // Those that had no count before keep their existing object at index 0 (no new, empty file system).
+    const single = efsResources.filter((r) => r.count === '${local.sqlite ? 1 : 0}').map((r) => r.id);
+    expect(single.length).toBeGreaterThan(0);
+    expect(main.moved.map((m) => `${m.from} -> ${m.to}`).sort()).toEqual(single.map((id) => `\${${id}} -> \${${id}[0]}`).sort());
     const task = resource(main, 'aws_ecs_task_definition', 'this');
     expect(only((task.dynamic as { volume?: Body[] }).volume, 'dynamic volume').for_each).toBe('${local.sqlite ? ["data"] : []}');
     expect(container(main).mountPoints).toMatch(/^\$\{local\.sqlite \? \[.+\] : \[\]\}$/);
