@@ -68,7 +68,7 @@ export function approvalOutcomeText(outcome: ApprovalOutcome): string {
       return 'Running it now…';
     case 'operation': {
       const { id, status, summary } = outcome.operation;
-      return `Operation #${id}: ${status}, ${summary}.${outcome.resumed ? ' (finished after dockhand restarted)' : ''}`;
+      return `Operation #${id}: ${escapeMrkdwn(status)}, ${escapeMrkdwn(summary ?? 'no summary')}.${outcome.resumed ? ' (finished after dockhand restarted)' : ''}`;
     }
     case 'failed':
       return `But it failed: ${escapeMrkdwn(outcome.error)}`;
