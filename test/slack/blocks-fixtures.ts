@@ -28,7 +28,7 @@ import {
   type ApprovalView as BlocksApprovalView,
 } from '../../src/slack/blocks/approval.js';
 import { auditReply } from '../../src/slack/blocks/audit.js';
-import { capBlocks, context, fieldsSection, header, linesToSections, problemReply, section, type Reply } from '../../src/slack/blocks/common.js';
+import { capBlocks, context, fieldsSection, header, linesToSections, problemReply, section, sectionsWithin, type Reply } from '../../src/slack/blocks/common.js';
 import { anomalyAlertReply, chartMissingReply, costChartTitle, costReply, savedText } from '../../src/slack/blocks/cost.js';
 import { digestBlocks, digestMessages, digestPreviewReply } from '../../src/slack/blocks/digest.js';
 import { helpReply, unknownVerbReply, usageReply } from '../../src/slack/blocks/help.js';
@@ -351,6 +351,7 @@ export function builderCases({ name, text, contact }: Inputs, now = new Date('20
     ['header', '', () => [header(name)]],
     ['linesToSections', '', () => linesToSections(['a', 'b'])],
     ['capBlocks', '', () => capBlocks([section('a')], 'hint')],
+    ['sectionsWithin', '', () => sectionsWithin(['a'.repeat(2000), 'b'.repeat(2000), 'c'], 1, (left) => `…and ${left} more`)],
   ];
   return cases.map(([builder, label, build]) => ({ builder, label: label ? `${builder} (${label})` : builder, build }));
 }

@@ -136,7 +136,8 @@ export function whyReply(view: WhyView): Reply {
     context(view.footer),
   ];
   return {
-    text: `${name}: ${unhealthy.map((d) => `${escapeMrkdwn(d.service)} ${d.stops[0] ? escapeMrkdwn(d.stops[0].what) : escapeMrkdwn(d.symptoms.join(', '))}`).join('; ')}`,
+    // The notification's preview: one line per service would pass Slack's 40,000 characters on a large environment.
+    text: clipText(`${name}: ${unhealthy.map((d) => `${escapeMrkdwn(d.service)} ${d.stops[0] ? escapeMrkdwn(d.stops[0].what) : escapeMrkdwn(d.symptoms.join(', '))}`).join('; ')}`, MAX_SECTION_TEXT),
     blocks: capBlocks(blocks, 'Ask about one service: `/env why &lt;env&gt; &lt;service&gt;`.'),
   };
 }
