@@ -208,6 +208,7 @@ describe(`every builder on the largest fleet: ${ENVIRONMENTS} environments × ${
     ['listReply', () => listReply(listView), { total: ENVIRONMENTS, names: true }],
     ['homeView', () => homeView({ kind: 'member', userId: 'U0VIEWER', now, environments: fleet.map(homeItem), otherVisible: 40, approvals: approvals.map((request) => ({ request, own: false })), week: { parkedHours: 3000, dollars: 900 }, footer: refreshFooter(refresh, now) }), { total: ENVIRONMENTS, names: true }],
     ['digestMessages', () => { const { main, thread } = digestMessages(digest); return [main, ...thread]; }],
+    ['digestMessages, every environment degraded', () => { const all = { ...digest, sections: [{ kind: 'fleet' as const, summary: { total: ENVIRONMENTS, running: 0, parked: 0, degraded: ENVIRONMENTS, other: 0, degradedNames: names } }] }; return digestMessages(all).main; }, { total: ENVIRONMENTS, names: true }],
     ['digestPreviewReply', () => digestPreviewReply(digest)],
     ['costReply fleet', () => costReply({ report: costReport, environment: null, showUnassigned: true }), { total: ENVIRONMENTS, names: true }],
     ['costReply one environment', () => costReply({ report: { ...costReport, rows: [costRow(biggest.name)] }, environment: biggest.name, showUnassigned: false })],
@@ -244,5 +245,21 @@ describe(`every builder on the largest fleet: ${ENVIRONMENTS} environments × ${
       if (shown < expectation.total!) expect(text, `${label} shows ${shown} of ${expectation.total} and must say so`).toMatch(/\d+ more|…and \d+/);
       console.info(`${label}: ${shown} of ${expectation.total} shown`);
     }
+  });
+});
+
+describe('the limits checker', () => {
+  it('finds each breach it is asked about, so the passes above mean something', () => {
+    const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+    expect(slackLimitProblems({ blocks: Array.from({ length: 51 }, () => section('a')) })).toEqual(['51 blocks > 50']);
+    expect(slackLimitProblems({ text: 'x'.repeat(40_001), blocks: [section('x'.repeat(3001)), { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }, section('')] })).toHaveLength(4);
+    const button = { type: 'button', action_id: 'a'.repeat(256), text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v'.repeat(2001) };
+    expect(slackLimitProblems({ blocks: [{ type: 'actions', elements: [button] }] })).toHaveLength(3);
+    expect(slackLimitProblems({ blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'c' })) }] })).toHaveLength(1);
+    expect(slackLimitProblems({ blocks: [{ type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f'.repeat(2001) })) }] })).toHaveLength(12);
+    const modal = { type: 'modal', title: { type: 'plain_text', text: 't'.repeat(25) }, private_metadata: 'm'.repeat(3001), blocks: Array.from({ length: 101 }, () => section('a')) };
+    expect(slackViewProblems(modal)).toEqual(['title 25 > 24', 'private_metadata 3001', '101 blocks > 100']);
+    const select = { type: 'input', label: { type: 'plain_text', text: 'l' }, element: { type: 'static_select', options: Array.from({ length: 101 }, () => ({ text: { type: 'plain_text', text: 'o'.repeat(76) }, value: 'v' })) } };
+    expect(slackViewProblems({ type: 'home', blocks: [select] })).toHaveLength(102);
   });
 });
