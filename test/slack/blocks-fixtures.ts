@@ -57,6 +57,31 @@ export interface BuilderCase {
   build: () => Built;
 }
 
+export interface Texts {
+  mrkdwn: string[];
+  plain: string[];
+}
+
+/** Walks the JSON: text objects by their type; a top-level `text` string (a message's fallback) is mrkdwn. */
+export function textsOf(built: Built): Texts {
+  const out: Texts = { mrkdwn: [], plain: [] };
+  const walk = (value: unknown, top: boolean): void => {
+    if (Array.isArray(value)) return value.forEach((item) => walk(item, top));
+    if (!value || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    if (typeof record.text === 'string') {
+      if (record.type === 'plain_text') out.plain.push(record.text);
+      else if (record.type === 'mrkdwn' || top) out.mrkdwn.push(record.text);
+      else throw new Error(`a text of unknown type ${String(record.type)}: ${record.text.slice(0, 80)}`);
+    }
+    for (const [key, item] of Object.entries(record)) if (key !== 'text' || typeof item !== 'string') walk(item, false);
+  };
+  if (typeof built === 'string') out.mrkdwn.push(built);
+  else if (Array.isArray(built)) built.forEach((item) => walk(item, !(item as { type?: unknown }).type));
+  else walk(built, !(built as { type?: unknown }).type || (built as { type?: unknown }).type === 'modal' || (built as { type?: unknown }).type === 'home');
+  return out;
+}
+
 /** The outside strings a case is built from. */
 export interface Inputs {
   /** Where an environment, service, cluster, family or deployment name goes. */

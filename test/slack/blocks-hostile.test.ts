@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builderCases, NOT_BUILDERS, OWN_IDS, type Built } from './blocks-fixtures.js';
+import { builderCases, NOT_BUILDERS, OWN_IDS, textsOf } from './blocks-fixtures.js';
 
 /**
  * Every Block Kit builder of `src/slack/blocks/`, fed names, tags, owners, reasons and AWS/CloudTrail text an
@@ -22,31 +22,6 @@ const TEXT = `see ${SEQUENCES} \`x\` *bold*`;
 const CONTACT = 'ask <@U0APPROVER> or <!subteam^S0PLATFORM> or <!here> or <https://evil.example|here> & co';
 
 const cases = builderCases({ name: NAME, text: TEXT, contact: CONTACT });
-
-interface Texts {
-  mrkdwn: string[];
-  plain: string[];
-}
-
-/** Walks the JSON: text objects by their type; a top-level `text` string (a message's fallback) is mrkdwn. */
-function textsOf(built: Built): Texts {
-  const out: Texts = { mrkdwn: [], plain: [] };
-  const walk = (value: unknown, top: boolean): void => {
-    if (Array.isArray(value)) return value.forEach((item) => walk(item, top));
-    if (!value || typeof value !== 'object') return;
-    const record = value as Record<string, unknown>;
-    if (typeof record.text === 'string') {
-      if (record.type === 'plain_text') out.plain.push(record.text);
-      else if (record.type === 'mrkdwn' || top) out.mrkdwn.push(record.text);
-      else throw new Error(`a text of unknown type ${String(record.type)}: ${record.text.slice(0, 80)}`);
-    }
-    for (const [key, item] of Object.entries(record)) if (key !== 'text' || typeof item !== 'string') walk(item, false);
-  };
-  if (typeof built === 'string') out.mrkdwn.push(built);
-  else if (Array.isArray(built)) built.forEach((item) => walk(item, !(item as { type?: unknown }).type));
-  else walk(built, !(built as { type?: unknown }).type || (built as { type?: unknown }).type === 'modal' || (built as { type?: unknown }).type === 'home');
-  return out;
-}
 
 const OWN_TOKEN = new RegExp(
   [

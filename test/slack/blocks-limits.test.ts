@@ -30,7 +30,7 @@ import type { CostReport } from '../../src/store/cost-reports.js';
 import type { AuditRow } from '../../src/store/audit-store.js';
 import { service } from '../domain/fixtures.js';
 import { slackLimitProblems, slackViewProblems } from '../support/slack-limits.js';
-import { builderCases, type Built } from './blocks-fixtures.js';
+import { builderCases, textsOf, type Built } from './blocks-fixtures.js';
 
 /**
  * Every builder within Slack's limits (50 blocks a message, 100 a Home tab or modal, 3,000 characters a
@@ -213,9 +213,12 @@ describe(`every builder on the largest fleet: ${ENVIRONMENTS} environments × ${
     ['costReply fleet', () => costReply({ report: costReport, environment: null, showUnassigned: true }), { total: ENVIRONMENTS, names: true }],
     ['costReply one environment', () => costReply({ report: { ...costReport, rows: [costRow(biggest.name)] }, environment: biggest.name, showUnassigned: false })],
     ['idleReply', () => idleReply({ report: { findings: idleFindings, orphans: fleet.map((e) => ({ service: e.services[0]!, monthlyCost: 3 })) }, snoozeDays: 7 }), { total: ENVIRONMENTS, names: true }],
-    ['whoReply fleet', () => whoReply({ events: [...fleet, ...fleet].map(event), gaps: [], now, window: '7d', environment: null, footer: refreshFooter(refresh, now) }), { total: ENVIRONMENTS, names: true }],
+    ['whoReply fleet', () => whoReply({ events: [...fleet, ...fleet].map(event), gaps: Array.from({ length: 300 }, (_, i) => ({ label: `account ${i} eu-west-1`, kind: 'failed' as const, atMs: now.getTime(), error: 'e'.repeat(300) })), now, window: '7d', environment: null, footer: refreshFooter(refresh, now) }), { total: ENVIRONMENTS, names: true }],
     ['statusReply', () => statusReply(biggest, now, refreshFooter(refresh, now), 'weekdays 09:00-19:00 Europe/Berlin · parks in 3h')],
     ['whyReply', () => whyReply({ env: biggest, diagnoses: biggest.services.map(diagnosis), service: null, logLines: new Map(biggest.services.map((s) => [s.name, { kind: 'lines', lines: Array.from({ length: 20 }, () => 'E'.repeat(1000)), window: '1h' }])), sampleFailures: new Map(biggest.services.map((s) => [s.name, { at: now.toISOString(), error: 'f'.repeat(1000) }])), footer: refreshFooter(refresh, now), now })],
+    // Past 50 blocks: what is cut is said, hint and all (an environment of 60 services, one of 5,000).
+    ['whyReply, 60 services', () => whyReply({ env: biggest, diagnoses: Array.from({ length: 60 }, (_, i) => ({ ...diagnosis(biggest.services[0]!), service: `svc-${i}` })), service: null, footer: 'footer', now })],
+    ['costReply, 5,000 services', () => costReply({ report: { ...costReport, rows: [costRow(biggest.name)], services: Array.from({ length: 5000 }, (_, i) => ({ arn: `a${i}`, name: `svc-${i}`, cluster: 'c', environment: biggest.name, source: 'table', coveredHours: 1, taskHours: 1, dollars: 1 })) } as unknown as CostReport, environment: biggest.name, showUnassigned: false })],
     ['operationReply', () => operationReply({ id: 1, verb: 'restart', environment: biggest.name, requestedBy: 'U0REQ', approvedBy: 'U0APPROVER', status: 'partial', startedAt: now.toISOString(), finishedAt: now.toISOString(), steps: biggest.services.map((s) => ({ service: s.name, status: 'failed', detail: 'x'.repeat(1000) })), note: 'n'.repeat(1000), rollouts: { until: now.toISOString(), ended: false, lines: biggest.services.map((s) => ({ service: s.name, state: 'failed', seconds: 600, reason: 'r'.repeat(1000), rollback: true, diagnosis: diagnosis(s) })) } })],
     ['schedulerReportReply', () => schedulerReportReply(now, names.map((n) => ({ environment: n, owner: 'maria@example.com', action: { kind: 'park', reason: 'schedule' } as never, outcome: `parked ${'o'.repeat(100)}` }))), { total: ENVIRONMENTS, names: true }],
     ['pendingApprovalsReply', () => pendingApprovalsReply(approvals), { total: approvals.length, names: true }],
@@ -239,6 +242,8 @@ describe(`every builder on the largest fleet: ${ENVIRONMENTS} environments × ${
   it.each(cases)('%s is within Slack’s limits and says what it left out', (label, build, expectation) => {
     const built = build();
     expect(problemsOf(built), label).toEqual([]);
+    // What is said about a cut (its hints included) is mrkdwn too: a literal `<env>` there would be read as a link.
+    for (const text of textsOf(built).mrkdwn) expect(text.match(/<[a-z][a-z -]*>/g) ?? [], label).toEqual([]);
     if (expectation?.names) {
       const shown = namesShown(built, names.slice(0, expectation.total));
       const text = textOf(built);
