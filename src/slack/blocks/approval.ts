@@ -1,5 +1,5 @@
 import type { KnownBlock } from './common.js';
-import { confirmDialog, context, section, type Reply } from './common.js';
+import { confirmDialog, context, MAX_BLOCKS, section, sectionsWithin, type Reply } from './common.js';
 import { describeRequest } from '../../domain/access/approvals.js';
 import type { ApprovalFiled, ApprovalOutcome, ApprovalView, DecisionAnswer, RequesterNews } from '../../domain/notices.js';
 import { code, escapeMrkdwn, who } from './format.js';
@@ -68,7 +68,7 @@ export function approvalOutcomeText(outcome: ApprovalOutcome): string {
       return 'Running it now…';
     case 'operation': {
       const { id, status, summary } = outcome.operation;
-      return `Operation #${id}: ${status}, ${summary}.${outcome.resumed ? ' (finished after dockhand restarted)' : ''}`;
+      return `Operation #${id}: ${escapeMrkdwn(status)}, ${escapeMrkdwn(summary ?? 'no summary')}.${outcome.resumed ? ' (finished after dockhand restarted)' : ''}`;
     }
     case 'failed':
       return `But it failed: ${escapeMrkdwn(outcome.error)}`;
@@ -138,7 +138,8 @@ export function decisionAnswerText(answer: DecisionAnswer): string {
 export function pendingApprovalsReply(views: readonly ApprovalView[]): Reply {
   if (views.length === 0) return { text: 'No requests are waiting for approval.', blocks: [section('No requests are waiting for approval.')] };
   const lines = views.map((v) => `#${v.id} ${code(describeRequest(v))} by ${who(v.requestedBy)}, expires ${time(v.expiresAt)}`);
-  return { text: `${views.length} requests waiting for approval`, blocks: [section(`*${views.length} waiting for approval*\n${lines.join('\n')}`)] };
+  const listed = sectionsWithin(lines, MAX_BLOCKS - 1, (left) => `…and ${left} more waiting, not shown: they are in the approvers’ channel.`);
+  return { text: `${views.length} requests waiting for approval`, blocks: [section(`*${views.length} waiting for approval*`), ...listed] };
 }
 
 export function denyReasonModal(approvalId: number, request: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type { Edge } from '../../domain/schedules/schedule.js';
 import { describeSchedule } from '../../domain/schedules/schedule.js';
-import { blockId, clipText, context, MAX_BUTTON_VALUE, section, type KnownBlock, type ModalView } from './common.js';
+import { blockId, clipText, context, MAX_BUTTON_VALUE, MAX_SECTION_TEXT, section, type KnownBlock, type ModalView } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
 import { slackDayTime } from './slack-date.js';
 import type { ResolvedSchedule } from '../../domain/schedules/resolve.js';
@@ -135,7 +135,7 @@ export function scheduleEditorModal(editor: ScheduleEditor): ModalView {
         label: { type: 'plain_text', text: 'Time zone (IANA)' },
         element: { type: 'plain_text_input', action_id: SCHEDULE_PREVIEW_ACTION, initial_value: editor.zone, max_length: 64, dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] } },
       },
-      { type: 'section', block_id: SCHEDULE_FIELDS.preview, text: { type: 'mrkdwn', text: previewText(editor.preview) } },
+      { type: 'section', block_id: SCHEDULE_FIELDS.preview, text: { type: 'mrkdwn', text: clipText(previewText(editor.preview), MAX_SECTION_TEXT) } },
       context('Checked with the same grammar as `/env schedule`; setting it needs `schedule` on the environment and is recorded in `/env audit`.'),
     ],
   };

@@ -94,6 +94,6 @@ export function whoReply(view: WhoView): Reply {
   blocks.push(context(view.footer));
   return {
     text: `${events.length} changes to ${environment ? escapeMrkdwn(environment) : 'your environments'} in the last ${window}`,
-    blocks: capBlocks(blocks, 'Narrow it with `/env who <env>` or a shorter window.'),
+    blocks: capBlocks(blocks, 'Narrow it with `/env who &lt;env&gt;` or a shorter window.'),
   };
 }
