@@ -14,8 +14,17 @@ export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<t
   }
 }
 
+/**
+ * The AWS SDK's once-per-process notice that its releases after early January 2027 need Node 22: README
+ * (Requirements) explains it, so the dev tools do not print it on every run. An explicit setting wins.
+ */
+function quietSdkNodeNotice(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 /** Runs a dev entry point: a UsageError becomes "<message> (--help for usage)" and exit 2, anything else "<name> failed: …" and exit 1. */
 export function runCli(name: string, main: () => Promise<void>): void {
+  quietSdkNodeNotice();
   main().catch((error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message} (--help for usage)\n`);

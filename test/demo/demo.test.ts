@@ -13,8 +13,8 @@ function demoEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     SLACK_APP_TOKEN: '',
     SLACK_SIGNING_SECRET: '',
     DOCKHAND_DEMO_DB: '',
-    // The SDK warns once that releases after January 2027 need Node 22; stderr must otherwise stay empty.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // Unset: the demo itself silences the SDK's Node 22 notice (README, Requirements), so stderr stays empty on Node 20.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
     ...extra,
   };
 }

@@ -20,7 +20,7 @@ describe('npm run simulate on the reference fleet', () => {
 
 describe('npm run simulate arguments', () => {
   const simulate = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'dev/simulate/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    spawnSync(process.execPath, ['--import', 'tsx', 'dev/simulate/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined } });
 
   it.each([
     [['--dayz', '7'], "Unknown option '--dayz' (--help for usage)\n"],
