@@ -84,6 +84,13 @@ describe('/health tells the truth', () => {
 });
 
 describe('/metrics', () => {
+  it("names prom-client's process and Node metrics dockhand_process_… and dockhand_nodejs_…, the prefix not doubled", async () => {
+    const text = await scrape();
+    expect(text).toMatch(/^dockhand_process_cpu_seconds_total /m);
+    expect(text).toMatch(/^dockhand_nodejs_eventloop_lag_seconds /m);
+    expect(text).not.toContain('dockhand_process_process_');
+  });
+
   it('counts a stop and a start through the receiver: commands, operations, AWS calls, pending approvals', async () => {
     const before = await scrape();
     const updatesBefore = h.sandbox.countCalls({ operation: 'UpdateService' });

@@ -152,5 +152,6 @@ describe('the extension form', () => {
   it('still tells the console (no Slack to open a form in) what is missing', async () => {
     const reply = await h.dockhand.handle({ userId: 'U0DEV', channelId: 'C0DEV', text: 'extend qa-1' });
     expect(reply?.text).toMatch(/^`extend` needs a duration such as 8h, or until HH:MM\. Usage:/);
+    expect(JSON.stringify(reply?.blocks)).toContain('The extension form opens in Slack; here, type `/env extend qa-1 &lt;duration&gt;`.');
   });
 });

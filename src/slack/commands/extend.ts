@@ -5,7 +5,7 @@ import { nextStop } from '../../domain/schedules/decide.js';
 import { isUp } from '../../domain/schedules/schedule.js';
 import { nextLocalTime, timeZoneOf } from '../../domain/schedules/resolve.js';
 import { approvalFiledReply } from '../blocks/approval.js';
-import { problemReply, section } from '../blocks/common.js';
+import { context, problemReply, section } from '../blocks/common.js';
 import { EXTEND_ACTION, extensionText } from '../blocks/scheduler.js';
 import { usageReply } from '../blocks/help.js';
 import { HOME_EXTEND_ACTION } from '../blocks/home.js';
@@ -53,7 +53,12 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
     }
     const now = ctx.clock.now();
     if (command.durationMs === null && command.until === null) {
-      if (!ctx.openModal) return { reply: usageReply('`extend` needs a duration such as 8h, or until HH:MM', EXTEND_HELP), environment: env.name, outcome: 'invalid', detail: 'no duration' };
+      if (!ctx.openModal) {
+        // Only the demo console (and a test) has no modals: say where the form is, as `schedule … edit` does.
+        const reply = usageReply('`extend` needs a duration such as 8h, or until HH:MM', EXTEND_HELP);
+        const note = context(`The extension form opens in Slack; here, type ${code(`/env extend ${env.name} <duration>`)}.`);
+        return { reply: { ...reply, blocks: [...reply.blocks, note] }, environment: env.name, outcome: 'invalid', detail: 'no duration' };
+      }
       const parks = nextStop({ schedule: resolved.schedule, override }, now);
       const when = parks ? `Parks ${slackDayTime(parks.at)} (${parks.because === 'schedule' ? 'its schedule' : 'its extension'} ends).` : 'Its schedule does not park it soon.';
       await ctx.openModal(extendFormModal({ environment: env.name, parks: when, zone: timeZoneOf(resolved.schedule) }));
