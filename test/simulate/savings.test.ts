@@ -15,7 +15,7 @@ describe('npm run simulate on the reference fleet', () => {
     expect(Math.abs(report.monthlyScheduled - 428)).toBeLessThan(10);
     expect(report.parks).toBe(50);
     expect(report.restores).toBe(40);
-  }, 60_000);
+  }, 300_000); // ~40 s alone; several times that when it shares 2 cores with the rest of the suite
 });
 
 describe('npm run simulate arguments', () => {
