@@ -3,17 +3,18 @@
  * fresh sandbox (AWS latency as given) and a fresh dockhand process: the first and a later refresh against
  * the minimum, the time to answer `/env list` (to its last message) and `/env status`, dockhand's CPU per
  * command, its RSS after a GC, and how many messages and blocks the list takes; the scheduler's tick CPU
- * over the same fleet. With 1 account also the refreshes of the same fleet with 5% of its services failing.
+ * over the same fleet (once per size). With 1 account, then 5% of the services start failing and two more
+ * refreshes are measured: their stopped tasks are read too.
  * The arithmetic (growth, aims) is in growth.ts.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatedFleet, startSandbox, type FleetSpec } from '../dev/sandbox/index.js';
+import { generatedFleet, startSandbox, type Sandbox } from '../dev/sandbox/index.js';
 import type { FakeSlack, FakeSlackCall } from '../test/support/fake-slack.js';
 import { slackLimitProblems } from '../test/support/slack-limits.js';
 import { SCALE_ACCOUNTS, SCALE_ENVIRONMENTS, type ScalePoint } from './growth.js';
 import { answerTo, SlackDriver } from './load.js';
-import { environmentName, refreshThroughSlack, serviceFacts, SIGNING_SECRET, startDockhandChild, type BenchContext, type RefreshFigures } from './measure.js';
+import { environmentName, refreshThroughSlack, serviceFacts, SIGNING_SECRET, startDockhandChild, type BenchContext } from './measure.js';
 import { BENCH_USER, benchLocations, benchPolicyText } from './policy.js';
 import type { ChildStats, Runtime } from './processes.js';
 import { benchSchedulerTick } from './scheduler.js';
@@ -36,18 +37,11 @@ export interface ScaleOptions {
   accounts?: readonly number[];
 }
 
-/** The generated fleet with every 20th service failing: desired tasks, none running, each start stopping. */
-export function unhealthyFleet(spec: FleetSpec): { spec: FleetSpec; unhealthy: number } {
-  let index = 0;
-  let unhealthy = 0;
-  for (const cluster of spec.clusters) {
-    for (const service of cluster.services) {
-      if (index++ % UNHEALTHY_EVERY !== UNHEALTHY_EVERY - 1) continue;
-      Object.assign(service, { running: 0, degraded: true });
-      unhealthy++;
-    }
-  }
-  return { spec, unhealthy };
+/** Breaks every 20th service (5%): its tasks stop as they start (a health check failing), as ECS would show it. */
+function breakEveryTwentieth(sandbox: Sandbox): number {
+  const services = sandbox.services().filter((_, index) => index % UNHEALTHY_EVERY === UNHEALTHY_EVERY - 1);
+  for (const s of services) sandbox.breakService({ account: s.account, region: s.region, cluster: s.cluster, service: s.name, failure: { kind: 'health-check' } });
+  return services.length;
 }
 
 function text(call: FakeSlackCall): string {
@@ -71,16 +65,8 @@ async function listAnswer(ctx: BenchContext, driver: SlackDriver): Promise<{ ms:
   return { ms: last.at - ack.sentAt, messages };
 }
 
-/** The calls reading stopped tasks add to a refresh's minimum: one ListTasks per unhealthy service, a DescribeTasks per one with tasks not read before. */
-function withStoppedTasks(figures: RefreshFigures, unhealthy: number, described: number): { calls: number; minimum: number; note: string } {
-  const minimum = figures.minimum.total + unhealthy + described;
-  return { calls: figures.calls, minimum, note: `minimum = ${figures.minimum.total} (healthy) + ${unhealthy} ListTasks + ${described} DescribeTasks; made: ${JSON.stringify(figures.byOperation)}` };
-}
-
-async function measurePoint(options: ScaleOptions, environments: number, accounts: number, unhealthy: boolean): Promise<{ values: ScalePoint['values']; notes: Record<string, string>; services: number }> {
-  const generated = generatedFleet({ environments, servicesPerEnvironment: SCALE_SERVICES, accounts });
-  const { spec, unhealthy: failing } = unhealthy ? unhealthyFleet(generated) : { spec: generated, unhealthy: 0 };
-  const sandbox = await startSandbox({ fleet: spec, latencyMs: options.latencyMs, convergeDelayMs: 0 });
+async function measurePoint(options: ScaleOptions, environments: number, accounts: number): Promise<{ values: ScalePoint['values']; notes: Record<string, string>; services: number }> {
+  const sandbox = await startSandbox({ fleet: generatedFleet({ environments, servicesPerEnvironment: SCALE_SERVICES, accounts }), latencyMs: options.latencyMs, convergeDelayMs: 0 });
   const ctx: BenchContext = {
     sandbox,
     slack: options.slack,
@@ -95,34 +81,18 @@ async function measurePoint(options: ScaleOptions, environments: number, account
     runtime: options.runtime,
     log: options.log,
   };
-  const name = `scale-${accounts}-${environments}${unhealthy ? '-unhealthy' : ''}`;
+  const name = `scale-${accounts}-${environments}`;
   const dockhand = await startDockhandChild(ctx, name, true);
   const values: ScalePoint['values'] = {};
   const notes: Record<string, string> = {};
   try {
     const driver = new SlackDriver(`http://127.0.0.1:${dockhand.port}/slack/events`, SIGNING_SECRET, (id) => options.slack.responseUrl(id), name);
-    // Failing services keep stopping tasks: a refresh describes those it has not read before.
-    const stoppedIds = () => new Map(sandbox.services().map((s) => [s.arn, sandbox.stoppedTaskIds(s.account, s.region, s.cluster, s.name)]));
-    const first = await refreshThroughSlack(ctx, driver, true);
-    const afterFirst = stoppedIds();
-    await dockhand.request('settle');
-    const steady = await refreshThroughSlack(ctx, driver, false);
-    const afterSteady = stoppedIds();
-    await dockhand.request('settle');
     const services = serviceFacts(sandbox).length;
-    if (unhealthy) {
-      const withTasks = [...afterFirst.values()].filter((ids) => ids.length > 0).length;
-      const withNewTasks = [...afterSteady].filter(([arn, ids]) => ids.some((id) => !afterFirst.get(arn)?.includes(id))).length;
-      for (const [key, figures, described] of [['first', first, withTasks], ['steady', steady, withNewTasks]] as const) {
-        const { calls, minimum, note } = withStoppedTasks(figures, failing, described);
-        Object.assign(values, { [`unhealthy.${key}.calls`]: calls, [`unhealthy.${key}.minimum`]: minimum, [`unhealthy.${key}.wallMs`]: figures.wallMs });
-        notes[`unhealthy.${key}.calls`] = `${failing} of ${services} services failing; ${note}`;
-      }
-      return { values, notes, services };
-    }
-    for (const [key, figures] of [['first', first], ['steady', steady]] as const) {
+    for (const [key, first] of [['first', true], ['steady', false]] as const) {
+      const figures = await refreshThroughSlack(ctx, driver, first);
+      await dockhand.request('settle');
       Object.assign(values, { [`refresh.${key}.calls`]: figures.calls, [`refresh.${key}.minimum`]: figures.minimum.total, [`refresh.${key}.wallMs`]: figures.wallMs });
-      notes[`refresh.${key}.calls`] = `made: ${JSON.stringify(figures.byOperation)}`;
+      notes[`refresh.${key}.calls`] = `made: ${JSON.stringify(figures.byOperation)}${/fail|could not|deadline|within/i.test(figures.said) ? `; dockhand said: ${figures.said}` : ''}`;
     }
 
     options.slack.reset();
@@ -160,11 +130,33 @@ async function measurePoint(options: ScaleOptions, environments: number, account
     const stats = await dockhand.request<ChildStats>('stats');
     values['memory.rssMB'] = stats.rssBytes / MB;
     notes['memory.rssMB'] = `JS heap used ${(stats.heapUsedBytes / MB).toFixed(1)} MB`;
+
+    if (accounts === 1) {
+      // Then 5% of the services start failing: each later refresh reads their stopped tasks (issue 14).
+      const failing = breakEveryTwentieth(sandbox);
+      let known = stoppedIds(sandbox);
+      for (const key of ['first', 'steady'] as const) {
+        const figures = await refreshThroughSlack(ctx, driver, false);
+        await dockhand.request('settle');
+        const now = stoppedIds(sandbox);
+        // A DescribeTasks for each failing service with a stopped task the refresh before did not list.
+        const described = [...now].filter(([arn, ids]) => ids.some((id) => !known.get(arn)?.includes(id))).length;
+        known = now;
+        const minimum = figures.minimum.total + failing + described;
+        Object.assign(values, { [`unhealthy.${key}.calls`]: figures.calls, [`unhealthy.${key}.minimum`]: minimum, [`unhealthy.${key}.wallMs`]: figures.wallMs });
+        notes[`unhealthy.${key}.calls`] = `${failing} of ${services} services failing; minimum = ${figures.minimum.total} (healthy) + ${failing} ListTasks + ${described} DescribeTasks; made: ${JSON.stringify(figures.byOperation)}`;
+      }
+    }
     return { values, notes, services };
   } finally {
     await dockhand.stop();
     await sandbox.close();
   }
+}
+
+/** Each service's stopped task ids, as ListTasks would list them now. */
+function stoppedIds(sandbox: Sandbox): Map<string, string[]> {
+  return new Map(sandbox.services().map((s) => [s.arn, sandbox.stoppedTaskIds(s.account, s.region, s.cluster, s.name)]));
 }
 
 /** Every size and number of accounts, smallest first; a size that fails is reported and the curve goes on without it. */
@@ -173,17 +165,14 @@ export async function measureScale(options: ScaleOptions): Promise<ScalePoint[]>
   for (const accounts of options.accounts ?? SCALE_ACCOUNTS) {
     for (const environments of options.environments ?? SCALE_ENVIRONMENTS) {
       options.log(`scale: ${environments} environments × ${SCALE_SERVICES} services over ${accounts} account(s)`);
-      const { values, notes, services } = await measurePoint(options, environments, accounts, false);
-      if (accounts === 1) {
-        options.log(`scale: the same with 5% of the services failing`);
-        const unhealthy = await measurePoint(options, environments, accounts, true);
-        Object.assign(values, unhealthy.values);
-        Object.assign(notes, unhealthy.notes);
+      const { values, notes, services } = await measurePoint(options, environments, accounts);
+      // The tick walks environments, not accounts: measured once per size, with 1 account.
+      if (accounts === (options.accounts ?? SCALE_ACCOUNTS)[0]) {
+        const dir = join(options.dir, `scheduler-${environments}`);
+        mkdirSync(dir, { recursive: true });
+        const tick = await benchSchedulerTick({ environments, servicesPerEnvironment: SCALE_SERVICES, accounts, dir, log: options.log, ticks: 10, batches: 2 });
+        values['scheduler.tick.cpuMs'] = tick.find((f) => f.id === 'scheduler.tick.cpuMs')?.value ?? null;
       }
-      const dir = join(options.dir, `scheduler-${accounts}-${environments}`);
-      mkdirSync(dir, { recursive: true });
-      const tick = await benchSchedulerTick({ environments, servicesPerEnvironment: SCALE_SERVICES, accounts, dir, log: options.log, ticks: 10, batches: 2 });
-      values['scheduler.tick.cpuMs'] = tick.find((f) => f.id === 'scheduler.tick.cpuMs')?.value ?? null;
       points.push({ accounts, environments, services, values, notes });
     }
   }
