@@ -133,8 +133,9 @@ async function measurePoint(options: ScaleOptions, environments: number, account
 
     if (accounts === 1) {
       // Then 5% of the services start failing: each later refresh reads their stopped tasks (issue 14).
-      const failing = breakEveryTwentieth(sandbox);
+      // What dockhand has listed so far: the healthy fleet's stopped tasks (none of the failing services' yet).
       let known = stoppedIds(sandbox);
+      const failing = breakEveryTwentieth(sandbox);
       for (const key of ['first', 'steady'] as const) {
         const figures = await refreshThroughSlack(ctx, driver, false);
         await dockhand.request('settle');
