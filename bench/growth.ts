@@ -176,7 +176,8 @@ export const SCALE_COLUMNS: readonly { key: string; title: string; digits?: numb
 export const SCALE_LEGEND = [
   'AWS calls of a first and a later /env refresh against the fewest the APIs allow (min), and their wall time;',
   '"5%": the same fleet with every 20th service failing (1 account only; stopped tasks sampled for each);',
-  'list/status ms: request → last answer at the response URL (p50 of 8); CPU: dockhand process CPU per command (ms);',
+  'list/status ms: request → last answer at the response URL (p50 of 8, after 30 warm-ups); CPU: dockhand process CPU',
+  'per command, one at a time (no burst to share a commit or a turn of the event loop with, unlike figure 1);',
   'tick CPU: one scheduler tick over the fleet, nothing due (ms); RSS after a GC; /env list messages and blocks.',
 ].join('\n');
 
