@@ -1,5 +1,5 @@
 import { approvalRequired } from '../domain/access/approvals.js';
-import { globsHolding, hasAnyBinding, isAllowed, whoToAsk, type Subject } from '../domain/access/permissions.js';
+import { allowsOn, globsHolding, hasAnyBinding, isAllowed, whoToAsk, type Subject } from '../domain/access/permissions.js';
 import type { Environment } from '../domain/environments.js';
 import { ownerKey } from '../domain/idle.js';
 import { errorMessage } from '../log.js';
@@ -125,8 +125,10 @@ export class HomePublisher {
     const access = deps.access();
     if (!hasAnyBinding(access, subject)) return { kind: 'unbound', userId, whoToAsk: whoToAsk(access, 'view', '*') };
     const now = deps.clock.now();
-    const visible = deps.fleet.environments().filter((env) => isAllowed(access, subject, 'view', env.name));
-    const mine = visible.filter((env) => owns(env, subject) || OPERATING_VERBS.some((verb) => isAllowed(access, subject, verb, env.name)));
+    const canView = allowsOn(access, subject, 'view');
+    const canOperate = OPERATING_VERBS.map((verb) => allowsOn(access, subject, verb));
+    const visible = deps.fleet.environments().filter((env) => canView(env.name));
+    const mine = visible.filter((env) => owns(env, subject) || canOperate.some((can) => can(env.name)));
     const names = new Set(mine.map((env) => env.name));
     const include = (name: string) => names.has(name);
     // The same reports `/env cost mtd` and `/env cost 7d` show.

@@ -1,10 +1,15 @@
 import type { Db } from './db.js';
 
+/** How long a batched write may wait for its commit. */
+export const FLUSH_WITHIN_MS = 10;
+
 /**
  * Writes that need not be on disk before the caller goes on (the audit row of a command, the key of a Slack
- * request handled), committed together in one transaction on the next turn of the event loop: one commit
- * for everything a burst of commands wrote, not one each. The stores that use it flush it before they read,
- * and the stores flush it before the database closes, so nothing in this process ever sees a row missing.
+ * request handled), committed together in one transaction within `FLUSH_WITHIN_MS`: one commit for
+ * everything a burst of commands wrote, not one each (commands start one per turn of the event loop, so a
+ * commit every turn would still be one per command). Whoever must not go on before its writes are on disk
+ * (a reply) flushes first. The stores that use it flush it before they read, and the stores flush it before
+ * the database closes, so nothing in this process ever sees a row missing.
  */
 export class WriteBatch {
   private pending: Array<() => void> = [];
@@ -31,7 +36,7 @@ export class WriteBatch {
     this.pending.push(write);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), FLUSH_WITHIN_MS);
   }
 
   /** Commits what is pending now (no-op when nothing is). */
