@@ -45,7 +45,7 @@ describe('/env why', () => {
     expect(answer).toContain('a restart will not fix this');
     expect(answer).toContain('out of memory: container app was killed (exit code 137) at its memory limit of 512 MiB');
     expect(answer).toContain('exit 137 (OutOfMemoryError: Container killed due to memory usage)');
-    expect(answer).toMatch(/Rollout\* FAILED after \dm: ECS deployment circuit breaker: rolling back to deploymentId ecs-svc\/\d+\. · 1 circuit-breaker rollback/);
+    expect(answer).toMatch(/Rollout\* FAILED after \d+ (s|m( \d+ s)?): ECS deployment circuit breaker: rolling back to deploymentId ecs-svc\/\d+\. · 1 circuit-breaker rollback/);
 
     const one = await why('U0MARIA', 'why staging-1 notifications');
     expect(one).toContain('out of memory');
