@@ -1,17 +1,16 @@
 import { approvalRequired } from '../../domain/access/approvals.js';
 import type { Environment } from '../../domain/environments.js';
 import type { Words } from '../../domain/command.js';
-import { closestNames } from '../../domain/suggest.js';
 import { ALERT_START_ACTION } from '../blocks/alerts.js';
 import { approvalFiledReply } from '../blocks/approval.js';
-import { problemReply, section } from '../blocks/common.js';
+import { section } from '../blocks/common.js';
 import { busyText, operationReply } from '../blocks/operation.js';
 import { STOP_NOW_ACTION } from '../blocks/scheduler.js';
 import { IDLE_STOP_ACTION } from '../blocks/idle.js';
 import { HOME_START_ACTION, HOME_STOP_ACTION } from '../blocks/home.js';
 import type { CommandModule } from './command-module.js';
 import type { CommandContext, CommandOutcome } from './context.js';
-import { code, escapeMrkdwn } from '../blocks/format.js';
+import { namedService } from './service.js';
 
 type OperateVerb = 'restart' | 'stop' | 'start' | 'scale';
 interface OperateArgs {
@@ -25,21 +24,11 @@ interface OperateArgs {
  * policy protects the environment, then the operation itself, whose progress is one message in the channel.
  */
 async function operate(verb: OperateVerb, args: OperateArgs, env: Environment, ctx: CommandContext): Promise<CommandOutcome> {
-  const service = args.service ?? null;
   const count = verb === 'scale' ? (args.count ?? null) : null;
-
-  if (service && !env.services.some((s) => s.name === service)) {
-    const names = env.services.map((s) => s.name);
-    const hint = closestNames(service, names);
-    return {
-      reply: problemReply(
-        `${code(env.name)} has no service called ${code(service)}.`,
-        `${hint.length > 0 ? `Did you mean ${hint.map(code).join(', ')}? ` : ''}Its services: ${escapeMrkdwn(names.join(', '))}.`,
-      ),
-      environment: env.name,
-      outcome: 'not-found',
-    };
-  }
+  // The service as ECS names it: typed as `api` or `staging-1-api`, the same lookup as logs and why.
+  const found = args.service ? namedService(env, args.service) : null;
+  if (found && 'refusal' in found) return found.refusal;
+  const service = found?.service.name ?? null;
 
   // dockhand itself set a parked environment's bounds to 0–0: scaling it would only fail against them.
   if (verb === 'scale' && ctx.fleet.parkedEnvironments().has(env.name)) {
