@@ -28,6 +28,11 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
 }
 
+/** The text an escaped message stands for (`&lt;` back to `<`): for records, which are escaped again when shown. */
+export function unescapeMrkdwn(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 /** Control characters, and the invisible and direction-changing ones a terminal or a chat would act on. */
 // eslint-disable-next-line no-control-regex -- matching them is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;

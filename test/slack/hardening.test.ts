@@ -147,6 +147,10 @@ describe('storage an outsider cannot fill', () => {
     expect(list).toContain('the characters `&lt; ! &gt;` are not allowed');
     const status = await env('U0DEV', 'status <!channel>');
     expect(status.answer.body.text).toMatch(/^`&lt;!channel&gt;` is not a valid environment’s name/);
+    // The trail shows it escaped once, as typed: not `&amp;lt;`.
+    const trail = blocksText((await env('U0DEV', 'audit')).answer);
+    expect(trail).toContain("invalid: '&lt;!channel&gt;' is not a valid environment’s name");
+    expect(trail).not.toContain('&amp;lt;');
     const hostile = await env('U0DEV', 'status \u001b[31mred\u001b[0m\u202eevil`x<@U0ADMIN>&amp;');
     const shown = JSON.stringify(hostile.answer.body);
     expect(hostile.answer.body.text).toMatch(/^`\?\[31mred\?\[0m\?evil'x&lt;@U0ADMIN&gt;&amp;amp;` is not a valid environment’s name/);
