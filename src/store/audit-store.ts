@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, lte, max, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { cut, cutStrings } from '../domain/bounded-text.js';
 import type { Db } from './db.js';
 import { auditLog, awsRequests } from './schema.js';
@@ -25,6 +25,8 @@ export interface AuditPage {
   rows: AuditRow[];
   /** How many rows the scope holds in all (counted by SQLite, not read). */
   total: number;
+  /** The newest row id the page was read up to: later pages pass it back so new rows do not shift them. */
+  asOf?: number;
 }
 
 /** Every column an entry sets, each a placeholder of the prepared insert. */
@@ -112,13 +114,17 @@ export class AuditStore {
       .map((row) => row.environment as string);
   }
 
-  /** One page of a scope, newest first, with the scope's row count. */
-  page(scope: AuditScope, limit: number, offset: number): AuditPage {
+  /**
+   * One page of a scope, newest first, with the scope's row count; with `asOf`, of the rows up to that id only
+   * (the trail as it was when the first page was read: the audit of each page adds a row).
+   */
+  page(scope: AuditScope, limit: number, offset: number, asOf?: number): AuditPage {
     this.batch?.flush();
-    const where = scopeCondition(scope);
+    const where = asOf === undefined ? scopeCondition(scope) : and(scopeCondition(scope), lte(auditLog.id, asOf));
     const rows = this.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit).offset(offset).all();
-    const total = this.db.select({ n: count() }).from(auditLog).where(where).get()?.n ?? 0;
-    return { rows, total };
+    const counted = this.db.select({ n: count(), newest: max(auditLog.id) }).from(auditLog).where(where).get();
+    const total = counted?.n ?? 0;
+    return counted?.newest == null ? { rows, total } : { rows, total, asOf: counted.newest };
   }
 
   /** Newest first, optionally for one environment. */

@@ -83,12 +83,15 @@ export class InventoryStore {
 
   /**
    * Records a desired count dockhand just set, so `/env list` shows it at once rather than after the next
-   * refresh; running counts catch up when the inventory is read again.
+   * refresh; running counts catch up when the inventory is read again. Until then the tasks asked for count as
+   * pending (ECS is placing them), so the one state classifier says transitioning, not degraded, for the gap.
    */
   setDesired(arn: string, desired: number): void {
     this.setByDockhand.set(arn, { desired, change: ++this.changes });
-    this.db.update(services).set({ desired }).where(eq(services.arn, arn)).run();
-    this.snapshot = this.snapshot.map((service) => (service.arn === arn ? { ...service, desired } : service));
+    const asked = (service: { running: number; pending: number }) => Math.max(service.pending, desired - service.running, 0);
+    const before = this.snapshot.find((service) => service.arn === arn);
+    this.db.update(services).set(before ? { desired, pending: asked(before) } : { desired }).where(eq(services.arn, arn)).run();
+    this.snapshot = this.snapshot.map((service) => (service.arn === arn ? { ...service, desired, pending: asked(service) } : service));
   }
 
   recordRefresh(record: RefreshRecord): void {

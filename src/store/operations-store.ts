@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { ParkRecord } from '../domain/operations.js';
 import type { Db } from './db.js';
 import { operations, operationSteps, parkedServices } from './schema.js';
@@ -99,6 +99,17 @@ export class OperationsStore {
         ),
       )
       .get()?.parkedAt;
+  }
+
+  /** When and by whom dockhand last parked a service of the environment, if it holds any of them parked. */
+  async lastParked(environment: string): Promise<{ parkedAt: string; parkedBy: string } | undefined> {
+    const rows = await this.db
+      .select({ parkedAt: parkedServices.parkedAt, parkedBy: parkedServices.parkedBy })
+      .from(parkedServices)
+      .where(eq(parkedServices.environment, environment))
+      .orderBy(desc(parkedServices.parkedAt))
+      .limit(1);
+    return rows[0];
   }
 
   parkedEnvironments(): Set<string> {

@@ -30,6 +30,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       snoozeDays: policy.idle.snooze_days,
       snooze: idleSnoozer({ store: stores.notices, snoozeDays: policy.idle.snooze_days }),
       stoppedTasks: stores.stoppedTasks,
+      lastParked: (environment) => stores.operations.lastParked(environment),
       ...(members ? { ownerMentions: () => members.ownerMentions() } : {}),
       charts: workspace.outbound,
       clock,

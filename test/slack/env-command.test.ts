@@ -66,7 +66,8 @@ describe('/env status', () => {
   it('shows a failing rollout of a degraded environment', async () => {
     const { answer } = await env('U0MARIA', 'status staging-2');
     expect(answer.body.text).toContain('degraded');
-    expect(textOf(answer)).toMatch(/primary deployment failed: 1\/3 running, \d+ failed/);
+    expect(textOf(answer)).toMatch(/:x: primary deployment failed: 1\/3 running, \d+ failed/);
+    expect(textOf(answer)).not.toContain(':hourglass_flowing_sand: primary deployment failed');
   });
 
   it('suggests the closest names for an unknown environment, among those the asker may see', async () => {

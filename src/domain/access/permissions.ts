@@ -114,6 +114,14 @@ export function holdsOnAll(policy: AccessPolicy, subject: Subject, verb: string,
   return answer;
 }
 
+/**
+ * Account ids (and the AWS messages that name them) are shown only to someone who can view every environment:
+ * a location that could not be read may hold environments the asker cannot see.
+ */
+export function maySeeAccountIds(policy: AccessPolicy, subject: Subject): boolean {
+  return holdsOnAll(policy, subject, 'view', '*');
+}
+
 export type GrantScopeVerdict =
   | { ok: true }
   /** `missing`: verbs the granter lacks somewhere in the scope, with a name there they don't hold them on. */

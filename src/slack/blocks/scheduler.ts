@@ -59,8 +59,12 @@ export function warningReply(env: Environment, stopAt: Date, because: 'schedule'
   return { text: text.replace(/^:[a-z_]+: /, ''), blocks: [section(text), actions, context('Extending may need a lead’s approval after hours.')] };
 }
 
-/** "`qa-2` stays up until <!date^…|2026-03-20 19:00 UTC> (approved by <@U1>)." */
-export function extensionText(extension: Extension): string {
+/**
+ * "`qa-2` stays up until <!date^…|2026-03-20 19:00 UTC> (approved by <@U1>)."; with the time as typed and the
+ * zone it was read in: "`qa-2` stays up until 23:00 Europe/Berlin (<!date^…|2026-03-20 22:00 UTC>)."
+ */
+export function extensionText(extension: Extension, readAs?: string): string {
   const approver = extension.approvedBy ? ` (approved by ${who(extension.approvedBy)})` : '';
-  return `${code(extension.environment)} stays up until ${slackDayTime(extension.until)}${approver}.`;
+  const until = readAs ? `${escapeMrkdwn(readAs)} (${slackDayTime(extension.until)})` : slackDayTime(extension.until);
+  return `${code(extension.environment)} stays up until ${until}${approver}.`;
 }

@@ -1,5 +1,5 @@
 import type { DecodedStop, RolloutSummary, ServiceDiagnosis } from '../../domain/diagnosis.js';
-import { formatDuration } from '../../domain/duration.js';
+import { formatElapsed } from '../../domain/duration.js';
 import type { Environment } from '../../domain/environments.js';
 import { utcMinute } from '../../domain/time-format.js';
 import { blockId, capBlocks, clipText, context, header, MAX_BUTTON_VALUE, MAX_SECTION_TEXT, section, type KnownBlock, type Reply } from './common.js';
@@ -61,7 +61,7 @@ const RESTART_NOTE: Record<DecodedStop['restart'], string> = {
 };
 
 function rolloutLine(rollout: RolloutSummary): string {
-  const took = rollout.tryingForSeconds === null ? '' : formatDuration(rollout.tryingForSeconds * 1000);
+  const took = rollout.tryingForSeconds === null ? '' : formatElapsed(rollout.tryingForSeconds);
   const trying = took === '' ? '' : rollout.state === 'FAILED' ? ` after ${took}` : ` for ${took}`;
   const reason = rollout.reason ? `: ${escapeMrkdwn(rollout.reason)}` : '';
   const rollbacks = rollout.rollbacks > 0 ? ` · ${rollout.rollbacks} circuit-breaker rollback${rollout.rollbacks === 1 ? '' : 's'}` : '';

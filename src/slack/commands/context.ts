@@ -51,6 +51,8 @@ export interface CommandDeps {
   ownerMentions?: () => Promise<OwnerMentions | undefined>;
   /** How long `/env why` waits for each service's error lines. */
   whyLogDeadlineMs: number;
+  /** When and by whom dockhand last parked a service of the environment (the park records), for a no-op stop. */
+  lastParked?: (environment: string) => Promise<{ parkedAt: string; parkedBy: string } | undefined>;
   /** Where `/env cost` shares its chart of cost per day: the outbound port (Slack uploads it, the demo prints it). */
   charts?: Pick<Outbound, 'attachChart'>;
 }

@@ -17,7 +17,7 @@ import { code } from '../blocks/format.js';
 const EXTEND_HELP = {
   verb: 'extend',
   usage: '/env extend <env> [duration | until HH:MM]',
-  summary: 'keep it up past its schedule (after hours, a lead approves); with neither, a form asks',
+  summary: 'keep it up past its schedule (after hours, a lead approves); `until HH:MM` is in the schedule’s time zone; ending before the schedule parks it anyway, nothing is extended; with neither, a form asks',
   example: '/env extend staging-3 until 22:00',
 };
 
@@ -64,14 +64,21 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
       await ctx.openModal(extendFormModal({ environment: env.name, parks: when, zone: timeZoneOf(resolved.schedule) }));
       return { reply: null, environment: env.name, outcome: 'ok', detail: 'opened the extension form' };
     }
-    const until = command.until ? nextLocalTime(command.until, timeZoneOf(resolved.schedule), now) : new Date(now.getTime() + (command.durationMs ?? 0));
+    const zone = timeZoneOf(resolved.schedule);
+    const until = command.until ? nextLocalTime(command.until, zone, now) : new Date(now.getTime() + (command.durationMs ?? 0));
     const scheduledStop = nextStop({ schedule: resolved.schedule, override: null }, now);
+    // Up by its schedule until after the extension would end: an override would change nothing.
+    if (isUp(resolved.schedule, now) && scheduledStop !== null && until <= scheduledStop.at) {
+      const text = `${code(env.name)} is up until ${slackDayTime(scheduledStop.at)} by its schedule anyway; nothing to extend.`;
+      return { reply: { text, blocks: [section(`:calendar: ${text}`)] }, environment: env.name, outcome: 'ok', detail: 'no-op: within its schedule' };
+    }
     const outsideHours = !isUp(resolved.schedule, now) || (scheduledStop !== null && until > scheduledStop.at);
     if (approvalRequired(ctx.protect, 'extend', env.name) || (outsideHours && afterHoursApprovalRequired(ctx.protect, 'extend', env.name))) {
       const reply = approvalFiledReply(await ctx.approvals.request({ verb: 'extend', environment: env.name, params: { until: until.toISOString() }, requestedBy: ctx.subject.userId, channelId: ctx.channelId }));
       return { reply, environment: env.name, outcome: 'requested', detail: 'extension after hours needs approval' };
     }
-    const text = extensionText(await ctx.schedules.extend(env.name, until, ctx.subject.userId, null));
+    // `until 23:00` is read in the schedule's time zone: the answer names it.
+    const text = extensionText(await ctx.schedules.extend(env.name, until, ctx.subject.userId, null), command.until ? `${command.until} ${zone}` : undefined);
     return { reply: { text, blocks: [section(`:calendar: ${text}`)] }, environment: env.name, outcome: 'ok', detail: text };
   },
 };
