@@ -1,5 +1,5 @@
 import { approvalRequired } from '../domain/access/approvals.js';
-import { globsHolding, hasAnyBinding, isAllowed, whoToAsk, type Subject } from '../domain/access/permissions.js';
+import { globsHolding, hasAnyBinding, isAllowed, seesFleetErrors, whoToAsk, type Subject } from '../domain/access/permissions.js';
 import type { Environment } from '../domain/environments.js';
 import { ownerKey } from '../domain/idle.js';
 import { errorMessage } from '../log.js';
@@ -153,7 +153,7 @@ export class HomePublisher {
           .filter((request) => isAllowed(access, subject, 'approve', request.environment))
           .map((request) => ({ request, own: request.requestedBy === userId }))
       : null;
-    const footer = refreshFooter(deps.fleet.lastRefresh(), now, (account, region) => deps.fleet.locationReadAt(account, region));
+    const footer = refreshFooter(deps.fleet.lastRefresh(), now, (account, region) => deps.fleet.locationReadAt(account, region), seesFleetErrors(access, subject));
     return { kind: 'member', userId, now, environments, otherVisible: visible.length - mine.length, approvals, week, footer };
   }
 }

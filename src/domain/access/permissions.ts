@@ -99,6 +99,15 @@ export function holdsOnAll(policy: AccessPolicy, subject: Subject, verb: string,
   return globContained(glob, globsHolding(policy, subject, verb)).contained === true;
 }
 
+/**
+ * Whether the subject may read why AWS could not be read (account ids, role and resource ARNs): only someone
+ * who can view every environment, since which environments a failed location holds is not known. The one
+ * rule for `/env refresh`, the footers of `/env list`, `/env status`, `/env why` and the App Home.
+ */
+export function seesFleetErrors(policy: AccessPolicy, subject: Subject): boolean {
+  return holdsOnAll(policy, subject, 'view', '*');
+}
+
 export type GrantScopeVerdict =
   | { ok: true }
   /** `missing`: verbs the granter lacks somewhere in the scope, with a name there they don't hold them on. */

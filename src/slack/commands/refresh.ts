@@ -1,4 +1,4 @@
-import { holdsOnAll, isAllowed } from '../../domain/access/permissions.js';
+import { isAllowed, seesFleetErrors } from '../../domain/access/permissions.js';
 import { errorMessage } from '../../log.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { problemReply, section } from '../blocks/common.js';
@@ -15,7 +15,7 @@ function refreshText(record: RefreshRecord, ctx: CommandContext): string {
   const access = ctx.access();
   const environments = ctx.fleet.environments();
   const visible = environments.filter((e) => isAllowed(access, ctx.subject, 'view', e.name));
-  const seesEverything = holdsOnAll(access, ctx.subject, 'view', '*');
+  const seesEverything = seesFleetErrors(access, ctx.subject);
   if (visible.length === environments.length && (record.errors.length === 0 || seesEverything)) {
     const failed = record.errors.length > 0 ? `\n:warning: ${record.errors.map(escapeMrkdwn).join('\n:warning: ')}` : '';
     return `Read ${record.services} services from AWS in ${record.awsCalls} calls.${failed}`;
@@ -39,7 +39,7 @@ export const refreshCommand: CommandModule = {
       const text = refreshText(record, ctx);
       return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: text };
     } catch (error) {
-      const why = holdsOnAll(ctx.access(), ctx.subject, 'view', '*') ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
+      const why = seesFleetErrors(ctx.access(), ctx.subject) ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
       return {
         reply: problemReply(`The refresh failed${why}`, 'The last stored snapshot is still shown by `/env list`.'),
         outcome: 'error',
