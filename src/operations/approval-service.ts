@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { isAllowed, type AccessPolicy, type Subject } from '../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { ApprovalFiled, ApprovalOutcome, ApprovalView, DecisionAnswer, Extension, RequesterNews } from '../domain/notices.js';
-import type { Outbound } from '../outbound.js';
+import { NoticePartlyPosted, type Outbound } from '../outbound.js';
 import type { ApprovalRow, ApprovalsStore } from '../store/approvals-store.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { Fleet } from '../store/fleet.js';
@@ -96,11 +96,29 @@ export class ApprovalService {
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + expireMinutes * 60_000).toISOString(),
     });
-    const posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
+    let posted: Awaited<ReturnType<Outbound['post']>>;
+    try {
+      posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
+    } catch (error) {
+      if (error instanceof NoticePartlyPosted) posted = error.posted;
+      else return this.withdrawUndelivered(row, channel, error);
+    }
     if (posted) store.setMessage(row.id, posted.channel, posted.ts);
     this.changed.publish({ environment: row.environment });
     this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
+  }
+
+  /**
+   * Slack refused the post to the approvers (not a channel the bot cannot reach, which is said and kept):
+   * nobody was asked, so the request is withdrawn rather than left pending for someone to approve unseen.
+   */
+  private async withdrawUndelivered(row: ApprovalRow, channel: string, error: unknown): Promise<ApprovalFiled> {
+    const why = `could not post to ${channel}: ${errorMessage(error)}`;
+    this.deps.logger.warn('could not post an approval request; it is withdrawn', { approval: row.id, channel, error: errorMessage(error) });
+    await this.deps.store.withdraw(row.id, this.deps.clock.now().toISOString(), 'withdrawn: the request could not be posted to the approvers');
+    this.audit(row.requestedBy, `request:${row.verb}`, row, 'error', `withdrawn, ${why}`);
+    return { kind: 'undelivered', request: viewOf(row), channel };
   }
 
   pending(): ApprovalView[] {

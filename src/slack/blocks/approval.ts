@@ -104,6 +104,10 @@ export function approvalFiledReply(filed: ApprovalFiled): Reply {
     return { text, blocks: [section(`:warning: ${text}`)] };
   }
   const { request, channel } = filed;
+  if (filed.kind === 'undelivered') {
+    const text = `${code(describeRequest(request))} needs approval, but dockhand could not deliver request #${request.id} to <#${channel}> (Slack answered with an error), so it was withdrawn: nobody can approve it and nothing was changed. Try again in a minute; tell your dockhand administrator if it keeps happening.`;
+    return { text, blocks: [section(`:warning: ${text}`)] };
+  }
   const text =
     filed.kind === 'posted'
       ? `${code(describeRequest(request))} needs a second person: request #${request.id} is waiting in <#${channel}> and expires in ${filed.expireMinutes} minutes. You’ll hear back here.`
