@@ -45,6 +45,9 @@ export interface ApprovalServiceDeps {
 
 export type Decision = 'approve' | 'deny';
 
+/** Requests one person may have waiting at once; more are refused until one is decided or expires. */
+export const MAX_PENDING_PER_REQUESTER = 5;
+
 function alreadyDecided(row: ApprovalRow): DecisionAnswer {
   return { kind: 'already-decided', request: viewOf(row) };
 }
@@ -69,7 +72,7 @@ export class ApprovalService {
     this.changed = new Topic('approval changed', deps.logger);
   }
 
-  private audit(actor: string, verb: string, row: ApprovalRow, outcome: 'requested' | 'approved' | 'rejected' | 'expired' | 'denied' | 'error', detail: string): void {
+  private audit(actor: string, verb: string, row: ApprovalRow, outcome: 'requested' | 'approved' | 'rejected' | 'expired' | 'denied' | 'error' | 'busy', detail: string): void {
     this.deps.audit.record({
       at: this.deps.clock.now().toISOString(),
       actor,
@@ -82,10 +85,34 @@ export class ApprovalService {
     });
   }
 
-  /** Files the request and posts it to the approvers; the answer is for the requester. */
+  /**
+   * Files the request and posts it to the approvers; the answer is for the requester. The same request asked
+   * again while one waits is answered with the waiting one, and a requester has at most a few waiting, so
+   * repeating a command cannot flood the approvers' channel.
+   */
   async request(request: ApprovalRequest): Promise<ApprovalFiled> {
     const { channel, store, clock, outbound, expireMinutes } = this.deps;
     if (!channel) return { kind: 'no-channel', verb: request.verb, environment: request.environment };
+    // Requests past their time no longer count as waiting (nor hold the unique index).
+    await this.expireDue();
+    const waiting = await this.waitingLike(request);
+    if (waiting.same) {
+      this.audit(request.requestedBy, `request:${request.verb}`, waiting.same, 'busy', `already waiting as #${waiting.same.id}`);
+      return { kind: 'already-waiting', request: viewOf(waiting.same), since: waiting.same.createdAt };
+    }
+    if (waiting.count >= MAX_PENDING_PER_REQUESTER) {
+      this.deps.audit.record({
+        at: clock.now().toISOString(),
+        actor: request.requestedBy,
+        verb: `request:${request.verb}`,
+        environment: request.environment,
+        params: { request: describeRequest(request) },
+        outcome: 'denied',
+        detail: `${waiting.count} requests already waiting`,
+        durationMs: null,
+      });
+      return { kind: 'too-many-waiting', waiting: waiting.count, limit: MAX_PENDING_PER_REQUESTER };
+    }
     const now = clock.now();
     const row = store.create({
       environment: request.environment,
@@ -107,6 +134,13 @@ export class ApprovalService {
     this.changed.publish({ environment: row.environment });
     this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
+  }
+
+  /** The requester's waiting requests: how many, and the one asking for the same thing, if any. */
+  private async waitingLike(request: ApprovalRequest): Promise<{ count: number; same: ApprovalRow | undefined }> {
+    const rows = await this.deps.store.pendingBy(request.requestedBy, this.deps.clock.now().toISOString());
+    const params = JSON.stringify(request.params);
+    return { count: rows.length, same: rows.find((row) => row.verb === request.verb && row.environment === request.environment && JSON.stringify(row.params) === params) };
   }
 
   /**

@@ -32,3 +32,24 @@ describe('an approval request Slack refused to post to the approvers', () => {
     expect(h.dockhand.operations.unfinished()).toEqual([]);
   });
 });
+
+describe('the same protected request asked again', () => {
+  it('30 × /env stop prod files one request and one post; the others are answered with it and audited', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 30; i++) answers.push(String((await askPrivately(h.eventsUrl, h.slack, 'U0KIM', 'stop prod')).body.text));
+    const pending = pendingOf('U0KIM');
+    expect(pending.map((p) => `${p.verb} ${p.environment}`)).toEqual(['stop prod']);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0APPROVALS')).toHaveLength(1);
+    expect(answers[29]).toContain(`Your request #${pending[0]!.id} for \`/env stop prod\` is already waiting for approval (since `);
+    expect(h.dockhand.audit.recent(200).filter((r) => r.actor === 'U0KIM' && r.verb === 'request:stop' && r.outcome === 'busy')).toHaveLength(29);
+  }, 60_000);
+
+  it('a requester has at most five requests waiting; a sixth is refused with why', async () => {
+    for (const count of [5, 6, 7, 8, 9]) await askPrivately(h.eventsUrl, h.slack, 'U0DEV', `scale prod api ${count}`);
+    expect(pendingOf('U0DEV')).toHaveLength(5);
+    const sixth = String((await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'scale prod api 10')).body.text);
+    expect(sixth).toContain('You already have 5 requests waiting for approval (at most 5 at once)');
+    expect(pendingOf('U0DEV')).toHaveLength(5);
+    expect(h.dockhand.audit.recent(5).find((r) => r.actor === 'U0DEV' && r.verb === 'request:scale')).toMatchObject({ outcome: 'denied', detail: '5 requests already waiting' });
+  }, 30_000);
+});
