@@ -114,15 +114,23 @@ export class ApprovalService {
       return { kind: 'too-many-waiting', waiting: waiting.count, limit: MAX_PENDING_PER_REQUESTER };
     }
     const now = clock.now();
-    const row = store.create({
-      environment: request.environment,
-      verb: request.verb,
-      params: request.params,
-      requestedBy: request.requestedBy,
-      requestChannelId: request.channelId,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + expireMinutes * 60_000).toISOString(),
-    });
+    let row: ApprovalRow;
+    try {
+      row = store.create({
+        environment: request.environment,
+        verb: request.verb,
+        params: request.params,
+        requestedBy: request.requestedBy,
+        requestChannelId: request.channelId,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + expireMinutes * 60_000).toISOString(),
+      });
+    } catch (error) {
+      // The unique index (approvals_pending_once) caught the same request filed meanwhile: answer with it.
+      const same = (await this.waitingLike(request)).same;
+      if (!same) throw error;
+      return { kind: 'already-waiting', request: viewOf(same), since: same.createdAt };
+    }
     let posted: Awaited<ReturnType<Outbound['post']>>;
     try {
       posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
