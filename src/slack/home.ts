@@ -132,7 +132,8 @@ export class HomePublisher {
 
   /** One drawer per queue: the shared limiter then has at most one redraw ahead of an opening. */
   private drain(why: Why): void {
-    if (this.draining[why] || this.stopped) return;
+    // Stopped means no redraws after changes; someone opening their Home is still answered, as before.
+    if (this.draining[why] || (why === 'changed' && this.stopped)) return;
     const queue = why === 'opened' ? this.opens : this.changes;
     const userId = queue.values().next().value as string | undefined;
     if (userId === undefined) return;
@@ -151,13 +152,12 @@ export class HomePublisher {
     this.stopped = false;
   }
 
-  /** Forgets waiting draws and makes none until resumed (shutting down, or the lease lost). */
+  /** Forgets waiting redraws and makes none after changes until resumed (shutting down, or the lease lost). */
   stop(): void {
     this.stopped = true;
     if (this.changeTimer) clearTimeout(this.changeTimer);
     this.changeTimer = null;
     this.changedEnvironments.clear();
-    this.opens.clear();
     this.changes.clear();
   }
 
