@@ -97,6 +97,8 @@ export const policySchema = z
     inventory: z
       .strictObject({
         refresh_seconds: z.number().int().min(15).max(3600).default(60),
+        /** `/env refresh` this soon after a refresh finished answers with that one instead of reading AWS again. */
+        refresh_cooldown_seconds: z.number().int().min(0).max(3600).default(30),
       })
       .prefault({}),
     /** Deadlines for AWS: every HTTP attempt, and the work built of several calls (with their retries). */

@@ -60,6 +60,16 @@ export class InventoryRefresher {
     return this.queued;
   }
 
+  /**
+   * A refresh someone asked for (`/env refresh`): within `cooldownMs` of the last finished one, with none
+   * running or queued, that one is the answer (`reused`) and AWS is not read again.
+   */
+  async refreshAsked(trigger: string, cooldownMs: number): Promise<{ record: RefreshRecord; reused: boolean }> {
+    const last = this.deps.store.lastRefresh();
+    if (last && !this.inFlight && !this.queued && this.deps.clock.now().getTime() - Date.parse(last.finishedAt) < cooldownMs) return { record: last, reused: true };
+    return { record: await this.refresh(trigger), reused: false };
+  }
+
   private async run(trigger: string): Promise<RefreshRecord> {
     const { accounts, aws, store, clock, rules, logger } = this.deps;
     const startedAt = clock.now();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type AllMiddlewareArgs, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../log.js';
@@ -12,7 +13,7 @@ import { registerHome } from './interactions/home.js';
 import type { ModalView } from './blocks/common.js';
 import { HomePublisher } from './home.js';
 import { AfterAcks } from './after-acks.js';
-import { postToResponseUrl } from './response-url.js';
+import { postToResponseUrl, responseUrlHosts, RESPONSE_URL_DEADLINE_MS } from './response-url.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
 import { buttonClickKey, isFutureDated } from './replays.js';
 
@@ -190,7 +191,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 }
 
 /** /env and the replay guard, the approval and command buttons, the forms, the App Home, and the error log, in the order Bolt runs them. */
-function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): HomePublisher {
+function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger' | 'slackApiUrl'>): HomePublisher {
+  const answerHosts = responseUrlHosts(options.slackApiUrl);
   const logError = (error: unknown) => {
     options.logger.error('unhandled Slack listener error', { error: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
   };
@@ -206,7 +208,7 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
       if (!deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString())) return;
       const answer = async (reply: { text: string; blocks: unknown[] }) => {
         await afterAcks.committed();
-        await postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+        await postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: reply.text, blocks: reply.blocks }, RESPONSE_URL_DEADLINE_MS, answerHosts);
       };
       // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
       const openModal = async (view: ModalView) => {
@@ -225,7 +227,8 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
     const key = buttonClickKey(args.body);
     if (key && !deps.handled.claim(key, deps.command.clock.now().toISOString())) {
-      options.logger.info('ignored a button click already handled', { key });
+      // The key holds the trigger id, which opens modals for a few seconds: logged only as a digest.
+      options.logger.info('ignored a button click already handled', { key: createHash('sha256').update(key).digest('hex').slice(0, 16) });
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
       return;
     }

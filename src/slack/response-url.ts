@@ -17,12 +17,24 @@ export class ResponseUrlError extends Error {
   }
 }
 
+/** Where Slack's response URLs point: hooks.slack.com (hooks.slack-gov.com for GovSlack), or (tests, a proxy) the host of the configured Slack API URL. */
+export function responseUrlHosts(slackApiUrl?: string): ReadonlySet<string> {
+  return new Set(['hooks.slack.com', 'hooks.slack-gov.com', ...(slackApiUrl ? [new URL(slackApiUrl).host] : [])]);
+}
+
 /**
  * POSTs a message to a slash command's response URL, as Bolt's `respond` does (JSON body, an error for a
- * non-2xx answer), with a deadline and over kept-alive connections.
+ * non-2xx answer), with a deadline and over kept-alive connections. With `hosts`, a URL pointing anywhere else
+ * is refused unsent: an answer (what the asker may see) goes to Slack only.
  */
-export function postToResponseUrl(responseUrl: string, message: object, deadlineMs = RESPONSE_URL_DEADLINE_MS): Promise<void> {
-  const url = new URL(responseUrl);
+export function postToResponseUrl(responseUrl: string, message: object, deadlineMs = RESPONSE_URL_DEADLINE_MS, hosts?: ReadonlySet<string>): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(responseUrl);
+  } catch {
+    return Promise.reject(new ResponseUrlError('not a URL: the response_url', null));
+  }
+  if (hosts && !hosts.has(url.host)) return Promise.reject(new ResponseUrlError('the response_url is not Slack’s; nothing was sent', null));
   const agent = url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : null;
   if (!agent) return Promise.reject(new ResponseUrlError(`not an http(s) response URL: ${url.protocol}`, null));
   const body = JSON.stringify(message);

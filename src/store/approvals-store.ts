@@ -71,6 +71,24 @@ export class ApprovalsStore {
     return result.changes === 1;
   }
 
+  /** The requester's pending requests (unexpired), oldest first: to answer a repeated request with the one waiting. */
+  async pendingBy(requestedBy: string, now: string): Promise<ApprovalRow[]> {
+    return await this.db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.requestedBy, requestedBy), eq(approvals.status, 'pending'), gt(approvals.expiresAt, now)))
+      .orderBy(asc(approvals.id));
+  }
+
+  /** A pending request nobody was asked to decide (its post failed): cancelled by nobody, with the reason. */
+  async withdraw(id: number, now: string, reason: string): Promise<boolean> {
+    const result = await this.db
+      .update(approvals)
+      .set({ status: 'cancelled', decidedAt: now, reason })
+      .where(and(eq(approvals.id, id), eq(approvals.status, 'pending')));
+    return result.changes === 1;
+  }
+
   byOperation(operationId: number): ApprovalRow | undefined {
     return this.db.select().from(approvals).where(eq(approvals.operationId, operationId)).get();
   }

@@ -14,7 +14,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
       fleet: stores.fleet,
       access: services.access,
       protect: policy.protect,
-      refresh: (trigger) => jobs.refresher.refresh(trigger),
+      refresh: (trigger) => jobs.refresher.refreshAsked(trigger, policy.inventory.refresh_cooldown_seconds * 1000),
       launcher: services.launcher,
       approvals: services.approvals,
       audit: stores.audit,

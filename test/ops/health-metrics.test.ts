@@ -3,7 +3,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { SandboxError } from '../../dev/sandbox/index.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { LeaseStore } from '../../src/store/lease-store.js';
-import { SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';
+import { parsePolicy } from '../../src/config/load.js';
+import { SIGNING_SECRET, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { sample } from '../support/metrics-text.js';
 import { postSigned, slashCommandBody } from '../support/signed-request.js';
 import { askPrivately, sendCommand } from '../support/slack-requests.js';
@@ -13,7 +14,8 @@ let db: Db;
 const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
-  h = await startHarness({ clock, scheduler: false });
+  // Each /env refresh here must read AWS: no cooldown.
+  h = await startHarness({ clock, scheduler: false, policy: parsePolicy(`${TEST_POLICY}inventory:\n  refresh_cooldown_seconds: 0\n`) });
   db = openDb(h.dbPath);
 });
 afterAll(async () => {

@@ -115,12 +115,14 @@ export function holdsOnAll(policy: AccessPolicy, subject: Subject, verb: string,
 }
 
 /**
- * Account ids (and the AWS messages that name them) are shown only to someone who can view every environment:
- * a location that could not be read may hold environments the asker cannot see.
+ * Account ids and why AWS could not be read (its messages name role and resource ARNs) are shown only to someone
+ * who can view every environment: a location that could not be read may hold environments the asker cannot see.
+ * The one rule for `/env refresh`, `/env who`, the footers of `/env list`, `/env status`, `/env why` and the App Home.
  */
 export function maySeeAccountIds(policy: AccessPolicy, subject: Subject): boolean {
   return holdsOnAll(policy, subject, 'view', '*');
 }
+
 
 export type GrantScopeVerdict =
   | { ok: true }

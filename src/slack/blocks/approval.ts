@@ -103,7 +103,19 @@ export function approvalFiledReply(filed: ApprovalFiled): Reply {
     const text = `${code(filed.verb)} on ${code(filed.environment)} needs approval, but no approvers’ channel is configured (approvals.channel in dockhand.yml). Ask your dockhand administrator.`;
     return { text, blocks: [section(`:warning: ${text}`)] };
   }
+  if (filed.kind === 'already-waiting') {
+    const text = `Your request #${filed.request.id} for ${code(describeRequest(filed.request))} is already waiting for approval (since ${time(filed.since)}; it expires ${time(filed.request.expiresAt)}). Nothing new was filed; you’ll hear back here.`;
+    return { text, blocks: [section(`:lock: ${text}`)] };
+  }
+  if (filed.kind === 'too-many-waiting') {
+    const text = `You already have ${filed.waiting} requests waiting for approval (at most ${filed.limit} at once), so this one was not filed. \`/env approvals\` lists them; ask again once one is decided or expires.`;
+    return { text, blocks: [section(`:warning: ${text}`)] };
+  }
   const { request, channel } = filed;
+  if (filed.kind === 'undelivered') {
+    const text = `${code(describeRequest(request))} needs approval, but dockhand could not deliver request #${request.id} to <#${channel}> (Slack answered with an error), so it was withdrawn: nobody can approve it and nothing was changed. Try again in a minute; tell your dockhand administrator if it keeps happening.`;
+    return { text, blocks: [section(`:warning: ${text}`)] };
+  }
   const text =
     filed.kind === 'posted'
       ? `${code(describeRequest(request))} needs a second person: request #${request.id} is waiting in <#${channel}> and expires in ${filed.expireMinutes} minutes. You’ll hear back here.`

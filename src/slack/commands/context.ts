@@ -27,7 +27,8 @@ export interface CommandDeps {
   /** The policy's bindings plus the grants active right now. */
   access: () => AccessPolicy;
   protect: readonly ProtectionRule[];
-  refresh: (trigger: string) => Promise<RefreshRecord>;
+  /** Reads the fleet now, or (`reused`) answers with a refresh that finished moments ago. */
+  refresh: (trigger: string) => Promise<{ record: RefreshRecord; reused: boolean }>;
   launcher: OperationLauncher;
   approvals: ApprovalService;
   audit: AuditStore;

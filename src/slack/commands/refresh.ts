@@ -2,7 +2,7 @@ import { isAllowed, maySeeAccountIds } from '../../domain/access/permissions.js'
 import { errorMessage } from '../../log.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { problemReply, section } from '../blocks/common.js';
-import { escapeMrkdwn, plural } from '../blocks/format.js';
+import { ago, escapeMrkdwn, plural } from '../blocks/format.js';
 import type { CommandModule } from './command-module.js';
 import type { CommandContext } from './context.js';
 
@@ -35,9 +35,11 @@ export const refreshCommand: CommandModule = {
   permission: () => null,
   async run(_args, ctx) {
     try {
-      const record = await ctx.refresh(`slack:${ctx.subject.userId}`);
-      const text = refreshText(record, ctx);
-      return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: text };
+      const { record, reused } = await ctx.refresh(`slack:${ctx.subject.userId}`);
+      const found = refreshText(record, ctx);
+      // A refresh that just finished is the answer: asking in a loop cannot make dockhand read all of AWS back to back.
+      const text = reused ? `The fleet was read from AWS ${ago(record.finishedAt, ctx.clock.now())}, so it was not read again. ${found}` : found;
+      return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: reused ? `not read again: ${found}` : text };
     } catch (error) {
       const why = maySeeAccountIds(ctx.access(), ctx.subject) ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
       return {

@@ -4,7 +4,7 @@ import type { ServiceSnapshot } from '../../domain/inventory.js';
 import { refreshFooter } from '../blocks/list.js';
 import { WHY_ACTION, whyReply, type ServiceLogLines } from '../blocks/why.js';
 import type { LogAnswer } from '../../aws/logs/reader.js';
-import { isAllowed } from '../../domain/access/permissions.js';
+import { isAllowed, maySeeAccountIds } from '../../domain/access/permissions.js';
 import { errorMessage } from '../../log.js';
 import type { CommandModule } from './command-module.js';
 import { namedService } from './service.js';
@@ -67,7 +67,7 @@ export const whyCommand: CommandModule<{ environment: string; service: string | 
       const failure = ctx.stoppedTasks.sampleFailure(s.arn);
       return failure ? [[s.name, failure] as const] : [];
     }));
-    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
+    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region), maySeeAccountIds(ctx.access(), ctx.subject));
     const reply = whyReply({ env, diagnoses, service: named?.name ?? null, now, footer, logLines, sampleFailures });
     return { reply, environment: env.name, outcome: 'ok', detail: `${diagnoses.filter((d) => d.symptoms.length > 0).length} services not healthy` };
   },
