@@ -10,7 +10,7 @@ import type { BenchDockhandConfig } from './dockhand-process.js';
 import { answerTo, SlackDriver, waitUntil, type AckTiming, type LoadRequest } from './load.js';
 import { operationMinimum, refreshMinimum, type OperationMinimum, type RefreshMinimum, type ServiceFacts } from './minimums.js';
 import { BENCH_USER } from './policy.js';
-import { BenchChild, type ChildStats, type Runtime } from './processes.js';
+import { BenchChild, startFlags, type ChildStats, type Runtime } from './processes.js';
 import { distribution, percentile, type Distribution } from './stats.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
@@ -39,6 +39,8 @@ export interface RefreshFigures {
   byOperation: Record<string, number>;
   minimum: RefreshMinimum;
   wallMs: number;
+  /** What dockhand answered, e.g. that a location could not be read in time. */
+  said: string;
 }
 
 export interface OperationFigures {
@@ -71,7 +73,7 @@ export function startDockhandChild(ctx: Pick<BenchContext, 'sandbox' | 'slack' |
     policy: ctx.policy,
     accessKeyId: ACCESS_KEY_ID,
   };
-  return BenchChild.start({ name: 'dockhand', script: 'dockhand-process.ts', runtime: ctx.runtime, exposeGc, nodeArgs, env: { DOCKHAND_BENCH_CONFIG: JSON.stringify(config) } });
+  return BenchChild.start({ name: 'dockhand', script: 'dockhand-process.ts', runtime: ctx.runtime, exposeGc, nodeArgs: [...startFlags(), ...nodeArgs], env: { DOCKHAND_BENCH_CONFIG: JSON.stringify(config) } });
 }
 
 function countByOperation(requests: readonly { operation: string }[]): Record<string, number> {
@@ -107,6 +109,7 @@ export async function refreshThroughSlack(ctx: BenchContext, driver: SlackDriver
     byOperation: countByOperation(requests),
     minimum: refreshMinimum(serviceFacts(ctx.sandbox), ctx.locations, first),
     wallMs: answer.at - ack.sentAt,
+    said: said.slice(0, 300),
   };
 }
 

@@ -5,12 +5,23 @@
  * IPC channel closes, so a benchmark killed with SIGKILL leaves nothing behind.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(BENCH_DIR, '..');
+
+/**
+ * Node's flags in `npm start` (package.json), e.g. the young generation's size: dockhand's processes run with
+ * them, as in production (the Dockerfile passes the same ones). `--env-file…` is not one of them.
+ */
+export function startFlags(startScript?: string): string[] {
+  const script = startScript ?? (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  return script
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--') && !word.startsWith('--env-file'));
+}
 
 /** What a child answers to `stats`. */
 export interface ChildStats {

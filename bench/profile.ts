@@ -1,8 +1,9 @@
 /**
- * `npx tsx bench/profile.ts [--environments 80] [--services 8] [--text list] [--out DIR]`: where dockhand's CPU
- * goes under the benchmark's ack load. Starts the sandbox (50 ms latency), the fake Slack API and dockhand with
- * `--cpu-prof`, refreshes twice, sends the ack load (500 requests, 50 concurrent, after a warm-up) of one
- * command, stops dockhand and prints the top of the profile by self time, per function and per module.
+ * `npx tsx bench/profile.ts [--environments 80] [--services 8] [--text list] [--out DIR] [--top 15] [--no-bare]`:
+ * where dockhand's CPU goes under the benchmark's ack load. Starts the sandbox (50 ms latency), the fake Slack
+ * API and dockhand with `--cpu-prof`, refreshes twice, sends the ack load (500 requests, 50 concurrent, after a
+ * warm-up) of one command, stops dockhand and prints the top of the profile by self time, per function and per
+ * module. Then the same load against the bare Bolt app, profiled the same way: what dockhand adds is the difference.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { atExit, BenchChild, compileForBench } from './processes.js';
 import { formatProfile, summarizeProfile, type CpuProfile } from './profile-summary.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { environments: { type: 'string' }, services: { type: 'string' }, text: { type: 'string', multiple: true }, out: { type: 'string' }, top: { type: 'string' } } });
+  const { values } = parseArgs({ options: { environments: { type: 'string' }, services: { type: 'string' }, text: { type: 'string', multiple: true }, out: { type: 'string' }, top: { type: 'string' }, 'no-bare': { type: 'boolean' } } });
   const environments = Number(values.environments ?? 80);
   const services = Number(values.services ?? 8);
   const texts = values.text ?? ['list', 'status env-001'];
@@ -35,33 +36,50 @@ async function main(): Promise<void> {
       sandbox, slack, policy: benchPolicyText(1), locations: benchLocations(1), latencyMs: 50,
       ackRequests: 500, ackConcurrency: 50, ackWarmup: 50, answerRequests: 50, dir, runtime, log,
     };
-    for (const text of texts) {
-      const profileDir = join(out, text.replace(/\W+/g, '-'));
+    const top = Number(values.top ?? 15);
+    const profiled = async (what: string, profileDir: string, start: (nodeArgs: string[]) => Promise<BenchChild>, prepare: (child: BenchChild) => Promise<void>, text: string, expectAnswers: boolean) => {
       mkdirSync(profileDir, { recursive: true });
       let window = { from: 0, to: 0 };
-      const dockhand = await startDockhandChild(ctx, `profile-${profileDir.length}-${Date.now()}`, false, ['--cpu-prof', '--cpu-prof-dir', profileDir]);
+      const child = await start(['--cpu-prof', '--cpu-prof-dir', profileDir]);
       const loader = await BenchChild.start({ name: 'load driver', script: 'driver-process.ts', runtime });
       try {
-        const driver = new SlackDriver(`http://127.0.0.1:${dockhand.port}/slack/events`, SIGNING_SECRET, (id) => slack.responseUrl(id), 'prof');
-        await refreshThroughSlack(ctx, driver, true);
-        await dockhand.request('settle');
-        await refreshThroughSlack(ctx, driver, false);
-        await dockhand.request('settle');
-        log(`profiling /env ${text}: ${ctx.ackRequests} requests, ${ctx.ackConcurrency} concurrent`);
-        window = { from: await dockhand.request<number>('clock'), to: 0 };
-        const load = await ackLoad(ctx, loader, dockhand, `prof-${text.replace(/\W+/g, '-')}`, true, text);
-        window.to = await dockhand.request<number>('clock');
+        await prepare(child);
+        log(`profiling ${what}: ${ctx.ackRequests} requests, ${ctx.ackConcurrency} concurrent`);
+        window = { from: await child.request<number>('clock'), to: 0 };
+        const load = await ackLoad(ctx, loader, child, `prof-${profileDir.replace(/\W+/g, '-').slice(-40)}`, expectAnswers, text);
+        window.to = await child.request<number>('clock');
         log(`  ack p50 ${load.acks.p50.toFixed(1)} ms, p95 ${load.acks.p95.toFixed(1)} ms, CPU ${load.cpuPerRequestMs.toFixed(2)} ms a request`);
       } finally {
-        await dockhand.stop(10_000);
+        await child.stop(10_000);
         await loader.stop();
       }
       const file = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
       if (!file) throw new Error(`no profile written in ${profileDir}`);
       writeFileSync(join(profileDir, 'window.json'), JSON.stringify(window));
       const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile;
-      process.stdout.write(`\n/env ${text} (the load only: warm-up, 500 requests and their answers) — ${join(profileDir, file)}\n`);
-      process.stdout.write(`${formatProfile(summarizeProfile(profile, window), Number(values.top ?? 15))}\n`);
+      process.stdout.write(`\n${what} (the load only: warm-up, ${ctx.ackRequests} requests${expectAnswers ? ' and their answers' : ''}) — ${join(profileDir, file)}\n`);
+      process.stdout.write(`${formatProfile(summarizeProfile(profile, window), top)}\n`);
+    };
+    for (const text of texts) {
+      const profileDir = join(out, text.replace(/\W+/g, '-'));
+      await profiled(
+        `/env ${text}`,
+        profileDir,
+        (nodeArgs) => startDockhandChild(ctx, `profile-${profileDir.length}-${Date.now()}`, false, nodeArgs),
+        async (dockhand) => {
+          const driver = new SlackDriver(`http://127.0.0.1:${dockhand.port}/slack/events`, SIGNING_SECRET, (id) => slack.responseUrl(id), 'prof');
+          await refreshThroughSlack(ctx, driver, true);
+          await dockhand.request('settle');
+          await refreshThroughSlack(ctx, driver, false);
+          await dockhand.request('settle');
+        },
+        text,
+        true,
+      );
+    }
+    if (!values['no-bare']) {
+      const env = { DOCKHAND_BENCH_CONFIG: JSON.stringify({ signingSecret: SIGNING_SECRET, slackApiUrl: slack.apiUrl }) };
+      await profiled('bare Bolt', join(out, 'bare-bolt'), (nodeArgs) => BenchChild.start({ name: 'bare Bolt', script: 'bare-bolt.ts', runtime, nodeArgs, env }), async () => undefined, 'list', false);
     }
   } finally {
     await slack.close();

@@ -4,7 +4,11 @@
  */
 import { median, round } from './stats.js';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: adds `mode` (`normal` or `scale`), the CPU ratio figure `ack.ratio.cpu` (group 1) and the scale curve's
+ * figures (group 8, `--scale` only). Figures of version 1 keep their ids and meanings.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** What a figure should be: `value op target`, e.g. ≤ 1.2. */
 export interface Aim {
@@ -60,6 +64,7 @@ export interface BenchParams {
 
 export interface BenchReport {
   schemaVersion: typeof SCHEMA_VERSION;
+  mode: 'normal' | 'scale';
   startedAt: string;
   finishedAt: string;
   wallTimeSeconds: number;
@@ -147,6 +152,7 @@ export const GROUP_TITLES: Record<number, string> = {
   5: 'Scheduler tick',
   6: 'CloudTrail and Cost Explorer',
   7: 'Memory',
+  8: 'Scale curve (--scale)',
 };
 
 const OP_TEXT: Record<Aim['op'], string> = { '<=': '≤', '<': '<', '==': '=' };
@@ -196,4 +202,22 @@ export function formatHeader(report: Pick<BenchReport, 'machine' | 'params' | 'c
 export function formatSummary(report: Pick<BenchReport, 'summary' | 'wallTimeSeconds'>): string {
   const s = report.summary;
   return `${s.figures} figures: ${s.passed} pass, ${s.failed} fail, ${s.withAim - s.passed - s.failed} aimed but not measured, ${s.notAvailable} not available; wall time ${report.wallTimeSeconds.toFixed(1)} s`;
+}
+
+/**
+ * Every aim's verdict on a line of its own, so a reader (or grep) can read them off: `AIM MISSED` for each one
+ * missed, `AIM NOT MEASURED` for one without a value, `aim met` for the others (left out with `metToo` false).
+ */
+export function formatAims(figures: readonly Figure[], metToo = true): string {
+  const aimed = figures.filter((f) => f.aim !== null);
+  const text = (f: Figure) => `${f.id}: ${f.value === null ? '—' : `${formatNumber(f.value)} ${f.unit}`.trim()}, aim ${aimText(f.aim, f.unit)} — ${f.label}`;
+  const missed = aimed.filter((f) => f.pass === false);
+  const unmeasured = aimed.filter((f) => f.pass === null);
+  const met = aimed.filter((f) => f.pass === true);
+  return [
+    ...(metToo ? met.map((f) => `aim met           ${text(f)}`) : []),
+    ...unmeasured.map((f) => `AIM NOT MEASURED  ${text(f)} (${f.status})`),
+    ...missed.map((f) => `AIM MISSED        ${text(f)}`),
+    `aims: ${met.length} met, ${missed.length} missed, ${unmeasured.length} not measured${missed.length === 0 && unmeasured.length === 0 ? ' — ALL AIMS MET' : ''}`,
+  ].join('\n');
 }

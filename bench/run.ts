@@ -1,6 +1,7 @@
 /**
  * `npx tsx bench/run.ts [--environments 80] [--services 8] [--accounts 1] [--latency 50] [--runs 3]
- *   [--out bench/results/latest.json]`: dockhand's benchmark. Starts the AWS sandbox with a generated fleet and
+ *   [--out bench/results/latest.json]` or `… --scale [--sizes 10,80,250,500] [--scale-accounts 1,2,4]`:
+ *   dockhand's benchmark. Starts the AWS sandbox with a generated fleet and
  * injected latency, a fake Slack API, and dockhand (and a bare Bolt app) in processes of their own; drives
  * them with signed Slack requests; prints a table and writes the JSON described in bench/README.md.
  */
@@ -13,7 +14,9 @@ import { generatedFleet, startSandbox, type Sandbox } from '../dev/sandbox/index
 import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
 import { memoryFigures, slackFigures } from './figures.js';
 import { measureMemory, measureRun, type BenchContext, type MemoryFigures, type RunFigures } from './measure.js';
-import { formatHeader, formatSummary, formatTable, SCHEMA_VERSION, summarize, type BenchParams, type BenchReport, type Machine } from './report.js';
+import { formatAims, formatHeader, formatSummary, formatTable, SCHEMA_VERSION, summarize, type BenchParams, type BenchReport, type Figure, type Machine } from './report.js';
+import { formatGrowth, formatScaleTable, scaleFigures, SCALE_COLUMNS, SCALE_LEGEND } from './growth.js';
+import { measureScale } from './scale.js';
 import { benchLocations, benchPolicyText } from './policy.js';
 import { atExit, compileForBench } from './processes.js';
 import { benchSchedulerTick } from './scheduler.js';
@@ -23,9 +26,13 @@ const USAGE = `usage: npx tsx bench/run.ts [options]
   --environments N   generated environments (default 80)
   --services M       services per environment (default 8)
   --accounts K       accounts the environments spread over (default 1)
-  --latency MS       latency the sandbox adds to every AWS request (default 50)
+  --latency MS       latency the sandbox adds to every AWS request (default 50; 20 with --scale)
   --runs R           measured runs; figures are their medians (default 3)
-  --out FILE         where the JSON goes (default bench/results/latest.json)`;
+  --out FILE         where the JSON goes (default bench/results/latest.json, with --scale bench/results/scale.json)
+  --scale            the scale curve instead: 10, 80, 250 and 500 environments × 8 services over 1, 2 and 4
+                     accounts; exits 1 when an aim is missed (a figure growing faster than linearly among them)
+  --sizes LIST       with --scale: the environment counts (default 10,80,250,500)
+  --scale-accounts LIST  with --scale: the account counts (default 1,2,4)`;
 
 function wholeNumber(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -34,7 +41,18 @@ function wholeNumber(name: string, value: string | undefined, fallback: number, 
   return parsed;
 }
 
-function parseOptions(argv: string[]): { params: BenchParams; out: string } | null {
+function wholeNumbers(name: string, value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((part) => wholeNumber(name, part.trim(), 0, 1));
+}
+
+interface Options {
+  params: BenchParams;
+  out: string;
+  scale: { environments: number[] | undefined; accounts: number[] | undefined } | null;
+}
+
+function parseOptions(argv: string[]): Options | null {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -44,6 +62,9 @@ function parseOptions(argv: string[]): { params: BenchParams; out: string } | nu
       latency: { type: 'string' },
       runs: { type: 'string' },
       out: { type: 'string' },
+      scale: { type: 'boolean' },
+      sizes: { type: 'string' },
+      'scale-accounts': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,7 +75,8 @@ function parseOptions(argv: string[]): { params: BenchParams; out: string } | nu
       environments: wholeNumber('environments', values.environments, 80, 1),
       servicesPerEnvironment,
       accounts: wholeNumber('accounts', values.accounts, 1, 1),
-      latencyMs: wholeNumber('latency', values.latency, 50, 1),
+      // The curve's 16 fleets at 50 ms would not read in ten minutes here: 20 ms unless told.
+      latencyMs: wholeNumber('latency', values.latency, values.scale ? 20 : 50, 1),
       runs: wholeNumber('runs', values.runs, 3, 1),
       ackRequests: 500,
       ackConcurrency: 50,
@@ -64,7 +86,8 @@ function parseOptions(argv: string[]): { params: BenchParams; out: string } | nu
       schedulerEnvironments: 1000,
       childRuntime: 'compiled',
     },
-    out: resolve(values.out ?? 'bench/results/latest.json'),
+    out: resolve(values.out ?? (values.scale ? 'bench/results/scale.json' : 'bench/results/latest.json')),
+    scale: values.scale ? { environments: wholeNumbers('sizes', values.sizes), accounts: wholeNumbers('scale-accounts', values['scale-accounts']) } : null,
   };
 }
 
@@ -93,11 +116,12 @@ async function withSandbox<T>(environments: number, params: BenchParams, latency
   }
 }
 
-async function main(): Promise<void> {
+/** The exit code: 1 when --scale missed an aim (the normal run only reports its aims). */
+async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   if (!options) {
     process.stdout.write(`${USAGE}\n`);
-    return;
+    return 0;
   }
   const { params, out } = options;
   const started = performance.now();
@@ -118,6 +142,21 @@ async function main(): Promise<void> {
     if (runtime.kind === 'tsx') log(note);
     const header = { machine: machine(), params, command };
     process.stdout.write(`${formatHeader(header)}\n\n`);
+    const finish = (mode: BenchReport['mode'], figures: Figure[]): BenchReport => {
+      const report: BenchReport = {
+        schemaVersion: SCHEMA_VERSION,
+        mode,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        wallTimeSeconds: Math.round((performance.now() - started) / 100) / 10,
+        ...header,
+        figures,
+        summary: summarize(figures),
+      };
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+      return report;
+    };
     slack = await startFakeSlack();
     const fakeSlack = slack;
     const context = (sandbox: Sandbox): BenchContext => ({
@@ -134,6 +173,14 @@ async function main(): Promise<void> {
       runtime,
       log,
     });
+
+    if (options.scale) {
+      const points = await measureScale({ slack: fakeSlack, latencyMs: params.latencyMs, dir, runtime, log, ...(options.scale.environments ? { environments: options.scale.environments } : {}), ...(options.scale.accounts ? { accounts: options.scale.accounts } : {}) });
+      const figures = scaleFigures(points);
+      const report = finish('scale', figures);
+      process.stdout.write(`${formatScaleTable(points, SCALE_COLUMNS)}\n\n${SCALE_LEGEND}\n\n${formatGrowth(figures)}\n\n${formatAims(figures, false)}\n${formatSummary(report)}\nJSON: ${out}\n`);
+      return report.summary.failed === 0 ? 0 : 1;
+    }
 
     const runs: RunFigures[] = [];
     await withSandbox(params.environments, params, params.latencyMs, async (sandbox) => {
@@ -159,19 +206,9 @@ async function main(): Promise<void> {
     const scheduler = await benchSchedulerTick({ environments: params.schedulerEnvironments, servicesPerEnvironment: params.servicesPerEnvironment, accounts: params.accounts, dir, log });
 
     const figures = [...slackFigures(runs, params.latencyMs), ...scheduler, ...visibility, ...memoryFigures(memory, runs, runtime.kind)].sort((a, b) => a.group - b.group);
-    const wallTimeSeconds = Math.round((performance.now() - started) / 100) / 10;
-    const report: BenchReport = {
-      schemaVersion: SCHEMA_VERSION,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      wallTimeSeconds,
-      ...header,
-      figures,
-      summary: summarize(figures),
-    };
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${formatTable(figures)}\n\n${formatSummary(report)}\nJSON: ${out}\n`);
+    const report = finish('normal', figures);
+    process.stdout.write(`${formatTable(figures)}\n\n${formatAims(figures)}\n${formatSummary(report)}\nJSON: ${out}\n`);
+    return 0;
   } finally {
     await slack?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -180,7 +217,7 @@ async function main(): Promise<void> {
 
 // Exit explicitly: keep-alive sockets must not hold the process open, and the exit hook kills any child left.
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -17,7 +17,7 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
 
 resource "aws_iam_role" "execution" {
   name               = "${var.name}-execution"
-  description        = "ECS pulls dockhand's image, writes its logs and reads its Slack secrets and policy"
+  description        = "ECS pulls dockhand's image, writes its logs and reads its Slack secrets, policy and database secret"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
   tags               = var.tags
 }
@@ -48,12 +48,22 @@ data "aws_iam_policy_document" "execution_secrets" {
     }
   }
 
+  # Postgres: the database secret, on exactly its ARN (the task definition reads two JSON keys of it).
   dynamic "statement" {
-    for_each = var.secrets_kms_key_arn != null ? [var.secrets_kms_key_arn] : []
+    for_each = local.postgres ? [var.database_secret_arn] : []
+    content {
+      sid       = "DatabaseSecret"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []
     content {
       sid       = "DecryptSecrets"
       actions   = ["kms:Decrypt"]
-      resources = [statement.value]
+      resources = statement.value
     }
   }
 }

@@ -19,13 +19,18 @@ output "log_group_name" {
 }
 
 output "file_system_id" {
-  description = "EFS file system holding dockhand's SQLite database."
-  value       = aws_efs_file_system.this.id
+  description = "SQLite: EFS file system holding dockhand's database; null with Postgres."
+  value       = one(aws_efs_file_system.this[*].id)
 }
 
 output "access_point_id" {
-  description = "EFS access point the task mounts at /data."
-  value       = aws_efs_access_point.this.id
+  description = "SQLite: EFS access point the task mounts at /data; null with Postgres."
+  value       = one(aws_efs_access_point.this[*].id)
+}
+
+output "replicas" {
+  description = "How many tasks the service runs (desired_count)."
+  value       = local.replicas
 }
 
 output "policy_parameter_arn" {

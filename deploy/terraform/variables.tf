@@ -12,12 +12,12 @@ variable "cluster_arn" {
 }
 
 variable "vpc_id" {
-  description = "VPC of the subnets: the EFS mount targets' security group is created in it."
+  description = "VPC of the subnets: with SQLite, the EFS mount targets' security group is created in it."
   type        = string
 }
 
 variable "subnet_ids" {
-  description = "Private subnets, at most one per availability zone, for the task and the EFS mount targets (one mount target per subnet). They need a route to Slack and to the AWS APIs (NAT gateway or VPC endpoints)."
+  description = "Private subnets for the tasks (and, with SQLite, the EFS mount targets: at most one subnet per availability zone, one mount target each). With more than one replica, subnets in at least two availability zones. They need a route to Slack and to the AWS APIs (NAT gateway or VPC endpoints), and with Postgres to the database."
   type        = list(string)
 
   validation {
@@ -27,7 +27,7 @@ variable "subnet_ids" {
 }
 
 variable "security_group_ids" {
-  description = "Security groups of the task. They must allow outbound HTTPS (Slack, AWS APIs) and NFS (2049) to the EFS mount targets; the module lets them in on 2049."
+  description = "Security groups of the tasks. They must allow outbound HTTPS (Slack, AWS APIs) and, with SQLite, NFS (2049) to the EFS mount targets (the module lets them in on 2049), or with Postgres the database port to RDS (with database_security_group_ids the module lets them in there)."
   type        = list(string)
 
   validation {
@@ -93,6 +93,87 @@ variable "tags" {
   default     = {}
 }
 
+# ---- the database: SQLite on EFS (one task), or an existing RDS PostgreSQL (replicas) ----------------------
+
+variable "store" {
+  description = "Where dockhand keeps its state: sqlite (a database on an EFS file system the module creates; one task) or postgres (an existing RDS PostgreSQL instance, database_secret_arn and database_host; `replicas` tasks, no EFS)."
+  type        = string
+  default     = "sqlite"
+
+  validation {
+    condition     = contains(["sqlite", "postgres"], var.store)
+    error_message = "store is sqlite or postgres."
+  }
+}
+
+variable "database_secret_arn" {
+  description = "Postgres: ARN of the Secrets Manager secret of an RDS PostgreSQL user, a JSON secret with the keys username and password (the secret RDS manages for the master user with manage_master_user_password, or one of Secrets Manager's database-credentials form). The ARN itself, without a :key:: suffix; the module appends :username:: and :password::."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.database_secret_arn == null || can(regex("^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^:]+$", var.database_secret_arn))
+    error_message = "database_secret_arn is a Secrets Manager secret's ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf), without a JSON key suffix."
+  }
+}
+
+variable "database_host" {
+  description = "Postgres: the RDS instance's endpoint address (aws_db_instance.<name>.address), given to the tasks as PGHOST. The RDS-managed secret holds no host, so the module takes it here. Required with store = postgres."
+  type        = string
+  default     = null
+}
+
+variable "database_port" {
+  description = "Postgres: the RDS instance's port (PGPORT)."
+  type        = number
+  default     = 5432
+
+  validation {
+    condition     = var.database_port >= 1 && var.database_port <= 65535 && floor(var.database_port) == var.database_port
+    error_message = "database_port is a TCP port, 1 to 65535."
+  }
+}
+
+variable "database_name" {
+  description = "Postgres: the database dockhand creates its tables in (PGDATABASE); it must exist. RDS creates `postgres`, or db_name when you set one."
+  type        = string
+  default     = "postgres"
+}
+
+variable "database_ssl_mode" {
+  description = "Postgres: PGSSLMODE. verify-full (TLS, the server's certificate checked against the CAs Node trusts: add Amazon RDS's CA bundle to the image and point NODE_EXTRA_CA_CERTS at it, see README) or no-verify (TLS without checking the certificate)."
+  type        = string
+  default     = "verify-full"
+
+  validation {
+    condition     = contains(["verify-full", "no-verify"], var.database_ssl_mode)
+    error_message = "database_ssl_mode is verify-full or no-verify (RDS for PostgreSQL 15 and later refuse connections without TLS)."
+  }
+}
+
+variable "database_kms_key_arn" {
+  description = "Postgres: the customer managed KMS key that encrypts database_secret_arn (the execution role gets kms:Decrypt on it); null for the AWS managed key aws/secretsmanager, RDS's default."
+  type        = string
+  default     = null
+}
+
+variable "database_security_group_ids" {
+  description = "Postgres: security groups of the RDS instance (its vpc_security_group_ids) that the module lets the tasks' security groups into on database_port; empty if you allow them yourself."
+  type        = list(string)
+  default     = []
+}
+
+variable "replicas" {
+  description = "How many tasks run. Null: 2 with store = postgres, 1 with sqlite. SQLite allows only 1 (one writer on one EFS volume). At most 10: Slack spreads Socket Mode events over at most 10 connections of an app."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = floor(coalesce(var.replicas, 1)) == coalesce(var.replicas, 1) && coalesce(var.replicas, 1) >= 1 && coalesce(var.replicas, 1) <= 10
+    error_message = "replicas is a whole number from 1 to 10 (or null for the default)."
+  }
+}
+
 # ---- the policy file (dockhand.yml) ------------------------------------------------------------------------
 
 variable "policy_yaml" {
@@ -149,7 +230,7 @@ variable "secrets_kms_key_arn" {
 }
 
 variable "target_group_arn" {
-  description = "HTTP mode: the load balancer target group that forwards Slack's requests to the task's port (its health check path should be /health/live)."
+  description = "HTTP mode: the load balancer target group (target type ip) that forwards Slack's requests to the tasks' port; every replica registers in it. Its health check path should be /health/live."
   type        = string
   default     = null
 }

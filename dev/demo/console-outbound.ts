@@ -1,27 +1,26 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Outbound } from '../../src/outbound.js';
 import { noticeMessages } from '../../src/slack/blocks/notices.js';
 import { blocksToText } from './render-text.js';
+import { slackMarkupToText } from './slack-markup.js';
+import { DEMO_NAMES } from './users.js';
 
 /**
  * The demo's stand-in for Slack: channel posts and DMs are printed as Slack would draw them (a long
  * digest's thread message by message); of a message's updates, only the one-line summary while it is in
- * progress (⏳), and the whole message once it has its outcome.
+ * progress (⏳), and the whole message once it has its outcome. Charts are written into `chartsDir`.
  */
-export function consoleOutbound(write: (text: string) => void): Outbound {
+export function consoleOutbound(write: (text: string) => void, chartsDir: string): Outbound {
   let next = 0;
   const latest = new Map<string, string>();
-  let charts: string | null = null;
   return {
     async attachChart({ channel }, chart) {
       try {
         // The charting modules load on the first chart, as in dockhand itself.
         const { renderCostChart } = await import('../../src/charts/render.js');
         const drawn = await renderCostChart(chart.title, chart.data);
-        charts ??= mkdtempSync(join(tmpdir(), 'dockhand-demo-charts-'));
-        const path = join(charts, `${++next}-${drawn.filename}`);
+        const path = join(chartsDir, `${++next}-${drawn.filename}`);
         writeFileSync(path, drawn.png);
         write(`[#${channel}] [chart: ${drawn.filename}, ${drawn.width}×${drawn.height}] ${chart.title}: ${path}`);
         return { attached: true, fileId: path };
@@ -40,7 +39,8 @@ export function consoleOutbound(write: (text: string) => void): Outbound {
     },
     async tell(userId, notice) {
       const messages = noticeMessages(notice);
-      for (const reply of messages) write(`[DM to ${userId}] ${blocksToText(reply.blocks)}`);
+      const to = DEMO_NAMES.user(userId);
+      for (const reply of messages) write(`[DM to ${to ? `@${to}` : userId}] ${blocksToText(reply.blocks)}`);
       return { channel: userId, ts: `${++next}.000000`, messages: messages.length };
     },
     async update({ channel, ts }, notice) {
@@ -48,7 +48,8 @@ export function consoleOutbound(write: (text: string) => void): Outbound {
       const text = blocksToText(reply.blocks);
       if (latest.get(ts) === text) return;
       latest.set(ts, text);
-      write(`[#${channel}, updated] ${text.startsWith('⏳') ? reply.text : text}`);
+      // The summary is mrkdwn too (mentions, dates): drawn like the first post.
+      write(`[#${channel}, updated] ${text.startsWith('⏳') ? slackMarkupToText(reply.text) : text}`);
     },
   };
 }

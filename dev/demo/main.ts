@@ -1,26 +1,22 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadEnv, loadPolicy } from '../../src/config/load.js';
-import { jsonLogger } from '../../src/log.js';
+import { errorMessage, jsonLogger } from '../../src/log.js';
 import { startDockhand } from '../../src/main.js';
-import { startSandbox } from '../sandbox/index.js';
 import { StaticDirectory } from '../../src/slack/directory.js';
-import { decisionAnswerText } from '../../src/slack/blocks/approval.js';
+import { runCli } from '../cli.js';
+import { startSandbox } from '../sandbox/index.js';
+import { DEMO_USAGE, demoArgs } from './args.js';
 import { consoleOutbound } from './console-outbound.js';
 import { ConsolePrinter } from './console-prompt.js';
-import { blocksToText } from './render-text.js';
-import { DEMO_USERS, demoGroups, type DemoUser } from './users.js';
+import { backdateSamples, SEEDED_DAYS } from './seed.js';
+import { CONSOLE_HELP, DemoSession } from './session.js';
+import { demoGroups } from './users.js';
 
 const POLICY = fileURLToPath(new URL('./dockhand.demo.yml', import.meta.url));
-
-const CONSOLE_HELP = `Type a slash command as the current user, e.g. /env list, /env status staging-3, /env help.
-  as <name>   switch user (${DEMO_USERS.map((u) => u.name).join(', ')})
-  approve <n> / deny <n> [reason]   click Approve / Deny on approval request n, as the current user
-  users       who is who
-  quit        stop the demo (or Ctrl-D)`;
 
 function withSlack(): boolean {
   return Boolean(process.env.SLACK_BOT_TOKEN && (process.env.SLACK_APP_TOKEN || process.env.SLACK_SIGNING_SECRET));
@@ -31,68 +27,77 @@ function withSlack(): boolean {
  * same replies Slack would get as text. With Slack tokens in the environment it also connects to Slack.
  */
 async function main(): Promise<void> {
+  const args = demoArgs();
+  if (args.help) {
+    process.stdout.write(`${DEMO_USAGE}\n`);
+    return;
+  }
+  // Only DOCKHAND_DEMO_DB: a DOCKHAND_DB exported for the real bot must not receive demo data.
+  const given = process.env.DOCKHAND_DEMO_DB || null;
+  const dir = mkdtempSync(join(tmpdir(), 'dockhand-demo-'));
+  const database = given ?? join(dir, 'dockhand.db');
+  const fresh = !existsSync(database);
+  try {
+    await runDemo(database, dir, fresh);
+  } finally {
+    if (args.keep) process.stdout.write(`kept ${dir}${given ? ` (the database is ${given})` : ''}\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runDemo(database: string, dir: string, fresh: boolean): Promise<void> {
   const sandbox = await startSandbox({ convergeDelayMs: 5_000 });
   const slack = withSlack();
   const directory = new StaticDirectory(demoGroups());
   const printer = new ConsolePrinter(process.stdout);
-  // A fresh database per run unless DOCKHAND_DB says otherwise: the demo starts from the seeded fleet.
-  const database = process.env.DOCKHAND_DB || join(mkdtempSync(join(tmpdir(), 'dockhand-demo-')), 'dockhand.db');
   const dockhand = await startDockhand({
     env: slack ? loadEnv({ ...process.env, DOCKHAND_DB: database }) : { DOCKHAND_DB: database, PORT: 3000 },
     policy: loadPolicy(POLICY),
     logger: jsonLogger((process.env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'warn'),
     aws: { endpoint: sandbox.url, credentials: { accessKeyId: 'AKIASANDBOXDEMO', secretAccessKey: 'sandbox' } },
     directory,
-    outbound: consoleOutbound((text) => printer.print(text)),
+    outbound: consoleOutbound((text) => printer.print(text), dir),
     slack,
     refreshEveryMs: 15_000,
   });
   // startDockhand began the first refresh; wait for it rather than asking for a second one.
   await dockhand.refresher.settled();
   const first = dockhand.fleet.lastRefresh();
+  // A new database has no history: the first refresh's samples stand for the last two weeks, and CloudTrail is
+  // read once now rather than at the ingest's first cron tick, so /env cost and /env who have something to show.
+  const seeded = fresh ? backdateSamples(database, new Date()) : 0;
+  const trail = await dockhand.auditIngest.runOnce().then(
+    () => 'CloudTrail read',
+    (error: unknown) => `CloudTrail could not be read: ${errorMessage(error)}`,
+  );
   process.stdout.write(
     `dockhand demo: sandbox at ${sandbox.url}, ${first?.services ?? 0} services read in ${first?.awsCalls ?? 0} AWS calls.` +
-      `${slack ? ` Connected to Slack (${dockhand.slack?.mode} mode).` : ''}\n${CONSOLE_HELP}\n`,
+      `${slack ? ` Connected to Slack (${dockhand.slack?.mode} mode).` : ''}\n` +
+      `${seeded > 0 ? `Cost history: this fleet as it is now, backdated ${SEEDED_DAYS} days (${seeded} services). ` : ''}${trail}.\n${CONSOLE_HELP}\n`,
   );
 
-  let user: DemoUser = DEMO_USERS[0] as DemoUser;
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: `${user.name}> ` });
-  const stop = async () => {
+  const session = new DemoSession(dockhand, directory);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: session.prompt });
+  // Ctrl-C leaves like quit, so the temporary directory is removed.
+  rl.on('SIGINT', () => rl.close());
+  printer.attach(rl);
+  rl.prompt();
+  try {
+    for await (const raw of rl) {
+      printer.detach();
+      const answer = await session.line(raw);
+      if (answer.quit) break;
+      if (answer.output) process.stdout.write(`${answer.output}\n`);
+      rl.setPrompt(session.prompt);
+      printer.attach(rl);
+      rl.prompt();
+    }
+  } finally {
     printer.detach();
     rl.close();
     await dockhand.stop();
     await sandbox.close();
-  };
-  printer.attach(rl);
-  rl.prompt();
-  for await (const raw of rl) {
-    printer.detach();
-    const line = raw.trim();
-    if (line === 'quit' || line === 'exit') break;
-    if (line === 'users') {
-      process.stdout.write(`${DEMO_USERS.map((u) => `  ${u.name.padEnd(6)} ${u.userId.padEnd(8)} ${u.about}`).join('\n')}\n`);
-    } else if (line.startsWith('as ')) {
-      const next = DEMO_USERS.find((u) => u.name === line.slice(3).trim());
-      if (next) user = next;
-      process.stdout.write(next ? `now acting as ${next.name} (${next.about})\n` : `no demo user called ${line.slice(3).trim()}; try: users\n`);
-      rl.setPrompt(`${user.name}> `);
-    } else if (line.startsWith('/env')) {
-      const reply = await dockhand.handle({ userId: user.userId, channelId: 'CDEMO', text: line.slice(4).trim() });
-      if (reply) process.stdout.write(`${blocksToText(reply.blocks)}\n`);
-    } else if (/^(approve|deny) \d+/.test(line)) {
-      const [decision, id, ...reason] = line.split(/\s+/);
-      const subject = { userId: user.userId, groupIds: await directory.groupsOf(user.userId) };
-      process.stdout.write(`${decisionAnswerText(await dockhand.approvals.decide(Number(id), subject, decision as 'approve' | 'deny', reason.join(' ') || null))}\n`);
-    } else if (line) {
-      process.stdout.write(`${CONSOLE_HELP}\n`);
-    }
-    printer.attach(rl);
-    rl.prompt();
   }
-  await stop();
 }
 
-main().catch((error) => {
-  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runCli('demo', main);

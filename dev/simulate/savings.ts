@@ -17,6 +17,8 @@ export interface SavingsOptions {
   schedule: string;
   /** Minutes between scheduler ticks; the real one ticks every minute. */
   tickMinutes?: number;
+  /** Called after each simulated day (1-based), with the parks and restores so far: progress for a long run. */
+  onDay?: (day: number, totals: { parks: number; restores: number }) => void;
 }
 
 export interface SavingsReport {
@@ -79,6 +81,7 @@ export async function simulateSavings(options: SavingsOptions): Promise<SavingsR
     let cost = 0;
     let parks = 0;
     let restores = 0;
+    let daysDone = 0;
     await dockhand.refresher.refresh('simulation');
     for (let now = start.getTime(); now < end; now += tickMs) {
       clock.set(now);
@@ -91,6 +94,8 @@ export async function simulateSavings(options: SavingsOptions): Promise<SavingsR
         taskHours += hours;
         cost += hours * (rateOf.get(view.arn) ?? 0);
       }
+      const day = Math.min(options.days, Math.floor((now + tickMs - start.getTime()) / 86_400_000));
+      if (day > daysDone) options.onDay?.((daysDone = day), { parks, restores });
     }
     const hours = options.days * 24;
     return {

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import pLimit from 'p-limit';
 import { fileURLToPath } from 'node:url';
 import type { CostPerDay } from '../domain/cost/daily.js';
 import { packageRoot } from '../package.js';
@@ -7,9 +6,32 @@ import type { RenderedChart } from './render.js';
 
 /** A chart takes well under a second to draw; past this the renderer is stuck and is killed. */
 export const RENDER_DEADLINE_MS = 20_000;
-/** One renderer at a time (each is a Node process of ~60 MB); a few more may wait, the rest are refused. */
-const drawing = pLimit(1);
+/**
+ * One renderer at a time (each is a Node process of ~60 MB). Charts someone asked for: one per person waiting
+ * or being drawn, and one drawing plus MAX_CHARTS_WAITING in all; the rest are refused. Charts nobody asked for (digests) have a queue of
+ * their own, drawn first, so a burst of `/env cost` cannot take a digest's chart.
+ */
 export const MAX_CHARTS_WAITING = 4;
+const MAX_DIGEST_CHARTS_WAITING = 4;
+/** Who has a chart waiting or being drawn. */
+const asked = new Set<string>();
+let digestCharts = 0;
+let rendering = false;
+/** Draws waiting for the renderer; when it is free, a digest's goes before one asked for. */
+const waiting: Record<'digest' | 'asked', (() => void)[]> = { digest: [], asked: [] };
+
+async function withRenderer<T>(kind: 'digest' | 'asked', work: () => Promise<T>): Promise<T> {
+  if (rendering) await new Promise<void>((resolve) => waiting[kind].push(resolve));
+  rendering = true;
+  try {
+    return await work();
+  } finally {
+    // Handed straight to the next in line, so nobody slips in between.
+    const next = waiting.digest.shift() ?? waiting.asked.shift();
+    if (next) next();
+    else rendering = false;
+  }
+}
 
 /** A 1200×600 chart is well under 1 MB as PNG; more than this is not a chart. */
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -26,10 +48,25 @@ function childCommand(): { script: string; execArgv: string[] } {
  * memory stays as it was (no charting modules, no renderer buffers), at the cost of a process start per chart.
  * The child gets no environment of dockhand's (no tokens), and is killed at the deadline.
  */
-export function renderInChildProcess(title: string, data: CostPerDay, deadlineMs = RENDER_DEADLINE_MS): Promise<RenderedChart> {
-  // Someone repeating `/env cost` must not start a process per request on a small task.
-  if (drawing.pendingCount >= MAX_CHARTS_WAITING) return Promise.reject(new Error('too many charts are being drawn; try again in a minute'));
-  return drawing(() => renderOnce(title, data, deadlineMs));
+export async function renderInChildProcess(title: string, data: CostPerDay, askedBy?: string, deadlineMs = RENDER_DEADLINE_MS): Promise<RenderedChart> {
+  if (askedBy === undefined) {
+    if (digestCharts >= MAX_DIGEST_CHARTS_WAITING) throw new Error('too many digest charts are being drawn');
+    digestCharts += 1;
+    try {
+      return await withRenderer('digest', () => renderOnce(title, data, deadlineMs));
+    } finally {
+      digestCharts -= 1;
+    }
+  }
+  // Someone repeating `/env cost` must not start a process per request on a small task, nor take everyone's turn.
+  if (asked.has(askedBy)) throw new Error('your last chart is still being drawn; it is posted when done');
+  if (asked.size >= 1 + MAX_CHARTS_WAITING) throw new Error('too many charts are being drawn; try again in a minute');
+  asked.add(askedBy);
+  try {
+    return await withRenderer('asked', () => renderOnce(title, data, deadlineMs));
+  } finally {
+    asked.delete(askedBy);
+  }
 }
 
 function renderOnce(title: string, data: CostPerDay, deadlineMs: number): Promise<RenderedChart> {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { envSchema, SECRET_KEYS, type Env } from './env.js';
+import { EMPTY_HINTS, envSchema, SECRET_KEYS, type Env } from './env.js';
+import { closestNames } from '../domain/suggest.js';
 import { policySchema, type Policy } from './policy.js';
+import { knownKeysAt } from './schema-keys.js';
 
 /** A configuration problem a person can fix; main prints `message` and exits, never a stack trace. */
 export class ConfigError extends Error {
@@ -34,23 +36,40 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** "key: got VALUE; expected …", one line per issue, with secrets masked. */
-export function formatIssues(error: z.ZodError, input: unknown, maskKeys: ReadonlySet<string> = new Set()): string[] {
+function unknownKeys(keys: readonly string[], known: readonly string[]): string {
+  const named = keys.map((k) => {
+    const [closest] = closestNames(k, known.filter((name) => !keys.includes(name)), 1);
+    return closest ? `${JSON.stringify(k)} (did you mean \`${closest}\`?)` : JSON.stringify(k);
+  });
+  return `unknown key(s) ${named.join(', ')}; check the spelling against dockhand.example.yml`;
+}
+
+/** "key: got VALUE; expected …" ("key: is required …" when missing), one line per issue, with secrets masked. */
+export function formatIssues(error: z.ZodError, input: unknown, maskKeys: ReadonlySet<string> = new Set(), schema?: z.ZodType): string[] {
   return error.issues.map((issue) => {
     const key = keyOf(issue.path);
     const value = valueAt(input, issue.path);
-    const shown = maskKeys.has(key) && value !== undefined ? '(hidden)' : describe(value);
-    if (issue.code === 'unrecognized_keys') {
-      return `${key || '(top level)'}: unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; check the spelling against dockhand.example.yml`;
+    if (issue.code === 'unrecognized_keys') return `${key || '(top level)'}: ${unknownKeys(issue.keys, schema ? knownKeysAt(schema, issue.path) : [])}`;
+    if (value === undefined) {
+      // zod's own wording for a missing value is "Invalid input: expected array, received undefined".
+      const message = issue.code === 'invalid_type' && issue.message.startsWith('Invalid input') ? `is required (${issue.expected})` : issue.message;
+      return `${key || '(top level)'}: ${message}`;
     }
+    const shown = maskKeys.has(key) ? '(hidden)' : describe(value);
     return `${key || '(top level)'}: got ${shown}; ${issue.message}`;
   });
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // A variable set to "": one line saying so, rather than what its value fails and that it is missing.
+  const empty = Object.keys(EMPTY_HINTS).filter((key) => source[key] === '');
   const result = envSchema.safeParse(source);
-  if (!result.success) throw new ConfigError('the environment', formatIssues(result.error, source, SECRET_KEYS));
-  return result.data;
+  if (result.success && empty.length === 0) return result.data;
+  const problems = [
+    ...empty.map((key) => `${key}: is empty; ${EMPTY_HINTS[key]}`),
+    ...(result.success ? [] : formatIssues(result.error, source, SECRET_KEYS).filter((_, i) => !empty.includes(keyOf(result.error.issues[i]?.path ?? [])))),
+  ];
+  throw new ConfigError('the environment', problems);
 }
 
 export function parsePolicy(text: string, source = 'dockhand.yml'): Policy {
@@ -60,12 +79,14 @@ export function parsePolicy(text: string, source = 'dockhand.yml'): Policy {
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const where = error.linePos?.[0] ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : 'somewhere';
-      throw new ConfigError(source, [`YAML syntax error at ${where}: ${error.message.split('\n')[0]}`]);
+      // The yaml library ends its first line with the position again and a colon before the excerpt.
+      const what = (error.message.split('\n')[0] ?? '').replace(/\s+at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+      throw new ConfigError(source, [`YAML syntax error at ${where}: ${what}`]);
     }
     throw error;
   }
   const result = policySchema.safeParse(raw ?? {});
-  if (!result.success) throw new ConfigError(source, formatIssues(result.error, raw));
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error, raw, new Set(), policySchema));
   return result.data;
 }
 

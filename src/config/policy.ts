@@ -21,7 +21,10 @@ const subject = z
 
 
 const accountSchema = z.strictObject({
-  id: z.string().regex(/^\d{12}$/, { message: 'an AWS account id is 12 digits' }),
+  // Unquoted, YAML reads the id as a number: a leading zero is dropped and the id is wrong.
+  id: z
+    .string({ error: (issue) => (typeof issue.input === 'number' ? 'an account id must be quoted, e.g. id: "123456789012" (unquoted, an id with a leading zero would lose digits)' : undefined) })
+    .regex(/^\d{12}$/, { message: 'an AWS account id is 12 digits' }),
   name: z.string().min(1),
   regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'a region looks like us-east-1' })).min(1),
   /** Assumed for every call when set; later, per Slack user with their id as the session name. */
@@ -81,7 +84,9 @@ const bindingSchema = z.strictObject({
 
 export const policySchema = z
   .strictObject({
-    accounts: z.array(accountSchema).min(1, { message: 'list at least one AWS account with its regions' }),
+    accounts: z
+      .array(accountSchema, { error: (issue) => (issue.input === undefined ? 'is required: list at least one account (see dockhand.example.yml)' : undefined) })
+      .min(1, { message: 'list at least one AWS account with its regions' }),
     discovery: discoverySchema,
     tiers: z
       .strictObject({
@@ -92,6 +97,8 @@ export const policySchema = z
     inventory: z
       .strictObject({
         refresh_seconds: z.number().int().min(15).max(3600).default(60),
+        /** `/env refresh` this soon after a refresh finished answers with that one instead of reading AWS again. */
+        refresh_cooldown_seconds: z.number().int().min(0).max(3600).default(30),
       })
       .prefault({}),
     /** Deadlines for AWS: every HTTP attempt, and the work built of several calls (with their retries). */

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
-import { validate as isCronExpression } from 'node-cron';
 import { z } from 'zod';
+import { cronProblem } from './cron.js';
 import { maxSampleGapFor } from '../domain/cost/estimate.js';
 import type { HistorySettings } from '../domain/cost/history.js';
 import type { IdleRules } from '../domain/idle.js';
@@ -15,8 +15,9 @@ const channel = z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'a channel id loo
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'a region looks like us-east-1' });
 const dollars = z.number().min(0);
 
-const cronExpression = z.string().refine((expression) => isCronExpression(expression), {
-  message: 'not a cron expression: five fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * mon-fri"',
+const cronExpression = z.string().superRefine((expression, ctx) => {
+  const problem = cronProblem(expression);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), {

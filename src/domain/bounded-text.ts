@@ -20,11 +20,33 @@ export function cut(text: string, max = MAX_STORED_TEXT): string {
 }
 
 /**
- * A typed word as an error message quotes it: short, and with none of the characters chat markup gives a
- * meaning to (`` ` < > & ``, shown as `?`), so the quote can neither end its code span nor mention anyone.
+ * Text for Slack mrkdwn, shown as typed: `& < >` as the entities Slack turns back into those characters (so
+ * `<!channel>` neither mentions anyone nor reads as a link), and a backquote as `'` (none can be escaped in
+ * a code span). The one escape: src/slack/blocks/format.ts re-exports it.
+ */
+const NEEDS_ESCAPE = /[&<>`]/;
+
+export function escapeMrkdwn(text: string): string {
+  // Most names hold none of the four: one scan instead of four replacements.
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
+}
+
+/** The text an escaped message stands for (`&lt;` back to `<`): for records, which are escaped again when shown. */
+export function unescapeMrkdwn(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** Control characters, and the invisible and direction-changing ones a terminal or a chat would act on. */
+// eslint-disable-next-line no-control-regex -- matching them is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * A typed word as an error message quotes it: short, mrkdwn-escaped (`<!channel>` shows as typed, mentioning
+ * nobody, and cannot end its code span), and with control and direction characters shown as `?`.
  */
 export function quoted(word: string): string {
-  return clipWord(word).replace(/[`<>&]/g, '?');
+  return escapeMrkdwn(clipWord(word).replace(UNPRINTABLE, '?'));
 }
 
 /** A word as long as a quote may be (`…` past MAX_QUOTED_WORD), for echoes that escape it themselves. */

@@ -18,3 +18,12 @@ export function formatDuration(ms: number): string {
   const minutes = totalMinutes % 60;
   return [days ? `${days}d` : '', hours ? `${hours}h` : '', minutes || totalMinutes === 0 ? `${minutes}m` : ''].join('');
 }
+
+/** How long something took or has been going, as every message says it: `45 s`, `3 m 10 s`, `2 h 5 m`. */
+export function formatElapsed(totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} m${s % 60 ? ` ${s % 60} s` : ''}`;
+  const minutes = Math.floor((s % 3600) / 60);
+  return `${Math.floor(s / 3600)} h${minutes ? ` ${minutes} m` : ''}`;
+}

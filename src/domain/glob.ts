@@ -173,8 +173,9 @@ export function userGlobProblem(glob: string): string | null {
     return `that glob is ${glob.length} characters long; a glob is at most ${MAX_USER_GLOB_LENGTH}: shorten it`;
   }
   if (!USER_GLOB_CHARS.test(glob)) {
-    const bad = [...new Set(glob.replace(/[A-Za-z0-9._\-/:+=@*?]/g, ''))].slice(0, 5).join(' ');
-    return `a glob here is a name with \`*\` (any characters) and \`?\` (one character); \`${quoted(bad)}\` is not allowed: write e.g. staging-* or qa-?`;
+    const bad = [...new Set(glob.replace(/[A-Za-z0-9._\-/:+=@*?]/g, ''))].slice(0, 5);
+    const which = bad.length === 1 ? `the character \`${quoted(bad.join(''))}\` is` : `the characters \`${quoted(bad.join(' '))}\` are`;
+    return `a glob here is a name with \`*\` (any characters) and \`?\` (one character); ${which} not allowed: write e.g. staging-* or qa-?`;
   }
   const wildcards = glob.replace(/[^*?]/g, '').length;
   if (wildcards > MAX_USER_GLOB_WILDCARDS) {

@@ -105,7 +105,12 @@ export type Notice =
 export type ApprovalFiled =
   | { kind: 'no-channel'; verb: string; environment: string }
   | { kind: 'posted'; request: ApprovalView; channel: string; expireMinutes: number }
-  | { kind: 'unposted'; request: ApprovalView; channel: string };
+  | { kind: 'unposted'; request: ApprovalView; channel: string }
+  /** Slack answered the post with an error: the request was withdrawn, nobody can approve it. */
+  | { kind: 'undelivered'; request: ApprovalView; channel: string }
+  /** The same request is already waiting: nothing new was filed or posted. */
+  | { kind: 'already-waiting'; request: ApprovalView; since: string }
+  | { kind: 'too-many-waiting'; waiting: number; limit: number };
 
 /** The answer to the person who clicked Approve or Deny (or typed approve/deny in the demo). */
 export type DecisionAnswer =

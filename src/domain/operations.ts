@@ -32,13 +32,17 @@ export interface ParkRecord {
   maxCapacity: number | null;
 }
 
+/** Parked already: no tasks wanted, and no autoscaling bounds that would bring any back. */
+export function isParked(service: Pick<ServiceCurrent, 'desired' | 'scalable'>): boolean {
+  return service.desired === 0 && (service.scalable === null || service.scalable.max === 0);
+}
+
 /**
  * What to record before parking. A service already at zero that has a record keeps it: stopping twice, or
  * resuming an interrupted stop, must never overwrite the original state with the parked one.
  */
 export function parkRecordFor(service: ServiceCurrent, existing: ParkRecord | undefined): ParkRecord {
-  const alreadyParked = service.desired === 0 && (service.scalable === null || service.scalable.max === 0);
-  if (existing && alreadyParked) return existing;
+  if (existing && isParked(service)) return existing;
   return {
     serviceArn: service.arn,
     account: service.account,

@@ -7,7 +7,7 @@ import { explainAwsError } from '../aws/errors.js';
 import type { Account } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
 import { isHealthy } from '../domain/diagnosis.js';
-import type { ServiceSnapshot } from '../domain/inventory.js';
+import type { ServiceSnapshot, TaskDefinitionInfo } from '../domain/inventory.js';
 import type { EnvironmentRules } from '../domain/environments.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { InventoryStore, RefreshRecord } from '../store/inventory-store.js';
@@ -60,6 +60,16 @@ export class InventoryRefresher {
     return this.queued;
   }
 
+  /**
+   * A refresh someone asked for (`/env refresh`): within `cooldownMs` of the last finished one, with none
+   * running or queued, that one is the answer (`reused`) and AWS is not read again.
+   */
+  async refreshAsked(trigger: string, cooldownMs: number): Promise<{ record: RefreshRecord; reused: boolean }> {
+    const last = this.deps.store.lastRefresh();
+    if (last && !this.inFlight && !this.queued && this.deps.clock.now().getTime() - Date.parse(last.finishedAt) < cooldownMs) return { record: last, reused: true };
+    return { record: await this.refresh(trigger), reused: false };
+  }
+
   private async run(trigger: string): Promise<RefreshRecord> {
     const { accounts, aws, store, clock, rules, logger } = this.deps;
     const startedAt = clock.now();
@@ -67,6 +77,9 @@ export class InventoryRefresher {
     const locations = accounts.flatMap((account) => account.regions.map((region) => ({ account, region })));
     const outcomes = await Promise.all(
       locations.map(async ({ account, region }) => {
+        // Kept even when the read runs out of time: the next refresh describes only the rest (a first read of
+        // thousands of services that cannot finish in one deadline still gets there).
+        const learnt: TaskDefinitionInfo[] = [];
         try {
           const mark = store.changeMark();
           const result = await withDeadline(this.deps.deadlineMs, `reading ${account.name} ${region}`, () =>
@@ -75,6 +88,7 @@ export class InventoryRefresher {
               region,
               rules,
               knownTaskDefinition: (arn) => store.taskDefinition(arn),
+              onTaskDefinition: (info) => learnt.push(info),
               now: startedAt,
             }),
           );
@@ -83,6 +97,7 @@ export class InventoryRefresher {
           await this.sampleStoppedTasks(account, region, result.services, startedAt);
           return { services: result.services.length, error: null, failure: null };
         } catch (error) {
+          if (learnt.length > 0) store.saveTaskDefinitions(learnt);
           const message = `${account.name} (${account.id}) ${region}: ${errorMessage(error)}`;
           logger.warn('inventory refresh failed for a location; keeping its previous snapshot', { account: account.id, region, error: errorMessage(error) });
           return { services: 0, error: message, failure: { account: account.id, accountName: account.name, region, error: errorMessage(error) } };

@@ -3,7 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import { isAllowed, type AccessPolicy, type Subject } from '../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { ApprovalFiled, ApprovalOutcome, ApprovalView, DecisionAnswer, Extension, RequesterNews } from '../domain/notices.js';
-import type { Outbound } from '../outbound.js';
+import { NoticePartlyPosted, type Outbound } from '../outbound.js';
 import type { ApprovalRow, ApprovalsStore } from '../store/approvals-store.js';
 import type { AuditStore } from '../store/audit-store.js';
 import type { Fleet } from '../store/fleet.js';
@@ -45,6 +45,9 @@ export interface ApprovalServiceDeps {
 
 export type Decision = 'approve' | 'deny';
 
+/** Requests one person may have waiting at once; more are refused until one is decided or expires. */
+export const MAX_PENDING_PER_REQUESTER = 5;
+
 function alreadyDecided(row: ApprovalRow): DecisionAnswer {
   return { kind: 'already-decided', request: viewOf(row) };
 }
@@ -69,7 +72,7 @@ export class ApprovalService {
     this.changed = new Topic('approval changed', deps.logger);
   }
 
-  private async audit(actor: string, verb: string, row: ApprovalRow, outcome: 'requested' | 'approved' | 'rejected' | 'expired' | 'denied' | 'error', detail: string): Promise<void> {
+  private async audit(actor: string, verb: string, row: ApprovalRow, outcome: 'requested' | 'approved' | 'rejected' | 'expired' | 'denied' | 'error' | 'busy', detail: string): Promise<void> {
     await this.deps.audit.record({
       at: this.deps.clock.now().toISOString(),
       actor,
@@ -82,25 +85,82 @@ export class ApprovalService {
     });
   }
 
-  /** Files the request and posts it to the approvers; the answer is for the requester. */
+  /**
+   * Files the request and posts it to the approvers; the answer is for the requester. The same request asked
+   * again while one waits is answered with the waiting one, and a requester has at most a few waiting, so
+   * repeating a command cannot flood the approvers' channel.
+   */
   async request(request: ApprovalRequest): Promise<ApprovalFiled> {
     const { channel, store, clock, outbound, expireMinutes } = this.deps;
     if (!channel) return { kind: 'no-channel', verb: request.verb, environment: request.environment };
+    // Requests past their time no longer count as waiting (nor hold the unique index).
+    await this.expireDue();
+    const waiting = await this.waitingLike(request);
+    if (waiting.same) {
+      await this.audit(request.requestedBy, `request:${request.verb}`, waiting.same, 'busy', `already waiting as #${waiting.same.id}`);
+      return { kind: 'already-waiting', request: viewOf(waiting.same), since: waiting.same.createdAt };
+    }
+    if (waiting.count >= MAX_PENDING_PER_REQUESTER) {
+      await this.deps.audit.record({
+        at: clock.now().toISOString(),
+        actor: request.requestedBy,
+        verb: `request:${request.verb}`,
+        environment: request.environment,
+        params: { request: describeRequest(request) },
+        outcome: 'denied',
+        detail: `${waiting.count} requests already waiting`,
+        durationMs: null,
+      });
+      return { kind: 'too-many-waiting', waiting: waiting.count, limit: MAX_PENDING_PER_REQUESTER };
+    }
     const now = clock.now();
-    const row = await store.create({
-      environment: request.environment,
-      verb: request.verb,
-      params: request.params,
-      requestedBy: request.requestedBy,
-      requestChannelId: request.channelId,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + expireMinutes * 60_000).toISOString(),
-    });
-    const posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
+    let row: ApprovalRow;
+    try {
+      row = await store.create({
+        environment: request.environment,
+        verb: request.verb,
+        params: request.params,
+        requestedBy: request.requestedBy,
+        requestChannelId: request.channelId,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + expireMinutes * 60_000).toISOString(),
+      });
+    } catch (error) {
+      // The unique index (approvals_pending_once) caught the same request filed meanwhile: answer with it.
+      const same = (await this.waitingLike(request)).same;
+      if (!same) throw error;
+      return { kind: 'already-waiting', request: viewOf(same), since: same.createdAt };
+    }
+    let posted: Awaited<ReturnType<Outbound['post']>>;
+    try {
+      posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
+    } catch (error) {
+      if (error instanceof NoticePartlyPosted) posted = error.posted;
+      else return this.withdrawUndelivered(row, channel, error);
+    }
     if (posted) await store.setMessage(row.id, posted.channel, posted.ts);
     this.changed.publish({ environment: row.environment });
     await this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
+  }
+
+  /** The requester's waiting requests: how many, and the one asking for the same thing, if any. */
+  private async waitingLike(request: ApprovalRequest): Promise<{ count: number; same: ApprovalRow | undefined }> {
+    const rows = await this.deps.store.pendingBy(request.requestedBy, this.deps.clock.now().toISOString());
+    const params = JSON.stringify(request.params);
+    return { count: rows.length, same: rows.find((row) => row.verb === request.verb && row.environment === request.environment && JSON.stringify(row.params) === params) };
+  }
+
+  /**
+   * Slack refused the post to the approvers (not a channel the bot cannot reach, which is said and kept):
+   * nobody was asked, so the request is withdrawn rather than left pending for someone to approve unseen.
+   */
+  private async withdrawUndelivered(row: ApprovalRow, channel: string, error: unknown): Promise<ApprovalFiled> {
+    const why = `could not post to ${channel}: ${errorMessage(error)}`;
+    this.deps.logger.warn('could not post an approval request; it is withdrawn', { approval: row.id, channel, error: errorMessage(error) });
+    await this.deps.store.withdraw(row.id, this.deps.clock.now().toISOString(), 'withdrawn: the request could not be posted to the approvers');
+    await this.audit(row.requestedBy, `request:${row.verb}`, row, 'error', `withdrawn, ${why}`);
+    return { kind: 'undelivered', request: viewOf(row), channel };
   }
 
   async pending(): Promise<ApprovalView[]> {

@@ -3,7 +3,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import { forceNewDeployment, setDesiredCount, tagService, untagService } from '../aws/ecs/actions.js';
 import type { Account } from '../config/policy.js';
-import { checkScale, parkRecordFor, restoreTargetFor, type ParkRecord, type ServiceCurrent } from '../domain/operations.js';
+import { checkScale, isParked, parkRecordFor, restoreTargetFor, type ParkRecord, type ServiceCurrent } from '../domain/operations.js';
 import { formatParkTag, PARK_TAG_KEY, parkRecordFromTag, parseParkTag } from '../domain/park-tag.js';
 import type { OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
 import { plural } from '../domain/words.js';
@@ -136,20 +136,24 @@ export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
   stop: {
     // Record every service's original state in one transaction before the first one is touched. A resumed
     // stop keeps the records it made: some services are half-parked by now and must not be recorded so.
+    // A service already parked is left alone, its record (when, by whom, what it ran) included: a second stop
+    // never records the parked state over the original one.
     async prepare(steps, context) {
       const existing = await context.operations.parkRecords(steps.map((s) => s.serviceArn));
       const records = steps.flatMap((step) => {
         const live = liveOrGone(step, context);
-        if (!live) return [];
+        if (!live || isParked(live)) return [];
         const record = existing.get(step.serviceArn);
-        // Without a database record, an already parked service's own tag is its original state.
-        return [context.resumed && record ? record : parkRecordFor(live, record ?? recordFromTag(live))];
+        if (context.resumed && record) return [];
+        // Without a database record, a service's own tag (e.g. it was scaled up by hand since) is its original state.
+        return [parkRecordFor(live, record ?? recordFromTag(live))];
       });
       await context.operations.saveParkRecords(context.operation.environment, records, context.now(), context.operation.requestedBy);
     },
     async run(step, context) {
       const live = liveOrGone(step, context);
       if (!live) return GONE;
+      if (isParked(live)) return { text: 'already parked; left as it was', skipped: true };
       const record = (await context.operations.parkRecords([step.serviceArn])).get(step.serviceArn) ?? parkRecordFor(live, undefined);
       // The record goes onto the service before anything changes, so losing the database loses nothing.
       const tagged = await writeParkTag(step, context, record);
@@ -164,6 +168,8 @@ export const STEP_ACTIONS: Record<OperationVerb, StepAction> = {
       const live = liveOrGone(step, context);
       if (!live) return GONE;
       const { record, from, badTag } = await restoreSource(step, live, context);
+      // Running and nothing recorded to restore: starting it would only set the count it has.
+      if (from === 'none' && live.desired > 0) return { text: `already running (${tasks(live.desired)}); left as it was`, skipped: true };
       const target = restoreTargetFor(live, record, context.fallbackDesired);
       if (target.bounds && live.scalable) await updateBounds(step, context, target.bounds.min, target.bounds.max);
       await updateDesired(step, context, target.desired);

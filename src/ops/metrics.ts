@@ -54,7 +54,8 @@ export class DockhandMetrics implements SlackPostObserver, AwsCallObserver {
   private readonly rateLimitWaits = new Counter({ name: 'dockhand_slack_rate_limit_waits_total', help: 'Slack posts that waited: for the per-channel limit, or after a 429 from Slack', labelNames: ['source'], registers: [this.registry] });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'dockhand_process_' });
+    // prom-client's own names begin process_ and nodejs_: the prefix only adds ours (dockhand_process_cpu_…, not dockhand_process_process_…).
+    collectDefaultMetrics({ register: this.registry, prefix: 'dockhand_' });
   }
 
   /**

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type AllMiddlewareArgs, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { SlackPostObserver } from '../ops/metrics.js';
 import type { HandledRequests } from '../store/handled-requests.js';
@@ -12,7 +13,7 @@ import { registerHome } from './interactions/home.js';
 import type { ModalView } from './blocks/common.js';
 import { HomePublisher } from './home.js';
 import { AfterAcks } from './after-acks.js';
-import { postToResponseUrl } from './response-url.js';
+import { postToResponseUrl, responseUrlHosts, RESPONSE_URL_DEADLINE_MS } from './response-url.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
 import { buttonClickKey, isFutureDated } from './replays.js';
 
@@ -189,43 +190,49 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
 }
 
-/** The replay guard, /env, the approval and command buttons, the forms, the App Home, and the error log, in the order Bolt runs them. */
-function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger'>): HomePublisher {
-  // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
-  app.use(async (args) => {
-    const key = buttonClickKey(args.body);
-    if (key && !(await deps.handled.claim(key, deps.command.clock.now().toISOString()))) {
-      options.logger.info('ignored a button click already handled', { key });
-      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
-      return;
-    }
-    await args.next();
-  });
-
+/** /env and the replay guard, the approval and command buttons, the forms, the App Home, and the error log, in the order Bolt runs them. */
+function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger' | 'slackApiUrl'>): HomePublisher {
+  const answerHosts = responseUrlHosts(options.slackApiUrl);
   const logError = (error: unknown) => {
     options.logger.error('unhandled Slack listener error', { error: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
   };
-  const afterAcks = new AfterAcks(logError);
-  app.command('/env', async ({ command, ack, client }) => {
+  // What the commands wrote (their audit rows, the requests' keys) is committed before anything is told: one
+  // commit for the commands of a burst.
+  const afterAcks = new AfterAcks(logError, () => deps.handled.commit());
+  const envCommand = async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     // Slack wants the ack within 3 s; the answer follows through response_url, which works in any channel.
     // Nothing else happens before the ack; the rest waits until the requests that have arrived are acked.
     await ack();
     afterAcks.run(async () => {
       // A redelivered request (same trigger id) must not act twice.
       if (!(await deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString()))) return;
-      // What the command wrote (its audit row, the request's key) is committed before anything is told.
       const answer = async (reply: { text: string; blocks: unknown[] }) => {
-        await deps.handled.commit();
-        return postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+        await afterAcks.committed();
+        await postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: reply.text, blocks: reply.blocks }, RESPONSE_URL_DEADLINE_MS, answerHosts);
       };
       // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
       const openModal = async (view: ModalView) => {
-        await deps.handled.commit();
+        await afterAcks.committed();
         await client.views.open({ trigger_id: command.trigger_id, view });
       };
       const reply = await handleEnvCommand({ userId: command.user_id, channelId: command.channel_id, text: command.text, respond: answer, openModal }, deps.command);
       if (reply) await answer(reply);
     });
+  };
+
+  app.use(async (args) => {
+    // /env is answered here, in front of the listeners: Bolt runs every request through the matchers of each
+    // listener (a score of them: buttons, forms, the Home), which showed in the profile of every command.
+    if ('command' in args && args.command.command === '/env') return envCommand(args);
+    // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
+    const key = buttonClickKey(args.body);
+    if (key && !(await deps.handled.claim(key, deps.command.clock.now().toISOString()))) {
+      // The key holds the trigger id, which opens modals for a few seconds: logged only as a digest.
+      options.logger.info('ignored a button click already handled', { key: createHash('sha256').update(key).digest('hex').slice(0, 16) });
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    await args.next();
   });
 
   registerApprovalInteractions(app, deps.command, options.logger);

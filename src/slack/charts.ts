@@ -43,10 +43,11 @@ export function uploadClientOf(client: SlackClient): SlackClient {
   });
 }
 
-export type ChartRenderer = (chart: Chart) => Promise<RenderedChart>;
+/** `askedBy`: who asked for it (one chart each at a time); none for a digest's. */
+export type ChartRenderer = (chart: Chart, askedBy?: string) => Promise<RenderedChart>;
 
 /** Each chart is drawn in a process of its own, so the charting modules and the renderer's memory stay out of dockhand's. */
-const renderApart: ChartRenderer = (chart) => renderInChildProcess(chart.title, chart.data);
+const renderApart: ChartRenderer = (chart, askedBy) => renderInChildProcess(chart.title, chart.data, askedBy);
 
 function deadline(ms: number): { promise: Promise<never>; clear: () => void } {
   let timer: NodeJS.Timeout | undefined;
@@ -85,7 +86,7 @@ export class SlackCharts {
   }
 
   private async upload(place: ChartPlace, chart: Chart): Promise<ChartOutcome> {
-    const drawn = await (this.options.render ?? renderApart)(chart);
+    const drawn = await (this.options.render ?? renderApart)(chart, place.askedBy);
     const file = {
       file: drawn.png,
       filename: drawn.filename,

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { approvalRequired } from '../domain/access/approvals.js';
-import { globsHolding, hasAnyBinding, isAllowed, whoToAsk, type Subject } from '../domain/access/permissions.js';
+import { allowsOn, globsHolding, hasAnyBinding, isAllowed, maySeeAccountIds, whoToAsk, type Subject } from '../domain/access/permissions.js';
 import type { Environment } from '../domain/environments.js';
 import { ownerKey } from '../domain/idle.js';
 import { errorMessage } from '../log.js';
@@ -15,15 +16,23 @@ const OPERATING_VERBS = ['start', 'stop', 'restart', 'scale', 'extend', 'schedul
 
 /**
  * views.publish is a Tier 4 method (100+ calls a minute per workspace, api.slack.com/methods/views.publish):
- * dockhand stays at 100 in any minute, and the WebClient waits out a 429 if Slack says otherwise.
+ * dockhand stays at 100 in any minute, and the WebClient waits out a 429 if Slack says otherwise. Redraws
+ * after changes use at most 60 of them, so people opening their Home always have 40 left.
  */
 export const PUBLISH_LIMIT = { limit: 100, intervalMs: 60_000 };
-/** A burst of changes (an approval, then its operation finishing) republishes a Home once. */
+export const CHANGE_PUBLISH_LIMIT = { limit: 60, intervalMs: 60_000 };
+/** Changes this close together (an approval, then its operation finishing, then the refresh) make one redraw. */
 export const CHANGE_DEBOUNCE_MS = 2_000;
+/** Redraw rounds after changes start at least this far apart: changes meanwhile wait for the next round. */
+export const CHANGE_ROUND_MS = 5_000;
 /** Only Homes opened this recently are republished when something changes; older ones are redrawn on opening. */
 export const RECENT_HOME_MS = 60 * 60_000;
-/** Bounds the memory of who opened their Home: the oldest are forgotten first. */
+/** A view the same as the one published for that person less than this ago is not published again. */
+export const SAME_VIEW_MS = 60_000;
+/** Bounds the memory of who opened their Home, and of the event ids seen: the oldest are forgotten first. */
 const MAX_REMEMBERED = 2_000;
+
+type Why = 'opened' | 'changed';
 
 export interface HomeDeps {
   client: Pick<SlackClient, 'views'>;
@@ -47,30 +56,68 @@ function isProblem(env: Environment, scheduleProblem: boolean): boolean {
  * Everyone's App Home: drawn when they open it, and redrawn (debounced, rate-limited) when something it
  * shows changes, for those who opened it recently; never on a timer. What it shows is what `/env list`,
  * `/env schedule`, `/env cost` and `/env approvals` compute, for the viewer's access.
+ *
+ * Each person has at most one draw waiting (asking again merges into it), so the queues are never longer
+ * than the people waiting; someone opening their Home goes ahead of redraws after changes, and a view the
+ * same as the one last published for that person is not published again.
  */
 export class HomePublisher {
-  /** Who opened their Home, when (by the injected clock), and the groups they had then. */
-  private readonly recent = new Map<string, { openedAt: number; subject: Subject }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Homes being drawn now: opening one again meanwhile redraws it once afterwards rather than twice at once. */
-  private readonly drawing = new Set<string>();
-  private stopped = false;
+  /** Who opened their Home, when (by the injected clock), the groups they had then, and what they were last shown. */
+  private readonly recent = new Map<string, { openedAt: number; subject: Subject; shown?: { view: string; at: number } }>();
+  /** Waiting draws, one per person, oldest first; opening moves a person from `changes` to `opens`. */
+  private readonly opens = new Set<string>();
+  private readonly changes = new Set<string>();
+  private readonly draining: Record<Why, boolean> = { opened: false, changed: false };
   private readonly limiter = new RateLimiter(PUBLISH_LIMIT);
+  private readonly changeShare = new RateLimiter(CHANGE_PUBLISH_LIMIT);
+  /** Environments changed since the last redraw round, and the timer that starts it. */
+  private readonly changedEnvironments = new Set<string>();
+  private changeTimer: NodeJS.Timeout | null = null;
+  /** When the last redraw round started (timer time, as the debounce is). */
+  private lastRound = -Infinity;
+  /** Event ids of `app_home_opened` already handled: Slack's retries and replays draw nothing more. */
+  private readonly seenEvents = new Set<string>();
+  private stopped = false;
 
   constructor(private readonly deps: HomeDeps) {}
 
-  /** `app_home_opened` on the Home tab: draws it now. */
-  async opened(userId: string): Promise<void> {
+  /** `app_home_opened` on the Home tab: draws it next, ahead of redraws after changes. */
+  opened(userId: string, eventId?: string): void {
+    if (eventId) {
+      if (this.seenEvents.has(eventId)) return;
+      this.seenEvents.add(eventId);
+      while (this.seenEvents.size > MAX_REMEMBERED) this.seenEvents.delete(this.seenEvents.values().next().value as string);
+    }
     const { clock } = this.deps.command;
+    const seen = this.recent.get(userId);
     this.recent.delete(userId);
-    this.recent.set(userId, { openedAt: clock.now().getTime(), subject: { userId, groupIds: [] } });
+    this.recent.set(userId, { openedAt: clock.now().getTime(), subject: seen?.subject ?? { userId, groupIds: [] }, ...(seen?.shown ? { shown: seen.shown } : {}) });
     while (this.recent.size > MAX_REMEMBERED) this.recent.delete(this.recent.keys().next().value as string);
-    if (this.drawing.has(userId)) return this.soon(userId);
-    await this.publish(userId);
+    this.changes.delete(userId);
+    this.opens.add(userId);
+    this.drain('opened');
   }
 
   /** Something about an environment changed: the recent Homes that can see it are redrawn, once per burst. */
-  async changed(environment: string): Promise<void> {
+  changed(environment: string): void {
+    if (this.stopped) return;
+    this.changedEnvironments.add(environment);
+    if (this.changeTimer) return;
+    const wait = Math.max(CHANGE_DEBOUNCE_MS, this.lastRound + CHANGE_ROUND_MS - Date.now());
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.lastRound = Date.now();
+      void (this.deps.fleetSettled?.() ?? Promise.resolve())
+        .then(() => this.queueChanged())
+        .catch((error) => this.deps.command.logger.warn('could not redraw the App Homes', { error: errorMessage(error) }));
+    }, wait);
+    this.changeTimer.unref();
+  }
+
+  private async queueChanged(): Promise<void> {
+    const environments = [...this.changedEnvironments];
+    this.changedEnvironments.clear();
+    if (this.stopped) return;
     const now = this.deps.command.clock.now().getTime();
     const access = await this.deps.command.access();
     for (const [userId, { openedAt, subject }] of this.recent) {
@@ -78,20 +125,26 @@ export class HomePublisher {
         this.recent.delete(userId);
         continue;
       }
-      if (isAllowed(access, subject, 'view', environment)) this.soon(userId);
+      if (!this.opens.has(userId) && environments.some((environment) => isAllowed(access, subject, 'view', environment))) this.changes.add(userId);
     }
+    this.drain('changed');
   }
 
-  private soon(userId: string): void {
-    if (this.stopped || this.timers.has(userId)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(userId);
-      void (this.deps.fleetSettled?.() ?? Promise.resolve())
-        .then(() => (this.stopped ? undefined : this.publish(userId)))
-        .catch((error) => this.deps.command.logger.warn('could not redraw an App Home', { user: userId, error: errorMessage(error) }));
-    }, CHANGE_DEBOUNCE_MS);
-    timer.unref();
-    this.timers.set(userId, timer);
+  /** One drawer per queue: the shared limiter then has at most one redraw ahead of an opening. */
+  private drain(why: Why): void {
+    // Stopped means no redraws after changes; someone opening their Home is still answered, as before.
+    if (this.draining[why] || (why === 'changed' && this.stopped)) return;
+    const queue = why === 'opened' ? this.opens : this.changes;
+    const userId = queue.values().next().value as string | undefined;
+    if (userId === undefined) return;
+    queue.delete(userId);
+    this.draining[why] = true;
+    void this.publish(userId, why)
+      .catch((error) => this.deps.command.logger.warn('could not publish the App Home', { user: userId, error: errorMessage(error) }))
+      .finally(() => {
+        this.draining[why] = false;
+        this.drain(why);
+      });
   }
 
   /** Redraws on changes again (this instance is active again). */
@@ -99,21 +152,25 @@ export class HomePublisher {
     this.stopped = false;
   }
 
-  /** Forgets pending redraws and makes none until resumed (shutting down, or the lease lost). */
+  /** Forgets waiting redraws and makes none after changes until resumed (shutting down, or the lease lost). */
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.changeTimer = null;
+    this.changedEnvironments.clear();
+    this.changes.clear();
   }
 
-  async publish(userId: string): Promise<void> {
-    this.drawing.add(userId);
-    try {
-      const model = await this.model(userId);
-      await this.limiter.run(() => this.deps.client.views.publish({ user_id: userId, view: homeView(model) as never }));
-    } finally {
-      this.drawing.delete(userId);
-    }
+  private async publish(userId: string, why: Why): Promise<void> {
+    const view = homeView(await this.model(userId));
+    const hash = createHash('sha256').update(JSON.stringify(view)).digest('base64');
+    const last = this.recent.get(userId)?.shown;
+    // Slack keeps the view published last: the same one again, so soon, would change nothing.
+    if (last?.view === hash && this.deps.command.clock.now().getTime() - last.at < SAME_VIEW_MS) return;
+    const send = () => this.limiter.run(() => this.deps.client.views.publish({ user_id: userId, view: view as never }));
+    await (why === 'changed' ? this.changeShare.run(send) : send());
+    const seen = this.recent.get(userId);
+    if (seen) seen.shown = { view: hash, at: this.deps.command.clock.now().getTime() };
   }
 
   /** What one person's Home shows. */
@@ -125,8 +182,10 @@ export class HomePublisher {
     const access = await deps.access();
     if (!hasAnyBinding(access, subject)) return { kind: 'unbound', userId, whoToAsk: whoToAsk(access, 'view', '*') };
     const now = deps.clock.now();
-    const visible = deps.fleet.environments().filter((env) => isAllowed(access, subject, 'view', env.name));
-    const mine = visible.filter((env) => owns(env, subject) || OPERATING_VERBS.some((verb) => isAllowed(access, subject, verb, env.name)));
+    const canView = allowsOn(access, subject, 'view');
+    const canOperate = OPERATING_VERBS.map((verb) => allowsOn(access, subject, verb));
+    const visible = deps.fleet.environments().filter((env) => canView(env.name));
+    const mine = visible.filter((env) => owns(env, subject) || canOperate.some((can) => can(env.name)));
     const names = new Set(mine.map((env) => env.name));
     const include = (name: string) => names.has(name);
     // The same reports `/env cost mtd` and `/env cost 7d` show.
@@ -152,7 +211,7 @@ export class HomePublisher {
           .filter((request) => isAllowed(access, subject, 'approve', request.environment))
           .map((request) => ({ request, own: request.requestedBy === userId }))
       : null;
-    const footer = refreshFooter(deps.fleet.lastRefresh(), now, (account, region) => deps.fleet.locationReadAt(account, region));
+    const footer = refreshFooter(deps.fleet.lastRefresh(), now, (account, region) => deps.fleet.locationReadAt(account, region), maySeeAccountIds(access, subject));
     return { kind: 'member', userId, now, environments, otherVisible: visible.length - mine.length, approvals, week, footer };
   }
 }

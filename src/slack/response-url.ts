@@ -17,18 +17,30 @@ export class ResponseUrlError extends Error {
   }
 }
 
+/** Where Slack's response URLs point: hooks.slack.com (hooks.slack-gov.com for GovSlack), or (tests, a proxy) the host of the configured Slack API URL. */
+export function responseUrlHosts(slackApiUrl?: string): ReadonlySet<string> {
+  return new Set(['hooks.slack.com', 'hooks.slack-gov.com', ...(slackApiUrl ? [new URL(slackApiUrl).host] : [])]);
+}
+
 /**
  * POSTs a message to a slash command's response URL, as Bolt's `respond` does (JSON body, an error for a
- * non-2xx answer), with a deadline and over kept-alive connections.
+ * non-2xx answer), with a deadline and over kept-alive connections. With `hosts`, a URL pointing anywhere else
+ * is refused unsent: an answer (what the asker may see) goes to Slack only.
  */
-export function postToResponseUrl(responseUrl: string, message: object, deadlineMs = RESPONSE_URL_DEADLINE_MS): Promise<void> {
-  const url = new URL(responseUrl);
+export function postToResponseUrl(responseUrl: string, message: object, deadlineMs = RESPONSE_URL_DEADLINE_MS, hosts?: ReadonlySet<string>): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(responseUrl);
+  } catch {
+    return Promise.reject(new ResponseUrlError('not a URL: the response_url', null));
+  }
+  if (hosts && !hosts.has(url.host)) return Promise.reject(new ResponseUrlError('the response_url is not Slack’s; nothing was sent', null));
   const agent = url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : null;
   if (!agent) return Promise.reject(new ResponseUrlError(`not an http(s) response URL: ${url.protocol}`, null));
   const body = JSON.stringify(message);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: deadlineMs }, (res: IncomingMessage) => {
+    const req = send(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res: IncomingMessage) => {
       res.resume();
       res.once('error', reject);
       res.once('end', () => {
@@ -37,10 +49,10 @@ export function postToResponseUrl(responseUrl: string, message: object, deadline
         else reject(new ResponseUrlError(`Failed to respond to the response_url: ${status} ${res.statusMessage ?? ''}`.trim(), status));
       });
     });
-    // The deadline covers the whole exchange, not only idle time on the socket.
+    // One timer for the whole exchange, connecting included; no socket idle timeout on top: it is set again on
+    // each kept-alive socket a request takes, which showed in the profile of every answer.
     const deadline = setTimeout(() => req.destroy(new ResponseUrlError(`no answer from the response_url within ${deadlineMs} ms`, null)), deadlineMs);
     req.once('close', () => clearTimeout(deadline));
-    req.once('timeout', () => req.destroy(new ResponseUrlError(`no answer from the response_url within ${deadlineMs} ms`, null)));
     req.once('error', reject);
     req.end(body);
   });

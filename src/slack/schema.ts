@@ -28,15 +28,19 @@ export const denyModalSubmissionSchema = z.object({
   user: z.object({ id: z.string() }),
   view: z.object({
     private_metadata: z.string().regex(/^\d+$/),
-    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().max(3000).nullish() }))) }),
   }),
 });
 
-/** A field's value in a submitted form or a form's dispatch action: typed text, a chosen option, a picked time. */
+/**
+ * A field's value in a submitted form or a form's dispatch action: typed text, a chosen option, a picked time.
+ * Bounded by what Slack itself sends (a text input holds at most 3,000 characters, an option value 150), so a
+ * forged payload is refused before anything parses it.
+ */
 const fieldValueSchema = z.object({
-  value: z.string().nullish(),
-  selected_option: z.object({ value: z.string() }).nullish(),
-  selected_time: z.string().nullish(),
+  value: z.string().max(3000).nullish(),
+  selected_option: z.object({ value: z.string().max(150) }).nullish(),
+  selected_time: z.string().max(16).nullish(),
 });
 
 /** The schedule editor and extension form: who sent it, what it says it is about, what was filled in. */

@@ -82,6 +82,31 @@ export class ApprovalsStore {
     return changed.length === 1;
   }
 
+  /** The requester's pending requests (unexpired), oldest first: to answer a repeated request with the one waiting. */
+  pendingBy(requestedBy: string, now: string): Promise<ApprovalRow[]> {
+    const t = this.approvals;
+    return this.database.run((db) =>
+      db
+        .select()
+        .from(t)
+        .where(and(eq(t.requestedBy, requestedBy), eq(t.status, 'pending'), gt(t.expiresAt, now)))
+        .orderBy(asc(t.id)),
+    );
+  }
+
+  /** A pending request nobody was asked to decide (its post failed): cancelled by nobody, with the reason. */
+  async withdraw(id: number, now: string, reason: string): Promise<boolean> {
+    const t = this.approvals;
+    const changed = await this.database.run((db) =>
+      db
+        .update(t)
+        .set({ status: 'cancelled', decidedAt: now, reason })
+        .where(and(eq(t.id, id), eq(t.status, 'pending')))
+        .returning({ id: t.id }),
+    );
+    return changed.length === 1;
+  }
+
   byOperation(operationId: number): Promise<ApprovalRow | undefined> {
     return this.database.run((db) => first(db.select().from(this.approvals).where(eq(this.approvals.operationId, operationId)).limit(1)));
   }

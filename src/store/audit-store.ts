@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, lte, max, notInArray, or, type SQL } from 'drizzle-orm';
 import { cut, cutStrings } from '../domain/bounded-text.js';
 import { affected, first, type Database, type Tables } from './database.js';
 import type { Db } from './db.js';
@@ -26,6 +26,8 @@ export interface AuditPage {
   rows: AuditRow[];
   /** How many rows the scope holds in all (counted by the database, not read). */
   total: number;
+  /** The newest row id the page was read up to: later pages pass it back so new rows do not shift them. */
+  asOf?: number;
 }
 
 /** Request ids are AWS's (UUIDs and the like); anything longer is not one and is not kept. */
@@ -111,15 +113,19 @@ export class AuditStore {
     return rows.map((row) => row.environment as string);
   }
 
-  /** One page of a scope, newest first, with the scope's row count. */
-  async page(scope: AuditScope, limit: number, offset: number): Promise<AuditPage> {
+  /**
+   * One page of a scope, newest first, with the scope's row count; with `asOf`, of the rows up to that id only
+   * (the trail as it was when the first page was read: the audit of each page adds a row).
+   */
+  async page(scope: AuditScope, limit: number, offset: number, asOf?: number): Promise<AuditPage> {
     await this.batch?.flush();
     const { auditLog } = this.database.tables;
-    const where = scopeCondition(auditLog, scope);
+    const where = asOf === undefined ? scopeCondition(auditLog, scope) : and(scopeCondition(auditLog, scope), lte(auditLog.id, asOf));
     return this.database.run(async (db) => {
       const rows = await db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(limit).offset(offset);
-      const [counted] = await db.select({ n: count() }).from(auditLog).where(where);
-      return { rows, total: Number(counted?.n ?? 0) };
+      const [counted] = await db.select({ n: count(), newest: max(auditLog.id) }).from(auditLog).where(where);
+      const total = Number(counted?.n ?? 0);
+      return counted?.newest == null ? { rows, total } : { rows, total, asOf: Number(counted.newest) };
     });
   }
 

@@ -99,13 +99,17 @@ export class InventoryStore {
 
   /**
    * Records a desired count dockhand just set, so `/env list` shows it at once rather than after the next
-   * refresh; running counts catch up when the inventory is read again.
+   * refresh; running counts catch up when the inventory is read again. Until then the tasks asked for count as
+   * pending (ECS is placing them), so the one state classifier says transitioning, not degraded, for the gap.
    */
   async setDesired(arn: string, desired: number): Promise<void> {
     this.setByDockhand.set(arn, { desired, change: ++this.changes });
-    this.snapshot = this.snapshot.map((service) => (service.arn === arn ? { ...service, desired } : service));
+    const asked = (service: { running: number; pending: number }) => Math.max(service.pending, desired - service.running, 0);
+    const before = this.snapshot.find((service) => service.arn === arn);
+    // Memory first (synchronously), so a read while the write waits already shows the count.
+    this.snapshot = this.snapshot.map((service) => (service.arn === arn ? { ...service, desired, pending: asked(service) } : service));
     const { services } = this.database.tables;
-    await this.database.run((db) => db.update(services).set({ desired }).where(eq(services.arn, arn)));
+    await this.database.run((db) => db.update(services).set(before ? { desired, pending: asked(before) } : { desired }).where(eq(services.arn, arn)));
   }
 
   async recordRefresh(record: RefreshRecord): Promise<void> {

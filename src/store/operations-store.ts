@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { ParkRecord } from '../domain/operations.js';
 import { first, isUniqueViolation, type Database } from './database.js';
 import type { operations, operationSteps } from './schema.js';
@@ -116,6 +116,21 @@ export class OperationsStore {
       ),
     );
     return row?.parkedAt;
+  }
+
+  /** When and by whom dockhand last parked a service of the environment, if it holds any of them parked. */
+  lastParked(environment: string): Promise<{ parkedAt: string; parkedBy: string } | undefined> {
+    const { parkedServices } = this.t;
+    return this.database.run((db) =>
+      first(
+        db
+          .select({ parkedAt: parkedServices.parkedAt, parkedBy: parkedServices.parkedBy })
+          .from(parkedServices)
+          .where(eq(parkedServices.environment, environment))
+          .orderBy(desc(parkedServices.parkedAt))
+          .limit(1),
+      ),
+    );
   }
 
   async parkedEnvironments(): Promise<Set<string>> {

@@ -173,7 +173,11 @@ export const approvals = sqliteTable(
     approvalMessageTs: text('approval_message_ts'),
     operationId: integer('operation_id'),
   },
-  (table) => [index('approvals_status_expires').on(table.status, table.expiresAt)],
+  (table) => [
+    index('approvals_status_expires').on(table.status, table.expiresAt),
+    // One pending request per requester, verb, environment and parameters: asking again is answered with it.
+    uniqueIndex('approvals_pending_once').on(table.requestedBy, table.verb, table.environment, table.params).where(sql`status = 'pending'`),
+  ],
 );
 
 /** Time-boxed roles given with /env grant; they stop counting at expires_at without anyone cleaning up. */

@@ -3,15 +3,21 @@ import type { Db } from './db.js';
 
 type Write = (db: Db) => PromiseLike<unknown>;
 
+/** How long a batched write may wait for its commit. */
+export const FLUSH_WITHIN_MS = 10;
+
 /**
  * Writes that need not be on disk before the caller goes on (the audit row of a command, the key of a Slack
- * request handled), committed together in one transaction on the next turn of the event loop: one commit
- * for everything a burst of commands wrote, not one each. The stores that use it flush it before they read,
- * and the stores flush it before the database closes, so nothing in this process ever sees a row missing.
+ * request handled), committed together in one transaction within `FLUSH_WITHIN_MS`: one commit for
+ * everything a burst of commands wrote, not one each (commands start one per turn of the event loop, so a
+ * commit every turn would still be one per command). Whoever must not go on before its writes are on disk
+ * (a reply) flushes first. The stores that use it flush it before they read, and the stores flush it before
+ * the database closes, so nothing in this process ever sees a row missing.
  */
 export class WriteBatch {
   private pending: Array<{ write: Write; settled?: () => void }> = [];
   private scheduled = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   /** The commits so far, in order: a flush resolves once everything added before it is committed. */
   private committed: Promise<void> = Promise.resolve();
 
@@ -26,11 +32,14 @@ export class WriteBatch {
     this.pending.push(settled ? { write, settled } : { write });
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => void this.flush());
+    this.timer = setTimeout(() => void this.flush(), FLUSH_WITHIN_MS);
   }
 
   /** Commits what is pending now (no-op when nothing is); resolves when it and every earlier batch are committed. Never rejects. */
   flush(): Promise<void> {
+    // A flush before the timer (a reply that must not go first) makes the timer's flush moot.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     this.scheduled = false;
     if (this.pending.length === 0) return this.committed;
     const writes = this.pending;

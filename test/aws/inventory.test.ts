@@ -74,6 +74,36 @@ describe('inventory refresh against the sandbox', () => {
     expect(second.awsCalls).toBe(minimum - distinctTaskDefinitions);
   });
 
+  it('keeps the task definitions a refresh described before its deadline: the next one describes only the rest', async () => {
+    const sandbox = await startSandbox({ fleet: generatedFleet({ environments: 10, servicesPerEnvironment: 8 }), convergeDelayMs: 0 });
+    open.push(sandbox);
+    const policy = policyFor(['111111111111']);
+    const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'dockhand-inv-')), 'db.sqlite'));
+    const store = await InventoryStore.load(db);
+    const aws = new AwsClients({ endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS });
+    open.push({ close: () => { aws.destroy(); db.db.$client.close(); } });
+    const refresher = new InventoryRefresher({ accounts: policy.accounts, rules: environmentRulesOf(policy), aws, store, clock: new ManualClock(), logger: silentLogger, deadlineMs: 3000 });
+    const arns = [...new Set(sandbox.services().map((s) => s.taskDefinition.arn))];
+    // One task definition never answers: the read runs out of time with the others described.
+    const stuck = arns[arns.length - 1]!;
+    const hold = sandbox.hold(({ operation, params }) => operation === 'DescribeTaskDefinition' && (params as { taskDefinition?: string }).taskDefinition === stuck);
+
+    const first = await refresher.refresh('test');
+    expect(first.failedLocations).toHaveLength(1);
+    expect(arns.filter((arn) => store.taskDefinition(arn) !== undefined)).toHaveLength(arns.length - 1);
+    expect(store.taskDefinition(stuck)).toBeUndefined();
+
+    hold.release();
+    const from = sandbox.requests.length;
+    const second = await refresher.refresh('test');
+    expect(second.failedLocations).toEqual([]);
+    // Only the one it could not read before (the first refresh's held request may be answered meanwhile too).
+    const described = sandbox.requests.slice(from).filter((r) => r.operation === 'DescribeTaskDefinition');
+    expect(described.length).toBeGreaterThanOrEqual(1);
+    expect(described.every((r) => (r.params as { taskDefinition?: string }).taskDefinition === stuck)).toBe(true);
+    expect(second.services).toBe(80);
+  });
+
   it('reads several accounts and regions, and keeps a failing location’s last snapshot', async () => {
     const sandbox = await startSandbox({ fleet: generatedFleet({ environments: 12, servicesPerEnvironment: 3, accounts: 2 }), convergeDelayMs: 0 });
     open.push(sandbox);

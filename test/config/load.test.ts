@@ -56,8 +56,8 @@ describe('policy file', () => {
 describe('environment variables', () => {
   it('requires a bot token and a signing secret unless Socket Mode is used', () => {
     expect(problemsOf(() => loadEnv({}))).toEqual([
-      expect.stringMatching(/^SLACK_BOT_TOKEN: got missing; is required/),
-      expect.stringMatching(/^SLACK_SIGNING_SECRET: got missing; is required in HTTP mode/),
+      expect.stringMatching(/^SLACK_BOT_TOKEN: is required: the bot token/),
+      expect.stringMatching(/^SLACK_SIGNING_SECRET: is required in HTTP mode/),
     ]);
     const socket = loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
     expect(socket.DOCKHAND_DB).toBe('./data/dockhand.db');
@@ -82,5 +82,68 @@ describe('the policy from DOCKHAND_POLICY', () => {
     expect(() => loadPolicyOf({ DOCKHAND_CONFIG: 'dockhand.example.yml', DOCKHAND_POLICY: 'accounts: 7\n' })).toThrow(/^DOCKHAND_POLICY is not valid:\n {2}- accounts: got 7;/);
     // Unset, the file is read.
     expect(loadPolicyOf({ DOCKHAND_CONFIG: 'dockhand.example.yml' }).discovery.tag_key).toBe('environment');
+  });
+});
+
+describe('configuration mistakes a new user makes', () => {
+  const socket = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
+
+  it('an unquoted account id: quote it', () => {
+    expect(problemsOf(() => parsePolicy('accounts:\n  - id: 123456789012\n    name: main\n    regions: [us-east-1]\n'))).toEqual([
+      'accounts[0].id: got 123456789012; an account id must be quoted, e.g. id: "123456789012" (unquoted, an id with a leading zero would lose digits)',
+    ]);
+  });
+
+  it('a cron expression with a field out of range: which field', () => {
+    const digest = (cron: string) => `${minimal}digests:\n  - channel: C1\n    cron: "${cron}"\n`;
+    expect(problemsOf(() => parsePolicy(digest('0 25 * * mon-fri')))).toEqual([
+      'digests[0].cron: got "0 25 * * mon-fri"; not a valid cron expression: "25" is not a valid hour (0-23); e.g. "0 9 * * mon-fri"',
+    ]);
+    expect(problemsOf(() => parsePolicy(digest('0 9 * mon-fri')))).toEqual([
+      'digests[0].cron: got "0 9 * mon-fri"; not a cron expression: it has 4 field(s); five are expected (minute hour day-of-month month day-of-week), e.g. "0 9 * * mon-fri"',
+    ]);
+  });
+
+  it('an empty variable: is empty, once, and the secret still hidden', () => {
+    expect(problemsOf(() => loadEnv({ SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: 'xapp-1' }))).toEqual([
+      'SLACK_BOT_TOKEN: is empty; set it to the bot token (xoxb-…) from your Slack app’s OAuth page',
+    ]);
+    expect(problemsOf(() => loadEnv({ ...socket, DOCKHAND_POLICY: '' }))).toEqual([
+      'DOCKHAND_POLICY: is empty; unset it (the DOCKHAND_CONFIG file is read) or give the policy’s YAML',
+    ]);
+    expect(problemsOf(() => loadEnv({ ...socket, DOCKHAND_CONFIG: '' }))).toEqual(['DOCKHAND_CONFIG: is empty; unset it (default dockhand.yml) or give a path']);
+    // Empty used to mean port 0 (any free port) without a word.
+    expect(problemsOf(() => loadEnv({ ...socket, PORT: '' }))).toEqual(['PORT: is empty; unset it (default 3000) or give a port number']);
+  });
+
+  it('a port that is not a number: says so without NaN', () => {
+    expect(problemsOf(() => loadEnv({ ...socket, PORT: 'abc' }))).toEqual(['PORT: got "abc"; must be a number (a TCP port)']);
+  });
+
+  it('an empty policy file: accounts are required', () => {
+    expect(problemsOf(() => parsePolicy(''))).toEqual(['accounts: is required: list at least one account (see dockhand.example.yml)']);
+  });
+
+  it('a misspelt key: did you mean', () => {
+    expect(problemsOf(() => parsePolicy(`${minimal}inventory:\n  refresh_secs: 30\n`))).toEqual([
+      'inventory: unknown key(s) "refresh_secs" (did you mean `refresh_seconds`?); check the spelling against dockhand.example.yml',
+    ]);
+    expect(problemsOf(() => parsePolicy(`${minimal}acounts: []\n`))).toEqual(['(top level): unknown key(s) "acounts" (did you mean `accounts`?); check the spelling against dockhand.example.yml']);
+    expect(problemsOf(() => parsePolicy(`accounts:\n  - id: "111111111111"\n    name: main\n    region: [us-east-1]\n`))).toEqual(
+      expect.arrayContaining(['accounts[0]: unknown key(s) "region" (did you mean `regions`?); check the spelling against dockhand.example.yml']),
+    );
+  });
+
+  it('a YAML syntax error: the position once, no trailing colon', () => {
+    expect(problemsOf(() => parsePolicy('accounts:\n  - id: "1"\n name: x\n'))).toEqual(['YAML syntax error at line 3, column 1: All mapping items must start at the same column']);
+  });
+
+  it('the placeholders of .env.example: refused, still hidden', () => {
+    const problems = problemsOf(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-replace-me', SLACK_APP_TOKEN: 'xapp-replace-me' }));
+    expect(problems).toEqual([
+      'SLACK_BOT_TOKEN: got (hidden); is still the placeholder from .env.example: paste the real value from your Slack app',
+      'SLACK_APP_TOKEN: got (hidden); is still the placeholder from .env.example: paste the real value from your Slack app',
+    ]);
+    expect(readFileSync('.env.example', 'utf8')).toContain('SLACK_BOT_TOKEN=xoxb-replace-me');
   });
 });

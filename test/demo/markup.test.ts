@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blocksToText } from '../../dev/demo/render-text.js';
+import { tmpdir } from 'node:os';
+import { consoleOutbound } from '../../dev/demo/console-outbound.js';
+import { withMentions } from '../../dev/demo/mentions.js';
 import { slackMarkupToText } from '../../dev/demo/slack-markup.js';
 import { slackDayTime } from '../../src/slack/blocks/slack-date.js';
 
@@ -73,5 +76,28 @@ describe('the demo console shows Slack markup as Slack would', () => {
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'ask <!subteam^S0PLATFORM>' }] },
     ]);
     expect(text).toBe('== ⚠️ <@U0MARIA> &amp; ==\nowner @maria\n  in #schedule\n  ask @platform');
+  });
+});
+
+describe('@name in typed commands', () => {
+  it('becomes the mention Slack would send for demo users and the demo group; other names stay as typed', () => {
+    expect(withMentions('grant @sam viewer dev-* 2h')).toBe('grant <@U0SAM> viewer dev-* 2h');
+    expect(withMentions('grant @Maria developer staging-* 8h')).toBe('grant <@U0MARIA> developer staging-* 8h');
+    expect(withMentions('grants @platform')).toBe('grants <!subteam^S0PLATFORM>');
+    expect(withMentions('grant @bob viewer dev-* 2h')).toBe('grant @bob viewer dev-* 2h');
+    expect(withMentions('logs qa-1 web a@sam.example')).toBe('logs qa-1 web a@sam.example');
+  });
+});
+
+describe('the console outbound', () => {
+  it('draws an in-progress update with its mentions rendered, as the first post is', async () => {
+    const lines: string[] = [];
+    const outbound = consoleOutbound((text) => lines.push(text), tmpdir());
+    const operation = { id: 1, verb: 'stop' as const, environment: 'staging-3', requestedBy: 'U0ADMIN', approvedBy: null, startedAt: new Date(0).toISOString(), finishedAt: null, steps: [{ service: 'web', status: 'running' as const, detail: null }] };
+    const ref = await outbound.post('CDEMO', { kind: 'operation', operation: { ...operation, status: 'running' } });
+    if (!ref) throw new Error('the console outbound always posts');
+    await outbound.update(ref, { kind: 'operation', operation: { ...operation, status: 'running', steps: [{ service: 'web', status: 'done', detail: null }] } });
+    expect(lines.at(-1)).toMatch(/^\[#CDEMO, updated\] @admin is stopping `staging-3`/);
+    expect(lines.join('\n')).not.toContain('<@U0ADMIN>');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasAnyBinding, holdersOf, isAllowed, whoToAsk, type AccessPolicy } from '../../src/domain/access/permissions.js';
+import { allowsOn, hasAnyBinding, holdersOf, holdsOnAll, isAllowed, whoToAsk, withGrants, type AccessPolicy } from '../../src/domain/access/permissions.js';
 
 const policy: AccessPolicy = {
   roles: { viewer: ['view'], developer: ['view', 'restart'], admin: ['*'] },
@@ -23,6 +23,23 @@ describe('permissions', () => {
     expect(isAllowed(policy, { userId: 'U0VIEW', groupIds: [] }, 'view', 'prod-eu')).toBe(false);
     expect(isAllowed(policy, sam, 'view', 'dev-1')).toBe(false);
     expect(isAllowed(policy, { userId: 'U0MARIA', groupIds: [] }, 'view', 'staging')).toBe(false);
+  });
+
+  it('answers many environments at once as it answers each (allowsOn), and holdsOnAll follows the grants of each policy', () => {
+    const names = ['staging-3', 'dev-1', 'prod', 'prod-eu', 'staging', 'other'];
+    for (const subject of [maria, lee, sam, { userId: 'U0VIEW', groupIds: [] }]) {
+      for (const verb of ['view', 'restart', 'stop']) {
+        const can = allowsOn(policy, subject, verb);
+        expect(names.map(can), `${subject.userId} ${verb}`).toEqual(names.map((name) => isAllowed(policy, subject, verb, name)));
+      }
+    }
+    // Asked twice (the second answer is remembered), and again once a grant widens what maria holds.
+    expect(holdsOnAll(policy, maria, 'view', 'staging-*')).toBe(true);
+    expect(holdsOnAll(policy, maria, 'view', '*')).toBe(false);
+    expect(holdsOnAll(policy, maria, 'view', '*')).toBe(false);
+    const granted = withGrants(policy, [{ userId: 'U0MARIA', role: 'viewer', environments: '*' }]);
+    expect(holdsOnAll(granted, maria, 'view', '*')).toBe(true);
+    expect(holdsOnAll(policy, maria, 'view', '*')).toBe(false);
   });
 
   it('grants through user groups and "*" roles', () => {

@@ -56,12 +56,17 @@ describe('native mode', () => {
 
   it('suspends scheduled scaling for an override and resumes it when the override ends', async () => {
     expect(suspended('qa-1-api')).toBe(false);
-    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'extend qa-1 2h');
-    expect(answer.body.text).toBe('`qa-1` stays up until <!date^1774263600^{date_short_pretty} {time}|2026-03-23 11:00 UTC>.');
+    // Within its hours (parked at 18:00 UTC) an extension would change nothing: none is made, nothing is suspended.
+    const within = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'extend qa-1 2h');
+    expect(within.body.text).toBe('`qa-1` is up until <!date^1774288800^{date_short_pretty} {time}|2026-03-23 18:00 UTC> by its schedule anyway; nothing to extend.');
+    expect(suspended('qa-1-api')).toBe(false);
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'extend qa-1 10h');
+    expect(answer.body.text).toBe('`qa-1` stays up until <!date^1774292400^{date_short_pretty} {time}|2026-03-23 19:00 UTC>.');
     expect(suspended('qa-1-api')).toBe(true);
-    clock.set('2026-03-23T11:01:00Z');
+    clock.set('2026-03-23T19:01:00Z');
     const report = await h.dockhand.scheduler.tick(clock.now());
-    expect(report.actions.map((a) => `${a.environment} ${a.action.kind}`)).toEqual(['qa-1 end-override']);
+    // The extension ended after its hours: the override ends and the environment is parked.
+    expect(report.actions.map((a) => `${a.environment} ${a.action.kind}`)).toEqual(['qa-1 end-override', 'qa-1 park']);
     expect(suspended('qa-1-api')).toBe(false);
   });
 });

@@ -3,7 +3,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { SandboxError } from '../../dev/sandbox/index.js';
 import { openSqlite, type Database } from '../../src/store/db.js';
 import { LeaseStore } from '../../src/store/lease-store.js';
-import { SIGNING_SECRET, startHarness, type Harness } from '../support/harness.js';
+import { parsePolicy } from '../../src/config/load.js';
+import { SIGNING_SECRET, startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
 import { sample } from '../support/metrics-text.js';
 import { postSigned, slashCommandBody } from '../support/signed-request.js';
 import { askPrivately, sendCommand } from '../support/slack-requests.js';
@@ -13,7 +14,8 @@ let db: Database;
 const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
-  h = await startHarness({ clock, scheduler: false });
+  // Each /env refresh here must read AWS: no cooldown.
+  h = await startHarness({ clock, scheduler: false, policy: parsePolicy(`${TEST_POLICY}inventory:\n  refresh_cooldown_seconds: 0\n`) });
   db = openSqlite(h.dbPath);
 });
 afterAll(async () => {
@@ -84,6 +86,13 @@ describe('/health tells the truth', () => {
 });
 
 describe('/metrics', () => {
+  it("names prom-client's process and Node metrics dockhand_process_… and dockhand_nodejs_…, the prefix not doubled", async () => {
+    const text = await scrape();
+    expect(text).toMatch(/^dockhand_process_cpu_seconds_total /m);
+    expect(text).toMatch(/^dockhand_nodejs_eventloop_lag_seconds /m);
+    expect(text).not.toContain('dockhand_process_process_');
+  });
+
   it('counts a stop and a start through the receiver: commands, operations, AWS calls, pending approvals', async () => {
     const before = await scrape();
     const updatesBefore = h.sandbox.countCalls({ operation: 'UpdateService' });

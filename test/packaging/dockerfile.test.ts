@@ -174,13 +174,16 @@ describe('Dockerfile', () => {
     expect(cmd).toBeDefined();
     const argv = JSON.parse(cmd ?? '[]') as string[];
     expect(argv[0]).toBe('node');
-    const entry = argv[1] ?? '';
+    const entry = argv.at(-1) ?? '';
+    // Node's own flags (the young generation's size) come between; npm start passes the same ones.
+    const flags = argv.slice(1, -1);
+    expect(flags.every((flag) => flag.startsWith('--'))).toBe(true);
     expect(entry).toMatch(/^dist\/.+\.js$/);
     // dist/src/main.js is emitted from src/main.ts by tsconfig.build.json (outDir dist, rootDir .).
     const sourceEntry = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
     expect(existsSync(join(repoRoot, sourceEntry)), `${sourceEntry} (compiled to ${entry}) does not exist`).toBe(true);
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-    expect(pkg.scripts?.start).toBe(`node --env-file-if-exists=.env ${entry}`);
+    expect(pkg.scripts?.start).toBe(`node ${[...flags, '--env-file-if-exists=.env'].join(' ')} ${entry}`);
     // The final image receives dist/ from a build stage that runs the build script.
     const distCopy = final.instructions
       .filter((i) => i.keyword === 'COPY')

@@ -1,61 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_ENV_NAMES } from '../../src/config/database.js';
 import { envSchema } from '../../src/config/env.js';
 import { LIVENESS_PATH } from '../../src/ops/http-server.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { actionsCalledByCode, actionsOf, canonicalPolicy, IAM_POLICY_PATH, type PolicyDocument } from './aws-actions.js';
-
-const MODULE_DIR = 'deploy/terraform';
-const CROSS_ACCOUNT_DIR = 'deploy/terraform/modules/cross-account-role';
-
-/** hcl2json's JSON: blocks are arrays of bodies, expressions are "${…}" strings. */
-type Body = Record<string, unknown>;
-interface Hcl {
-  variable: Record<string, Body[]>;
-  locals: Body[];
-  resource: Record<string, Record<string, Body[]>>;
-  data: Record<string, Record<string, Body[]>>;
-  module: Record<string, Body[]>;
-  output: Record<string, Body[]>;
-}
-
-/** Every .tf file of a folder, parsed by HashiCorp's HCL parser and merged as Terraform merges them. */
-async function parseModule(dir: string): Promise<Hcl> {
-  const merged: Hcl = { variable: {}, locals: [], resource: {}, data: {}, module: {}, output: {} };
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.tf'))) {
-    const parsed = (await parse(file, readFileSync(join(dir, file), 'utf8'))) as Partial<Hcl>;
-    Object.assign(merged.variable, parsed.variable);
-    Object.assign(merged.module, parsed.module);
-    Object.assign(merged.output, parsed.output);
-    merged.locals.push(...(parsed.locals ?? []));
-    for (const kind of ['resource', 'data'] as const) {
-      for (const [type, byName] of Object.entries(parsed[kind] ?? {})) merged[kind][type] = { ...merged[kind][type], ...byName };
-    }
-  }
-  return merged;
-}
-
-function only<T>(blocks: T[] | undefined, what: string): T {
-  expect(blocks, what).toHaveLength(1);
-  return (blocks as T[])[0] as T;
-}
-
-const resource = (hcl: Hcl, type: string, name: string): Body => only(hcl.resource[type]?.[name], `resource ${type}.${name}`);
-
-function local(hcl: Hcl, name: string): unknown {
-  const found = hcl.locals.filter((block) => name in block);
-  expect(found, `local.${name}`).toHaveLength(1);
-  return (found[0] as Body)[name];
-}
-
-/** The README example: its ```hcl block. */
-function readmeExample(): string {
-  const block = /```hcl\n([\s\S]*?)```/.exec(readFileSync(join(MODULE_DIR, 'README.md'), 'utf8'))?.[1];
-  if (!block) throw new Error(`${MODULE_DIR}/README.md has no \`\`\`hcl example`);
-  return block;
-}
+import {
+  CROSS_ACCOUNT_DIR,
+  MODULE_DIR,
+  container as containerOf,
+  environment as environmentOf,
+  local,
+  only,
+  parseModule,
+  readmeExamples,
+  resource,
+  type Body,
+  type Hcl,
+} from './terraform-hcl.js';
 
 const TOKEN_LIKE = /TOKEN|SECRET|PASSWORD|PRIVATE|CREDENTIAL/i;
 
@@ -65,17 +29,8 @@ beforeAll(async () => {
   [main, crossAccount] = await Promise.all([parseModule(MODULE_DIR), parseModule(CROSS_ACCOUNT_DIR)]);
 });
 
-interface Container {
-  name: string;
-  environment: string;
-  secrets: string;
-  healthCheck: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
-  mountPoints: Array<{ sourceVolume: string; containerPath: string }>;
-  logConfiguration: { logDriver: string; options: Record<string, string> };
-}
-
-const container = (): Container => local(main, 'container') as Container;
-const environment = (): Array<{ name: string; value: string }> => local(main, 'environment') as Array<{ name: string; value: string }>;
+const container = () => containerOf(main);
+const environment = () => environmentOf(main);
 
 describe('deploy/terraform: the IAM policy', () => {
   it('gives the task role the canonical policy, whose actions are the code’s', () => {
@@ -116,7 +71,7 @@ describe('deploy/terraform: the task definition', () => {
   it('passes Slack tokens only through secrets (valueFrom the ARNs given), never in environment', () => {
     const c = container();
     expect(c.secrets).toBe('${local.secrets}');
-    expect(local(main, 'secrets')).toBe('${[for name, arn in local.secret_arns : { name = name, valueFrom = arn } if arn != null]}');
+    expect(local(main, 'secrets')).toBe('${[for name, arn in merge(local.secret_arns, local.database_secret_arns) : { name = name, valueFrom = arn } if arn != null]}');
     expect(local(main, 'secret_arns')).toBe('${merge(local.slack_secret_arns, { DOCKHAND_POLICY = local.policy_parameter_arn })}');
     const slack = local(main, 'slack_secret_arns') as Record<string, string>;
     expect(slack).toEqual({
@@ -124,7 +79,8 @@ describe('deploy/terraform: the task definition', () => {
       SLACK_APP_TOKEN: '${var.slack_mode == "socket" ? var.slack_app_token_secret_arn : null}',
       SLACK_SIGNING_SECRET: '${var.slack_mode == "http" ? var.slack_signing_secret_arn : null}',
     });
-    expect(c.environment).toBe('${local.environment}');
+    // The container gets the list below without the other store's entries (those whose value is null).
+    expect(c.environment).toBe('${[for entry in local.environment : entry if entry.value != null]}');
     expect(environment().length).toBeGreaterThan(0);
     for (const { name, value } of environment()) {
       expect(name, `${name} in environment`).not.toMatch(TOKEN_LIKE);
@@ -135,8 +91,9 @@ describe('deploy/terraform: the task definition', () => {
     // No token can be given to the module as a value: every token- or secret-like variable is an ARN.
     for (const name of Object.keys(main.variable)) if (TOKEN_LIKE.test(name)) expect(name).toMatch(/_arn$/);
     // Every name given to the container is one dockhand reads (the revision only forces a new deployment).
-    const known = new Set(Object.keys(envSchema.shape));
-    for (const name of [...environment().map((e) => e.name), ...Object.keys(slack), 'DOCKHAND_POLICY']) {
+    const known = new Set<string>([...Object.keys(envSchema.shape), ...DATABASE_ENV_NAMES]);
+    const database = Object.keys(local(main, 'database_secret_arns') as Body);
+    for (const name of [...environment().map((e) => e.name), ...Object.keys(slack), ...database, 'DOCKHAND_POLICY']) {
       expect(known.has(name) || name === 'DOCKHAND_POLICY_REVISION', name).toBe(true);
     }
   });
@@ -144,13 +101,18 @@ describe('deploy/terraform: the task definition', () => {
   it('lets the execution role read exactly the referenced secrets', () => {
     const doc = only(main.data.aws_iam_policy_document?.execution_secrets, 'execution_secrets');
     const statements = (doc.dynamic as { statement: Array<{ for_each: string; content: Body[] }> }).statement;
-    const byAction = Object.fromEntries(statements.map((s) => [JSON.stringify(s.content[0]?.actions), s.content[0]?.resources]));
-    expect(byAction).toEqual({
-      '["secretsmanager:GetSecretValue"]': '${local.secretsmanager_arns}',
-      '["ssm:GetParameters"]': '${local.ssm_parameter_arns}',
-      '["kms:Decrypt"]': ['${statement.value}'],
+    const bySid = Object.fromEntries(statements.map((s) => [s.content[0]?.sid, { actions: s.content[0]?.actions, resources: s.content[0]?.resources, for_each: s.for_each }]));
+    expect(bySid).toEqual({
+      SlackSecrets: { actions: ['secretsmanager:GetSecretValue'], resources: '${local.secretsmanager_arns}', for_each: expect.any(String) },
+      Parameters: { actions: ['ssm:GetParameters'], resources: '${local.ssm_parameter_arns}', for_each: expect.any(String) },
+      // The database secret (Postgres only), on exactly the ARN given: its JSON keys are read, not other secrets.
+      DatabaseSecret: { actions: ['secretsmanager:GetSecretValue'], resources: ['${statement.value}'], for_each: '${local.postgres ? [var.database_secret_arn] : []}' },
+      DecryptSecrets: { actions: ['kms:Decrypt'], resources: '${statement.value}', for_each: '${length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []}' },
     });
     expect(local(main, 'secret_resource_arns')).toContain('values(local.secret_arns)');
+    // The Slack/policy list does not carry the database secret (its own statement does, above).
+    expect(local(main, 'secret_arns')).not.toMatch(/database/);
+    expect(local(main, 'kms_key_arns')).toBe('${compact([var.secrets_kms_key_arn, local.postgres ? var.database_kms_key_arn : null])}');
   });
 
   it('health-checks in the task definition with node, on the liveness path dockhand serves', () => {
@@ -167,17 +129,21 @@ describe('deploy/terraform: the task definition', () => {
     expect(startPeriod).toBeGreaterThan(0);
   });
 
-  it('mounts EFS through the access point, encrypted in transit, at the database’s directory, with a rollback journal', () => {
+  it('SQLite: mounts EFS through the access point, encrypted in transit, at the database’s directory, with a rollback journal', () => {
     const task = resource(main, 'aws_ecs_task_definition', 'this');
-    const volume = only(task.volume as Body[], 'volume');
+    expect(task.volume, 'the volume is dynamic: SQLite only').toBeUndefined();
+    const dynamicVolume = only((task.dynamic as { volume?: Body[] }).volume, 'dynamic volume');
+    expect(dynamicVolume.for_each).toBe('${local.sqlite ? ["data"] : []}');
+    const volume = only(dynamicVolume.content as Body[], 'volume content');
+    expect(volume.name).toBe('${volume.value}');
     const efs = only(volume.efs_volume_configuration as Body[], 'efs_volume_configuration');
     expect(efs.transit_encryption).toBe('ENABLED');
-    expect(efs.authorization_config).toEqual([{ access_point_id: '${aws_efs_access_point.this.id}', iam: 'ENABLED' }]);
-    expect(container().mountPoints).toEqual([expect.objectContaining({ sourceVolume: volume.name, containerPath: '${local.data_directory}' })]);
+    expect(efs.authorization_config).toEqual([{ access_point_id: '${aws_efs_access_point.this[0].id}', iam: 'ENABLED' }]);
+    expect(container().mountPoints).toBe('${local.sqlite ? [{ sourceVolume = "data", containerPath = local.data_directory, readOnly = false }] : []}');
     const env = Object.fromEntries(environment().map((e) => [e.name, e.value]));
-    expect(env.DOCKHAND_DB).toBe('${local.data_directory}/dockhand.db');
-    expect(env.DOCKHAND_DB_JOURNAL).toBe('delete');
-    expect(envSchema.safeParse({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', DOCKHAND_DB_JOURNAL: env.DOCKHAND_DB_JOURNAL }).data?.DOCKHAND_DB_JOURNAL).toBe('delete');
+    expect(env.DOCKHAND_DB).toBe('${local.sqlite ? "${local.data_directory}/dockhand.db" : null}');
+    expect(env.DOCKHAND_DB_JOURNAL).toBe('${local.sqlite ? "delete" : null}');
+    expect(envSchema.safeParse({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', DOCKHAND_DB_JOURNAL: 'delete' }).data?.DOCKHAND_DB_JOURNAL).toBe('delete');
     expect(resource(main, 'aws_efs_file_system', 'this').encrypted).toBe(true);
     // The access point's user is the image's.
     expect(readFileSync('Dockerfile', 'utf8')).toMatch(/^USER node$/m);
@@ -198,18 +164,6 @@ describe('deploy/terraform: the task definition', () => {
   });
 });
 
-describe('deploy/terraform: the service', () => {
-  it('runs one task and never two, even during a deployment', () => {
-    const service = resource(main, 'aws_ecs_service', 'this');
-    expect(service.desired_count).toBe(1);
-    expect(service.deployment_maximum_percent).toBe(100);
-    expect(service.deployment_minimum_healthy_percent).toBe(0);
-    expect(service.task_definition).toBe('${aws_ecs_task_definition.this.arn}');
-    // Nothing in the module could raise the count.
-    expect(main.resource.aws_appautoscaling_target).toBeUndefined();
-  });
-});
-
 describe('deploy/terraform: variables and the README example', () => {
   it('describes and types every variable of both modules', () => {
     for (const hcl of [main, crossAccount]) {
@@ -223,7 +177,7 @@ describe('deploy/terraform: variables and the README example', () => {
   });
 
   it('calls each module with every required variable and only declared ones', async () => {
-    const example = (await parse('README.md', readmeExample())) as Partial<Hcl>;
+    const example = (await parse('README.md', readmeExamples()[0] as string)) as Partial<Hcl>;
     const calls = Object.entries(example.module ?? {});
     const modulesBySource: Record<string, Hcl> = { './deploy/terraform': main, './deploy/terraform/modules/cross-account-role': crossAccount };
     expect(calls.map(([, [call]]) => call?.source).sort()).toEqual(Object.keys(modulesBySource).sort());

@@ -107,7 +107,7 @@ describe('visibility policy', () => {
     const result = reportPolicySchema.safeParse({ digests: [{ channel: 'C0X', cron: '0 25 * * *', time_zone: 'Mars/Olympus' }] });
     expect(result.success).toBe(false);
     const messages = result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(messages).toEqual([expect.stringMatching(/^digests\.0\.cron: not a cron expression/), expect.stringMatching(/^digests\.0\.time_zone: not an IANA time zone/)]);
+    expect(messages).toEqual([expect.stringMatching(/^digests\.0\.cron: not a valid cron expression: "25" is not a valid hour \(0-23\)/), expect.stringMatching(/^digests\.0\.time_zone: not an IANA time zone/)]);
   });
 });
 

@@ -13,7 +13,10 @@ beforeAll(async () => {
   h.slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE', 'U0KIM'] }] });
 });
 afterAll(() => h.close());
-beforeEach(() => {
+beforeEach(async () => {
+  // Each test asks anew: what an earlier one left waiting expires (the same request asked again would be answered with it).
+  clock.advance(31 * 60_000);
+  await h.dockhand.approvals.expireDue();
   h.slack.reset();
   h.sandbox.resetCounts();
 });

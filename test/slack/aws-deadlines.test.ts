@@ -47,7 +47,7 @@ describe('an AWS endpoint that accepts connections and never answers', () => {
     expect(String(refresh.body.text)).toContain(':warning: sandbox (111111111111) us-east-1: DeadlineExceeded: AWS did not answer within 5 s (the deadline for reading sandbox us-east-1)');
     expect(String(refresh.body.text)).toContain('eu-west-1: DeadlineExceeded');
 
-    const list = blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'list'));
+    const list = blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'list'));
     expect(list).toContain('Last refresh 0s ago');
     // What is shown was read 36 s before the failed attempt: that is its age.
     expect(list).toContain(
@@ -55,6 +55,10 @@ describe('an AWS endpoint that accepts connections and never answers', () => {
     );
     expect(list).toMatch(/:warning: `eu-west-1` of sandbox failed \(DeadlineExceeded: .*\): showing what was read from AWS 36s ago/);
     expect(list).toContain('`staging-3` running');
+    // A developer who cannot view every environment hears only that part of the fleet could not be read.
+    const developers = blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'list'));
+    expect(developers).toContain('could not read part of the fleet');
+    expect(developers).not.toContain('DeadlineExceeded');
   });
 
   it('/env stop ends as a recorded failure that changed nothing, and frees the environment', async () => {

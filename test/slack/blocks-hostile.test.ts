@@ -1,266 +1,103 @@
-import { liveAlertReply } from '../../src/slack/blocks/alerts.js';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_HELP, parseEnvCommand } from '../../src/slack/commands/registry.js';
-import type { DecodedEvent } from '../../src/domain/trail/decode.js';
-import type { DigestModel } from '../../src/domain/digest.js';
-import type { Environment } from '../../src/domain/environments.js';
-import type { IdleFinding, OrphanService } from '../../src/domain/idle.js';
-import { deniedReply, noAccessReply, unknownEnvironmentReply } from '../../src/slack/blocks/access.js';
-import { approvalRequestReply, denyReasonModal, pendingApprovalsReply, type ApprovalView } from '../../src/slack/blocks/approval.js';
-import { auditReply } from '../../src/slack/blocks/audit.js';
-import type { Reply } from '../../src/slack/blocks/common.js';
-import { anomalyAlertReply, costReply } from '../../src/slack/blocks/cost.js';
-import { digestMessages, digestPreviewReply } from '../../src/slack/blocks/digest.js';
-import { helpReply, unknownVerbReply, usageReply } from '../../src/slack/blocks/help.js';
-import { idleReply, snoozedReply } from '../../src/slack/blocks/idle.js';
-import { listReply, refreshFooter } from '../../src/slack/blocks/list.js';
-import { busyText, operationReply } from '../../src/slack/blocks/operation.js';
-import { scheduleExplanationReply, scheduleSummary } from '../../src/slack/blocks/schedule.js';
-import { schedulerReportReply, warningReply } from '../../src/slack/blocks/scheduler.js';
-import { statusReply } from '../../src/slack/blocks/status.js';
-import { whoReply } from '../../src/slack/blocks/who.js';
-import type { TrailGap } from '../../src/domain/trail/changes.js';
-import type { AuditRow } from '../../src/store/audit-store.js';
-import type { CostReport } from '../../src/store/cost-reports.js';
-import { service } from '../domain/fixtures.js';
+import { builderCases, NOT_BUILDERS, OWN_IDS, textsOf } from './blocks-fixtures.js';
 
 /**
- * Every message builder, fed names, tags, reasons and errors an attacker chose, must leave no Slack control
- * sequence (a broadcast, a mention, a channel link, a link) in any mrkdwn text, and no backtick that ends a
- * code span early. Plain-text fields (headers, button labels) are not parsed by Slack and are not checked.
+ * Every Block Kit builder of `src/slack/blocks/`, fed names, tags, owners, reasons and AWS/CloudTrail text an
+ * attacker chose, must leave no Slack control sequence from that text in anything Slack parses: every
+ * mrkdwn text object (sections, fields, context elements, confirm texts) and the fallback `text`. The
+ * hostile values name distinctive ids (U0EVIL, C0EVIL, S0EVIL, evil.example); dockhand's own mentions
+ * (ids in OWN_IDS) and date tokens are the only `<…>` allowed. Plain-text objects (headers, buttons, confirm
+ * titles, options, modal titles) are not parsed by Slack: there the hostile text must appear as typed, not
+ * escaped into `&lt;` that the reader would see.
  */
 
-/** Sits where an environment or service name goes: inside inline code. `TICK`BREAK` survives only if a backtick does. */
-const NAME = 'x<!channel>TICK`BREAK<@U123><#C999><https://evil.example|click>&amp;';
-/** Free text: owners, reasons, AWS error messages, policy text. */
-const TEXT = 'see <!here> <!everyone> <@U123> <#C999> <https://evil.example|click here> & `x`';
-/** `access_contact` from the policy: its well-formed mentions of people are meant to render, the rest is not. */
-const CONTACT = 'ask <!here> or <https://evil.example|here> or <@U0APPROVER> & co';
-/** The ids dockhand itself names people by: mentions built from these are expected. */
-const LEGIT_USERS = ['U0REQ', 'U0APPROVER', 'U0ACTOR'];
+/** Every control sequence Slack knows, plus a lone `&`, `<` and `>`, and an entity that must not be decoded. */
+const SEQUENCES = '<!channel> <!here> <!everyone> <@U0EVIL> <@W0EVIL|x> <https://evil.example|click> <mailto:a@evil.example|m> <#C0EVIL> <!subteam^S0EVIL> <!date^1^{date}^https://evil.example|d> &amp; & < >';
+/** A name sits inside inline code: `TICK`BREAK` survives only if its backtick does, closing the span. */
+const NAME = `x${SEQUENCES}TICK\`BREAK`;
+const TEXT = `see ${SEQUENCES} \`x\` *bold*`;
+/** `access_contact`: the administrator's mentions of a person and a group render, the rest stays text. */
+const CONTACT = 'ask <@U0APPROVER> or <!subteam^S0PLATFORM> or <!here> or <https://evil.example|here> & co';
 
-function mrkdwnTexts(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) for (const item of value) mrkdwnTexts(item, out);
-  else if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if (record.type === 'mrkdwn' && typeof record.text === 'string') out.push(record.text);
-    for (const [key, item] of Object.entries(record)) if (key !== 'text' || typeof item !== 'string') mrkdwnTexts(item, out);
-  }
-  return out;
-}
+const cases = builderCases({ name: NAME, text: TEXT, contact: CONTACT });
 
-/** The reply's fallback `text` (Slack parses it as mrkdwn) and every mrkdwn text object in its blocks. */
-function textsOf(reply: Reply | Record<string, unknown> | string): string[] {
-  if (typeof reply === 'string') return [reply];
-  const top = typeof reply.text === 'string' ? [reply.text] : [];
-  return [...top, ...mrkdwnTexts((reply as { blocks?: unknown }).blocks ?? [])];
-}
+const OWN_TOKEN = new RegExp(
+  [
+    /^<!date\^\d{9,}\^[{}a-z_ ]+\|[0-9:\- A-Za-z]+>$/.source, // dockhand's own date tokens: no link part
+    `^<@(?:${OWN_IDS.users.join('|')})>$`,
+    `^<!subteam\\^(?:${OWN_IDS.groups.join('|')})>$`,
+    `^<#(?:${OWN_IDS.channels.join('|')})>$`,
+  ].join('|'),
+);
 
-function controlSequences(text: string): string[] {
+/** What in a mrkdwn text Slack would act on that dockhand did not build: empty when clean. */
+export function controlSequences(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(/<([!@#]|https?:|mailto:)[^>]*>?/gi)) {
-    const token = match[0];
-    if (/^<!date\^\d+\^[^|>]*\|[^>]*>$/.test(token)) continue; // dockhand's own time formatting
-    if (/^<!subteam\^S0[A-Z0-9]+>$/.test(token)) continue; // a user group named by the policy's subjects
-    const user = /^<@([UW][A-Z0-9]+)>$/.exec(token);
-    if (user && LEGIT_USERS.includes(user[1]!)) continue;
-    found.push(token);
+  for (const match of text.matchAll(/<[^<>]*>?/g)) if (!OWN_TOKEN.test(match[0])) found.push(match[0]);
+  for (const match of text.matchAll(/>/g)) {
+    const before = text.slice(0, match.index + 1);
+    const quote = match.index === 0 || text[match.index - 1] === '\n'; // dockhand's own block quote
+    if (!quote && !/<[^<>]*>$/.test(before)) found.push(`a lone > at ${match.index}`);
+  }
+  for (const match of text.matchAll(/&(?!amp;|lt;|gt;)/g)) found.push(`an unescaped & at ${match.index}`);
+  if (/EVIL|evil\.example/.test(text.replace(/&lt;[^<>]*?&gt;|&lt;|&gt;/g, ' '))) {
+    // The hostile ids may appear only as escaped text; anywhere else they would have come through raw.
+    for (const id of text.matchAll(/<[^>]*(EVIL|evil\.example)[^>]*>/g)) found.push(id[0]);
   }
   // Inside a code span (an odd number of backticks before it), the name's own backtick would close the span.
   for (let at = text.indexOf('TICK`BREAK'); at >= 0; at = text.indexOf('TICK`BREAK', at + 1)) {
-    if ((text.slice(0, at).match(/`/g) ?? []).length % 2 === 1) found.push('backtick closing a code span');
+    if ((text.slice(0, at).match(/`/g) ?? []).length % 2 === 1) found.push('a backtick closing a code span');
   }
-  return found;
+  return [...new Set(found)];
 }
 
-function expectClean(label: string, reply: Reply | Record<string, unknown> | string): void {
-  const texts = textsOf(reply);
-  expect(texts.length, `${label} produced text`).toBeGreaterThan(0);
-  for (const text of texts) expect(controlSequences(text), `${label}: ${text.slice(0, 300)}`).toEqual([]);
+/** Plain text is shown as written: escaping it would show the reader `&lt;` for their `<`. */
+function escapedPlainText(text: string): string[] {
+  return text.includes('&lt;') || text.includes('&gt;') || text.includes('&amp;amp;') ? [text.slice(0, 120)] : [];
 }
 
-const now = new Date('2026-03-02T10:00:00Z');
-const hostileService = service({
-  name: NAME,
-  environment: NAME,
-  cluster: NAME,
-  region: 'us-east-1',
-  desired: 2,
-  running: 1,
-  taskDefinition: { family: NAME, cpu: 256, memoryMiB: 512, architecture: 'x86' } as never,
-  events: [{ at: '2026-03-02T09:00:00Z', message: TEXT } as never],
-  deployments: [{ id: 'd1', status: 'PRIMARY', rolloutState: 'FAILED', desired: 2, running: 1, pending: 0, failedTasks: 1, createdAt: null, updatedAt: null }],
-});
-const env: Environment = {
-  name: NAME,
-  tier: 'production',
-  owner: TEXT,
-  team: TEXT,
-  locations: [TEXT],
-  services: [hostileService],
-  state: 'degraded',
-  running: 1,
-  desired: 2,
-} as Environment;
-
-const approval = (status: ApprovalView['status']): ApprovalView => ({
-  id: 7,
-  environment: NAME,
-  verb: 'scale',
-  params: { service: NAME, count: 3 },
-  requestedBy: 'U0REQ',
-  status,
-  expiresAt: '2026-03-02T10:30:00Z',
-  decidedBy: status === 'pending' ? null : 'U0APPROVER',
-  reason: status === 'denied' ? TEXT : null,
-});
-
-const event: DecodedEvent = {
-  eventId: 'e1',
-  at: now,
-  eventName: 'UpdateService',
-  eventSource: 'ecs.amazonaws.com',
-  region: 'us-east-1',
-  accountId: '111111111111',
-  sourceIp: TEXT,
-  who: { kind: 'iam-user', name: TEXT, roleName: null, sessionName: null, slackUserId: null, arn: null, accountId: null },
-  via: { kind: 'cli', label: TEXT, tool: null, ci: null },
-  what: { cluster: NAME, service: NAME, environment: NAME, desiredBefore: 2, desiredAfter: 0, minCapacity: null, maxCapacity: null },
-  failed: true,
-  errorCode: TEXT,
-  errorMessage: TEXT,
-  flags: ['scale-to-zero'],
-} as DecodedEvent;
-/** A person acting through dockhand is a mention built from their id; the rest of the line is still CloudTrail's. */
-const viaDockhand: DecodedEvent = { ...event, who: { ...event.who, kind: 'slack-user-via-dockhand', name: '<@U0ACTOR>', slackUserId: 'U0ACTOR' } };
-
-const finding: IdleFinding = { environment: NAME, tier: 'non-production', state: 'running', owner: TEXT, running: 1, monthlyCost: 12, reasons: [{ reason: 'no-owner', detail: TEXT }] };
-const orphan: OrphanService = { service: hostileService, monthlyCost: 3 };
-const costRow = { environment: NAME, estimate: 10, source: 'table' as const, previousEstimate: 5, trend: 100, billed: { dollars: 9, estimated: false }, saved: { parkedHours: 3, dollars: 1 } };
-const costReport = {
-  rows: [costRow],
-  totals: { estimate: 10, billed: null, saved: 1, source: 'table' },
-  unassigned: { estimate: 1, billed: null },
-  watchedHours: 10,
-  windowHours: 100,
-  windows: { period: '7d', current: { from: now, to: now }, previous: { from: now, to: now } },
-  services: [{ arn: 'a', name: NAME, cluster: NAME, environment: NAME, source: 'unpriced', coveredHours: 1, taskHours: 1, dollars: 1 }],
-} as unknown as CostReport;
-const explanation = {
-  resolved: { schedule: { kind: 'windows', windows: [], timeZone: 'UTC', name: TEXT }, text: TEXT, source: { kind: 'default', environments: [NAME] }, problem: null },
-  override: { kind: 'up', until: now, reason: 'extend' },
-  next: { at: now, kind: 'down' },
-} as never;
-const brokenSchedule = { resolved: { schedule: null, text: TEXT, source: { kind: 'tag', key: NAME }, problem: TEXT }, override: null, next: null } as never;
-const digest: DigestModel = {
-  localDate: '2026-03-02',
-  timeZone: 'UTC',
-  environments: 1,
-  sections: [
-    { kind: 'fleet', summary: { total: 1, running: 0, parked: 0, degraded: 1, other: 0, degradedNames: [NAME] } },
-    { kind: 'idle', findings: [finding], orphans: [orphan] },
-    { kind: 'cost', rows: [{ environment: NAME, yesterday: costRow, monthToDate: costRow }] },
-    { kind: 'changes', counts: [{ environment: NAME, changes: 1, failed: 1, flagged: 1 }], flagged: [event, viaDockhand], gaps: [{ label: TEXT, kind: 'failed', atMs: now.getTime() - 60_000, error: TEXT }], now },
-    { kind: 'anomalies', alerts: [{ environment: NAME, windowStart: now, recentDollars: 5, baselineDollars: 1 }] },
-  ],
-} as DigestModel;
-const auditRows: AuditRow[] = [
-  { id: 1, at: now.toISOString(), actor: 'U0ACTOR', verb: 'stop', environment: NAME, params: { text: `stop ${NAME}` }, outcome: 'denied', detail: TEXT, durationMs: 3 },
-  { id: 2, at: now.toISOString(), actor: TEXT, verb: 'aws:UpdateService', environment: NAME, params: { service: NAME }, outcome: 'error', detail: TEXT, durationMs: null },
-];
-
-describe('every message builder on hostile names and reasons', () => {
-  const hostileGaps: TrailGap[] = [
-    { label: TEXT, kind: 'failed', atMs: now.getTime() - 60_000, error: TEXT },
-    { label: TEXT, kind: 'never-read' },
-  ];
-  const builders: Array<[string, () => Reply | Record<string, unknown> | string]> = [
-    ['noAccessReply', () => noAccessReply(CONTACT)],
-    ['deniedReply', () => deniedReply('stop', NAME, ['user:U0REQ', 'group:S0PLATFORM'], CONTACT)],
-    ['unknownEnvironmentReply', () => unknownEnvironmentReply(NAME, [NAME])],
-    ...(['pending', 'approved', 'denied', 'expired'] as const).map((status): [string, () => Reply] => [`approvalRequestReply ${status}`, () => approvalRequestReply(approval(status), TEXT.replace(/[<>&]/g, ''))]),
-    ['pendingApprovalsReply', () => pendingApprovalsReply([approval('pending')])],
-    ['denyReasonModal', () => denyReasonModal(7, `/env stop ${NAME}`)],
-    ['auditReply', () => auditReply({ rows: auditRows, total: 60, page: 2, pageSize: 25, scope: 'the environments you can see', environment: NAME })],
-    ['costReply one environment', () => costReply({ report: costReport, environment: NAME, showUnassigned: true })],
-    ['costReply fleet', () => costReply({ report: costReport, environment: null, showUnassigned: true })],
-    ['anomalyAlertReply', () => anomalyAlertReply({ environment: NAME, tier: 'production', recentDollars: 5, baselineDollars: 1, baselineDays: 3, increase: { dollars: 4, percent: 400 } }, 3)],
-    ['digestMessages', () => digestMessages(digest).main],
-    ['digestPreviewReply', () => digestPreviewReply(digest)],
-    // The parser's problems quote what was typed: these are the replies a hostile command gets.
-    ...[NAME, `status ${NAME}`, `list ${NAME}`, `scale qa-1 api ${NAME}`, `grant ${NAME} admin * 1h`, `who qa-1 ${NAME}`].map((typed): [string, () => Reply] => [
-      `reply to /env ${typed.slice(0, 12)}…`,
-      () => {
-        const parsed = parseEnvCommand(typed);
-        if (parsed.ok) throw new Error(`${typed} parsed`);
-        return parsed.usage ? usageReply(parsed.problem, parsed.usage) : unknownVerbReply(parsed.problem, parsed.suggestions ?? []);
-      },
-    ]),
-    ['helpReply', () => helpReply(COMMAND_HELP)],
-    ['idleReply', () => idleReply({ report: { findings: [finding], orphans: [orphan] }, snoozeDays: 7 })],
-    ['snoozedReply', () => snoozedReply(NAME, now)],
-    ['listReply', () => listReply({ environments: [env], filter: NAME, orphanServices: 1, lastRefresh: undefined, now, schedules: new Map([[NAME, scheduleSummary(explanation)]]) })],
-    ['refreshFooter', () => refreshFooter({ startedAt: now.toISOString(), finishedAt: now.toISOString(), trigger: TEXT, awsCalls: 3, services: 1, errors: [TEXT], failedLocations: [{ account: '1', accountName: TEXT, region: TEXT, error: TEXT }] }, now)],
-    [
-      'operationReply',
-      () =>
-        operationReply({
-          id: 3,
-          verb: 'stop',
-          environment: NAME,
-          requestedBy: 'U0REQ',
-          approvedBy: 'U0APPROVER',
-          status: 'partial',
-          startedAt: now.toISOString(),
-          finishedAt: now.toISOString(),
-          steps: [{ service: NAME, status: 'failed', detail: TEXT }],
-          note: TEXT,
-        }),
-    ],
-    ['scheduleSummary', () => scheduleSummary(explanation)],
-    ['scheduleSummary with a problem', () => scheduleSummary(brokenSchedule)],
-    ['scheduleExplanationReply', () => scheduleExplanationReply(NAME, explanation)],
-    ['scheduleExplanationReply from a tag', () => scheduleExplanationReply(NAME, brokenSchedule)],
-    [
-      'schedulerReportReply',
-      () =>
-        schedulerReportReply(now, [
-          { environment: NAME, owner: TEXT, action: { kind: 'announce-new', parkAt: now }, outcome: TEXT },
-          { environment: NAME, owner: TEXT, action: { kind: 'park', reason: TEXT }, outcome: `failed: ${TEXT}` },
-        ]),
-    ],
-    ['warningReply', () => warningReply(env, now, 'schedule')],
-    ['statusReply', () => statusReply(env, now, 'read just now', scheduleSummary(explanation))],
-    ['whoReply one environment', () => whoReply({ events: [event, viaDockhand], gaps: hostileGaps, now, window: '7d', environment: NAME, footer: 'footer' })],
-    ['whoReply fleet', () => whoReply({ events: [event, viaDockhand], gaps: hostileGaps, now, window: '24h', environment: null, footer: 'footer' })],
-    ['whoReply with nothing read', () => whoReply({ events: [], gaps: hostileGaps, now, window: '24h', environment: NAME, footer: 'footer' })],
-    [
-      'liveAlertReply',
-      () =>
-        liveAlertReply({
-          environment: NAME,
-          now,
-          items: [
-            { kind: 'deployment-failed', service: NAME, serviceArn: 'arn:s', deploymentId: NAME, rolledBack: true, reason: TEXT, failedTasks: 2, at: now.toISOString() },
-            { kind: 'degraded', since: now.toISOString(), services: [{ name: NAME, running: 0, desired: 1 }] },
-            { kind: 'trail-flag', event },
-          ],
-        }),
-    ],
-    ['liveAlertReply, no environment', () => liveAlertReply({ environment: null, now, items: [{ kind: 'trail-flag', event: viaDockhand }] })],
-    ['busyText', () => busyText({ id: 1, verb: 'stop', environment: NAME, requestedBy: 'U0REQ', startedAt: now.toISOString() } as never, now)],
-  ];
-
-  it.each(builders)('%s leaves no control sequence', (label, build) => {
-    expectClean(label, build());
+describe('every Block Kit builder on hostile names, tags, reasons and AWS text', () => {
+  it.each(cases.map((c) => [c.label, c] as const))('%s leaves no control sequence', (_label, { build }) => {
+    const built = build();
+    const { mrkdwn, plain } = textsOf(built);
+    expect(mrkdwn.length + plain.length, 'produced text').toBeGreaterThan(0);
+    for (const text of mrkdwn) expect(controlSequences(text), text.slice(0, 400)).toEqual([]);
+    for (const text of plain) expect(escapedPlainText(text), text.slice(0, 200)).toEqual([]);
   });
 
-  it('keeps the mentions dockhand builds itself, so the check above is not vacuous', () => {
-    expect(textsOf(approvalRequestReply(approval('denied'))).join('\n')).toContain('<@U0REQ>');
-    expect(textsOf(whoReply({ events: [viaDockhand], gaps: [], now, window: '24h', environment: null, footer: 'f' })).join('\n')).toContain('<@U0ACTOR>');
-    expect(textsOf(noAccessReply(CONTACT)).join('\n')).toContain('<@U0APPROVER>');
-    expect(controlSequences(`hello <!channel> <@U123> \`a TICK\`BREAK\``)).toEqual(['<!channel>', '<@U123>', 'backtick closing a code span']);
-    // What was escaped still reads as the original once Slack renders the entities.
-    expect(textsOf(statusReply(env, now, 'f', 's')).join('\n')).toContain('&lt;!here&gt;');
+  it('covers every exported builder of src/slack/blocks/ (add a case to blocks-fixtures.ts for a new one)', async () => {
+    const dir = fileURLToPath(new URL('../../src/slack/blocks/', import.meta.url));
+    const exported: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const module = (await import(/* @vite-ignore */ pathToFileURL(`${dir}${file}`).href)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(module)) if (typeof value === 'function') exported.push(name);
+    }
+    const covered = new Set(cases.map((c) => c.builder));
+    const uncovered = [...new Set(exported)].filter((name) => !covered.has(name) && !(name in NOT_BUILDERS));
+    expect(uncovered).toEqual([]);
+    // And no case or exclusion names something that is no longer exported.
+    expect([...covered, ...Object.keys(NOT_BUILDERS)].filter((name) => !exported.includes(name))).toEqual([]);
+    console.info(`hostile input: ${covered.size} builders over ${cases.length} cases; ${Object.keys(NOT_BUILDERS).length} exports are primitives`);
+  });
+
+  it('finds what it looks for, so the checks above are not vacuous', () => {
+    expect(controlSequences(`hi ${SEQUENCES} \`a TICK\`BREAK\``)).toEqual(
+      expect.arrayContaining(['<!channel>', '<!here>', '<@U0EVIL>', '<https://evil.example|click>', '<#C0EVIL>', '<!subteam^S0EVIL>', 'a backtick closing a code span']),
+    );
+    expect(controlSequences('a & b')).toHaveLength(1);
+    expect(controlSequences('a < b')).toHaveLength(1);
+    expect(controlSequences('a > b')).toHaveLength(1);
+    expect(controlSequences('<!date^1772445600^{time}|10:00 UTC> <@U0REQ> &lt;@U0EVIL&gt; &amp;')).toEqual([]);
+    expect(escapedPlainText('Why is x&lt;!channel&gt; degraded?')).toHaveLength(1);
+    // dockhand's own mentions do come through, and escaped text still reads as typed once Slack decodes it.
+    const all = (label: string) => textsOf(cases.find((c) => c.label === label)!.build()).mrkdwn.join('\n');
+    expect(all('approvalRequestReply (denied)')).toContain('<@U0REQ>');
+    expect(all('whoReply (fleet)')).toContain('<@U0ACTOR>');
+    expect(all('noAccessReply')).toContain('<@U0APPROVER>');
+    expect(all('warningReply (owner in the directory)')).toContain('<@U0OWNER>');
+    expect(all('statusReply')).toContain('&lt;!here&gt;');
+    expect(textsOf(cases.find((c) => c.label === 'header')!.build()).plain.join('')).toContain('<!channel>');
   });
 });

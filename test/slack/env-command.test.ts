@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, SIGNING_SECRET, type Harness } from '../support/harness.js';
+import { parsePolicy } from '../../src/config/load.js';
+import { startHarness, SIGNING_SECRET, TEST_POLICY, type Harness } from '../support/harness.js';
 import { postSigned, slashCommandBody } from '../support/signed-request.js';
 import { ask, askPrivately, blocksText as textOf } from '../support/slack-requests.js';
 import { DOCKHAND_VERSION } from '../../src/package.js';
@@ -7,7 +8,8 @@ import { DOCKHAND_VERSION } from '../../src/package.js';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // Each /env refresh here must read AWS: no cooldown.
+  h = await startHarness({ policy: parsePolicy(`${TEST_POLICY}inventory:\n  refresh_cooldown_seconds: 0\n`) });
   h.slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE'] }] });
 });
 afterAll(() => h.close());
@@ -66,7 +68,8 @@ describe('/env status', () => {
   it('shows a failing rollout of a degraded environment', async () => {
     const { answer } = await env('U0MARIA', 'status staging-2');
     expect(answer.body.text).toContain('degraded');
-    expect(textOf(answer)).toMatch(/primary deployment failed: 1\/3 running, \d+ failed/);
+    expect(textOf(answer)).toMatch(/:x: primary deployment failed: 1\/3 running, \d+ failed/);
+    expect(textOf(answer)).not.toContain(':hourglass_flowing_sand: primary deployment failed');
   });
 
   it('suggests the closest names for an unknown environment, among those the asker may see', async () => {

@@ -141,15 +141,25 @@ describe('the extension form', () => {
     const tooLong = JSON.parse((await submitView(h.eventsUrl, 'U0DEV', view, { duration: { duration: { selected_option: { value: '30d' } } } })).text) as { errors: Record<string, string> };
     expect(tooLong.errors.duration).toBe('that is longer than 7d; set a schedule instead');
 
-    const before = (await lastAuditId());
-    expect((await submitView(h.eventsUrl, 'U0DEV', view, { duration: { duration: { selected_option: { value: '2h' } } } })).text).toBe('');
+    const before = await lastAuditId();
+    expect((await submitView(h.eventsUrl, 'U0DEV', view, { duration: { duration: { selected_option: { value: '1d' } } } })).text).toBe('');
     const dm = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0DEV');
-    expect(dm.body.text).toBe('`qa-1` stays up until <!date^1774263600^{date_short_pretty} {time}|2026-03-23 11:00 UTC>.');
-    expect((await auditSince(before))).toEqual([{ actor: 'U0DEV', verb: 'extend', environment: 'qa-1', params: { text: 'extend qa-1 2h', channel: 'U0DEV' }, outcome: 'ok' }]);
+    expect(dm.body.text).toBe('`qa-1` stays up until <!date^1774342800^{date_short_pretty} {time}|2026-03-24 09:00 UTC>.');
+    expect(await auditSince(before)).toEqual([{ actor: 'U0DEV', verb: 'extend', environment: 'qa-1', params: { text: 'extend qa-1 1d', channel: 'U0DEV' }, outcome: 'ok' }]);
+  });
+
+  it('says nothing is extended when its schedule keeps it up longer anyway, and names the zone `until` was read in', async () => {
+    const before = await lastAuditId();
+    const within = await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'extend qa-1 30m');
+    expect(within.body.text).toMatch(/^`qa-1` is up until <!date\^\d+\^[^|]+\|[^>]+> by its schedule anyway; nothing to extend\.$/);
+    expect(await auditSince(before)).toEqual([{ actor: 'U0DEV', verb: 'extend', environment: 'qa-1', params: { text: 'extend qa-1 30m', channel: 'C0DEV' }, outcome: 'ok' }]);
+    const until = await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'extend qa-1 until 23:30');
+    expect(until.body.text).toMatch(/^`qa-1` stays up until 23:30 [A-Za-z_/]+ \(<!date\^\d+\^[^|]+\|[^>]+>\)\.$/);
   });
 
   it('still tells the console (no Slack to open a form in) what is missing', async () => {
     const reply = await h.dockhand.handle({ userId: 'U0DEV', channelId: 'C0DEV', text: 'extend qa-1' });
     expect(reply?.text).toMatch(/^`extend` needs a duration such as 8h, or until HH:MM\. Usage:/);
+    expect(JSON.stringify(reply?.blocks)).toContain('The extension form opens in Slack; here, type `/env extend qa-1 &lt;duration&gt;`.');
   });
 });

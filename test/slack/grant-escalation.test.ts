@@ -59,8 +59,8 @@ describe('grants that cannot escalate', () => {
   });
 
   it('refuses a typed glob with more than `*` and `?` before comparing anything, saying what to write', async () => {
-    expect(await say('U0ADMIN', 'grant <@U0ANN> viewer qa-[12] 1h')).toContain('`[ ]` is not allowed: write e.g. staging-* or qa-?');
-    expect(await say('U0WIDE', 'grant <@U0ANN> viewer {prod,x-y} 1h')).toContain('`{ , }` is not allowed');
+    expect(await say('U0ADMIN', 'grant <@U0ANN> viewer qa-[12] 1h')).toContain('the characters `[ ]` are not allowed: write e.g. staging-* or qa-?');
+    expect(await say('U0WIDE', 'grant <@U0ANN> viewer {prod,x-y} 1h')).toContain('the characters `{ , }` are not allowed');
   });
 });
 

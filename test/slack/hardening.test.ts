@@ -142,6 +142,22 @@ describe('storage an outsider cannot fill', () => {
     expect(String(answer.body.text).length).toBeLessThan(400);
   });
 
+  it('repeats a hostile typed word escaped as typed, never as markup, and without control characters', async () => {
+    const list = String((await env('U0DEV', 'list <!channel>')).answer.body.text);
+    expect(list).toContain('the characters `&lt; ! &gt;` are not allowed');
+    const status = await env('U0DEV', 'status <!channel>');
+    expect(status.answer.body.text).toMatch(/^`&lt;!channel&gt;` is not a valid environment’s name/);
+    // The trail shows it escaped once, as typed: not `&amp;lt;`.
+    const trail = blocksText((await env('U0DEV', 'audit')).answer);
+    expect(trail).toContain("invalid: '&lt;!channel&gt;' is not a valid environment’s name");
+    expect(trail).not.toContain('&amp;lt;');
+    const hostile = await env('U0DEV', 'status \u001b[31mred\u001b[0m\u202eevil`x<@U0ADMIN>&amp;');
+    const shown = JSON.stringify(hostile.answer.body);
+    expect(hostile.answer.body.text).toMatch(/^`\?\[31mred\?\[0m\?evil'x&lt;@U0ADMIN&gt;&amp;amp;` is not a valid environment’s name/);
+    // eslint-disable-next-line no-control-regex
+    expect(shown).not.toMatch(/[\u0000-\u001f\u202e]|\\u001b|\\u202e|<@U0ADMIN>|<!channel>/);
+  });
+
   it('deletes audit rows older than audit.retention_days (180 by default) on the housekeeping tick', async () => {
     const oldest = await env('U0DEV', 'list qa-*');
     expect(oldest.ack.status).toBe(200);

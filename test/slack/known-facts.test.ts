@@ -41,7 +41,13 @@ describe('who changed what says "No changes" only when CloudTrail was read', () 
     const notYet = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'who staging-3');
     expect(blocksText(notYet)).not.toContain('No changes');
     expect(blocksText(notYet)).toContain('dockhand cannot say what changed in `staging-3` in the last 24h: CloudTrail was not read for all of it.');
-    expect(blocksText(notYet)).toContain('sandbox (111111111111) us-east-1 ecs.amazonaws.com: not read yet');
+    // Maria views dev/qa/staging only: the location is named without its account id, as /env refresh does.
+    expect(blocksText(notYet)).toContain('sandbox us-east-1 ecs.amazonaws.com: not read yet');
+    expect(blocksText(notYet)).not.toContain('111111111111');
+    const all = blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'who all'));
+    expect(all).toContain('sandbox us-east-1 ecs.amazonaws.com: not read yet');
+    expect(all).not.toContain('111111111111');
+    expect(blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'who all'))).toContain('sandbox (111111111111) us-east-1 ecs.amazonaws.com: not read yet');
 
     h.sandbox.failOn((req) =>
       req.operation === 'LookupEvents' && req.region === 'eu-west-1'
@@ -50,7 +56,11 @@ describe('who changed what says "No changes" only when CloudTrail was read', () 
     );
     const run = await h.dockhand.auditIngest.runOnce();
     expect(run.errors).toHaveLength(1);
-    const failed = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'who staging-3');
+    const narrow = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'who staging-3');
+    expect(blocksText(narrow)).not.toContain('No changes');
+    expect(blocksText(narrow)).toMatch(/sandbox eu-west-1 ecs.amazonaws.com: the last read failed (just now|\d+s ago)"/);
+    expect(blocksText(narrow)).not.toMatch(/111111111111|not authorized/);
+    const failed = await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'who staging-3');
     expect(blocksText(failed)).not.toContain('No changes');
     expect(blocksText(failed)).toMatch(/sandbox \(111111111111\) eu-west-1 ecs.amazonaws.com: the last read failed (just now|\d+s ago): AccessDeniedException: User: arn:aws:iam::111111111111:user\/dockhand is not authorized to perform: cloudtrail:LookupEvents/);
     expect(blocksText(failed)).not.toContain('us-east-1 ecs.amazonaws.com');

@@ -134,7 +134,7 @@ describe('live alerts', () => {
     clock.advance(1000);
     await second.dockhand.refresher.refresh('test');
     expect(degraded()).toHaveLength(1);
-    expect(String(degraded()[0]!.body.text)).toContain('staging-2: short of tasks for 10m');
+    expect(String(degraded()[0]!.body.text)).toContain('staging-2: short of tasks for 10 m');
     expect(blocksText(degraded()[0]!)).toContain('`staging-2-worker` 1/3');
 
     clock.advance(30 * MINUTE);

@@ -164,6 +164,10 @@ describe('buttons are idempotent like commands', () => {
     const again = interactionBody(blockActionsPayload({ action_id: 'idle_stop', value: 'preview-pr-117', user_id: 'U0DEV', channel_id: 'C0DEV', response_url: h.slack.responseUrl('stop-again') }));
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, again)).status).toBe(200);
     await vi.waitFor(async () => expect(await stopsOf('preview-pr-117')).toBe(2), { timeout: 10_000 });
+    // It is parked by now: the new request is answered so, and changes nothing.
+    const answered = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'stop-again');
+    expect(String(answered.body.text)).toMatch(/^`preview-pr-117` is already parked since/);
+    expect(h.sandbox.countCalls({ operation: 'UpdateService' })).toBe(services);
   });
 
   it('refuses a correctly signed request dated more than five minutes ahead, like a stale one', async () => {
@@ -182,5 +186,58 @@ describe('buttons are idempotent like commands', () => {
     const status = slashCommandBody({ text: 'status dev-1', user_id: 'U0DEV', channel_id: 'C0DEV', response_url: h.slack.responseUrl('slightly-ahead') });
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, status, { timestampSeconds: now + 60 })).status).toBe(200);
     await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'slightly-ahead');
+  });
+});
+
+describe('a stop or start that would change nothing', () => {
+  const WRITES = ['UpdateService', 'TagResource', 'UntagResource', 'RegisterScalableTarget'];
+  const writes = () => h.sandbox.requests.filter((r) => WRITES.includes(r.operation)).map((r) => `${r.operation} ${String((r.params as { service?: string; resourceArn?: string }).service ?? (r.params as { resourceArn?: string }).resourceArn ?? '')}`);
+  const records = async () => [...(await h.dockhand.operations.parkRecords(h.dockhand.fleet.environment('staging-3')!.services.map((s) => s.arn))).values()];
+
+  it('answers "already parked since … by …" for a parked environment, with no AWS write, no new record and an audit row', async () => {
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop staging-3');
+    await finalMessage();
+    await h.dockhand.refresher.refresh('test');
+    const parked = await records();
+    expect(parked.find((r) => r.service === 'api')).toMatchObject({ desired: 2, minCapacity: 1, maxCapacity: 4 });
+    h.slack.reset();
+    h.sandbox.resetCounts();
+
+    const again = await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'stop staging-3');
+    expect(again.body.text).toMatch(/^`staging-3` is already parked since <!date\^\d+\^[^|]+\|[^>]+> by <@U0MARIA>; nothing was changed\. `\/env start staging-3` brings it back\.$/);
+    expect(writes()).toEqual([]);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(await records()).toEqual(parked);
+    expect((await h.dockhand.audit.recent(5)).find((r) => r.actor === 'U0DEV' && r.verb === 'stop')).toMatchObject({ outcome: 'ok', detail: 'no-op: already parked' });
+  });
+
+  it('parks only the services started since, leaving the others and their records alone', async () => {
+    const before = await records();
+    h.sandbox.externalUpdate({ cluster: 'staging-3', service: 'worker', desiredCount: 3 });
+    await h.dockhand.refresher.refresh('test');
+    h.slack.reset();
+    h.sandbox.resetCounts();
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop staging-3');
+    const { final } = await finalMessage();
+    expect(blocksText(final)).toContain('already parked; left as it was');
+    expect(writes().filter((w) => w.startsWith('UpdateService'))).toEqual(['UpdateService worker']);
+    // The worker's record is what it ran before this stop; every other record is the first stop's.
+    expect((await records()).filter((r) => r.service !== 'worker')).toEqual(before.filter((r) => r.service !== 'worker'));
+    expect((await records()).find((r) => r.service === 'worker')).toMatchObject({ desired: 3 });
+  });
+
+  it('answers "already running" for a running environment: no UpdateService, no fallback, no approval on a protected one', async () => {
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');
+    await finalMessage();
+    await h.dockhand.refresher.refresh('test');
+    h.slack.reset();
+    h.sandbox.resetCounts();
+    const running = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');
+    expect(running.body.text).toMatch(/^`staging-3` is already running \(\d+\/\d+ tasks\); nothing was changed\.$/);
+    const prod = await askPrivately(h.eventsUrl, h.slack, 'U0DEV', 'start prod');
+    expect(prod.body.text).toMatch(/^`prod` is already running \(\d+\/\d+ tasks\); nothing was changed\.$/);
+    expect(writes()).toEqual([]);
+    expect((await h.dockhand.approvals.pending()).filter((a) => a.environment === 'prod')).toEqual([]);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 });

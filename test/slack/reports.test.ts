@@ -40,6 +40,12 @@ describe('report commands through the real receiver', () => {
     expect(blocksText(answer)).toMatch(/api · est\. \$0\.0\d · 2 task-hours/);
   });
 
+  it('/env cost refuses a period it does not know as a period, with the ones it does, not as an environment', async () => {
+    const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'cost staging-3 90d');
+    expect(answer.body.text).toMatch(/^`90d` is not a period: use 7d, 30d or mtd/);
+    expect(String((await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'cost YTD')).body.text)).toMatch(/^`YTD` is not a period: use 7d, 30d or mtd/);
+  });
+
   it('/env cost shares a PNG chart of cost per day in the channel it was asked in, and says so', async () => {
     const before = h.slack.uploads().length;
     const answer = await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'cost 7d', 'C0COSTS');

@@ -64,7 +64,9 @@ describe('a stop interrupted by the process dying', () => {
     expect((await restarted.dockhand.operations.unfinished())).toEqual([]);
     const report = await slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'C0DEV' && String(c.body.text).startsWith('`staging-3` stopped'));
     expect(JSON.stringify(report.body.blocks)).toContain('resumed after dockhand restarted');
-    expect(JSON.stringify(report.body.blocks)).toContain('parked (was 2 tasks, autoscaling 1–4)');
+    // A service the dying process had parked already is left as it was: its record stays the original state.
+    expect(JSON.stringify(report.body.blocks)).toMatch(/\*api\* — (parked \(was 2 tasks, autoscaling 1–4\)|already parked; left as it was)/);
+    expect(JSON.stringify(report.body.blocks)).toContain('*worker* — parked (was 1 task)');
 
     slack.reset();
     await sendCommand(restarted.eventsUrl, slack, 'U0MARIA', 'start staging-3');

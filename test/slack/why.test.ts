@@ -5,7 +5,7 @@ import type { Environment } from '../../src/domain/environments.js';
 import { whyReply } from '../../src/slack/blocks/why.js';
 import { diagnoseService } from '../../src/domain/diagnosis.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { askPrivately, blocksText, clickButton } from '../support/slack-requests.js';
+import { askPrivately, blocksText, clickButton, sendCommand } from '../support/slack-requests.js';
 
 const clock = new ManualClock('2026-03-20T10:00:00Z');
 let h: Harness;
@@ -45,7 +45,7 @@ describe('/env why', () => {
     expect(answer).toContain('a restart will not fix this');
     expect(answer).toContain('out of memory: container app was killed (exit code 137) at its memory limit of 512 MiB');
     expect(answer).toContain('exit 137 (OutOfMemoryError: Container killed due to memory usage)');
-    expect(answer).toMatch(/Rollout\* FAILED after \dm: ECS deployment circuit breaker: rolling back to deploymentId ecs-svc\/\d+\. · 1 circuit-breaker rollback/);
+    expect(answer).toMatch(/Rollout\* FAILED after \d+ (s|m( \d+ s)?): ECS deployment circuit breaker: rolling back to deploymentId ecs-svc\/\d+\. · 1 circuit-breaker rollback/);
 
     const one = await why('U0MARIA', 'why staging-1 notifications');
     expect(one).toContain('out of memory');
@@ -102,6 +102,27 @@ describe('/env why', () => {
     expect(shown).toMatch(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-03-20 10:00 UTC>/);
     expect(shown.replace(/<!date\^\d+\^[^|<>]*\|[^<>]*>/g, '')).not.toMatch(/<[!@h]/);
     expect(shown).toContain('&lt;!everyone&gt; boom');
+  });
+});
+
+describe('one state for /env why and /env list', () => {
+  it('calls an environment dockhand just scaled up transitioning in both, before the inventory is read again', async () => {
+    // The follow-up refresh cannot read the fleet: what both answers see is the snapshot dockhand updated itself.
+    h.sandbox.failOn(({ operation }) => (operation === 'ListClusters' ? Object.assign(new Error('throttled'), { name: 'ThrottlingException' }) : undefined));
+    try {
+      await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'scale staging-3 api 3');
+      await h.slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).startsWith('`staging-3` scaled'));
+      await h.dockhand.refresher.settled();
+      const api = h.dockhand.fleet.environment('staging-3')?.services.find((s) => s.name === 'api');
+      expect(api).toMatchObject({ desired: 3, running: 2 });
+      const answer = await why('U0MARIA', 'why staging-3');
+      const list = blocksText(await askPrivately(h.eventsUrl, h.slack, 'U0MARIA', 'list staging-3'));
+      expect(answer).toContain('Why is staging-3 transitioning?');
+      expect(list).toContain('`staging-3` transitioning · ');
+      expect(`${answer}${list}`).not.toContain('degraded');
+    } finally {
+      h.sandbox.clearFaults();
+    }
   });
 });
 

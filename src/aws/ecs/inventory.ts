@@ -22,6 +22,8 @@ export interface RegionReadContext {
   rules: EnvironmentRules;
   /** Task definitions already described; each ARN is immutable, so it is never asked for again. */
   knownTaskDefinition: (arn: string) => TaskDefinitionInfo | undefined;
+  /** Each task definition as soon as it is described: a read cut off by its deadline keeps what it learnt. */
+  onTaskDefinition?: (info: TaskDefinitionInfo) => void;
   now: Date;
   concurrency?: number;
 }
@@ -123,7 +125,11 @@ export async function readRegionInventory(ecs: ECSClient, context: RegionReadCon
   const unknownArns = [...new Set(ecsServices.map((s) => s.taskDefinition).filter((arn): arn is string => !!arn && !context.knownTaskDefinition(arn)))];
   const newTaskDefinitions = await Promise.all(
     unknownArns.map((arn) =>
-      limit(() => describeTaskDefinition(ecs, arn)),
+      limit(async () => {
+        const info = await describeTaskDefinition(ecs, arn);
+        context.onTaskDefinition?.(info);
+        return info;
+      }),
     ),
   );
   const fresh = new Map(newTaskDefinitions.map((td) => [td.arn, td]));

@@ -30,13 +30,17 @@ function roleGrants(policy: AccessPolicy, role: string, verb: string): boolean {
 
 /** Deny by default: only a binding of this subject, to a role with the verb, on a matching glob allows. */
 export function isAllowed(policy: AccessPolicy, subject: Subject, verb: string, environment: string): boolean {
+  return allowsOn(policy, subject, verb)(environment);
+}
+
+/**
+ * `isAllowed` for many environments: the subject's bindings that grant the verb are picked once, not again
+ * for every name (`/env list` asks it of the whole fleet).
+ */
+export function allowsOn(policy: AccessPolicy, subject: Subject, verb: string): (environment: string) => boolean {
   const keys = subjectKeys(subject);
-  return policy.bindings.some(
-    (binding) =>
-      binding.subjects.some((s) => keys.has(s)) &&
-      roleGrants(policy, binding.role, verb) &&
-      matchesAny(binding.environments, environment),
-  );
+  const globs = policy.bindings.filter((binding) => binding.subjects.some((s) => keys.has(s)) && roleGrants(policy, binding.role, verb)).map((binding) => binding.environments);
+  return (environment) => globs.some((environments) => matchesAny(environments, environment));
 }
 
 /** True when the subject has any binding at all: tells "no access anywhere" from "not to this one". */
@@ -94,10 +98,31 @@ export function globsHolding(policy: AccessPolicy, subject: Subject, verb: strin
   return policy.bindings.filter((b) => b.subjects.some((s) => keys.has(s)) && roleGrants(policy, b.role, verb)).flatMap((b) => b.environments);
 }
 
+/** `holdsOnAll`'s comparisons, by the glob and the globs held: the same few come up for every `/env list`. */
+const containment = new Map<string, boolean>();
+const MAX_CONTAINMENT_ANSWERS = 1000;
+
 /** True when the subject holds the verb on every name the glob matches (compared as sets; undecidable is false). */
 export function holdsOnAll(policy: AccessPolicy, subject: Subject, verb: string, glob: string): boolean {
-  return globContained(glob, globsHolding(policy, subject, verb)).contained === true;
+  const globs = globsHolding(policy, subject, verb);
+  const key = JSON.stringify([glob, globs]);
+  const known = containment.get(key);
+  if (known !== undefined) return known;
+  const answer = globContained(glob, globs).contained === true;
+  if (containment.size >= MAX_CONTAINMENT_ANSWERS) containment.clear();
+  containment.set(key, answer);
+  return answer;
 }
+
+/**
+ * Account ids and why AWS could not be read (its messages name role and resource ARNs) are shown only to someone
+ * who can view every environment: a location that could not be read may hold environments the asker cannot see.
+ * The one rule for `/env refresh`, `/env who`, the footers of `/env list`, `/env status`, `/env why` and the App Home.
+ */
+export function maySeeAccountIds(policy: AccessPolicy, subject: Subject): boolean {
+  return holdsOnAll(policy, subject, 'view', '*');
+}
+
 
 export type GrantScopeVerdict =
   | { ok: true }

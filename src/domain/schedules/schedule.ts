@@ -85,7 +85,11 @@ function tokenize(text: string): Token[] {
   return [...text.matchAll(/,|[^\s,]+/g)].map((match) => ({ text: match[0], index: match.index }));
 }
 
+/** No schedule is longer (a command is at most 1,000 characters, a tag value 256): longer text is refused unread. */
+export const MAX_SCHEDULE_TEXT = 1000;
+
 export function parseSchedule(text: string, named: Record<string, string> = {}): ParseResult<Schedule> {
+  if (text.length > MAX_SCHEDULE_TEXT) return fail(`the schedule is longer than ${MAX_SCHEDULE_TEXT} characters`, '', 0);
   const tokens = tokenize(text);
   const [first] = tokens;
   if (!first) return fail('the schedule is empty', '', 0);

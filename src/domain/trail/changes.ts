@@ -74,6 +74,15 @@ export interface TrailReadState {
   failure: { atMs: number; error: string } | null;
 }
 
+/** A 12-digit AWS account id, bare or in the brackets of a location's label (`sandbox (111111111111) us-east-1`). */
+const ACCOUNT_ID = / ?\(\d{12}\)|\b\d{12}\b ?/g;
+
+/** A gap as told to someone who may not see account ids: the id cut from its label, a failure without AWS's message. */
+export function gapWithoutAccountIds(gap: TrailGap): TrailGap {
+  const label = gap.label.replace(ACCOUNT_ID, '').trim() || 'CloudTrail';
+  return gap.kind === 'failed' ? { ...gap, label, error: '' } : { ...gap, label };
+}
+
 /** A reason "no changes" cannot be said for a window. */
 export type TrailGap =
   | { label: string; kind: 'failed'; atMs: number; error: string }

@@ -1,5 +1,5 @@
 import { START_AGAIN_FLAGS, type AlertItem, type DegradedAlert, type FailedDeploymentAlert, type LiveAlert } from '../../domain/alerts.js';
-import { formatDuration } from '../../domain/duration.js';
+import { formatElapsed } from '../../domain/duration.js';
 import { clipText, context, MAX_BUTTON_VALUE, section, type KnownBlock, type Reply } from './common.js';
 import { ago, code, escapeMrkdwn, plural } from './format.js';
 import { eventLine } from './who.js';
@@ -40,7 +40,7 @@ function deploymentLine(item: FailedDeploymentAlert, now: Date): string {
 function degradedLine(item: DegradedAlert, now: Date): string {
   const named = item.services.slice(0, SHORT_NAMED).map((s) => `${code(s.name)} ${s.running}/${s.desired}`);
   const more = item.services.length > SHORT_NAMED ? ` and ${item.services.length - SHORT_NAMED} more` : '';
-  return `:red_circle: short of tasks for ${formatDuration(now.getTime() - Date.parse(item.since))}: ${named.join(', ')}${more} running`;
+  return `:red_circle: short of tasks for ${formatElapsed((now.getTime() - Date.parse(item.since)) / 1000)}: ${named.join(', ')}${more} running`;
 }
 
 function itemLine(item: AlertItem, now: Date): string {
@@ -68,7 +68,7 @@ function summaryOf(items: readonly AlertItem[], now: Date): string {
   const flags = items.filter((i) => i.kind === 'trail-flag').length;
   return [
     deployments.length > 0 ? `${plural(deployments.length, 'deployment')} failed${rolledBack > 0 ? ` (${rolledBack} rolled back by the circuit breaker)` : ''}` : null,
-    degraded ? `short of tasks for ${formatDuration(now.getTime() - Date.parse(degraded.since))}` : null,
+    degraded ? `short of tasks for ${formatElapsed((now.getTime() - Date.parse(degraded.since)) / 1000)}` : null,
     flags > 0 ? `${plural(flags, 'CloudTrail flag')}` : null,
   ]
     .filter(Boolean)

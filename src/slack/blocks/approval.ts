@@ -1,5 +1,5 @@
 import type { KnownBlock } from './common.js';
-import { confirmDialog, context, section, type Reply } from './common.js';
+import { confirmDialog, context, MAX_BLOCKS, section, sectionsWithin, type Reply } from './common.js';
 import { describeRequest } from '../../domain/access/approvals.js';
 import type { ApprovalFiled, ApprovalOutcome, ApprovalView, DecisionAnswer, RequesterNews } from '../../domain/notices.js';
 import { code, escapeMrkdwn, who } from './format.js';
@@ -68,7 +68,7 @@ export function approvalOutcomeText(outcome: ApprovalOutcome): string {
       return 'Running it now…';
     case 'operation': {
       const { id, status, summary } = outcome.operation;
-      return `Operation #${id}: ${status}, ${summary}.${outcome.resumed ? ' (finished after dockhand restarted)' : ''}`;
+      return `Operation #${id}: ${escapeMrkdwn(status)}, ${escapeMrkdwn(summary ?? 'no summary')}.${outcome.resumed ? ' (finished after dockhand restarted)' : ''}`;
     }
     case 'failed':
       return `But it failed: ${escapeMrkdwn(outcome.error)}`;
@@ -103,7 +103,19 @@ export function approvalFiledReply(filed: ApprovalFiled): Reply {
     const text = `${code(filed.verb)} on ${code(filed.environment)} needs approval, but no approvers’ channel is configured (approvals.channel in dockhand.yml). Ask your dockhand administrator.`;
     return { text, blocks: [section(`:warning: ${text}`)] };
   }
+  if (filed.kind === 'already-waiting') {
+    const text = `Your request #${filed.request.id} for ${code(describeRequest(filed.request))} is already waiting for approval (since ${time(filed.since)}; it expires ${time(filed.request.expiresAt)}). Nothing new was filed; you’ll hear back here.`;
+    return { text, blocks: [section(`:lock: ${text}`)] };
+  }
+  if (filed.kind === 'too-many-waiting') {
+    const text = `You already have ${filed.waiting} requests waiting for approval (at most ${filed.limit} at once), so this one was not filed. \`/env approvals\` lists them; ask again once one is decided or expires.`;
+    return { text, blocks: [section(`:warning: ${text}`)] };
+  }
   const { request, channel } = filed;
+  if (filed.kind === 'undelivered') {
+    const text = `${code(describeRequest(request))} needs approval, but dockhand could not deliver request #${request.id} to <#${channel}> (Slack answered with an error), so it was withdrawn: nobody can approve it and nothing was changed. Try again in a minute; tell your dockhand administrator if it keeps happening.`;
+    return { text, blocks: [section(`:warning: ${text}`)] };
+  }
   const text =
     filed.kind === 'posted'
       ? `${code(describeRequest(request))} needs a second person: request #${request.id} is waiting in <#${channel}> and expires in ${filed.expireMinutes} minutes. You’ll hear back here.`
@@ -138,7 +150,8 @@ export function decisionAnswerText(answer: DecisionAnswer): string {
 export function pendingApprovalsReply(views: readonly ApprovalView[]): Reply {
   if (views.length === 0) return { text: 'No requests are waiting for approval.', blocks: [section('No requests are waiting for approval.')] };
   const lines = views.map((v) => `#${v.id} ${code(describeRequest(v))} by ${who(v.requestedBy)}, expires ${time(v.expiresAt)}`);
-  return { text: `${views.length} requests waiting for approval`, blocks: [section(`*${views.length} waiting for approval*\n${lines.join('\n')}`)] };
+  const listed = sectionsWithin(lines, MAX_BLOCKS - 1, (left) => `…and ${left} more waiting, not shown: they are in the approvers’ channel.`);
+  return { text: `${views.length} requests waiting for approval`, blocks: [section(`*${views.length} waiting for approval*`), ...listed] };
 }
 
 export function denyReasonModal(approvalId: number, request: string): Record<string, unknown> {

@@ -18,6 +18,8 @@ export interface AuditView {
   scope: string;
   /** The environment asked about, for the next page's command; null for the whole trail. */
   environment: string | null;
+  /** The newest entry the page was read up to: the next page's command carries it, so new entries do not shift it. */
+  asOf?: number;
 }
 
 function rowLine(row: AuditRow): string {
@@ -26,20 +28,21 @@ function rowLine(row: AuditRow): string {
   return `${OUTCOME_ICON[row.outcome] ?? '·'} ${slackDayTime(row.at)} ${who(row.actor)} ${what} → ${escapeMrkdwn(row.outcome)}${row.detail ? `: ${escapeMrkdwn(row.detail)}` : ''}${took}`;
 }
 
-/** A page of the trail, newest first: "showing 26–50 of 312", and how to see the next page. */
+/** A page of the trail, newest first: "showing 26–50 of 312", and how to see the next page (as of the same entry). */
 export function auditReply(view: AuditView): Reply {
   const { rows, total, page, pageSize, scope } = view;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (total === 0) return { text: `Nothing in the audit trail for ${scope}.`, blocks: [section(`Nothing in the audit trail for ${scope}.`)] };
-  const nextArgs = [view.environment, String(page + 1)].filter(Boolean).join(' ');
-  const typed = (p: number) => code(`/env audit ${[view.environment, String(p)].filter(Boolean).join(' ')}`);
+  const args = (p: number) => [view.environment, String(p), view.asOf === undefined ? null : `@${view.asOf}`].filter(Boolean).join(' ');
+  const nextArgs = args(page + 1);
+  const typed = (p: number) => code(`/env audit ${args(p)}`);
   if (rows.length === 0) {
     const text = `Page ${page} is past the end of the audit trail for ${scope}: ${total} entries, ${pages} page${pages === 1 ? '' : 's'}. ${typed(pages)} shows the oldest.`;
     return { text, blocks: [section(text)] };
   }
   const first = (page - 1) * pageSize + 1;
   const last = first + rows.length - 1;
-  const showing = `showing ${rows.length === total ? total : `${first === 1 ? rows.length : `${first}–${last}`}`} of ${total}`;
+  const showing = `showing ${rows.length === total ? total : `${first}–${last}`} of ${total}`;
   const more = last < total;
   const blocks: KnownBlock[] = [section(`*Audit trail for ${scope}* (newest first) · ${showing}`), ...linesToSections(rows.map(rowLine))];
   blocks.push(context(more ? `Page ${page} of ${pages}. Older: ${typed(page + 1)}` : `Page ${page} of ${pages}: the oldest entries.`));

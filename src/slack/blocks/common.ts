@@ -86,6 +86,30 @@ export function linesToSections(lines: readonly string[], limit = MAX_SECTION_TE
   return blocks;
 }
 
+/**
+ * Lines packed into at most `room` sections, as linesToSections does; when they do not all fit, the last
+ * block is a context line saying how many were left out (`more`), never a silent cut. `room` is at least 2.
+ */
+export function sectionsWithin(lines: readonly string[], room: number, more: (left: number) => string): KnownBlock[] {
+  const all = linesToSections(lines);
+  if (all.length <= room) return all;
+  const blocks: KnownBlock[] = [];
+  let current = '';
+  let used = 0;
+  for (const line of lines) {
+    const clipped = clipText(line, MAX_SECTION_TEXT);
+    if (current && current.length + 1 + clipped.length > MAX_SECTION_TEXT) {
+      if (blocks.length >= room - 2) break; // room for this section and the count
+      blocks.push(section(current));
+      current = '';
+    }
+    current = current ? `${current}\n${clipped}` : clipped;
+    used++;
+  }
+  if (current) blocks.push(section(current));
+  return [...blocks, context(more(lines.length - used))];
+}
+
 /** Keeps a message within Slack's 50 blocks, saying how much was left out rather than failing to post. */
 export function capBlocks(blocks: KnownBlock[], hint: string): KnownBlock[] {
   if (blocks.length <= MAX_BLOCKS) return blocks;

@@ -70,12 +70,14 @@ export function costReply(view: CostView): Reply {
   const { report, environment } = view;
   const { period, current, previous } = report.windows;
   const span = `${day(current.from)} → now (UTC), compared with ${day(previous.from)} → ${day(previous.to)}`;
+  // The header is plain text (shown as typed); the rest is mrkdwn (escaped).
+  const plainTitle = `Cost${environment ? ` of ${environment}` : ''}, ${PERIOD_TITLES[period]}`;
   const title = `Cost${environment ? ` of ${escapeMrkdwn(environment)}` : ''}, ${PERIOD_TITLES[period]}`;
   if (report.rows.length === 0) {
     const text = `${title}: nothing to show${environment ? '' : ' for the environments you can see'} yet.`;
     return { text, blocks: [section(text), context(notes(report))] };
   }
-  const blocks: KnownBlock[] = [header(title), context(span)];
+  const blocks: KnownBlock[] = [header(plainTitle), context(span)];
   const { totals } = report;
   if (environment) {
     const row = report.rows[0]!;
@@ -95,7 +97,7 @@ export function costReply(view: CostView): Reply {
   if (chart) blocks.push(context(chart));
   blocks.push(context(notes(report)));
   const text = `${title}: est. ${money(totals.estimate)}, ${billed(totals.billed)}`;
-  return { text, blocks: capBlocks(blocks, 'Ask for one environment: `/env cost <env>`.') };
+  return { text, blocks: capBlocks(blocks, 'Ask for one environment: `/env cost &lt;env&gt;`.') };
 }
 
 /** The alert an environment's channel gets when its spend jumps. */
@@ -116,5 +118,5 @@ export function anomalyAlertReply(anomaly: CostAnomaly, hours: number): Reply {
 /** Said where a chart should have been: the figures in the message stand without it. */
 export function chartMissingReply(title: string, reason: string): Reply {
   const text = `:warning: The chart "${escapeMrkdwn(title)}" could not be attached: ${escapeMrkdwn(reason)}. The figures in the message are complete without it.`;
-  return { text: `The chart could not be attached: ${reason}`, blocks: [context(text)] };
+  return { text: `The chart could not be attached: ${escapeMrkdwn(reason)}`, blocks: [context(text)] };
 }

@@ -10,6 +10,8 @@ import { slackDayTime, slackTime } from './slack-date.js';
 
 const IDLE_LISTED = 15;
 const ORPHANS_LISTED = 10;
+/** Degraded environments named in the fleet line (one section): the rest are counted. */
+const DEGRADED_NAMED = 40;
 
 function costLine(row: DigestCostRow): string {
   const yesterday = row.yesterday ? `yesterday est. ${money(row.yesterday.estimate)}, ${billed(row.yesterday.billed)}` : 'yesterday —';
@@ -34,7 +36,9 @@ function sectionBlocks(model: DigestSectionModel): KnownBlock[] {
   switch (model.kind) {
     case 'fleet': {
       const s = model.summary;
-      const degraded = s.degradedNames.length > 0 ? `\n:red_circle: degraded: ${s.degradedNames.map(code).join(', ')}` : '';
+      const named = s.degradedNames.slice(0, DEGRADED_NAMED).map(code);
+      if (s.degradedNames.length > DEGRADED_NAMED) named.push(`…and ${s.degradedNames.length - DEGRADED_NAMED} more (\`/env list\`)`);
+      const degraded = named.length > 0 ? `\n:red_circle: degraded: ${named.join(', ')}` : '';
       return [section(`*Fleet* · ${s.total} environments: ${s.running} running · ${s.parked} parked · ${s.degraded} degraded · ${s.other} other${degraded}`)];
     }
     case 'idle': {

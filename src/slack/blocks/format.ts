@@ -1,3 +1,4 @@
+import { escapeMrkdwn } from '../../domain/bounded-text.js';
 import type { EnvironmentState } from '../../domain/environments.js';
 import { SCHEDULER_ACTOR } from '../../domain/schedules/decide.js';
 
@@ -22,11 +23,10 @@ export function ago(iso: string | null, now: Date): string {
 /**
  * The one escape for text that came from outside (AWS names and tags, users' reasons, the policy, error
  * messages): Slack mrkdwn needs &, < and > escaped, or `<!channel>` broadcasts and `<@U…>` mentions; a
- * backtick becomes `'` so outside text can neither open a code span nor close one dockhand opened.
+ * backtick becomes `'` so outside text can neither open a code span nor close one dockhand opened. It lives
+ * in domain/bounded-text.ts so that the words an error message quotes are escaped by it too.
  */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'");
-}
+export { escapeMrkdwn };
 
 export function vcpu(cpuUnits: number): string {
   return `${+(cpuUnits / 1024).toFixed(2)} vCPU`;

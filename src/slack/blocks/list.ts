@@ -15,6 +15,8 @@ export interface ListView {
   filter: string | null;
   orphanServices: number;
   lastRefresh: RefreshRecord | undefined;
+  /** Whether the viewer may see why a location could not be read (`maySeeAccountIds`). */
+  errorDetails?: boolean;
   /** When the snapshot shown for an account and region was read from AWS (not when a refresh last tried). */
   locationReadAt?: (account: string, region: string) => string | undefined;
   now: Date;
@@ -40,23 +42,25 @@ export function environmentLine(env: Environment, schedule: string | undefined):
 const MAX_ERROR = 200;
 
 /**
- * How fresh what is shown is. A location the last refresh could not read is named with the error and the
- * true age of its snapshot: the time it was last read, not the time of the attempt that failed.
+ * How fresh what is shown is. With `details` (the viewer may see fleet errors, `maySeeAccountIds`), a location
+ * the last refresh could not read is named with the error and the true age of its snapshot: the time it was
+ * last read, not the time of the attempt that failed. Without, it says only that part of the fleet could not
+ * be read, since the error names accounts, roles and resources the viewer may not see.
  */
-export function refreshFooter(lastRefresh: RefreshRecord | undefined, now: Date, locationReadAt?: (account: string, region: string) => string | undefined): string {
+export function refreshFooter(lastRefresh: RefreshRecord | undefined, now: Date, locationReadAt?: (account: string, region: string) => string | undefined, details = false): string {
   if (!lastRefresh) return 'The fleet has not been read from AWS yet; try again in a minute or run `/env refresh`.';
   const failed = lastRefresh.failedLocations;
-  if (failed.length === 0 && lastRefresh.errors.length > 0) {
-    return `Read from AWS ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls) · :warning: ${lastRefresh.errors.length} location(s) failed, showing their last snapshot`;
-  }
-  if (failed.length === 0) return `Read from AWS ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls)`;
+  const read = `${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls)`;
+  if (lastRefresh.errors.length === 0 && failed.length === 0) return `Read from AWS ${read}`;
+  if (!details) return `Last refresh ${read} could not read part of the fleet: :warning: some of what is shown may be out of date. Someone who can view every environment sees the details with \`/env refresh\`.`;
+  if (failed.length === 0) return `Read from AWS ${read} · :warning: ${lastRefresh.errors.length} location(s) failed, showing their last snapshot`;
   const lines = failed.map((location) => {
     const readAt = locationReadAt?.(location.account, location.region);
     const error = location.error.length > MAX_ERROR ? `${location.error.slice(0, MAX_ERROR - 1)}…` : location.error;
     const shown = readAt ? `showing what was read from AWS ${ago(readAt, now)}` : 'nothing read from it yet';
     return `:warning: \`${escapeMrkdwn(location.region)}\` of ${escapeMrkdwn(location.accountName)} failed (${escapeMrkdwn(error)}): ${shown}`;
   });
-  return [`Last refresh ${ago(lastRefresh.finishedAt, now)} (${lastRefresh.awsCalls} AWS calls) could not read everything:`, ...lines].join('\n');
+  return [`Last refresh ${read} could not read everything:`, ...lines].join('\n');
 }
 
 function stateCounts(environments: readonly Environment[]): string {
@@ -102,7 +106,7 @@ const plain = (block: KnownBlock): Listed => ({ block, environments: 0 });
 export function listMessages(view: ListView, maxMessages = MAX_LIST_MESSAGES): [Reply, ...Reply[]] {
   const { environments, filter } = view;
   const scope = filter ? ` matching ${code(filter)}` : '';
-  const footer = [refreshFooter(view.lastRefresh, view.now, view.locationReadAt), view.orphanServices > 0 ? `${view.orphanServices} services belong to no environment` : ''].filter(Boolean).join(' · ');
+  const footer = [refreshFooter(view.lastRefresh, view.now, view.locationReadAt, view.errorDetails), view.orphanServices > 0 ? `${view.orphanServices} services belong to no environment` : ''].filter(Boolean).join(' · ');
   if (environments.length === 0) {
     const text = `No environments you can see${scope}.`;
     return [{ text, blocks: [section(text), context(footer)] }];

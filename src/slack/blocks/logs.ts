@@ -58,7 +58,7 @@ export function logsReply(input: LogsReplyInput): Reply {
       const truncated = answer.truncated
         ? [context(':warning: Only the first pages of the window were read: newer lines may be missing. Shorten the window or add a text to search for.')]
         : [];
-      const text = `Logs of ${input.service} in ${input.environment}: ${answer.lines.length} of ${answer.matched} matching lines, last ${input.query.window}`;
+      const text = `Logs of ${escapeMrkdwn(input.service)} in ${escapeMrkdwn(input.environment)}: ${answer.lines.length} of ${answer.matched} matching lines, last ${input.query.window}`;
       return {
         text,
         blocks: capBlocks([section(`:page_facing_up: *Logs of* ${where}`), context(summary), ...truncated, ...codeSections(answer.lines)], 'Ask for fewer lines or a shorter window.'),

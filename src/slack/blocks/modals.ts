@@ -1,6 +1,6 @@
 import type { Edge } from '../../domain/schedules/schedule.js';
 import { describeSchedule } from '../../domain/schedules/schedule.js';
-import { blockId, clipText, context, MAX_BUTTON_VALUE, section, type KnownBlock, type ModalView } from './common.js';
+import { blockId, clipText, context, MAX_BUTTON_VALUE, MAX_SECTION_TEXT, section, type KnownBlock, type ModalView } from './common.js';
 import { code, escapeMrkdwn } from './format.js';
 import { slackDayTime } from './slack-date.js';
 import type { ResolvedSchedule } from '../../domain/schedules/resolve.js';
@@ -28,6 +28,8 @@ const MAX_OPTION_TEXT = 75;
 const MAX_OPTION_VALUE = 150;
 const MAX_OPTIONS = 100;
 export const MAX_SPEC_INPUT = 300;
+/** The time zone field: an IANA name (the longest is 32 characters) or an offset. */
+export const MAX_ZONE_INPUT = 64;
 
 /** A preset is a window (the time zone field is appended) or a whole spec (a keyword or a policy name). */
 export interface SchedulePreset {
@@ -133,9 +135,9 @@ export function scheduleEditorModal(editor: ScheduleEditor): ModalView {
         block_id: SCHEDULE_FIELDS.zone,
         dispatch_action: true,
         label: { type: 'plain_text', text: 'Time zone (IANA)' },
-        element: { type: 'plain_text_input', action_id: SCHEDULE_PREVIEW_ACTION, initial_value: editor.zone, max_length: 64, dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] } },
+        element: { type: 'plain_text_input', action_id: SCHEDULE_PREVIEW_ACTION, initial_value: editor.zone, max_length: MAX_ZONE_INPUT, dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] } },
       },
-      { type: 'section', block_id: SCHEDULE_FIELDS.preview, text: { type: 'mrkdwn', text: previewText(editor.preview) } },
+      { type: 'section', block_id: SCHEDULE_FIELDS.preview, text: { type: 'mrkdwn', text: clipText(previewText(editor.preview), MAX_SECTION_TEXT) } },
       context('Checked with the same grammar as `/env schedule`; setting it needs `schedule` on the environment and is recorded in `/env audit`.'),
     ],
   };

@@ -1,5 +1,6 @@
 import { capBlocks, context, linesToSections, section, type KnownBlock, type Reply } from './common.js';
 import type { RolloutLine, RolloutsView } from '../../domain/rollouts.js';
+import { formatElapsed } from '../../domain/duration.js';
 import { diagnosisText } from './why.js';
 import type { BusyOperation, OperationStepView, OperationView } from '../../domain/notices.js';
 import { ago, code, escapeMrkdwn, who } from './format.js';
@@ -39,15 +40,6 @@ export function operationReply(view: OperationView): Reply {
   return { text: headline.replace(/:[a-z_]+: /, ''), blocks: capBlocks(blocks, `${code(`/env why ${view.environment}`)} tells the rest.`) };
 }
 
-/** "42 s", "3 m 10 s", "1 h 5 m": how long a rollout took. */
-export function elapsed(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} m${s % 60 ? ` ${s % 60} s` : ''}`;
-  const minutes = Math.floor((s % 3600) / 60);
-  return `${Math.floor(s / 3600)} h${minutes ? ` ${minutes} m` : ''}`;
-}
-
 /** Failed rollouts whose `/env why` summary is shown in the message; the rest are named and left to `/env why`. */
 const DIAGNOSES_SHOWN = 5;
 
@@ -57,9 +49,9 @@ function rolloutLineText(environment: string, line: RolloutLine): string {
     case 'rolling':
       return `:hourglass_flowing_sand: ${name} rolling out: ${line.running}/${line.desired} tasks running`;
     case 'completed':
-      return `:white_check_mark: ${name} rollout completed in ${elapsed(line.seconds)}`;
+      return `:white_check_mark: ${name} rollout completed in ${formatElapsed(line.seconds)}`;
     case 'failed':
-      return `:x: ${name} rollout failed after ${elapsed(line.seconds)}${line.reason ? `: ${escapeMrkdwn(line.reason)}` : ''}${line.rollback ? ' (the circuit breaker rolled it back)' : ''}`;
+      return `:x: ${name} rollout failed after ${formatElapsed(line.seconds)}${line.reason ? `: ${escapeMrkdwn(line.reason)}` : ''}${line.rollback ? ' (the circuit breaker rolled it back)' : ''}`;
     case 'timed-out':
       return `:warning: ${name} still rolling out after ${line.minutes} min (${line.running}/${line.desired} tasks running); ${code(`/env why ${environment} ${line.service}`)}`;
     case 'gone':

@@ -44,7 +44,7 @@ export function scheduleExplanationReply(environment: string, explanation: Sched
     blocks: [
       section(text),
       section(scheduleSummary(explanation)),
-      context('Precedence: `/env schedule` › the schedule tag on its services › the policy’s defaults. `/env schedule <env> default` drops a setting.'),
+      context('Precedence: `/env schedule` › the schedule tag on its services › the policy’s defaults. `/env schedule &lt;env&gt; default` drops a setting.'),
     ],
   };
 }

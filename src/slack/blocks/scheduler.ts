@@ -1,6 +1,6 @@
 import type { Environment } from '../../domain/environments.js';
 import type { SchedulerAction } from '../../domain/schedules/decide.js';
-import { blockId, confirmDialog, context, MAX_BUTTON_VALUE, linesToSections, section, type KnownBlock, type Reply } from './common.js';
+import { blockId, clipText, confirmDialog, context, MAX_BLOCKS, MAX_BUTTON_VALUE, MAX_SECTION_TEXT, section, sectionsWithin, type KnownBlock, type Reply } from './common.js';
 import type { Extension } from '../../domain/notices.js';
 import { code, escapeMrkdwn, owner as ownerText, who, type OwnerMentions } from './format.js';
 import { slackDayTime, slackTime } from './slack-date.js';
@@ -31,7 +31,9 @@ export function schedulerReportReply(at: Date, done: ReadonlyArray<{ environment
     return `${failed ? ':warning:' : ':calendar:'} ${code(environment)} ${VERB[action.kind]}${reason}: ${escapeMrkdwn(outcome)}${notify}`;
   });
   const head = `Schedule at ${utc(at)}: ${done.length} environment${done.length === 1 ? '' : 's'}`;
-  return { text: `${head}. ${done.map((d) => `${escapeMrkdwn(d.environment)} ${VERB[d.action.kind]}`).join(', ')}`, blocks: [section(`*${head}*`), ...linesToSections(lines)] };
+  const text = clipText(`${head}. ${done.map((d) => `${escapeMrkdwn(d.environment)} ${VERB[d.action.kind]}`).join(', ')}`, MAX_SECTION_TEXT);
+  const listed = sectionsWithin(lines, MAX_BLOCKS - 1, (left) => `…and ${left} more environments: \`/env audit\` lists every schedule action.`);
+  return { text, blocks: [section(`*${head}*`), ...listed] };
 }
 
 /** Sent before the schedule (or an extension) parks an environment, with the two things people want to do. */
@@ -57,8 +59,12 @@ export function warningReply(env: Environment, stopAt: Date, because: 'schedule'
   return { text: text.replace(/^:[a-z_]+: /, ''), blocks: [section(text), actions, context('Extending may need a lead’s approval after hours.')] };
 }
 
-/** "`qa-2` stays up until <!date^…|2026-03-20 19:00 UTC> (approved by <@U1>)." */
-export function extensionText(extension: Extension): string {
+/**
+ * "`qa-2` stays up until <!date^…|2026-03-20 19:00 UTC> (approved by <@U1>)."; with the time as typed and the
+ * zone it was read in: "`qa-2` stays up until 23:00 Europe/Berlin (<!date^…|2026-03-20 22:00 UTC>)."
+ */
+export function extensionText(extension: Extension, readAs?: string): string {
   const approver = extension.approvedBy ? ` (approved by ${who(extension.approvedBy)})` : '';
-  return `${code(extension.environment)} stays up until ${slackDayTime(extension.until)}${approver}.`;
+  const until = readAs ? `${escapeMrkdwn(readAs)} (${slackDayTime(extension.until)})` : slackDayTime(extension.until);
+  return `${code(extension.environment)} stays up until ${until}${approver}.`;
 }

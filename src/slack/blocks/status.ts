@@ -7,12 +7,14 @@ import { whyButtons } from './why.js';
 
 const EVENTS_SHOWN = 5;
 
+/** Deployments not done, each marked as the progress message marks a rollout: failed `:x:`, going on `:hourglass_flowing_sand:`. */
 function deploymentsInFlight(service: ServiceSnapshot): string[] {
   return service.deployments
     .filter((d) => d.rolloutState !== 'COMPLETED' || d.status !== 'PRIMARY')
     .map((d) => {
       const failed = d.failedTasks > 0 ? `, ${d.failedTasks} failed` : '';
-      return `${d.status.toLowerCase()} deployment ${d.rolloutState?.toLowerCase() ?? 'in progress'}: ${d.running}/${d.desired} running${failed}`;
+      const mark = d.rolloutState === 'FAILED' ? ':x:' : ':hourglass_flowing_sand:';
+      return `${mark} ${d.status.toLowerCase()} deployment ${d.rolloutState?.toLowerCase() ?? 'in progress'}: ${d.running}/${d.desired} running${failed}`;
     });
 }
 
@@ -21,7 +23,7 @@ function serviceBlock(service: ServiceSnapshot, now: Date): KnownBlock {
   const td = service.taskDefinition;
   const health = service.running < service.desired ? ':warning: ' : '';
   const pending = service.pending > 0 ? ` (${service.pending} pending)` : '';
-  const head = [`${health}*${escapeMrkdwn(service.name)}* ${service.running}/${service.desired} running${pending}`, ...deploymentsInFlight(service).map((f) => `:hourglass_flowing_sand: ${f}`)].join('\n');
+  const head = [`${health}*${escapeMrkdwn(service.name)}* ${service.running}/${service.desired} running${pending}`, ...deploymentsInFlight(service)].join('\n');
   return fieldsSection(head, [
     ['Capacity', capacityLabel(service.capacity)],
     ['Task size', td ? `${vcpu(td.cpu)} / ${memory(td.memoryMiB)} · ${td.architecture === 'arm' ? 'ARM' : 'x86'}` : 'task definition unknown'],

@@ -45,7 +45,7 @@ function gapLine(gap: TrailGap, now: Date): string {
   const where = escapeMrkdwn(gap.label);
   switch (gap.kind) {
     case 'failed':
-      return `:x: ${where}: the last read failed ${ago(new Date(gap.atMs).toISOString(), now)}: ${escapeMrkdwn(gap.error)}`;
+      return `:x: ${where}: the last read failed ${ago(new Date(gap.atMs).toISOString(), now)}${gap.error ? `: ${escapeMrkdwn(gap.error)}` : ''}`;
     case 'never-read':
       return `:grey_question: ${where}: not read yet`;
     case 'read-since':
@@ -94,6 +94,6 @@ export function whoReply(view: WhoView): Reply {
   blocks.push(context(view.footer));
   return {
     text: `${events.length} changes to ${environment ? escapeMrkdwn(environment) : 'your environments'} in the last ${window}`,
-    blocks: capBlocks(blocks, 'Narrow it with `/env who <env>` or a shorter window.'),
+    blocks: capBlocks(blocks, 'Narrow it with `/env who &lt;env&gt;` or a shorter window.'),
   };
 }

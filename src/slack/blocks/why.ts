@@ -1,5 +1,5 @@
 import type { DecodedStop, RolloutSummary, ServiceDiagnosis } from '../../domain/diagnosis.js';
-import { formatDuration } from '../../domain/duration.js';
+import { formatElapsed } from '../../domain/duration.js';
 import type { Environment } from '../../domain/environments.js';
 import { utcMinute } from '../../domain/time-format.js';
 import { blockId, capBlocks, clipText, context, header, MAX_BUTTON_VALUE, MAX_SECTION_TEXT, section, type KnownBlock, type Reply } from './common.js';
@@ -61,7 +61,7 @@ const RESTART_NOTE: Record<DecodedStop['restart'], string> = {
 };
 
 function rolloutLine(rollout: RolloutSummary): string {
-  const took = rollout.tryingForSeconds === null ? '' : formatDuration(rollout.tryingForSeconds * 1000);
+  const took = rollout.tryingForSeconds === null ? '' : formatElapsed(rollout.tryingForSeconds);
   const trying = took === '' ? '' : rollout.state === 'FAILED' ? ` after ${took}` : ` for ${took}`;
   const reason = rollout.reason ? `: ${escapeMrkdwn(rollout.reason)}` : '';
   const rollbacks = rollout.rollbacks > 0 ? ` · ${rollout.rollbacks} circuit-breaker rollback${rollout.rollbacks === 1 ? '' : 's'}` : '';
@@ -127,7 +127,7 @@ export function whyReply(view: WhyView): Reply {
     const what = view.service ? `*${escapeMrkdwn(view.service)}* in *${name}* is healthy` : `every service of *${name}* is healthy`;
     const text = `:white_check_mark: ${what}: running what it should, no deployment in flight or failed.`;
     const blocks: KnownBlock[] = [section(text), ...diagnoses.filter((d) => d.stops.length > 0).map((d) => section(diagnosisText(d, { logs: view.logLines?.get(d.service), sampleFailure: view.sampleFailures?.get(d.service) }))), context(view.footer)];
-    return { text: `${env.name}: healthy`, blocks };
+    return { text: `${name}: healthy`, blocks };
   }
   const blocks: KnownBlock[] = [
     header(`Why is ${env.name} ${env.state}?`),
@@ -136,7 +136,8 @@ export function whyReply(view: WhyView): Reply {
     context(view.footer),
   ];
   return {
-    text: `${name}: ${unhealthy.map((d) => `${escapeMrkdwn(d.service)} ${d.stops[0] ? escapeMrkdwn(d.stops[0].what) : escapeMrkdwn(d.symptoms.join(', '))}`).join('; ')}`,
-    blocks: capBlocks(blocks, 'Ask about one service: `/env why <env> <service>`.'),
+    // The notification's preview: one line per service would pass Slack's 40,000 characters on a large environment.
+    text: clipText(`${name}: ${unhealthy.map((d) => `${escapeMrkdwn(d.service)} ${d.stops[0] ? escapeMrkdwn(d.stops[0].what) : escapeMrkdwn(d.symptoms.join(', '))}`).join('; ')}`, MAX_SECTION_TEXT),
+    blocks: capBlocks(blocks, 'Ask about one service: `/env why &lt;env&gt; &lt;service&gt;`.'),
   };
 }

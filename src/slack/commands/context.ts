@@ -27,7 +27,8 @@ export interface CommandDeps {
   /** The policy's bindings plus the grants active right now (read from the database). */
   access: () => Promise<AccessPolicy>;
   protect: readonly ProtectionRule[];
-  refresh: (trigger: string) => Promise<RefreshRecord>;
+  /** Reads the fleet now, or (`reused`) answers with a refresh that finished moments ago. */
+  refresh: (trigger: string) => Promise<{ record: RefreshRecord; reused: boolean }>;
   launcher: OperationLauncher;
   approvals: ApprovalService;
   audit: AuditStore;
@@ -51,6 +52,8 @@ export interface CommandDeps {
   ownerMentions?: () => Promise<OwnerMentions | undefined>;
   /** How long `/env why` waits for each service's error lines. */
   whyLogDeadlineMs: number;
+  /** When and by whom dockhand last parked a service of the environment (the park records), for a no-op stop. */
+  lastParked?: (environment: string) => Promise<{ parkedAt: string; parkedBy: string } | undefined>;
   /** Where `/env cost` shares its chart of cost per day: the outbound port (Slack uploads it, the demo prints it). */
   charts?: Pick<Outbound, 'attachChart'>;
 }

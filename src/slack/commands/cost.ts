@@ -1,6 +1,8 @@
 import { hasCostToChart } from '../../domain/cost/daily.js';
 import { COST_PERIODS, DEFAULT_COST_PERIOD, type CostPeriod } from '../../domain/cost/report.js';
 import type { Environment } from '../../domain/environments.js';
+import { UsageError } from '../../domain/command.js';
+import { quoted } from '../../domain/bounded-text.js';
 import type { ChartOutcome } from '../../outbound.js';
 import { costChartTitle, costReply } from '../blocks/cost.js';
 import { askerAudience } from './audience.js';
@@ -18,6 +20,13 @@ async function shareChart(ctx: CommandContext, period: CostPeriod, include: (env
   return ctx.charts.attachChart({ channel: ctx.channelId, askedBy: ctx.subject.userId }, { kind: 'cost-per-day', title: costChartTitle(period, environment), data });
 }
 
+/** A word shaped like a period (`90d`, `2w`, `ytd`) that is not one: refused as a period, not taken for a name. */
+const PERIOD_SHAPED = /^(?:\d{1,6}[hdwmy]|[a-z]td)$/i;
+
+function periodList(): string {
+  return `${COST_PERIODS.slice(0, -1).join(', ')} or ${COST_PERIODS[COST_PERIODS.length - 1]}`;
+}
+
 /** `/env cost [env] [7d|30d|mtd]`: estimate and billed side by side, the trend, saved by schedule. */
 export const costCommand: CommandModule<{ environment: string | null; period: CostPeriod }> = {
   verb: 'cost',
@@ -30,6 +39,7 @@ export const costCommand: CommandModule<{ environment: string | null; period: Co
       for (const word of [w.take(), w.take()]) {
         if (word === undefined) break;
         if ((COST_PERIODS as readonly string[]).includes(word.toLowerCase())) period = word.toLowerCase() as CostPeriod;
+        else if (PERIOD_SHAPED.test(word)) throw new UsageError(`\`${quoted(word)}\` is not a period: use ${periodList()}`);
         else environment = w.nameOf(word, 'environment name');
       }
       return { environment, period };

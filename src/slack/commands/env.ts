@@ -1,4 +1,4 @@
-import { cut, quoted } from '../../domain/bounded-text.js';
+import { cut, quoted, unescapeMrkdwn } from '../../domain/bounded-text.js';
 import { hasAnyBinding, whoToAsk, type Subject } from '../../domain/access/permissions.js';
 import { MAX_COMMAND_LENGTH } from '../../domain/command.js';
 import { errorMessage, type Logger } from '../../log.js';
@@ -61,7 +61,8 @@ async function outcomeOf(request: EnvRequest, deps: EnvCommandHandlerDeps): Prom
     // An over-long command gets the problem alone: the help text grows with every verb, the answer must stay small.
     const tooLong = request.text.length > MAX_COMMAND_LENGTH;
     const reply = parsed.usage ? usageReply(parsed.problem, parsed.usage) : tooLong ? problemReply(`${parsed.problem}.`, 'See `/env help` for the commands.') : unknownVerbReply(parsed.problem, parsed.suggestions ?? []);
-    return { verb: parsed.usage?.verb ?? 'unknown', reply, outcome: 'invalid', detail: parsed.problem };
+    // The audit row holds the problem as text: the trail escapes it when it shows it.
+    return { verb: parsed.usage?.verb ?? 'unknown', reply, outcome: 'invalid', detail: unescapeMrkdwn(parsed.problem) };
   }
   const { command } = parsed;
   const module = typedCommand(command.verb);

@@ -5,7 +5,7 @@ import { nextStop } from '../../domain/schedules/decide.js';
 import { isUp } from '../../domain/schedules/schedule.js';
 import { nextLocalTime, timeZoneOf } from '../../domain/schedules/resolve.js';
 import { approvalFiledReply } from '../blocks/approval.js';
-import { problemReply, section } from '../blocks/common.js';
+import { context, problemReply, section } from '../blocks/common.js';
 import { EXTEND_ACTION, extensionText } from '../blocks/scheduler.js';
 import { usageReply } from '../blocks/help.js';
 import { HOME_EXTEND_ACTION } from '../blocks/home.js';
@@ -17,7 +17,7 @@ import { code } from '../blocks/format.js';
 const EXTEND_HELP = {
   verb: 'extend',
   usage: '/env extend <env> [duration | until HH:MM]',
-  summary: 'keep it up past its schedule (after hours, a lead approves); with neither, a form asks',
+  summary: 'keep it up past its schedule (after hours, a lead approves); `until HH:MM` is in the schedule’s time zone; ending before the schedule parks it anyway, nothing is extended; with neither, a form asks',
   example: '/env extend staging-3 until 22:00',
 };
 
@@ -53,20 +53,32 @@ export const extendCommand: CommandModule<{ environment: string; durationMs: num
     }
     const now = ctx.clock.now();
     if (command.durationMs === null && command.until === null) {
-      if (!ctx.openModal) return { reply: usageReply('`extend` needs a duration such as 8h, or until HH:MM', EXTEND_HELP), environment: env.name, outcome: 'invalid', detail: 'no duration' };
+      if (!ctx.openModal) {
+        // Only the demo console (and a test) has no modals: say where the form is, as `schedule … edit` does.
+        const reply = usageReply('`extend` needs a duration such as 8h, or until HH:MM', EXTEND_HELP);
+        const note = context(`The extension form opens in Slack; here, type ${code(`/env extend ${env.name} <duration>`)}.`);
+        return { reply: { ...reply, blocks: [...reply.blocks, note] }, environment: env.name, outcome: 'invalid', detail: 'no duration' };
+      }
       const parks = nextStop({ schedule: resolved.schedule, override }, now);
       const when = parks ? `Parks ${slackDayTime(parks.at)} (${parks.because === 'schedule' ? 'its schedule' : 'its extension'} ends).` : 'Its schedule does not park it soon.';
       await ctx.openModal(extendFormModal({ environment: env.name, parks: when, zone: timeZoneOf(resolved.schedule) }));
       return { reply: null, environment: env.name, outcome: 'ok', detail: 'opened the extension form' };
     }
-    const until = command.until ? nextLocalTime(command.until, timeZoneOf(resolved.schedule), now) : new Date(now.getTime() + (command.durationMs ?? 0));
+    const zone = timeZoneOf(resolved.schedule);
+    const until = command.until ? nextLocalTime(command.until, zone, now) : new Date(now.getTime() + (command.durationMs ?? 0));
     const scheduledStop = nextStop({ schedule: resolved.schedule, override: null }, now);
+    // Up by its schedule until after the extension would end: an override would change nothing.
+    if (isUp(resolved.schedule, now) && scheduledStop !== null && until <= scheduledStop.at) {
+      const text = `${code(env.name)} is up until ${slackDayTime(scheduledStop.at)} by its schedule anyway; nothing to extend.`;
+      return { reply: { text, blocks: [section(`:calendar: ${text}`)] }, environment: env.name, outcome: 'ok', detail: 'no-op: within its schedule' };
+    }
     const outsideHours = !isUp(resolved.schedule, now) || (scheduledStop !== null && until > scheduledStop.at);
     if (approvalRequired(ctx.protect, 'extend', env.name) || (outsideHours && afterHoursApprovalRequired(ctx.protect, 'extend', env.name))) {
       const reply = approvalFiledReply(await ctx.approvals.request({ verb: 'extend', environment: env.name, params: { until: until.toISOString() }, requestedBy: ctx.subject.userId, channelId: ctx.channelId }));
       return { reply, environment: env.name, outcome: 'requested', detail: 'extension after hours needs approval' };
     }
-    const text = extensionText(await ctx.schedules.extend(env.name, until, ctx.subject.userId, null));
+    // `until 23:00` is read in the schedule's time zone: the answer names it.
+    const text = extensionText(await ctx.schedules.extend(env.name, until, ctx.subject.userId, null), command.until ? `${command.until} ${zone}` : undefined);
     return { reply: { text, blocks: [section(`:calendar: ${text}`)] }, environment: env.name, outcome: 'ok', detail: text };
   },
 };

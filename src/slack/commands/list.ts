@@ -1,5 +1,5 @@
 import { matchesGlob } from '../../domain/glob.js';
-import { holdsOnAll, isAllowed } from '../../domain/access/permissions.js';
+import { allowsOn, holdsOnAll, maySeeAccountIds } from '../../domain/access/permissions.js';
 import { isUp } from '../../domain/schedules/schedule.js';
 import { listMessages, MAX_LIST_MESSAGES } from '../blocks/list.js';
 import { scheduleSummary } from '../blocks/schedule.js';
@@ -16,9 +16,10 @@ export const listCommand: CommandModule<{ filter: string | null }> = {
   permission: () => null,
   async run({ filter }, ctx) {
     const access = ctx.access();
+    const canView = allowsOn(access, ctx.subject, 'view');
     const visible = ctx.fleet
       .environments()
-      .filter((env) => isAllowed(access, ctx.subject, 'view', env.name))
+      .filter((env) => canView(env.name))
       .filter((env) => filter === null || matchesGlob(filter.includes('*') || filter.includes('?') ? filter : `*${filter}*`, env.name));
     const now = ctx.clock.now();
     const explained = await ctx.schedules.explainAll(visible);
@@ -36,6 +37,7 @@ export const listCommand: CommandModule<{ filter: string | null }> = {
       // Services in no environment could belong to anyone: only someone who sees every name hears of them.
       orphanServices: holdsOnAll(access, ctx.subject, 'view', '*') ? ctx.fleet.orphanServices() : 0,
       lastRefresh: ctx.fleet.lastRefresh(),
+      errorDetails: maySeeAccountIds(access, ctx.subject),
       locationReadAt: (account, region) => ctx.fleet.locationReadAt(account, region),
       now,
       schedules: new Map([...explained].filter(([, e]) => e.resolved.text !== null).map(([name, e]) => [name, scheduleSummary(e)])),

@@ -1,23 +1,14 @@
 import { UsageError, type Words } from '../../domain/command.js';
 import type { Environment } from '../../domain/environments.js';
-import type { ServiceSnapshot } from '../../domain/inventory.js';
 import { DEFAULT_LOG_WINDOW, isLogWindow, searchText, type LogQuery, type LogWindow } from '../../domain/logs/log-query.js';
-import { closestNames } from '../../domain/suggest.js';
-import { problemReply } from '../blocks/common.js';
-import { code, escapeMrkdwn } from '../blocks/format.js';
 import { ALERT_LOGS_ACTION } from '../blocks/alerts.js';
 import { logsReply } from '../blocks/logs.js';
 import type { CommandModule } from './command-module.js';
+import { namedService } from './service.js';
 
 interface LogsArgs extends LogQuery {
   environment: string;
   service: string;
-}
-
-/** A service of an environment by its name, or by its name without the environment's prefix (`worker` for `staging-2-worker`). */
-export function serviceNamed(env: Environment, typed: string): ServiceSnapshot | undefined {
-  const lower = typed.toLowerCase();
-  return env.services.find((s) => s.name.toLowerCase() === lower) ?? env.services.find((s) => s.name.toLowerCase() === `${env.name.toLowerCase()}-${lower}`);
 }
 
 /** `errors` and a window, in either order, then any text. */
@@ -53,17 +44,9 @@ export const logsCommand: CommandModule<LogsArgs> = {
   // Logs can hold personal data: reading them is its own verb.
   permission: ({ environment }) => ({ verb: 'logs', environment }),
   async run(args, ctx, env: Environment) {
-    const service = serviceNamed(env, args.service);
-    if (!service) {
-      const names = env.services.map((s) => s.name);
-      // Suggested as they may be typed: without the environment's prefix.
-      const hint = closestNames(args.service, names.map((name) => (name.startsWith(`${env.name}-`) ? name.slice(env.name.length + 1) : name)));
-      const reply = problemReply(
-        `${code(env.name)} has no service called ${code(args.service)}.`,
-        `${hint.length > 0 ? `Did you mean ${hint.map(code).join(', ')}? ` : ''}Its services: ${escapeMrkdwn(names.join(', '))}.`,
-      );
-      return { reply, environment: env.name, outcome: 'not-found' };
-    }
+    const named = namedService(env, args.service);
+    if ('refusal' in named) return named.refusal;
+    const { service } = named;
     const query: LogQuery = { window: args.window, errorsOnly: args.errorsOnly, text: args.text };
     const answer = await ctx.logs.read(service, { ...query, max: ctx.maxLogLines }, ctx.subject.userId);
     const reply = logsReply({ environment: env.name, service: service.name, query, answer });

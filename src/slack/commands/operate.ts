@@ -1,17 +1,19 @@
 import { approvalRequired } from '../../domain/access/approvals.js';
 import type { Environment } from '../../domain/environments.js';
 import type { Words } from '../../domain/command.js';
-import { closestNames } from '../../domain/suggest.js';
 import { ALERT_START_ACTION } from '../blocks/alerts.js';
 import { approvalFiledReply } from '../blocks/approval.js';
-import { problemReply, section } from '../blocks/common.js';
+import { section } from '../blocks/common.js';
 import { busyText, operationReply } from '../blocks/operation.js';
 import { STOP_NOW_ACTION } from '../blocks/scheduler.js';
 import { IDLE_STOP_ACTION } from '../blocks/idle.js';
 import { HOME_START_ACTION, HOME_STOP_ACTION } from '../blocks/home.js';
 import type { CommandModule } from './command-module.js';
+import { PARK_TAG_KEY, parseParkTag } from '../../domain/park-tag.js';
+import { code, who } from '../blocks/format.js';
+import { slackDayTime } from '../blocks/slack-date.js';
 import type { CommandContext, CommandOutcome } from './context.js';
-import { code, escapeMrkdwn } from '../blocks/format.js';
+import { namedService } from './service.js';
 
 type OperateVerb = 'restart' | 'stop' | 'start' | 'scale';
 interface OperateArgs {
@@ -25,20 +27,15 @@ interface OperateArgs {
  * policy protects the environment, then the operation itself, whose progress is one message in the channel.
  */
 async function operate(verb: OperateVerb, args: OperateArgs, env: Environment, ctx: CommandContext): Promise<CommandOutcome> {
-  const service = args.service ?? null;
   const count = verb === 'scale' ? (args.count ?? null) : null;
+  // The service as ECS names it: typed as `api` or `staging-1-api`, the same lookup as logs and why.
+  const found = args.service ? namedService(env, args.service) : null;
+  if (found && 'refusal' in found) return found.refusal;
+  const service = found?.service.name ?? null;
 
-  if (service && !env.services.some((s) => s.name === service)) {
-    const names = env.services.map((s) => s.name);
-    const hint = closestNames(service, names);
-    return {
-      reply: problemReply(
-        `${code(env.name)} has no service called ${code(service)}.`,
-        `${hint.length > 0 ? `Did you mean ${hint.map(code).join(', ')}? ` : ''}Its services: ${escapeMrkdwn(names.join(', '))}.`,
-      ),
-      environment: env.name,
-      outcome: 'not-found',
-    };
+  if (verb === 'stop' || verb === 'start') {
+    const already = await alreadyThere(verb, env, ctx);
+    if (already) return already;
   }
 
   // dockhand itself set a parked environment's bounds to 0–0: scaling it would only fail against them.
@@ -64,6 +61,38 @@ async function operate(verb: OperateVerb, args: OperateArgs, env: Environment, c
   const { operation } = result;
   const outcome = operation.status === 'succeeded' ? 'ok' : operation.status === 'partial' ? 'partial' : 'error';
   return { reply: null, environment: env.name, outcome, detail: `operation #${operation.id}: ${operation.summary}` };
+}
+
+/** Who parked the environment and when: the park records, else the park tag a service carries. */
+async function parkedBy(env: Environment, ctx: CommandContext): Promise<{ parkedAt: string; parkedBy: string } | undefined> {
+  const stored = await ctx.lastParked?.(env.name);
+  if (stored) return stored;
+  for (const service of env.services) {
+    const read = service.tags[PARK_TAG_KEY] === undefined ? null : parseParkTag(service.tags[PARK_TAG_KEY]);
+    if (read?.ok) return { parkedAt: read.tag.at, parkedBy: read.tag.by };
+  }
+  return undefined;
+}
+
+/**
+ * A stop of an environment whose every service is at zero, or a start of one whose every service runs and that
+ * dockhand holds nothing parked of, changes nothing: said (and audited) without an operation, an approval or
+ * any AWS call. Partly parked or running, the operation runs and its steps leave alone what is already there.
+ */
+async function alreadyThere(verb: 'stop' | 'start', env: Environment, ctx: CommandContext): Promise<CommandOutcome | null> {
+  if (env.services.length === 0) return null;
+  const name = code(env.name);
+  if (verb === 'stop') {
+    if (env.services.some((s) => s.desired > 0)) return null;
+    const parked = await parkedBy(env, ctx);
+    const text = parked
+      ? `${name} is already parked since ${slackDayTime(parked.parkedAt)} by ${who(parked.parkedBy)}; nothing was changed. ${code(`/env start ${env.name}`)} brings it back.`
+      : `${name} is already stopped: every service is at 0 tasks, and dockhand did not park it, so nothing was recorded; nothing was changed.`;
+    return { reply: { text, blocks: [section(`:zzz: ${text}`)] }, environment: env.name, outcome: 'ok', detail: 'no-op: already parked' };
+  }
+  if (env.services.some((s) => s.desired === 0) || (await ctx.fleet.parkedEnvironments()).has(env.name)) return null;
+  const text = `${name} is already running (${env.running}/${env.desired} tasks); nothing was changed.`;
+  return { reply: { text, blocks: [section(`:large_green_circle: ${text}`)] }, environment: env.name, outcome: 'ok', detail: 'no-op: already running' };
 }
 
 const environmentOnly = (w: Words) => ({ environment: w.name('the environment’s name') });

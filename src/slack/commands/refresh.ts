@@ -1,8 +1,8 @@
-import { holdsOnAll, isAllowed } from '../../domain/access/permissions.js';
+import { isAllowed, maySeeAccountIds } from '../../domain/access/permissions.js';
 import { errorMessage } from '../../log.js';
 import type { RefreshRecord } from '../../store/inventory-store.js';
 import { problemReply, section } from '../blocks/common.js';
-import { escapeMrkdwn, plural } from '../blocks/format.js';
+import { ago, escapeMrkdwn, plural } from '../blocks/format.js';
 import type { CommandModule } from './command-module.js';
 import type { CommandContext } from './context.js';
 
@@ -15,7 +15,7 @@ function refreshText(record: RefreshRecord, ctx: CommandContext): string {
   const access = ctx.access();
   const environments = ctx.fleet.environments();
   const visible = environments.filter((e) => isAllowed(access, ctx.subject, 'view', e.name));
-  const seesEverything = holdsOnAll(access, ctx.subject, 'view', '*');
+  const seesEverything = maySeeAccountIds(access, ctx.subject);
   if (visible.length === environments.length && (record.errors.length === 0 || seesEverything)) {
     const failed = record.errors.length > 0 ? `\n:warning: ${record.errors.map(escapeMrkdwn).join('\n:warning: ')}` : '';
     return `Read ${record.services} services from AWS in ${record.awsCalls} calls.${failed}`;
@@ -35,11 +35,13 @@ export const refreshCommand: CommandModule = {
   permission: () => null,
   async run(_args, ctx) {
     try {
-      const record = await ctx.refresh(`slack:${ctx.subject.userId}`);
-      const text = refreshText(record, ctx);
-      return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: text };
+      const { record, reused } = await ctx.refresh(`slack:${ctx.subject.userId}`);
+      const found = refreshText(record, ctx);
+      // A refresh that just finished is the answer: asking in a loop cannot make dockhand read all of AWS back to back.
+      const text = reused ? `The fleet was read from AWS ${ago(record.finishedAt, ctx.clock.now())}, so it was not read again. ${found}` : found;
+      return { reply: { text, blocks: [section(`:arrows_counterclockwise: ${text}`)] }, outcome: record.errors.length > 0 ? 'error' : 'ok', detail: reused ? `not read again: ${found}` : text };
     } catch (error) {
-      const why = holdsOnAll(ctx.access(), ctx.subject, 'view', '*') ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
+      const why = maySeeAccountIds(ctx.access(), ctx.subject) ? `: ${escapeMrkdwn(errorMessage(error))}` : '.';
       return {
         reply: problemReply(`The refresh failed${why}`, 'The last stored snapshot is still shown by `/env list`.'),
         outcome: 'error',

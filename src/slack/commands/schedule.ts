@@ -24,18 +24,18 @@ function unquoted(spec: string | null): string | null {
 const isEdit = (spec: string | null) => spec?.toLowerCase() === EDIT;
 
 /** The schedule editor for an environment, with a preview of `spec` (null: of what applies now). */
-export async function scheduleEditorFor(env: Environment, schedules: ScheduleService, spec: string | null, zone?: string) {
+export async function scheduleEditorFor(env: Environment, schedules: ScheduleService, spec: string | null, zone?: string, problem?: string) {
   const explanation = await schedules.explain(env);
   const { resolved } = explanation;
   const what = resolved.schedule ? code(describeSchedule(resolved.schedule)) : resolved.text === 'off' ? 'no schedule (off)' : 'no schedule';
   const found = await schedules.preview(env, spec);
-  const preview: SchedulePreview = found.ok ? found : { ok: false, problem: found.problem };
+  const preview: SchedulePreview = problem ? { ok: false, problem } : found.ok ? found : { ok: false, problem: found.problem };
   return scheduleEditorModal({
     environment: env.name,
     current: `Now: ${what}, ${explainSource(resolved.source)}.\n${scheduleSummary(explanation)}`,
     presets: schedulePresets(schedules.namedSchedules()),
     zone: zone ?? timeZoneOf(resolved.schedule),
-    preview: spec === null && !resolved.schedule ? null : preview,
+    preview: spec === null && !resolved.schedule && !problem ? null : preview,
   });
 }
 

@@ -1,3 +1,4 @@
+import { maySeeAccountIds } from '../../domain/access/permissions.js';
 import { refreshFooter } from '../blocks/list.js';
 import { scheduleSummary } from '../blocks/schedule.js';
 import { statusReply } from '../blocks/status.js';
@@ -16,7 +17,7 @@ export const statusCommand: CommandModule<{ environment: string }> = {
     const now = ctx.clock.now();
     const schedule = scheduleSummary(await ctx.schedules.explain(env));
     const mentions = env.owner ? await ctx.ownerMentions?.() : undefined;
-    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
+    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region), maySeeAccountIds(ctx.access(), ctx.subject));
     return { reply: statusReply(env, now, footer, schedule, mentions), environment: env.name, outcome: 'ok' };
   },
 };

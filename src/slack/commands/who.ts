@@ -1,7 +1,8 @@
 import { quoted } from '../../domain/bounded-text.js';
 import { UsageError } from '../../domain/command.js';
 import type { Environment } from '../../domain/environments.js';
-import { DEFAULT_WHO_WINDOW, WHO_WINDOW_MS, WHO_WINDOWS, type WhoWindow } from '../../domain/trail/changes.js';
+import { maySeeAccountIds } from '../../domain/access/permissions.js';
+import { DEFAULT_WHO_WINDOW, gapWithoutAccountIds, WHO_WINDOW_MS, WHO_WINDOWS, type WhoWindow } from '../../domain/trail/changes.js';
 import { ALERT_WHO_ACTION } from '../blocks/alerts.js';
 import { ingestFooter, whoReply } from '../blocks/who.js';
 import { askerAudience } from './audience.js';
@@ -26,7 +27,8 @@ export const whoCommand: CommandModule<{ environment: string | null; window: Who
     const now = ctx.clock.now();
     const window = { from: new Date(now.getTime() - WHO_WINDOW_MS[args.window]), to: now };
     const footer = ingestFooter(await ctx.trail.cursors(), now);
-    const gaps = await ctx.reports.trailGaps(window);
+    const read = await ctx.reports.trailGaps(window);
+    const gaps = maySeeAccountIds(ctx.access(), ctx.subject) ? read : read.map(gapWithoutAccountIds);
     if (env) {
       const events = await ctx.reports.changes(window, askerAudience(ctx), env.name);
       return { reply: whoReply({ events, gaps, now, window: args.window, environment: env.name, footer }), environment: env.name, outcome: 'ok', detail: `${events.length} events${gaps.length ? `, ${gaps.length} locations not read` : ''}` };

@@ -1,21 +1,14 @@
 import { diagnoseService, isHealthy } from '../../domain/diagnosis.js';
 import type { Environment } from '../../domain/environments.js';
 import type { ServiceSnapshot } from '../../domain/inventory.js';
-import { problemReply } from '../blocks/common.js';
 import { refreshFooter } from '../blocks/list.js';
-import { code, escapeMrkdwn } from '../blocks/format.js';
 import { WHY_ACTION, whyReply, type ServiceLogLines } from '../blocks/why.js';
 import type { LogAnswer } from '../../aws/logs/reader.js';
-import { isAllowed } from '../../domain/access/permissions.js';
+import { isAllowed, maySeeAccountIds } from '../../domain/access/permissions.js';
 import { errorMessage } from '../../log.js';
 import type { CommandModule } from './command-module.js';
-import { serviceNamed } from './logs.js';
+import { namedService } from './service.js';
 import type { CommandContext } from './context.js';
-
-/** A service by its ECS name, or by that name without the environment's prefix (`worker` for `staging-2-worker`), or its last part. */
-function findService(env: Environment, name: string): ServiceSnapshot | undefined {
-  return serviceNamed(env, name) ?? env.services.find((s) => s.name.endsWith(`-${name}`));
-}
 
 /** Error lines shown per service, and the window they are read from. */
 const LOG_LINES_PER_SERVICE = 3;
@@ -63,18 +56,16 @@ export const whyCommand: CommandModule<{ environment: string; service: string | 
   permission: ({ environment }) => ({ verb: 'view', environment }),
   async run({ service }, ctx, env: Environment) {
     const now = ctx.clock.now();
-    const named = service === null ? null : findService(env, service);
-    if (service !== null && !named) {
-      const known = env.services.map((s) => s.name).join(', ') || 'none';
-      return { reply: problemReply(`${code(env.name)} has no service called ${code(service)}.`, `Its services: ${escapeMrkdwn(known)}.`), environment: env.name, outcome: 'not-found' };
-    }
+    const found = service === null ? null : namedService(env, service);
+    if (found && 'refusal' in found) return found.refusal;
+    const named = found?.service ?? null;
     const asked = named ? [named] : env.services.filter((s) => !isHealthy(s));
     const diagnoses = await Promise.all(asked.map(async (s) => diagnoseService(s, await ctx.stoppedTasks.forService(s.arn), now)));
     const unhealthy = asked.filter((s) => !isHealthy(s));
     const logLines = await logLinesOf(unhealthy, ctx, env);
     const failures = await Promise.all(unhealthy.map(async (s) => [s.name, await ctx.stoppedTasks.sampleFailure(s.arn)] as const));
     const sampleFailures = new Map(failures.flatMap(([name, failure]) => (failure ? [[name, failure] as const] : [])));
-    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region));
+    const footer = refreshFooter(ctx.fleet.lastRefresh(), now, (account, region) => ctx.fleet.locationReadAt(account, region), maySeeAccountIds(ctx.access(), ctx.subject));
     const reply = whyReply({ env, diagnoses, service: named?.name ?? null, now, footer, logLines, sampleFailures });
     return { reply, environment: env.name, outcome: 'ok', detail: `${diagnoses.filter((d) => d.symptoms.length > 0).length} services not healthy` };
   },

@@ -3,7 +3,7 @@ import { isAllowed } from '../../domain/access/permissions.js';
 import { isEnvironmentName } from '../../domain/command.js';
 import { errorMessage } from '../../log.js';
 import { clipText } from '../blocks/common.js';
-import { EXTEND_FIELDS, EXTEND_MODAL, MAX_SPEC_INPUT, SCHEDULE_FIELDS, SCHEDULE_MODAL, SCHEDULE_PREVIEW_ACTION, WHOLE_PRESET, WINDOW_PRESET } from '../blocks/modals.js';
+import { EXTEND_FIELDS, EXTEND_MODAL, MAX_SPEC_INPUT, MAX_ZONE_INPUT, SCHEDULE_FIELDS, SCHEDULE_MODAL, SCHEDULE_PREVIEW_ACTION, WHOLE_PRESET, WINDOW_PRESET } from '../blocks/modals.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from '../commands/env.js';
 import { parseEnvCommand } from '../commands/registry.js';
 import { scheduleEditorFor } from '../commands/schedule.js';
@@ -55,6 +55,8 @@ export function composeScheduleSpec(values: FormValues): { spec: string; field: 
   const preset = field(SCHEDULE_FIELDS.preset)?.selected_option?.value ?? null;
   const typed = field(SCHEDULE_FIELDS.spec)?.value?.trim() || null;
   const zone = field(SCHEDULE_FIELDS.zone)?.value?.trim() || '';
+  // Bounded before anything is composed or parsed (the modal says the same; a forged form may not).
+  if (zone.length > MAX_ZONE_INPUT) return { errors: { [SCHEDULE_FIELDS.zone]: `At most ${MAX_ZONE_INPUT} characters.` } };
   if (typed !== null) {
     if (typed.length > MAX_SPEC_INPUT) return { errors: { [SCHEDULE_FIELDS.spec]: `At most ${MAX_SPEC_INPUT} characters.` } };
     return { spec: WINDOW_AT_END.test(typed) && zone ? `${typed} ${zone}` : typed, field: SCHEDULE_FIELDS.spec, zone };
@@ -101,6 +103,12 @@ export function registerForms(app: App, deps: EnvCommandHandlerDeps): void {
     const composed = composeScheduleSpec(form.values);
     if ('errors' in composed) return void (await ack(fieldErrors(composed.errors)));
     const text = `schedule ${form.environment} ${composed.spec}`;
+    // Someone who may not set this schedule gets the command's refusal (audited, by DM); their spec is not parsed.
+    const subject = { userId: form.userId, groupIds: await deps.directory.groupsOf(form.userId) };
+    if (!isAllowed(await deps.access(), subject, 'schedule', form.environment)) {
+      await ack();
+      return void (await runTyped(client, form.userId, text));
+    }
     const check = deps.schedules.checkSpec(composed.spec);
     const problem = typedProblem(text, 'schedule', form.environment) ?? (check.ok ? null : `That schedule does not parse: ${check.problem}.`);
     if (problem) return void (await ack(fieldErrors({ [composed.field]: problem })));
@@ -129,8 +137,11 @@ export function registerForms(app: App, deps: EnvCommandHandlerDeps): void {
     const subject = { userId: form.userId, groupIds: await deps.directory.groupsOf(form.userId) };
     if (!env || !isAllowed(await deps.access(), subject, 'view', env.name)) return;
     const composed = composeScheduleSpec(form.values);
-    const spec = 'errors' in composed ? null : composed.spec;
-    const view = await scheduleEditorFor(env, deps.schedules, spec, 'errors' in composed ? undefined : composed.zone || undefined);
+    // A field over its bound is named in the preview, never echoed back into the form.
+    const view =
+      'errors' in composed
+        ? await scheduleEditorFor(env, deps.schedules, null, undefined, Object.values(composed.errors).join(' '))
+        : await scheduleEditorFor(env, deps.schedules, composed.spec, composed.zone || undefined);
     await client.views
       .update({ view_id: form.viewId, ...(form.hash ? { hash: form.hash } : {}), view })
       .catch((error) => deps.logger.warn('could not redraw the schedule preview', { error: errorMessage(error) }));

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { errorMessage } from '../../log.js';
 import type { HomePublisher } from '../home.js';
 import type { SlackListenerDeps } from '../app.js';
 
@@ -10,8 +9,9 @@ import type { SlackListenerDeps } from '../app.js';
  */
 export function registerHome(app: App, home: HomePublisher, events: SlackListenerDeps['home']): void {
   events?.onChange((environment) => home.changed(environment));
-  app.event('app_home_opened', async ({ event, logger }) => {
+  app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
-    await home.opened(event.user).catch((error) => logger.warn(`could not publish the App Home: ${errorMessage(error)}`));
+    // Drawn by the publisher's queue; a redelivered event (same event id) draws nothing more.
+    home.opened(event.user, typeof body.event_id === 'string' ? body.event_id : undefined);
   });
 }

@@ -154,7 +154,11 @@ export const approvals = pgTable(
     approvalMessageTs: text('approval_message_ts'),
     operationId: integer('operation_id'),
   },
-  (table) => [index('approvals_status_expires').on(table.status, table.expiresAt)],
+  (table) => [
+    index('approvals_status_expires').on(table.status, table.expiresAt),
+    // One pending request per requester, verb, environment and parameters: asking again is answered with it.
+    uniqueIndex('approvals_pending_once').on(table.requestedBy, table.verb, table.environment, table.params).where(sql`status = 'pending'`),
+  ],
 );
 
 export const grants = pgTable(
