@@ -97,7 +97,7 @@ export class InventoryRefresher {
           await this.sampleStoppedTasks(account, region, result.services, startedAt);
           return { services: result.services.length, error: null, failure: null };
         } catch (error) {
-          if (learnt.length > 0) store.saveTaskDefinitions(learnt);
+          if (learnt.length > 0) await store.saveTaskDefinitions(learnt);
           const message = `${account.name} (${account.id}) ${region}: ${errorMessage(error)}`;
           logger.warn('inventory refresh failed for a location; keeping its previous snapshot', { account: account.id, region, error: errorMessage(error) });
           return { services: 0, error: message, failure: { account: account.id, accountName: account.name, region, error: errorMessage(error) } };
