@@ -14,5 +14,6 @@ export function benchPolicyText(accounts: number): string {
     const role = viaRole ? `    role_arn: arn:aws:iam::${account}:role/dockhand\n` : '';
     return `  - id: "${account}"\n    name: bench-${i + 1}\n    regions: [${region}]\n${role}`;
   });
-  return `accounts:\n${entries.join('')}roles:\n  admin: ["*"]\nbindings:\n  - subjects: [user:${BENCH_USER}]\n    role: admin\n    environments: ["*"]\n`;
+  // No refresh cooldown: the bench asks `/env refresh` twice in a row to measure the first and the later read.
+  return `accounts:\n${entries.join('')}inventory:\n  refresh_cooldown_seconds: 0\nroles:\n  admin: ["*"]\nbindings:\n  - subjects: [user:${BENCH_USER}]\n    role: admin\n    environments: ["*"]\n`;
 }

@@ -402,7 +402,6 @@ export const NOT_BUILDERS: Record<string, string> = {
   trend: 'a number',
   billed: 'a number',
   sourceNote: 'a fixed note',
-  elapsed: 'a number',
   slackTime: 'a date token from a time',
   slackDayTime: 'a date token from a time',
   slackDay: 'a date token from a time',
