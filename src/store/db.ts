@@ -9,7 +9,7 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: SQLite.Database };
 
-export const MIGRATIONS_FOLDER = join(packageRoot(), 'migrations');
+export const MIGRATIONS_FOLDER = join(packageRoot(), 'migrations', 'sqlite');
 
 /**
  * `wal` on a local disk: readers never block the writer. `delete` (a rollback journal) on a network file
