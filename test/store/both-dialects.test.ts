@@ -253,3 +253,13 @@ describe.each(cases)('the stores on $dialect', ({ open }) => {
     expect(await follows.open()).toEqual([]);
   });
 });
+
+describe('the Postgres URL', () => {
+  it('is told from a SQLite path, and its password never shown', async () => {
+    const { isPostgresUrl, redactedUrl } = await import('../../src/store/pg/database.js');
+    expect(isPostgresUrl('postgres://u:p@h/d')).toBe(true);
+    expect(isPostgresUrl('postgresql://u@h/d')).toBe(true);
+    expect(isPostgresUrl('./data/dockhand.db')).toBe(false);
+    expect(redactedUrl('postgres://dockhand:hunter2@db:5432/dockhand')).toBe('postgres://dockhand:***@db:5432/dockhand');
+  });
+});
