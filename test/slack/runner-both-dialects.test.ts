@@ -31,8 +31,8 @@ describe.each(cases)('the operations runner on $dialect', ({ dialect, open }) =>
   it('parks an environment and starts it back to its recorded counts', async () => {
     const before = ['api', 'web', 'worker'].map((name) => view(name)?.desiredCount);
     await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop staging-3');
+    await vi.waitFor(() => expect(['api', 'web', 'worker'].map((name) => view(name)?.desiredCount)).toEqual([0, 0, 0]), { timeout: 10_000 });
     await vi.waitFor(async () => expect(await h.dockhand.operations.unfinished()).toEqual([]), { timeout: 10_000 });
-    expect(['api', 'web', 'worker'].map((name) => view(name)?.desiredCount)).toEqual([0, 0, 0]);
     expect(await h.dockhand.fleet.parkedEnvironments()).toContain('staging-3');
     await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start staging-3');
     await vi.waitFor(() => expect(['api', 'web', 'worker'].map((name) => view(name)?.desiredCount)).toEqual(before), { timeout: 10_000 });
