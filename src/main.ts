@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { AwsClients } from './aws/clients.js';
+import { postgresUrlFromEnv } from './config/database.js';
 import { ConfigError, loadEnv, loadPolicyOf } from './config/load.js';
 import type { Readiness } from './domain/readiness.js';
 import type { AuditIngestJob } from './jobs/audit-ingest.js';
@@ -110,7 +111,8 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const env = loadEnv();
+  // DATABASE_URL, or the Terraform module's DOCKHAND_STORE=postgres with PG* variables (no URL from a secret's keys).
+  const env = { ...loadEnv(), DATABASE_URL: postgresUrlFromEnv(process.env) ?? undefined };
   const logger = jsonLogger(env.LOG_LEVEL);
   const dockhand = await startDockhand({ env, policy: loadPolicyOf(env), logger, slack: true });
   const shutdown = (signal: string) => {

@@ -14,6 +14,8 @@ Environment variables:
   DOCKHAND_CONFIG       policy file (default dockhand.yml; see dockhand.example.yml)
   DOCKHAND_POLICY       the policy's YAML itself, used instead of DOCKHAND_CONFIG (the Terraform module's way)
   DOCKHAND_DB           SQLite database (default ./data/dockhand.db)
+  DATABASE_URL          postgres://user:password@host:5432/db: use Postgres instead of DOCKHAND_DB
+  DOCKHAND_STORE        postgres: Postgres from PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD (the Terraform module's way)
   DOCKHAND_DB_JOURNAL   wal (default) | delete: use delete on network file systems such as EFS
   LOG_LEVEL             debug | info | warn | error (default info)
   AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …  read by the AWS SDK as usual

@@ -37,6 +37,12 @@ export const envSchema = z
     /** The policy itself (YAML), instead of a file: how the Terraform module passes it (from an SSM parameter). */
     DOCKHAND_POLICY: z.string().min(1).optional(),
     DOCKHAND_DB: z.string().min(1).default('./data/dockhand.db'),
+    /** `postgres://user:password@host:5432/dockhand`: Postgres instead of the SQLite file DOCKHAND_DB. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/i, { message: 'is a Postgres URL: postgres://user:password@host:5432/database' })
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     /** `delete` on network file systems (EFS): WAL needs shared memory between processes that NFS does not give. */
     DOCKHAND_DB_JOURNAL: z.enum(['wal', 'delete'], { message: 'is wal (local disk) or delete (network file systems such as EFS)' }).default('wal'),
     /** How long start-up keeps trying to reach Slack before it gives up and exits. */
@@ -60,4 +66,4 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /** Secrets are never echoed back, even in error messages. */
-export const SECRET_KEYS = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']);
+export const SECRET_KEYS = new Set(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'DATABASE_URL']);

@@ -82,7 +82,16 @@ export class Scheduler {
     return edge;
   }
 
-  async tick(now: Date = this.deps.clock.now()): Promise<TickReport> {
+  /** Ticks run one after another: each reads what the one before stored (its last tick, its memory). */
+  private ticking: Promise<unknown> = Promise.resolve();
+
+  tick(now: Date = this.deps.clock.now()): Promise<TickReport> {
+    const run = this.ticking.then(() => this.tickOnce(now));
+    this.ticking = run.catch(() => undefined);
+    return run;
+  }
+
+  private async tickOnce(now: Date): Promise<TickReport> {
     const { store, fleet } = this.deps;
     const last = (await store.lastTick()) ?? new Date(now.getTime() - 60_000);
     const since = new Date(Math.max(last.getTime(), now.getTime() - this.deps.catchUpMs));

@@ -81,10 +81,11 @@ export class Gate {
  * synchronous callback, so a transaction here is `BEGIN IMMEDIATE` … `COMMIT` on the connection, held by a
  * gate; every other query waits at the same gate, because on the one connection it would otherwise run inside
  * whichever transaction is open at that moment. Queries and transactions called inside a transaction (found
- * by the async call chain) run in it directly.
+ * by the async call chain) run in it directly. Connections to one file in one process share a gate: one's
+ * open transaction would otherwise hold SQLite's write lock while the other's BEGIN IMMEDIATE blocks the
+ * event loop in busy_timeout.
  */
-export function sqliteDatabase(db: Db): Database {
-  const gate = new Gate();
+export function sqliteDatabase(db: Db, gate: Gate = new Gate()): Database {
   const current = new AsyncLocalStorage<OpenTransaction>();
   let open = true;
   const inTransaction = () => {

@@ -4,12 +4,12 @@ import SQLite from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { packageRoot } from '../package.js';
-import { sqliteDatabase, type Database } from './database.js';
+import { Gate, sqliteDatabase, type Database } from './database.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: SQLite.Database };
 
-export const MIGRATIONS_FOLDER = join(packageRoot(), 'migrations');
+export const MIGRATIONS_FOLDER = join(packageRoot(), 'migrations', 'sqlite');
 
 /**
  * `wal` on a local disk: readers never block the writer. `delete` (a rollback journal) on a network file
@@ -32,8 +32,16 @@ export function openDb(path: string, journal: JournalMode = 'wal'): Db {
   return db;
 }
 
+/** One gate per database file in this process (see sqliteDatabase). */
+const gates = new Map<string, Gate>();
+
 /** The SQLite `Database` the stores take (see database.ts), opened as `openDb` does. */
 export function openSqlite(path: string, journal: JournalMode = 'wal'): Database {
-  return sqliteDatabase(openDb(path, journal));
+  const db = openDb(path, journal);
+  if (path === ':memory:') return sqliteDatabase(db);
+  const file = resolve(path);
+  let gate = gates.get(file);
+  if (!gate) gates.set(file, (gate = new Gate()));
+  return sqliteDatabase(db, gate);
 }
 export type { Database } from './database.js';

@@ -9,7 +9,7 @@ import type { Directory } from '../slack/directory.js';
 /** How startDockhand is asked to run: production sets env, policy, logger and slack; tests, the demo and the bench the rest. */
 export interface DockhandOptions {
   env: Pick<Env, 'DOCKHAND_DB' | 'PORT'> &
-    Partial<Pick<Env, 'DOCKHAND_DB_JOURNAL' | 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'SLACK_CONNECT_TIMEOUT_SECONDS'>>;
+    Partial<Pick<Env, 'DATABASE_URL' | 'DOCKHAND_DB_JOURNAL' | 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'SLACK_CONNECT_TIMEOUT_SECONDS'>>;
   policy: Policy;
   clock?: Clock;
   logger?: Logger;

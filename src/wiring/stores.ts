@@ -5,6 +5,7 @@ import { CostActualsStore } from '../store/cost-actuals-store.js';
 import { CostHistoryStore } from '../store/cost-history-store.js';
 import { CostReports } from '../store/cost-reports.js';
 import { openSqlite } from '../store/db.js';
+import { isPostgresUrl, openPostgresDatabase, redactedUrl } from '../store/pg/database.js';
 import { Fleet } from '../store/fleet.js';
 import { GrantsStore } from '../store/grants-store.js';
 import { HandledRequests } from '../store/handled-requests.js';
@@ -48,7 +49,9 @@ export interface Stores {
 }
 
 export async function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs, logger }: Shared): Promise<Stores> {
-  const db = openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  const url = env.DATABASE_URL;
+  const db = isPostgresUrl(url) ? await openPostgresDatabase(url) : openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  logger.info('database opened', db.dialect === 'postgres' ? { dialect: 'postgres', url: redactedUrl(url ?? '') } : { dialect: 'sqlite', path: env.DOCKHAND_DB });
   // Audit rows and handled request keys of a burst of commands: one commit, after the acks.
   const batch = new WriteBatch(db, (error) => logger.error('a batched write failed', { error: errorMessage(error) }));
   const inventory = await InventoryStore.load(db);
@@ -62,7 +65,8 @@ export async function openStores(env: DockhandOptions['env'], { policy, rules, r
     fleet: new Fleet(inventory, rules, () => operations.parkedEnvironments()),
     grants: new GrantsStore(db),
     approvals: new ApprovalsStore(db),
-    handled: new HandledRequests(db, batch),
+    // On Postgres other replicas claim the same keys: the insert itself (its primary key) is the claim there.
+    handled: new HandledRequests(db, db.dialect === 'sqlite' ? batch : undefined),
     schedules: new SchedulesStore(db),
     lease: new LeaseStore(db),
     history,

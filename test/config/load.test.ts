@@ -70,6 +70,16 @@ describe('environment variables', () => {
     expect(problems.join()).not.toContain('super-secret');
   });
 
+  it('takes a Postgres DATABASE_URL, and rejects anything else without echoing its password', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(loadEnv({ ...base, DATABASE_URL: 'postgres://dockhand:pw@db:5432/dockhand' }).DATABASE_URL).toBe('postgres://dockhand:pw@db:5432/dockhand');
+    expect(loadEnv({ ...base, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+    const problems = problemsOf(() => loadEnv({ ...base, DATABASE_URL: 'mysql://dockhand:hunter2@db/dockhand' }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^DATABASE_URL: got \(hidden\); /);
+    expect(problems.join()).not.toContain('hunter2');
+  });
+
   it('rejects a port that is not a number', () => {
     expect(problemsOf(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: 'eighty' }))[0]).toMatch(/^PORT: got "eighty"; /);
   });

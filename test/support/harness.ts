@@ -83,7 +83,9 @@ export interface HarnessOptions {
   /** Read the fleet before returning (default true). */
   refresh?: boolean;
   /** Reuse these instead of starting new ones (a "restarted" dockhand). */
-  reuse?: { sandbox: Sandbox; slack: FakeSlack; dbPath: string };
+  reuse?: { sandbox: Sandbox; slack: FakeSlack; dbPath: string; databaseUrl?: string };
+  /** Postgres (DATABASE_URL) instead of the SQLite file at dbPath. */
+  databaseUrl?: string;
   /** Socket Mode against a local WebSocket peer instead of HTTP mode. */
   socketMode?: boolean;
   /** The every-minute scheduler (default on); off lets a test drive `scheduler.tick` alone. */
@@ -94,12 +96,13 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = options.reuse ? null : mkdtempSync(join(tmpdir(), 'dockhand-test-'));
   const dbPath = options.reuse?.dbPath ?? join(dir as string, 'dockhand.db');
+  const databaseUrl = options.reuse?.databaseUrl ?? options.databaseUrl;
   const sandbox = options.reuse?.sandbox ?? (await startSandbox({ convergeDelayMs: 0, ...options.sandbox }));
   const slack = options.reuse?.slack ?? (await startFakeSlack());
   const peer = options.socketMode ? await startSocketModePeer() : null;
   if (peer) slack.respond('apps.connections.open', () => ({ ok: true, url: peer.url }));
   const dockhand = await startDockhand({
-    env: { DOCKHAND_DB: dbPath, PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...(peer ? { SLACK_APP_TOKEN: 'xapp-test' } : {}) },
+    env: { DOCKHAND_DB: dbPath, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...(peer ? { SLACK_APP_TOKEN: 'xapp-test' } : {}) },
     policy: options.policy ?? parsePolicy(TEST_POLICY),
     logger: silentLogger,
     aws: { endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS },
