@@ -5,7 +5,6 @@ import { CostActualsStore } from '../store/cost-actuals-store.js';
 import { CostHistoryStore } from '../store/cost-history-store.js';
 import { CostReports } from '../store/cost-reports.js';
 import { openSqlite } from '../store/db.js';
-import { isPostgresUrl, openPostgresDatabase, redactedUrl } from '../store/pg/database.js';
 import { Fleet } from '../store/fleet.js';
 import { GrantsStore } from '../store/grants-store.js';
 import { HandledRequests } from '../store/handled-requests.js';
@@ -50,8 +49,11 @@ export interface Stores {
 
 export async function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs, logger }: Shared): Promise<Stores> {
   const url = env.DATABASE_URL;
-  const db = isPostgresUrl(url) ? await openPostgresDatabase(url) : openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
-  logger.info('database opened', db.dialect === 'postgres' ? { dialect: 'postgres', url: redactedUrl(url ?? '') } : { dialect: 'sqlite', path: env.DOCKHAND_DB });
+  // node-postgres, drizzle's pg driver and the pg tables load only when Postgres is used: SQLite processes
+  // would carry them in memory for nothing.
+  const pgDatabase = url ? await import('../store/pg/database.js') : undefined;
+  const db = pgDatabase?.isPostgresUrl(url) ? await pgDatabase.openPostgresDatabase(url) : openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  logger.info('database opened', pgDatabase && db.dialect === 'postgres' ? { dialect: 'postgres', url: pgDatabase.redactedUrl(url ?? '') } : { dialect: 'sqlite', path: env.DOCKHAND_DB });
   // Audit rows and handled request keys of a burst of commands: one commit, after the acks.
   const batch = new WriteBatch(db, (error) => logger.error('a batched write failed', { error: errorMessage(error) }));
   const inventory = await InventoryStore.load(db);
