@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../domain/clock.js';
 import { errorMessage, type Logger } from '../log.js';
-import type { LeaseStore } from '../store/lease-store.js';
+import type { Db } from '../store/db.js';
+import { FencedOut, type LeaseStore } from '../store/lease-store.js';
 
 export interface InstanceLeaseOptions {
   store: LeaseStore;
@@ -34,6 +35,7 @@ export class InstanceLease {
   private state: LeaseState = 'waiting';
   private timer: NodeJS.Timeout | null = null;
   private reportedHolder: string | null = null;
+  private heldToken: number | null = null;
 
   constructor(private readonly options: InstanceLeaseOptions) {
     if (options.heartbeatMs >= options.leaseMs) throw new Error('the lease heartbeat must be shorter than the lease');
@@ -46,6 +48,23 @@ export class InstanceLease {
 
   get held(): boolean {
     return this.state === 'held';
+  }
+
+  /** The fencing token of the lease while this process holds it. */
+  get token(): number | null {
+    return this.state === 'held' ? this.heldToken : null;
+  }
+
+  /** Who held the lease at the last attempt that found it held by another (null: this one, or unknown). */
+  get otherHolder(): string | null {
+    return this.reportedHolder;
+  }
+
+  /** Throws `FencedOut` inside `tx` unless this process still holds the lease with the token it took it with. */
+  async checkFence(tx: Db): Promise<void> {
+    const token = this.token;
+    if (token === null) throw new FencedOut(-1, null);
+    await this.options.store.checkFence(tx, this.holder, token);
   }
 
   /** One attempt to take or renew the lease; returns whether it is held afterwards. */
@@ -61,7 +80,12 @@ export class InstanceLease {
       held = this.state === 'held' && ((await store.current().catch(() => undefined))?.expiresAt ?? 0) > now;
     }
     if (held) {
-      if (this.state !== 'held') logger.info('instance lease taken; this instance runs the jobs', { holder: this.holder });
+      if (this.state !== 'held') {
+        // The token this holding goes by: read once, right after taking it (a renew keeps it).
+        const row = await store.current().catch(() => undefined);
+        this.heldToken = row?.holder === this.holder ? row.token : null;
+        logger.info('instance lease taken; this instance runs the jobs', { holder: this.holder, token: this.heldToken });
+      }
       this.state = 'held';
       this.reportedHolder = null;
       return true;
