@@ -267,7 +267,8 @@ schedules:
     // A later start (through the new leader's receiver) restores them exactly.
     const { ack: startAck } = await sendCommand(follower.eventsUrl, slack, 'U0DEV', 'start env-001');
     expect(startAck.status).toBe(200);
-    await vi.waitFor(() => expect(new Map(servicesOf(sandbox, 'env-001').map((s) => [s.arn, s.desiredCount]))).toEqual(original), { timeout: 20_000 });
+    await vi.waitFor(async () => expect(await count(sql, `select count(*) as n from operations where environment = 'env-001' and verb = 'start' and status = 'succeeded'`)).toBe(1), { timeout: 20_000 });
+    expect(new Map(servicesOf(sandbox, 'env-001').map((s) => [s.arn, s.desiredCount]))).toEqual(original);
     expect(await count(sql, `select count(*) as n from parked_services where environment = 'env-001'`)).toBe(0);
     expect(updatesOf(sandbox, 'env-001')).toHaveLength(16);
   }, 90_000);
@@ -298,11 +299,13 @@ digests:
         if (body.channel === 'C0DIGEST2') await hanging;
         return answer;
       });
-    const digestPosts = (slack: FakeSlack, channel: string) => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel && !c.body.thread_ts);
+    // The digest's main message (live alerts go to the digests' channels too).
+    const digestPosts = (slack: FakeSlack, channel: string) =>
+      slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel && !c.body.thread_ts && String(c.body.text).startsWith('dockhand digest for '));
     const pair = await startPair({ policy, reportJobs: true, onSlack: respondPosts });
     const { slack, sql, leader, follower } = pair;
     await vi.waitFor(async () => expect((await get(follower, '/health/ready')).status).toBe(200), { timeout: 20_000 });
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0DIGEST2', 20_000);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0DIGEST2' && String(c.body.text).startsWith('dockhand digest for '), 20_000);
     await vi.waitFor(async () => expect(await count(sql, `select count(*) as n from digest_posts where channel = 'C0DIGEST' and status = 'posted'`)).toBe(1), { timeout: 20_000 });
 
     /** Proves a digest run happened after now: a 90-day-old digest record gets pruned by the next post(). */
