@@ -254,7 +254,8 @@ schedules:
     await vi.waitFor(() => expect(servicesOf(sandbox, 'env-001').every((s) => s.desiredCount === 0)).toBe(true), { timeout: 30_000 });
     await vi.waitFor(async () => expect(await count(sql, `select count(*) as n from operations where environment = 'env-001' and status = 'succeeded'`)).toBe(1), { timeout: 15_000 });
     expect(await count(sql, `select count(*) as n from operations where environment = 'env-001'`)).toBe(1);
-    expect(await count(sql, `select count(*) as n from operation_steps s join operations o on o.id = s.operation_id where o.environment = 'env-001' and s.status = 'done'`)).toBe(8);
+    // A step whose call landed before the kill but was not journalled as done is resumed as "already parked" (skipped).
+    expect(await count(sql, `select count(*) as n from operation_steps s join operations o on o.id = s.operation_id where o.environment = 'env-001' and s.status in ('done', 'skipped')`)).toBe(8);
     const zeros = updatesOf(sandbox, 'env-001', 0);
     expect(zeros).toHaveLength(8);
     expect(new Set(zeros.map((r) => String((r.params as { service?: string }).service))).size).toBe(8);
@@ -313,12 +314,11 @@ digests:
       await sql.query(`insert into digest_posts (channel, local_date, status, claimed_at) values ($1, '2000-01-01', 'posted', '2000-01-01T00:00:00.000Z')`, [marker]);
       await vi.waitFor(async () => expect(await count(sql, `select count(*) as n from digest_posts where channel = $1`, [marker])).toBe(0), { timeout: 20_000 });
     };
-    await digestRunsAfterNow('C0MARK1');
-    await digestRunsAfterNow('C0MARK2');
     expect(digestPosts(slack, 'C0DIGEST')).toHaveLength(1);
     expect(digestPosts(slack, 'C0DIGEST2')).toHaveLength(1);
 
-    // kill -9 right after the C0DIGEST2 post went out (its row still "claimed"): the new leader's crons run and do not post again.
+    // kill -9 right after the C0DIGEST2 post went out (its row still "claimed"; well within Slack's 10 s request
+    // deadline, after which the client would retry the post itself): the new leader's crons run and do not post again.
     await leader.kill();
     await vi.waitFor(() => follower.active, { timeout: 20_000 });
     await follower.active;
