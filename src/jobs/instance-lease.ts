@@ -105,7 +105,7 @@ export class InstanceLease {
   }
 
   /** Attempts now and every heartbeat, calling `onAcquired` and `onLost` on each change. */
-  start(handlers: { onAcquired: () => void; onLost: () => void }): void {
+  start(handlers: { onAcquired: () => void; onLost: () => void; onBeat?: (held: boolean) => void }): void {
     this.stop();
     // One beat at a time: a slow database skips a heartbeat rather than stacking them.
     let beating = false;
@@ -117,6 +117,7 @@ export class InstanceLease {
         const held = await this.attempt();
         if (held && before !== 'held') handlers.onAcquired();
         if (!held && before === 'held') handlers.onLost();
+        handlers.onBeat?.(held);
       } finally {
         beating = false;
       }

@@ -1,5 +1,5 @@
 import { and, eq, lte, or, sql } from 'drizzle-orm';
-import { affected, first, type Database } from './database.js';
+import { affected, first, type Database, type Dialect } from './database.js';
 import type { Db } from './db.js';
 
 export const LEASE_NAME = 'dockhand';
@@ -32,6 +32,11 @@ export function isFencedOut(error: unknown): error is FencedOut {
 /** The lease row and its compare-and-set updates; every method is one transaction. */
 export class LeaseStore {
   constructor(private readonly database: Database) {}
+
+  /** Postgres: replicas, each serving Slack, the lease gating only the jobs; SQLite: one instance in all. */
+  get dialect(): Dialect {
+    return this.database.dialect;
+  }
 
   current(): Promise<LeaseRow | undefined> {
     const { instanceLease } = this.database.tables;
