@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Clock } from '../domain/clock.js';
+import { processHolderId } from '../instance-id.js';
 import { errorMessage, type Logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { FencedOut, type LeaseStore } from '../store/lease-store.js';
@@ -19,10 +18,7 @@ export interface InstanceLeaseOptions {
 
 export type LeaseState = 'held' | 'waiting' | 'lost';
 
-/** hostname/pid/random: unique per process even when two share a host and a pid namespace. */
-export function processHolderId(): string {
-  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-}
+export { processHolderId };
 
 /**
  * Keeps dockhand to one instance per database: the holder renews the lease every heartbeat; an instance

@@ -11,7 +11,7 @@ import type { ServiceCurrent } from '../domain/operations.js';
 import { errorMessage, type Logger } from '../log.js';
 import { Topic } from '../topic.js';
 import type { AuditStore } from '../store/audit-store.js';
-import { processHolderId } from '../jobs/instance-lease.js';
+import { processHolderId } from '../instance-id.js';
 import type { Db } from '../store/db.js';
 import type { BeginResult, OperationRow, OperationsStore, OperationVerb, RunnerClaim, StepRow } from '../store/operations-store.js';
 import { readCurrent, type AuditedCall } from './read-current.js';
