@@ -9,6 +9,8 @@ export interface ReadinessInput {
   /** null when the database took the probe write; otherwise why not (kept out of the answer). */
   databaseError: string | null;
   lease: 'held' | 'waiting' | 'lost';
+  /** Postgres replicas: one not holding the lease still serves Slack, so it is ready as a follower. */
+  replicas?: boolean;
   /** Socket Mode's connection state; null in HTTP mode, where there is no connection to hold. */
   slack: { mode: 'http' } | { mode: 'socket'; state: 'connected' | 'connecting' | 'disconnected' | 'not started' } | { mode: 'off' };
   /** When the last refresh that read every account and region finished; null if none has. */
@@ -40,7 +42,9 @@ export function readiness(input: ReadinessInput): Readiness {
   const maxAgeMs = STALE_AFTER_INTERVALS * input.refreshIntervalMs;
   const checks: Readiness['checks'] = {
     database: input.databaseError === null ? { ok: true, writable: true } : { ok: false, writable: false },
-    lease: { ok: input.lease === 'held', state: input.lease },
+    lease: input.replicas
+      ? { ok: true, state: input.lease, role: input.lease === 'held' ? 'leader' : 'follower' }
+      : { ok: input.lease === 'held', state: input.lease },
     slack,
     inventory: {
       ok: ageMs !== null && ageMs < maxAgeMs,

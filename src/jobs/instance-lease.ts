@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Clock } from '../domain/clock.js';
+import { processHolderId } from '../instance-id.js';
 import { errorMessage, type Logger } from '../log.js';
-import type { LeaseStore } from '../store/lease-store.js';
+import type { Db } from '../store/db.js';
+import { FencedOut, type LeaseStore } from '../store/lease-store.js';
 
 export interface InstanceLeaseOptions {
   store: LeaseStore;
@@ -18,10 +18,7 @@ export interface InstanceLeaseOptions {
 
 export type LeaseState = 'held' | 'waiting' | 'lost';
 
-/** hostname/pid/random: unique per process even when two share a host and a pid namespace. */
-export function processHolderId(): string {
-  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-}
+export { processHolderId };
 
 /**
  * Keeps dockhand to one instance per database: the holder renews the lease every heartbeat; an instance
@@ -34,6 +31,7 @@ export class InstanceLease {
   private state: LeaseState = 'waiting';
   private timer: NodeJS.Timeout | null = null;
   private reportedHolder: string | null = null;
+  private heldToken: number | null = null;
 
   constructor(private readonly options: InstanceLeaseOptions) {
     if (options.heartbeatMs >= options.leaseMs) throw new Error('the lease heartbeat must be shorter than the lease');
@@ -46,6 +44,23 @@ export class InstanceLease {
 
   get held(): boolean {
     return this.state === 'held';
+  }
+
+  /** The fencing token of the lease while this process holds it. */
+  get token(): number | null {
+    return this.state === 'held' ? this.heldToken : null;
+  }
+
+  /** Who held the lease at the last attempt that found it held by another (null: this one, or unknown). */
+  get otherHolder(): string | null {
+    return this.reportedHolder;
+  }
+
+  /** Throws `FencedOut` inside `tx` unless this process still holds the lease with the token it took it with. */
+  async checkFence(tx: Db): Promise<void> {
+    const token = this.token;
+    if (token === null) throw new FencedOut(-1, null);
+    await this.options.store.checkFence(tx, this.holder, token);
   }
 
   /** One attempt to take or renew the lease; returns whether it is held afterwards. */
@@ -61,7 +76,12 @@ export class InstanceLease {
       held = this.state === 'held' && ((await store.current().catch(() => undefined))?.expiresAt ?? 0) > now;
     }
     if (held) {
-      if (this.state !== 'held') logger.info('instance lease taken; this instance runs the jobs', { holder: this.holder });
+      if (this.state !== 'held') {
+        // The token this holding goes by: read once, right after taking it (a renew keeps it).
+        const row = await store.current().catch(() => undefined);
+        this.heldToken = row?.holder === this.holder ? row.token : null;
+        logger.info('instance lease taken; this instance runs the jobs', { holder: this.holder, token: this.heldToken });
+      }
       this.state = 'held';
       this.reportedHolder = null;
       return true;
@@ -81,7 +101,7 @@ export class InstanceLease {
   }
 
   /** Attempts now and every heartbeat, calling `onAcquired` and `onLost` on each change. */
-  start(handlers: { onAcquired: () => void; onLost: () => void }): void {
+  start(handlers: { onAcquired: () => void; onLost: () => void; onBeat?: (held: boolean) => void }): void {
     this.stop();
     // One beat at a time: a slow database skips a heartbeat rather than stacking them.
     let beating = false;
@@ -93,6 +113,7 @@ export class InstanceLease {
         const held = await this.attempt();
         if (held && before !== 'held') handlers.onAcquired();
         if (!held && before === 'held') handlers.onLost();
+        handlers.onBeat?.(held);
       } finally {
         beating = false;
       }

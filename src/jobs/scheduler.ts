@@ -9,7 +9,9 @@ import { errorMessage, type Logger } from '../log.js';
 import type { Outbound } from '../outbound.js';
 import type { OperationRunner } from '../operations/runner.js';
 import type { ScheduleService } from '../schedules/schedule-service.js';
+import type { Db } from '../store/db.js';
 import type { Fleet } from '../store/fleet.js';
+import { isFencedOut } from '../store/lease-store.js';
 import { CronTasks } from './cron.js';
 import type { NativeSchedules, SyncResult } from './native-schedules.js';
 import type { OperationsStore } from '../store/operations-store.js';
@@ -69,6 +71,14 @@ export class Scheduler {
    * setting another schedule misses the cache by itself.
    */
   private readonly upcoming = new Map<string, { schedule: string; edge: Edge | null }>();
+
+  /** The lease check a leader's edge journals under (set by the lifecycle once the lease exists). */
+  private fence: ((tx: Db) => Promise<void>) | undefined;
+
+  /** From now on every park or restore is journaled only while `fence` passes in the journal's transaction. */
+  fenceWith(fence: (tx: Db) => Promise<void>): void {
+    this.fence = fence;
+  }
 
   constructor(private readonly deps: SchedulerDeps) {
     this.cron = new CronTasks(deps.logger);
@@ -175,6 +185,13 @@ export class Scheduler {
             break;
         }
       } catch (error) {
+        if (isFencedOut(error)) {
+          // This replica lost the lease since it decided: another leads now and decides for itself.
+          outcome = 'refused: this replica no longer holds the instance lease; nothing journaled or sent to AWS';
+          this.deps.logger.warn('scheduler edge refused: the instance lease changed hands', { environment: env.name, action: action.kind, error: errorMessage(error) });
+          results.push({ environment: env.name, owner: env.owner, action, outcome });
+          continue;
+        }
         outcome = `failed: ${errorMessage(error)}`;
         if (action.kind === 'park' || action.kind === 'restore') this.deps.onEdge?.(action.kind, 'failed');
         this.deps.logger.error('scheduler action failed', { environment: env.name, action: action.kind, error: errorMessage(error) });
@@ -188,6 +205,7 @@ export class Scheduler {
     const result = await this.deps.runner.run(
       { verb, environment: env, service: null, count: null, requestedBy: SCHEDULER_ACTOR, approvedBy: null, channelId: this.deps.channel ?? '' },
       NO_OP_PROGRESS,
+      this.fence,
     );
     if (result.kind === 'busy') return { text: `skipped: operation #${result.running.id} by <@${result.running.requestedBy}> is running`, ok: false };
     return { text: `${result.operation.status} (${result.operation.summary}, operation #${result.operation.id})`, ok: result.operation.status === 'succeeded' };

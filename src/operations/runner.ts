@@ -11,7 +11,9 @@ import type { ServiceCurrent } from '../domain/operations.js';
 import { errorMessage, type Logger } from '../log.js';
 import { Topic } from '../topic.js';
 import type { AuditStore } from '../store/audit-store.js';
-import type { BeginResult, OperationRow, OperationsStore, OperationVerb, StepRow } from '../store/operations-store.js';
+import { processHolderId } from '../instance-id.js';
+import type { Db } from '../store/db.js';
+import type { BeginResult, OperationRow, OperationsStore, OperationVerb, RunnerClaim, StepRow } from '../store/operations-store.js';
 import { readCurrent, type AuditedCall } from './read-current.js';
 import { auditedAwsCall } from './audited.js';
 import type { ProgressReporter } from './progress.js';
@@ -48,7 +50,14 @@ export interface OperationRunnerDeps {
   stepDeadlineMs: number;
   /** Called with each desired count an operation set, so the stored inventory shows it at once. */
   onDesiredSet?: (serviceArn: string, desired: number) => Promise<void>;
+  /** This process's name in the journal's runner claims (and its instance lease); default hostname/pid/random. */
+  runnerId?: string;
+  /** How long a claim holds without renewal: past it, the leader resumes the operation (its replica died). */
+  claimTtlMs?: number;
 }
+
+/** Without a policy (tests building a runner alone): the policy's default lease. */
+const DEFAULT_CLAIM_TTL_MS = 30_000;
 
 /** Services of one environment run in parallel, but never more than this many AWS calls at once. */
 const PARALLEL_SERVICES = 10;
@@ -60,9 +69,39 @@ const PARALLEL_SERVICES = 10;
 export class OperationRunner {
   /** Metrics, the schedules and the inventory refresh listen here; a failing listener cannot fail the operation. */
   readonly finished: Topic<OperationFinished>;
+  /** This process, as the journal names the runner of an operation. */
+  readonly runnerId: string;
+  /** Operations this process is running now: their claims are renewed on each heartbeat. */
+  private readonly inFlight = new Set<number>();
 
   constructor(private readonly deps: OperationRunnerDeps) {
     this.finished = new Topic('operation finished', deps.logger);
+    this.runnerId = deps.runnerId ?? processHolderId();
+  }
+
+  /** A claim from now, for this process. */
+  claim(): RunnerClaim {
+    return { runner: this.runnerId, expiresAt: this.deps.clock.now().getTime() + (this.deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS) };
+  }
+
+  /** The heartbeat: this process is alive and still running these operations. */
+  async renewClaims(): Promise<void> {
+    await this.deps.operations.renewClaims([...this.inFlight], this.claim());
+  }
+
+  /**
+   * Resumes unfinished operations no live replica runs: claims expired, none, or (`any`, a sole instance)
+   * whatever the claim says. Each is taken over in one UPDATE first, so exactly one replica resumes it.
+   */
+  async claimOrphans(any: boolean): Promise<OperationRow[]> {
+    const now = this.deps.clock.now().getTime();
+    const claimed: OperationRow[] = [];
+    for (const operation of await this.deps.operations.unfinished()) {
+      if (this.inFlight.has(operation.id)) continue;
+      const mine = await this.deps.operations.claimOrphan(operation.id, this.claim(), now, any);
+      if (mine) claimed.push(mine);
+    }
+    return claimed;
   }
 
   private account(id: string): Account {
@@ -80,7 +119,7 @@ export class OperationRunner {
    * Writes the operation and a step per service to the journal, changing nothing yet. `approved` is for an
    * approval, journaled in the same transaction as the decision, so a death before it starts loses nothing.
    */
-  journal(request: OperationRequest, status: 'approved' | 'running' = 'running'): Promise<BeginResult> {
+  journal(request: OperationRequest, status: 'approved' | 'running' = 'running', fence?: (tx: Db) => Promise<void>): Promise<BeginResult> {
     const services = this.targets(request);
     return this.deps.operations.begin(
       {
@@ -94,11 +133,13 @@ export class OperationRunner {
       },
       services.map((s) => ({ serviceArn: s.arn, account: s.account, region: s.region, cluster: s.cluster, service: s.name })),
       status,
+      { claim: this.claim(), ...(fence ? { fence } : {}) },
     );
   }
 
-  async run(request: OperationRequest, progress: ProgressReporter): Promise<OperationResult> {
-    const begun = await this.journal(request);
+  /** `fence`: a leader's job checks its lease in the journal's transaction (a stale leader journals nothing). */
+  async run(request: OperationRequest, progress: ProgressReporter, fence?: (tx: Db) => Promise<void>): Promise<OperationResult> {
+    const begun = await this.journal(request, 'running', fence);
     if (!begun.ok) return { kind: 'busy', running: begun.running };
     return this.execute(begun.operation, progress);
   }
@@ -122,6 +163,15 @@ export class OperationRunner {
   }
 
   private async execute(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
+    this.inFlight.add(operation.id);
+    try {
+      return await this.executeClaimed(operation, progress, note);
+    } finally {
+      this.inFlight.delete(operation.id);
+    }
+  }
+
+  private async executeClaimed(operation: OperationRow, progress: ProgressReporter, note?: string): Promise<OperationDone> {
     const { operations, clock, logger } = this.deps;
     const steps = new Map((await operations.steps(operation.id)).map((s) => [s.id, s]));
     const show = (final = false) => progress.show(this.view(operation, [...steps.values()], note), final);

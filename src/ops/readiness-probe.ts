@@ -20,6 +20,8 @@ export interface ReadinessProbeDeps {
   clock: Clock;
   logger: Logger;
   refreshIntervalMs: number;
+  /** Postgres replicas: see `ReadinessInput.replicas`. */
+  replicas?: boolean;
 }
 
 /** Gathers what readiness needs, each time it is asked: a real database write, the lease, Slack, the last refresh. */
@@ -45,6 +47,7 @@ export function readinessProbe(deps: ReadinessProbeDeps): () => Promise<Readines
       now,
       databaseError,
       lease: deps.lease.status,
+      replicas: deps.replicas === true,
       slack,
       lastSuccessfulRefresh: lastSuccess ? new Date(lastSuccess) : null,
       failedLocationsLastRefresh: deps.inventory.lastRefresh()?.errors.length ?? 0,

@@ -8,6 +8,8 @@ export interface SoleInstanceOptions {
   activate: () => Promise<void>;
   /** Stops it again, when the lease was lost (another instance took it over). */
   deactivate: () => Promise<void>;
+  /** Every heartbeat, after the lease attempt (claims renewed, orphans resumed, a follower's inventory reloaded). */
+  beat?: (held: boolean) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export class SoleInstance {
     lease.start({
       onAcquired: () => void this.switchTo(true, false),
       onLost: () => void this.switchTo(false, false),
+      ...(this.options.beat ? { onBeat: this.options.beat } : {}),
     });
   }
 

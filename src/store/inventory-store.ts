@@ -26,19 +26,39 @@ export class InventoryStore {
   /** Desired counts dockhand set, by ARN, with the change number they were set at. */
   private readonly setByDockhand = new Map<string, { desired: number; change: number }>();
   private changes = 0;
+  /** The newest inventory_refreshes row this snapshot has seen: another replica's refresh adds a newer one. */
+  private seenRefreshId: number | null = null;
 
   private constructor(private readonly database: Database) {}
 
   /** Reads the stored snapshot into memory. */
   static async load(database: Database): Promise<InventoryStore> {
     const store = new InventoryStore(database);
-    const { inventoryRefreshes, services, taskDefinitions } = database.tables;
-    await database.run(async (db) => {
-      store.taskDefinitionCache = new Map((await db.select().from(taskDefinitions)).map((row) => [row.arn, row]));
-      store.snapshot = (await db.select().from(services)).map((row) => store.toSnapshot(row));
-      store.latestRefresh = await first(db.select().from(inventoryRefreshes).orderBy(desc(inventoryRefreshes.id)).limit(1));
-    });
+    await store.read();
     return store;
+  }
+
+  private async read(): Promise<void> {
+    const { inventoryRefreshes, services, taskDefinitions } = this.database.tables;
+    await this.database.run(async (db) => {
+      this.taskDefinitionCache = new Map((await db.select().from(taskDefinitions)).map((row) => [row.arn, row]));
+      this.snapshot = (await db.select().from(services)).map((row) => this.toSnapshot(row));
+      const latest = await first(db.select().from(inventoryRefreshes).orderBy(desc(inventoryRefreshes.id)).limit(1));
+      this.latestRefresh = latest;
+      this.seenRefreshId = latest?.id ?? null;
+    });
+  }
+
+  /**
+   * A replica that does not refresh (another one leads): reads the snapshot again once a newer refresh is
+   * recorded. One indexed read when nothing changed. Returns whether it reloaded.
+   */
+  async reloadIfChanged(): Promise<boolean> {
+    const { inventoryRefreshes } = this.database.tables;
+    const latest = await this.database.run((db) => first(db.select({ id: inventoryRefreshes.id }).from(inventoryRefreshes).orderBy(desc(inventoryRefreshes.id)).limit(1)));
+    if ((latest?.id ?? null) === this.seenRefreshId) return false;
+    await this.read();
+    return true;
   }
 
   private toSnapshot(row: typeof services.$inferSelect): ServiceSnapshot {
@@ -114,8 +134,10 @@ export class InventoryStore {
 
   async recordRefresh(record: RefreshRecord): Promise<void> {
     const { inventoryRefreshes } = this.database.tables;
-    await this.database.run((db) => db.insert(inventoryRefreshes).values(record));
+    const [row] = await this.database.run((db) => db.insert(inventoryRefreshes).values(record).returning({ id: inventoryRefreshes.id }));
     this.latestRefresh = record;
+    // Our own refresh: the snapshot already holds what it read.
+    if (row) this.seenRefreshId = row.id;
   }
 
   lastRefresh(): RefreshRecord | undefined {

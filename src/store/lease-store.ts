@@ -1,5 +1,6 @@
-import { and, eq, lte, or } from 'drizzle-orm';
-import { affected, first, type Database } from './database.js';
+import { and, eq, lte, or, sql } from 'drizzle-orm';
+import { affected, first, type Database, type Dialect } from './database.js';
+import type { Db } from './db.js';
 
 export const LEASE_NAME = 'dockhand';
 
@@ -8,11 +9,34 @@ export interface LeaseRow {
   acquiredAt: number;
   heartbeatAt: number;
   expiresAt: number;
+  /** Fencing token: +1 on every change of holder, kept on renew. */
+  token: number;
+}
+
+/** A write made on the strength of a lease that has since changed hands: refused, its transaction rolled back. */
+export class FencedOut extends Error {
+  readonly code = 'FENCED_OUT';
+  constructor(
+    readonly token: number,
+    readonly current: { holder: string; token: number } | null,
+  ) {
+    super(`lease token ${token} is stale (the lease is at ${current ? `${current.token}, held by ${current.holder}` : 'nothing'})`);
+    this.name = 'FencedOut';
+  }
+}
+
+export function isFencedOut(error: unknown): error is FencedOut {
+  return (error as { code?: unknown } | null)?.code === 'FENCED_OUT';
 }
 
 /** The lease row and its compare-and-set updates; every method is one transaction. */
 export class LeaseStore {
   constructor(private readonly database: Database) {}
+
+  /** Postgres: replicas, each serving Slack, the lease gating only the jobs; SQLite: one instance in all. */
+  get dialect(): Dialect {
+    return this.database.dialect;
+  }
 
   current(): Promise<LeaseRow | undefined> {
     const { instanceLease } = this.database.tables;
@@ -33,12 +57,33 @@ export class LeaseStore {
       if (affected(inserted) === 1) return true;
       const row = await first(tx.select().from(instanceLease).where(eq(instanceLease.name, LEASE_NAME)).limit(1));
       const mine = row?.holder === holder;
+      // The token moves up in the statement itself, so it is the row's as the UPDATE finds it, not as read above.
       const updated = await tx
         .update(instanceLease)
-        .set({ holder, acquiredAt: mine ? row.acquiredAt : nowMs, heartbeatAt: nowMs, expiresAt: nowMs + leaseMs })
+        .set({
+          holder,
+          acquiredAt: mine ? row.acquiredAt : nowMs,
+          heartbeatAt: nowMs,
+          expiresAt: nowMs + leaseMs,
+          token: sql`case when ${instanceLease.holder} = ${holder} then ${instanceLease.token} else ${instanceLease.token} + 1 end`,
+        })
         .where(and(eq(instanceLease.name, LEASE_NAME), or(eq(instanceLease.holder, holder), lte(instanceLease.expiresAt, nowMs))));
       return affected(updated) === 1;
     });
+  }
+
+  /**
+   * Throws `FencedOut` (rolling back `tx`) unless `holder` still holds the lease with `token`. Call it inside
+   * the transaction that journals a leader's action. On Postgres FOR SHARE keeps the row until that
+   * transaction ends, so a takeover (an UPDATE of the row) waits for it; on SQLite the transaction holds the
+   * write lock (BEGIN IMMEDIATE), so no takeover commits in between either way.
+   */
+  async checkFence(tx: Db, holder: string, token: number): Promise<void> {
+    const { instanceLease } = this.database.tables;
+    const query = tx.select({ holder: instanceLease.holder, token: instanceLease.token }).from(instanceLease).where(eq(instanceLease.name, LEASE_NAME));
+    const rows = this.database.dialect === 'postgres' ? await (query as unknown as { for(strength: 'share'): PromiseLike<{ holder: string; token: number }[]> }).for('share') : await query;
+    const current = rows[0] ?? null;
+    if (!current || current.holder !== holder || current.token !== token) throw new FencedOut(token, current);
   }
 
   /** Extends `holder`'s lease; false when someone else holds it now (it expired and was taken over). */

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, ne, or } from 'drizzle-orm';
 import type { ParkRecord } from '../domain/operations.js';
 import { first, isUniqueViolation, type Database } from './database.js';
+import type { Db } from './db.js';
 import type { operations, operationSteps } from './schema.js';
 
 export type OperationRow = typeof operations.$inferSelect;
@@ -10,6 +11,18 @@ export type OperationVerb = OperationRow['verb'];
 
 /** Not finished: approved and waiting to start, or under way. */
 const UNFINISHED: OperationRow['status'][] = ['approved', 'running'];
+
+/** Which replica runs an operation, and until when (epoch ms) unless it renews the claim. */
+export interface RunnerClaim {
+  runner: string;
+  expiresAt: number;
+}
+
+export interface BeginOptions {
+  claim?: RunnerClaim;
+  /** Called inside the journal's transaction first: a leader's action checks its lease there (throws FencedOut). */
+  fence?: (tx: Db) => Promise<void>;
+}
 
 export type BeginResult = { ok: true; operation: OperationRow; steps: StepRow[] } | { ok: false; running: OperationRow };
 
@@ -30,11 +43,14 @@ export class OperationsStore {
     input: Pick<OperationRow, 'environment' | 'verb' | 'params' | 'requestedBy' | 'approvedBy' | 'channelId' | 'startedAt'>,
     steps: readonly NewStep[],
     status: 'approved' | 'running' = 'running',
+    options: BeginOptions = {},
   ): Promise<BeginResult> {
     const { operations, operationSteps } = this.t;
+    const claim = options.claim ? { runner: options.claim.runner, runnerExpiresAt: options.claim.expiresAt } : {};
     try {
       return await this.database.transaction(async (tx) => {
-        const [operation] = await tx.insert(operations).values({ ...input, status }).returning();
+        await options.fence?.(tx);
+        const [operation] = await tx.insert(operations).values({ ...input, status, ...claim }).returning();
         const rows: StepRow[] = [];
         for (const step of steps) rows.push(...(await tx.insert(operationSteps).values({ ...step, operationId: operation!.id, status: 'pending' }).returning()));
         return { ok: true as const, operation: operation!, steps: rows };
@@ -56,6 +72,37 @@ export class OperationsStore {
   unfinished(): Promise<OperationRow[]> {
     const { operations } = this.t;
     return this.database.run((db) => db.select().from(operations).where(inArray(operations.status, UNFINISHED)));
+  }
+
+  /**
+   * Takes over an unfinished operation whose runner's claim ran out (its replica died) or that has none
+   * (journaled by an older dockhand), in one UPDATE, so of several replicas exactly one gets it. `any`: take
+   * it from any other runner, expired or not (a sole instance on SQLite: whoever ran it before was this
+   * database's only process, and it is gone). Returns the operation when this runner has it now.
+   */
+  async claimOrphan(operationId: number, claim: RunnerClaim, nowMs: number, any = false): Promise<OperationRow | undefined> {
+    const { operations } = this.t;
+    const orphaned = or(isNull(operations.runner), isNull(operations.runnerExpiresAt), lt(operations.runnerExpiresAt, nowMs), any ? ne(operations.runner, claim.runner) : undefined);
+    const rows = await this.database.run((db) =>
+      db
+        .update(operations)
+        .set({ runner: claim.runner, runnerExpiresAt: claim.expiresAt })
+        .where(and(eq(operations.id, operationId), inArray(operations.status, UNFINISHED), orphaned))
+        .returning(),
+    );
+    return rows[0];
+  }
+
+  /** Extends this runner's claims on the operations it is running (its heartbeat). */
+  async renewClaims(operationIds: readonly number[], claim: RunnerClaim): Promise<void> {
+    if (operationIds.length === 0) return;
+    const { operations } = this.t;
+    await this.database.run((db) =>
+      db
+        .update(operations)
+        .set({ runnerExpiresAt: claim.expiresAt })
+        .where(and(inArray(operations.id, [...operationIds]), eq(operations.runner, claim.runner), inArray(operations.status, UNFINISHED))),
+    );
   }
 
   /** An approved operation starts; from here on its steps say how far it got. */
@@ -86,7 +133,7 @@ export class OperationsStore {
 
   async finish(operationId: number, status: Exclude<OperationRow['status'], 'approved' | 'running'>, finishedAt: string, summary: string): Promise<void> {
     const { operations } = this.t;
-    await this.database.run((db) => db.update(operations).set({ status, finishedAt, summary }).where(eq(operations.id, operationId)));
+    await this.database.run((db) => db.update(operations).set({ status, finishedAt, summary, runner: null, runnerExpiresAt: null }).where(eq(operations.id, operationId)));
   }
 
   async parkRecords(serviceArns: readonly string[]): Promise<Map<string, ParkRecord>> {

@@ -13,6 +13,8 @@ export const instanceLease = sqliteTable('instance_lease', {
   heartbeatAt: integer('heartbeat_at').notNull(),
   /** Past this without a heartbeat, any instance may take the lease over. */
   expiresAt: integer('expires_at').notNull(),
+  /** Fencing token: +1 each time the lease changes hands, kept on renew; a stale one is refused (`checkFence`). */
+  token: integer('token').notNull().default(1),
 });
 
 /** One row every readiness check rewrites: proof that the database still takes writes. */

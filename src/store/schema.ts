@@ -114,6 +114,9 @@ export const operations = sqliteTable(
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
     summary: text('summary'),
+    /** The replica running it (lease holder id) and until when (epoch ms) its claim holds unless renewed; null when none runs it. */
+    runner: text('runner'),
+    runnerExpiresAt: integer('runner_expires_at'),
   },
   (table) => [uniqueIndex('operations_one_unfinished_per_environment').on(table.environment).where(sql`status in ('approved', 'running')`)],
 );

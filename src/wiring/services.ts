@@ -72,6 +72,8 @@ function operationsOf({ policy, clock, logger, metrics }: Shared, stores: Stores
     startFallbackDesired: policy.operations.start_fallback_desired,
     stepDeadlineMs: policy.aws.step_deadline_ms,
     onDesiredSet: (arn, desired) => stores.inventory.setDesired(arn, desired),
+    // A claim lives as long as the lease: renewed on the same heartbeat, resumed by the leader once it lapses.
+    claimTtlMs: policy.instance.lease_seconds * 1000,
   });
   runner.finished.subscribe(({ operation }) =>
     metrics.operation(operation.verb, operation.status, operation.finishedAt ? (Date.parse(operation.finishedAt) - Date.parse(operation.startedAt)) / 1000 : 0),

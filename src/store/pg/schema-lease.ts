@@ -7,6 +7,7 @@ export const instanceLease = pgTable('instance_lease', {
   acquiredAt: bigint('acquired_at', { mode: 'number' }).notNull(),
   heartbeatAt: bigint('heartbeat_at', { mode: 'number' }).notNull(),
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  token: bigint('token', { mode: 'number' }).notNull().default(1),
 });
 
 export const healthProbe = pgTable('health_probe', {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Deployment, ServiceEvent, TaskDefinitionInfo } from '../../domain/inventory.js';
 import type { FailedLocation } from '../schema.js';
 
@@ -97,6 +97,8 @@ export const operations = pgTable(
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
     summary: text('summary'),
+    runner: text('runner'),
+    runnerExpiresAt: bigint('runner_expires_at', { mode: 'number' }),
   },
   (table) => [uniqueIndex('operations_one_unfinished_per_environment').on(table.environment).where(sql`status in ('approved', 'running')`)],
 );
