@@ -23,6 +23,7 @@ Environment variables:
 AWS timeouts and deadlines are set in the policy file under aws: (connect_timeout_ms, request_timeout_ms,
 refresh_deadline_ms, step_deadline_ms); see dockhand.example.yml.
 
-One dockhand per database: a second one started on it waits (not ready, no jobs, no Slack) until the
+SQLite: one dockhand per database; a second one started on it waits (not ready, no jobs, no Slack) until the
 first stops or its lease (instance.lease_seconds in the policy file, default 30) goes unrenewed.
+Postgres (DATABASE_URL): run two or more replicas; each serves Slack, the lease holder alone runs the jobs.
 `;

@@ -152,8 +152,9 @@ export const policySchema = z
       })
       .prefault({}),
     /**
-     * Only one dockhand may run against a database: the running one holds a lease in it, renewed every
-     * heartbeat; another instance waits, and takes over once the lease has gone unrenewed for lease_seconds.
+     * One lease per database, renewed every heartbeat; another instance takes over once it has gone unrenewed
+     * for lease_seconds. SQLite: only the holder runs at all. Postgres: every replica serves Slack, the holder
+     * runs the jobs; an operation's runner claim lasts lease_seconds too.
      */
     instance: z
       .strictObject({

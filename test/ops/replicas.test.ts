@@ -77,6 +77,14 @@ describe.skipIf(!server)('replicas on one Postgres (in one process)', () => {
     await vi.waitFor(async () => expect(await beatAt()).toBeGreaterThanOrEqual(later), { timeout: 10_000, interval: 100 });
     expect(updates()).toBe(qa1.length);
     expect(qa1.map((s) => a.sandbox.services().find((t) => t.arn === s.arn)?.desiredCount)).toEqual(qa1.map(() => 0));
+
+    // The follower shows what the leader's refresh read: someone scales staging-3's web to 5 outside dockhand.
+    const [lead, other] = a.dockhand.lease.held ? [a, b] : [b, a];
+    const web = () => other.dockhand.fleet.environment('staging-3')?.services.find((s) => s.name === 'web')?.desired;
+    expect(web()).not.toBe(5);
+    a.sandbox.externalUpdate({ account: '111111111111', region: 'us-east-1', cluster: 'staging-3', service: 'web', desiredCount: 5 });
+    await lead.dockhand.refresher.refresh('test');
+    await vi.waitFor(() => expect(web()).toBe(5), { timeout: 10_000, interval: 100 });
   }, 90_000);
 
   it('a leader that lost the lease has its scheduler edge refused by the fence: nothing journaled, nothing sent to AWS', async () => {
