@@ -101,8 +101,38 @@ describe('button clicks through the real receiver', () => {
   });
 
   it('never echoes more of a forged Snooze value than a quoted word', async () => {
-    const answer = await click('U0ADMIN', 'idle_snooze', 'a'.repeat(5000));
+    // As long as a button's value can be (Slack's 2,000 characters): read as a name, echoed as a quoted word.
+    const answer = await click('U0ADMIN', 'idle_snooze', 'a'.repeat(2000));
     expect(String(answer.body.text)).toMatch(/^No environment called a{60}…\./);
     expect(String(answer.body.text).length).toBeLessThan(200);
+  });
+
+  it('refuses a button value longer than Slack sends before parsing it, echoes none of it, and audits the click', async () => {
+    const id = await requestProd('scale', ' api 7');
+    const before = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
+    // Snooze (a name), Approve (an id: its digits would read as the request), Stop (a typed command's words), Deny (the modal).
+    for (const [actionId, value] of [
+      ['idle_snooze', 'a'.repeat(5000)],
+      ['approval_approve', `${id}${' '.repeat(2001)}`],
+      ['idle_stop', `staging-1 ${'x'.repeat(2000)}`],
+      ['approval_deny', id.padStart(2001, '0')],
+    ] as const) {
+      const answer = await click('U0ADMIN', actionId, value);
+      expect(String(answer.body.text)).toBe(`That button carried a value of ${value.length} characters; dockhand reads at most 2000. Nothing was done: use the buttons on dockhand’s own messages, or type the command.`);
+    }
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    const rows = (await h.dockhand.audit.recent(10)).filter((r) => r.id > before);
+    expect(rows.map((r) => `${r.actor} ${r.verb} ${r.outcome} ${r.environment}`).reverse()).toEqual(['U0ADMIN snooze invalid null', 'U0ADMIN approve invalid null', 'U0ADMIN stop invalid null', 'U0ADMIN deny invalid null']);
+    expect(rows.every((r) => !JSON.stringify(r).includes('aaaaaaaaaa') && !JSON.stringify(r).includes('xxxxxxxxxx'))).toBe(true);
+    // The request is untouched, and nothing was stopped.
+    expect((await h.dockhand.approvals.pending()).some((a) => String(a.id) === id)).toBe(true);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => String(c.body.text).includes('staging-1'))).toHaveLength(0);
+  });
+
+  it('refuses a menu option value longer than Slack sends (150 characters)', async () => {
+    const { responseId } = await clickButton(h.eventsUrl, h.slack, 'U0ADMIN', 'idle_snooze', 'staging-1', { selected_option: { value: 'o'.repeat(151) } });
+    const answer = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId, 5000);
+    expect(String(answer.body.text)).toMatch(/^That button carried a value of 151 characters; dockhand reads at most 150\./);
+    expect((await h.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0ADMIN', verb: 'snooze', outcome: 'invalid' });
   });
 });

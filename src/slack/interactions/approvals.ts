@@ -4,17 +4,24 @@ import { isAllowed } from '../../domain/access/permissions.js';
 import { errorMessage, type Logger } from '../../log.js';
 import { DENY_ACTION, DENY_MODAL, denyReasonModal, describeRequest } from '../blocks/approval.js';
 import { denyCommand } from '../commands/decide.js';
-import { handleClickedCommand, type EnvCommandHandlerDeps } from '../commands/env.js';
-import { buttonClickSchema, denyModalSubmissionSchema } from '../schema.js';
+import { handleClickedCommand, refuseOversizedClick, type EnvCommandHandlerDeps } from '../commands/env.js';
+import { buttonClickSchema, denyModalSubmissionSchema, oversizedValue } from '../schema.js';
+import { clickAnswer } from './command-buttons.js';
 
 /**
  * The Deny button, and the modal that asks for a reason to deny. (Approve is a command button: the
  * registry lists it.) The decision is the deny command's, run when the modal is submitted.
  */
 export function registerApprovalInteractions(app: App, deps: EnvCommandHandlerDeps, logger: Logger): void {
-  app.action(DENY_ACTION, async ({ ack, body, client }) => {
+  app.action(DENY_ACTION, async ({ ack, body, client, respond }) => {
     await ack();
     const click = buttonClickSchema.parse(body);
+    const oversized = oversizedValue(click);
+    if (oversized) {
+      const userId = click.user.id;
+      const channelId = (body as { channel?: { id?: string } }).channel?.id ?? userId;
+      return void (await clickAnswer(body, respond, client, userId, logger)(await refuseOversizedClick(denyCommand.verb, oversized, { userId, channelId }, deps)));
+    }
     const id = requestIdOf(click.actions[0]?.value);
     const request = (await deps.approvals.pending()).find((a) => a.id === id);
     // What is asked for is shown only to someone who may see its environment (else it reads like any request).
