@@ -236,8 +236,8 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     await args.next();
   });
 
-  registerApprovalInteractions(app, deps.command, options.logger);
-  registerCommandButtons(app, deps.command);
+  registerApprovalInteractions(app, deps.command, options.logger, answerHosts);
+  registerCommandButtons(app, deps.command, answerHosts);
   registerForms(app, deps.command);
   const home = new HomePublisher({ client: app.client, command: deps.command, ...(deps.home?.fleetSettled ? { fleetSettled: deps.home.fleetSettled } : {}), ...(deps.home?.sleep ? { sleep: deps.home.sleep } : {}) });
   registerHome(app, home, deps.home);

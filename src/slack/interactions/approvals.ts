@@ -12,15 +12,15 @@ import { clickAnswer } from './command-buttons.js';
  * The Deny button, and the modal that asks for a reason to deny. (Approve is a command button: the
  * registry lists it.) The decision is the deny command's, run when the modal is submitted.
  */
-export function registerApprovalInteractions(app: App, deps: EnvCommandHandlerDeps, logger: Logger): void {
-  app.action(DENY_ACTION, async ({ ack, body, client, respond }) => {
+export function registerApprovalInteractions(app: App, deps: EnvCommandHandlerDeps, logger: Logger, answerHosts: ReadonlySet<string>): void {
+  app.action(DENY_ACTION, async ({ ack, body, client }) => {
     await ack();
     const click = buttonClickSchema.parse(body);
     const oversized = oversizedValue(click);
     if (oversized) {
       const userId = click.user.id;
       const channelId = (body as { channel?: { id?: string } }).channel?.id ?? userId;
-      return void (await clickAnswer(body, respond, client, userId, logger)(await refuseOversizedClick(denyCommand.verb, oversized, { userId, channelId }, deps)));
+      return void (await clickAnswer(body, answerHosts, client, userId, logger)(await refuseOversizedClick(denyCommand.verb, oversized, { userId, channelId }, deps)));
     }
     const id = requestIdOf(click.actions[0]?.value);
     const request = (await deps.approvals.pending()).find((a) => a.id === id);
