@@ -144,11 +144,16 @@ export class ApprovalService {
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
   }
 
-  /** The requester's waiting requests: how many, and the one asking for the same thing, if any. */
+  /**
+   * The requester's waiting requests: how many, and the one asking for the same thing, if any. An extension
+   * is the same whatever its `until` (`1h` is a new time every minute, and a second one would only race the
+   * first); other verbs' parameters are choices (which service, how many tasks), so they must match too.
+   */
   private async waitingLike(request: ApprovalRequest): Promise<{ count: number; same: ApprovalRow | undefined }> {
     const rows = await this.deps.store.pendingBy(request.requestedBy, this.deps.clock.now().toISOString());
     const params = JSON.stringify(request.params);
-    return { count: rows.length, same: rows.find((row) => row.verb === request.verb && row.environment === request.environment && JSON.stringify(row.params) === params) };
+    const sameParams = (row: ApprovalRow) => request.verb === 'extend' || JSON.stringify(row.params) === params;
+    return { count: rows.length, same: rows.find((row) => row.verb === request.verb && row.environment === request.environment && sameParams(row)) };
   }
 
   /**
