@@ -10,7 +10,7 @@ import type { Fleet } from '../store/fleet.js';
 import type { OperationRow, OperationVerb } from '../store/operations-store.js';
 import type { OperationLauncher } from './launch.js';
 import type { OperationDone } from './runner.js';
-import { cut } from '../domain/bounded-text.js';
+import { clipWord, cut } from '../domain/bounded-text.js';
 import { Topic } from '../topic.js';
 
 /** An operation (stop, start, restart, scale with service/count) or an extension (`until`, ISO time). */
@@ -180,13 +180,21 @@ export class ApprovalService {
       .catch((error) => this.deps.logger.warn('could not update the approval message', { approval: row.id, error: errorMessage(error) }));
   }
 
-  /** Handles an Approve or Deny click (or the console's approve/deny); the answer is for the clicker only. */
-  async decide(id: number, clicker: Subject, decision: Decision, typedReason: string | null): Promise<DecisionAnswer> {
+  /**
+   * Handles an Approve or Deny click (or the console's approve/deny); the answer is for the clicker only.
+   * `given` is the id as the click carried it (a forged one reads as 0), for the audit row of an unknown one.
+   */
+  async decide(id: number, clicker: Subject, decision: Decision, typedReason: string | null, given?: string): Promise<DecisionAnswer> {
     // The reason is typed by the clicker: stored and repeated only as a bounded prefix.
     const reason = typedReason === null ? null : cut(typedReason);
     const { store, clock, access } = this.deps;
     const row = await store.get(id);
-    if (!row) return { kind: 'unknown', id };
+    if (!row) {
+      // Audited like every decision; what was given is kept as a quoted word (the trail escapes it when shown).
+      const as = given !== undefined && given !== String(id) ? ` (the click said "${clipWord(given)}")` : '';
+      await this.deps.audit.record({ at: clock.now().toISOString(), actor: clicker.userId, verb: decision, environment: null, params: { approval: id }, outcome: 'not-found', detail: `no request #${id}${as}`, durationMs: null });
+      return { kind: 'unknown', id };
+    }
     if (row.status !== 'pending') {
       // Who decided a request is told only to those who could have decided it.
       if (!isAllowed(await access(), clicker, 'approve', row.environment)) {

@@ -90,12 +90,21 @@ describe('button clicks through the real receiver', () => {
     expect(rows.map((r) => r.outcome)).toEqual(['denied']);
   });
 
+  it('Deny on a request that does not exist is answered and audited', async () => {
+    const before = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
+    await denyAs('U0LEE', '424242');
+    const answer = h.slack.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0LEE');
+    expect(String(answer?.body.text)).toBe('There is no request #424242.');
+    const rows = (await h.dockhand.audit.recent(5)).filter((r) => r.id > before);
+    expect(rows.map((r) => ({ actor: r.actor, verb: r.verb, environment: r.environment, outcome: r.outcome, detail: r.detail }))).toEqual([{ actor: 'U0LEE', verb: 'deny', environment: null, outcome: 'not-found', detail: 'no request #424242' }]);
+  });
+
   it('reads a request id from digits only', async () => {
     // (A start of a running prod changes nothing and files no request: a scale does.)
     const id = await requestProd('scale', ' api 5');
     for (const value of [`0x${Number(id).toString(16)}`, ` ${id} `, `${id}e0`, 'abc', '', '-1', '1e400']) {
       const answer = await click('U0LEE', 'approval_approve', value);
-      expect(String(answer.body.text)).toBe('There is no request #0.');
+      expect(String(answer.body.text)).toBe('That is not a request number, so nothing was counted.');
     }
     expect((await h.dockhand.approvals.pending()).some((a) => String(a.id) === id)).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { clickButton } from '../support/slack-requests.js';
+import { askPrivately, blocksText, clickButton } from '../support/slack-requests.js';
 
 /** What a click leaves: its private answer, and the audit rows it added (oldest first), without their times. */
 async function click(h: Harness, userId: string, actionId: string, value: string) {
@@ -47,9 +47,18 @@ describe('buttons enter the command pipeline', () => {
     expect(extend.rows).toEqual([{ actor: 'U0MARIA', verb: 'extend', environment: 'prod', params: { text: 'extend prod 1h', channel: 'C0APPROVALS' }, outcome: 'denied', detail: 'missing view (asked for extend)', durationMs: 0 }]);
   });
 
-  it('Approve: the approval service judges the click and records it; an unknown request is only answered', async () => {
+  it('Approve: the approval service judges the click and records it; an unknown request is answered and audited too', async () => {
     const unknown = await click(h, 'U0ADMIN', 'approval_approve', '999');
     expect(unknown.text).toBe('There is no request #999.');
-    expect(unknown.rows).toEqual([]);
+    expect(unknown.rows).toEqual([{ actor: 'U0ADMIN', verb: 'approve', environment: null, params: { approval: 999 }, outcome: 'not-found', detail: 'no request #999', durationMs: null }]);
+
+    // A value that is no request number: not repeated in the answer, kept in the row as a bounded word.
+    const forged = await click(h, 'U0ADMIN', 'approval_approve', `<!channel>${'9'.repeat(100)}`);
+    expect(forged.text).toBe('That is not a request number, so nothing was counted.');
+    expect(forged.rows).toEqual([{ actor: 'U0ADMIN', verb: 'approve', environment: null, params: { approval: 0 }, outcome: 'not-found', detail: `no request #0 (the click said "<!channel>${'9'.repeat(50)}…")`, durationMs: null }]);
+    // The trail shows it escaped: no mention, no link.
+    const trail = await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'audit');
+    expect(blocksText(trail)).toContain('no request #0 (the click said \\"&lt;!channel&gt;9');
+    expect(blocksText(trail)).not.toContain('<!channel>');
   });
 });

@@ -39,7 +39,7 @@ export function registerApprovalInteractions(app: App, deps: EnvCommandHandlerDe
     const id = requestIdOf(submission.view.private_metadata);
     const reason = submission.view.state.values.reason?.reason?.value?.trim() || null;
     const userId = submission.user.id;
-    const reply = await handleClickedCommand(denyCommand, { id, reason }, { userId, channelId: userId }, deps);
+    const reply = await handleClickedCommand(denyCommand, { id, given: submission.view.private_metadata, reason }, { userId, channelId: userId }, deps);
     if (reply) await client.chat.postMessage({ channel: userId, text: reply.text }).catch((error) => logger.warn('could not tell the approver', { error: errorMessage(error) }));
   });
 }
