@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -13,6 +14,16 @@ async function click(h: Harness, userId: string, actionId: string, value: string
     .reverse()
     .map(({ actor, verb, environment, params, outcome, detail, durationMs }) => ({ actor, verb, environment, params, outcome, detail, durationMs }));
   return { text: String(answer.body.text), rows };
+}
+
+/** Who snoozed an environment, as stored. */
+function snoozed(environment: string): Array<{ by: string }> {
+  const db = new Database(h.dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT by FROM idle_snoozes WHERE environment = ?').all(environment) as Array<{ by: string }>;
+  } finally {
+    db.close();
+  }
 }
 
 let h: Harness;
@@ -36,6 +47,21 @@ describe('buttons enter the command pipeline', () => {
     const ok = await click(h, 'U0ADMIN', 'idle_snooze', 'preview-pr-117');
     expect(ok.text).toContain('preview-pr-117');
     expect(ok.rows).toEqual([{ actor: 'U0ADMIN', verb: 'snooze', environment: 'preview-pr-117', params: { until: '2026-03-27T10:00:00.000Z' }, outcome: 'ok', detail: null, durationMs: null }]);
+  });
+
+  it('Snooze on a protected environment (stop needs a second person) takes someone holding approve there', async () => {
+    // U0DEV may stop prod (a request for a second person), not approve: the finding is not theirs to hide alone.
+    const refused = await click(h, 'U0DEV', 'idle_snooze', 'prod');
+    expect(refused.text).toBe('`prod` is protected: stopping it needs a second person, so only someone holding `approve` on it may snooze it. It is held by <!subteam^S0PLATFORM>, <@U0ADMIN>. Nothing was snoozed.');
+    expect(refused.rows).toEqual([{ actor: 'U0DEV', verb: 'snooze', environment: 'prod', params: {}, outcome: 'denied', detail: 'protected: snoozing needs approve', durationMs: null }]);
+    // No snooze was stored: the finding is still listed for everyone.
+    expect(snoozed('prod')).toEqual([]);
+    // An approver may; an unprotected environment needs only stop, as before.
+    const approver = await click(h, 'U0ADMIN', 'idle_snooze', 'prod');
+    expect(approver.rows).toEqual([{ actor: 'U0ADMIN', verb: 'snooze', environment: 'prod', params: { until: '2026-03-27T10:00:00.000Z' }, outcome: 'ok', detail: null, durationMs: null }]);
+    expect(snoozed('prod')).toEqual([{ by: 'U0ADMIN' }]);
+    const dev = await click(h, 'U0DEV', 'idle_snooze', 'staging-1');
+    expect(dev.rows.map((r) => r.outcome)).toEqual(['ok']);
   });
 
   it('Stop and Extend: run as the typed command, audited with its text', async () => {
