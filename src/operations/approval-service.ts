@@ -10,7 +10,7 @@ import type { Fleet } from '../store/fleet.js';
 import type { OperationRow, OperationVerb } from '../store/operations-store.js';
 import type { OperationLauncher } from './launch.js';
 import type { OperationDone } from './runner.js';
-import { cut } from '../domain/bounded-text.js';
+import { clipWord, cut } from '../domain/bounded-text.js';
 import { Topic } from '../topic.js';
 
 /** An operation (stop, start, restart, scale with service/count) or an extension (`until`, ISO time). */
@@ -144,11 +144,16 @@ export class ApprovalService {
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
   }
 
-  /** The requester's waiting requests: how many, and the one asking for the same thing, if any. */
+  /**
+   * The requester's waiting requests: how many, and the one asking for the same thing, if any. An extension
+   * is the same whatever its `until` (`1h` is a new time every minute, and a second one would only race the
+   * first); other verbs' parameters are choices (which service, how many tasks), so they must match too.
+   */
   private async waitingLike(request: ApprovalRequest): Promise<{ count: number; same: ApprovalRow | undefined }> {
     const rows = await this.deps.store.pendingBy(request.requestedBy, this.deps.clock.now().toISOString());
     const params = JSON.stringify(request.params);
-    return { count: rows.length, same: rows.find((row) => row.verb === request.verb && row.environment === request.environment && JSON.stringify(row.params) === params) };
+    const sameParams = (row: ApprovalRow) => request.verb === 'extend' || JSON.stringify(row.params) === params;
+    return { count: rows.length, same: rows.find((row) => row.verb === request.verb && row.environment === request.environment && sameParams(row)) };
   }
 
   /**
@@ -175,13 +180,21 @@ export class ApprovalService {
       .catch((error) => this.deps.logger.warn('could not update the approval message', { approval: row.id, error: errorMessage(error) }));
   }
 
-  /** Handles an Approve or Deny click (or the console's approve/deny); the answer is for the clicker only. */
-  async decide(id: number, clicker: Subject, decision: Decision, typedReason: string | null): Promise<DecisionAnswer> {
+  /**
+   * Handles an Approve or Deny click (or the console's approve/deny); the answer is for the clicker only.
+   * `given` is the id as the click carried it (a forged one reads as 0), for the audit row of an unknown one.
+   */
+  async decide(id: number, clicker: Subject, decision: Decision, typedReason: string | null, given?: string): Promise<DecisionAnswer> {
     // The reason is typed by the clicker: stored and repeated only as a bounded prefix.
     const reason = typedReason === null ? null : cut(typedReason);
     const { store, clock, access } = this.deps;
     const row = await store.get(id);
-    if (!row) return { kind: 'unknown', id };
+    if (!row) {
+      // Audited like every decision; what was given is kept as a quoted word (the trail escapes it when shown).
+      const as = given !== undefined && given !== String(id) ? ` (the click said "${clipWord(given)}")` : '';
+      await this.deps.audit.record({ at: clock.now().toISOString(), actor: clicker.userId, verb: decision, environment: null, params: { approval: id }, outcome: 'not-found', detail: `no request #${id}${as}`, durationMs: null });
+      return { kind: 'unknown', id };
+    }
     if (row.status !== 'pending') {
       // Who decided a request is told only to those who could have decided it.
       if (!isAllowed(await access(), clicker, 'approve', row.environment)) {

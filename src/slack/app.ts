@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type AllMiddlewareArgs, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import type { Sleep } from '../rate-limit.js';
 import type { SlackPostObserver } from '../ops/metrics.js';
 import type { HandledRequests } from '../store/handled-requests.js';
 import { handleEnvCommand, type EnvCommandHandlerDeps } from './commands/env.js';
@@ -49,7 +50,7 @@ export interface SlackListenerDeps {
   command: EnvCommandHandlerDeps;
   handled: HandledRequests;
   /** What the App Home redraws on: a listener for every environment that changed, and the refresh to wait for. */
-  home?: { onChange(listener: (environment: string) => void): void; fleetSettled?: () => Promise<void> };
+  home?: { onChange(listener: (environment: string) => void): void; fleetSettled?: () => Promise<void>; sleep?: Sleep };
 }
 
 export interface SlackApp {
@@ -235,10 +236,10 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     await args.next();
   });
 
-  registerApprovalInteractions(app, deps.command, options.logger);
-  registerCommandButtons(app, deps.command);
+  registerApprovalInteractions(app, deps.command, options.logger, answerHosts);
+  registerCommandButtons(app, deps.command, answerHosts);
   registerForms(app, deps.command);
-  const home = new HomePublisher({ client: app.client, command: deps.command, ...(deps.home?.fleetSettled ? { fleetSettled: deps.home.fleetSettled } : {}) });
+  const home = new HomePublisher({ client: app.client, command: deps.command, ...(deps.home?.fleetSettled ? { fleetSettled: deps.home.fleetSettled } : {}), ...(deps.home?.sleep ? { sleep: deps.home.sleep } : {}) });
   registerHome(app, home, deps.home);
 
   app.error(async (error) => {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { approvalRequired } from '../domain/access/approvals.js';
 import { allowsOn, globsHolding, hasAnyBinding, isAllowed, maySeeAccountIds, whoToAsk, type Subject } from '../domain/access/permissions.js';
 import type { Environment } from '../domain/environments.js';
 import { ownerKey } from '../domain/idle.js';
 import { errorMessage } from '../log.js';
-import { RateLimiter } from '../rate-limit.js';
+import { RateLimiter, type Sleep } from '../rate-limit.js';
 import { homeView, type HomeEnvironment, type HomeModel } from './blocks/home.js';
 import { refreshFooter } from './blocks/list.js';
 import { scheduleSummary } from './blocks/schedule.js';
@@ -39,7 +40,15 @@ export interface HomeDeps {
   command: EnvCommandHandlerDeps;
   /** Resolves once the refresh an operation started is done, so a republished Home shows its outcome. */
   fleetSettled?: () => Promise<void>;
+  /**
+   * What the redraw debounce waits with, on the command's clock. Default: a real sleep that keeps no process
+   * alive; tests pass one they release by hand (and move their ManualClock with).
+   */
+  sleep?: Sleep;
 }
+
+/** A real sleep that does not hold the process open (as an unref'd timer). */
+const backgroundSleep: Sleep = (ms) => delay(ms, undefined, { ref: false });
 
 /** Whether the owner tag names the viewer (by id or mention) or one of their user groups. */
 function owns(env: Environment, subject: Subject): boolean {
@@ -70,16 +79,21 @@ export class HomePublisher {
   private readonly draining: Record<Why, boolean> = { opened: false, changed: false };
   private readonly limiter = new RateLimiter(PUBLISH_LIMIT);
   private readonly changeShare = new RateLimiter(CHANGE_PUBLISH_LIMIT);
-  /** Environments changed since the last redraw round, and the timer that starts it. */
+  /** Environments changed since the last redraw round, and whether the debounce that starts it is waiting. */
   private readonly changedEnvironments = new Set<string>();
-  private changeTimer: NodeJS.Timeout | null = null;
-  /** When the last redraw round started (timer time, as the debounce is). */
+  private changeWaiting = false;
+  /** Bumped by stop(): a debounce that was waiting then starts no round when it ends. */
+  private generation = 0;
+  /** When the last redraw round started, by the command's clock. */
   private lastRound = -Infinity;
+  private readonly sleep: Sleep;
   /** Event ids of `app_home_opened` already handled: Slack's retries and replays draw nothing more. */
   private readonly seenEvents = new Set<string>();
   private stopped = false;
 
-  constructor(private readonly deps: HomeDeps) {}
+  constructor(private readonly deps: HomeDeps) {
+    this.sleep = deps.sleep ?? backgroundSleep;
+  }
 
   /** `app_home_opened` on the Home tab: draws it next, ahead of redraws after changes. */
   opened(userId: string, eventId?: string): void {
@@ -102,16 +116,20 @@ export class HomePublisher {
   changed(environment: string): void {
     if (this.stopped) return;
     this.changedEnvironments.add(environment);
-    if (this.changeTimer) return;
-    const wait = Math.max(CHANGE_DEBOUNCE_MS, this.lastRound + CHANGE_ROUND_MS - Date.now());
-    this.changeTimer = setTimeout(() => {
-      this.changeTimer = null;
-      this.lastRound = Date.now();
-      void (this.deps.fleetSettled?.() ?? Promise.resolve())
-        .then(() => this.queueChanged())
-        .catch((error) => this.deps.command.logger.warn('could not redraw the App Homes', { error: errorMessage(error) }));
-    }, wait);
-    this.changeTimer.unref();
+    if (this.changeWaiting) return;
+    this.changeWaiting = true;
+    const generation = this.generation;
+    const { clock } = this.deps.command;
+    // Rounds start CHANGE_ROUND_MS apart; capped so a clock set back never makes a wait longer than a round.
+    const wait = Math.min(CHANGE_ROUND_MS, Math.max(CHANGE_DEBOUNCE_MS, this.lastRound + CHANGE_ROUND_MS - clock.now().getTime()));
+    void this.sleep(wait)
+      .then(() => {
+        if (generation !== this.generation) return;
+        this.changeWaiting = false;
+        this.lastRound = clock.now().getTime();
+        return (this.deps.fleetSettled?.() ?? Promise.resolve()).then(() => this.queueChanged());
+      })
+      .catch((error) => this.deps.command.logger.warn('could not redraw the App Homes', { error: errorMessage(error) }));
   }
 
   private async queueChanged(): Promise<void> {
@@ -155,8 +173,8 @@ export class HomePublisher {
   /** Forgets waiting redraws and makes none after changes until resumed (shutting down, or the lease lost). */
   stop(): void {
     this.stopped = true;
-    if (this.changeTimer) clearTimeout(this.changeTimer);
-    this.changeTimer = null;
+    this.generation += 1;
+    this.changeWaiting = false;
     this.changedEnvironments.clear();
     this.changes.clear();
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BUTTON_VALUE } from './blocks/common.js';
 
 /** What dockhand relies on in Slack API responses and payloads. */
 
@@ -17,12 +18,30 @@ export const slashCommandSchema = z.object({
 });
 
 
+/** Slack's bound on a menu option's value (a button's is MAX_BUTTON_VALUE). */
+export const MAX_OPTION_VALUE = 150;
+
 /** A button click: who clicked, and the button's value (for approvals, only the request id). */
 export const buttonClickSchema = z.object({
   user: z.object({ id: z.string() }),
   trigger_id: z.string(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), selected_option: z.object({ value: z.string() }).nullish() })).min(1),
 });
+
+export type ButtonClick = z.infer<typeof buttonClickSchema>;
+
+/**
+ * The length of a value in the click longer than Slack ever sends (a button's 2,000 characters, an option's
+ * 150), or null: such a click is forged, and is refused before anything parses its value.
+ */
+export function oversizedValue(click: ButtonClick): { length: number; limit: number } | null {
+  for (const action of click.actions) {
+    if (action.value !== undefined && action.value.length > MAX_BUTTON_VALUE) return { length: action.value.length, limit: MAX_BUTTON_VALUE };
+    const option = action.selected_option?.value;
+    if (option !== undefined && option.length > MAX_OPTION_VALUE) return { length: option.length, limit: MAX_OPTION_VALUE };
+  }
+  return null;
+}
 
 export const denyModalSubmissionSchema = z.object({
   user: z.object({ id: z.string() }),
@@ -39,7 +58,7 @@ export const denyModalSubmissionSchema = z.object({
  */
 const fieldValueSchema = z.object({
   value: z.string().max(3000).nullish(),
-  selected_option: z.object({ value: z.string().max(150) }).nullish(),
+  selected_option: z.object({ value: z.string().max(MAX_OPTION_VALUE) }).nullish(),
   selected_time: z.string().max(16).nullish(),
 });
 

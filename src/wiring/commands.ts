@@ -7,7 +7,7 @@ import type { Workspace } from './slack.js';
 import type { Stores } from './stores.js';
 
 /** What `/env`, its buttons and the approval clicks call: the Slack listeners and `Dockhand.handle` alike. */
-export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores: Stores, services: Services, jobs: Jobs, workspace: Workspace): SlackListenerDeps {
+export function commandDepsOf({ policy, clock, sleep, logger, metrics }: Shared, stores: Stores, services: Services, jobs: Jobs, workspace: Workspace): SlackListenerDeps {
   const { members } = workspace;
   return {
     command: {
@@ -47,6 +47,7 @@ export function commandDepsOf({ policy, clock, logger, metrics }: Shared, stores
         services.schedules.changed.subscribe(({ environment }) => listener(environment));
       },
       fleetSettled: () => jobs.refresher.settled(),
+      ...(sleep ? { sleep } : {}),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Policy } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { Outbound } from '../outbound.js';
+import type { Sleep } from '../rate-limit.js';
 import type { Directory } from '../slack/directory.js';
 
 /** How startDockhand is asked to run: production sets env, policy, logger and slack; tests, the demo and the bench the rest. */
@@ -12,6 +13,8 @@ export interface DockhandOptions {
     Partial<Pick<Env, 'DATABASE_URL' | 'DOCKHAND_DB_JOURNAL' | 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL' | 'SLACK_CONNECT_TIMEOUT_SECONDS'>>;
   policy: Policy;
   clock?: Clock;
+  /** How in-process waits on that clock sleep (the App Home's redraw debounce); default real time. Tests release them by hand. */
+  sleep?: Sleep;
   logger?: Logger;
   aws?: AwsClientOptions;
   /** Replaces Slack user-group lookups (the demo console has no Slack). */

@@ -76,4 +76,22 @@ describe('where answers go and what the log keeps', () => {
     await postSigned(eventsUrl, SIGNING_SECRET, slashCommandBody({ text: 'list', user_id: 'U0MARIA', response_url: slack.responseUrl(id) }));
     await slack.waitFor((c) => c.method === 'response_url' && c.responseId === id);
   });
+
+  it('a button’s answer is not sent to a response_url that is not Slack’s either', async () => {
+    const port = (elsewhere.address() as AddressInfo).port;
+    const refused = () => lines.filter((l) => l.includes('the response_url is not Slack’s')).length;
+    const before = refused();
+    for (const [actionId, value] of [['idle_snooze', 'nowhere'], ['approval_approve', '999999'], ['idle_stop', 'nowhere']] as const) {
+      await postSigned(eventsUrl, SIGNING_SECRET, interactionBody(blockActionsPayload({ action_id: actionId, value, user_id: 'U0MARIA', response_url: `http://127.0.0.1:${port}/actions/x` })));
+    }
+    // Each answer is refused unsent (and logged); none reaches the other host.
+    for (let waited = 0; refused() < before + 3 && waited < 10_000; waited += 20) await sleep(20);
+    expect(refused()).toBe(before + 3);
+    expect(elsewhereHits).toBe(0);
+    // The same click with Slack's URL is answered there.
+    const id = 'button-to-slack';
+    await postSigned(eventsUrl, SIGNING_SECRET, interactionBody(blockActionsPayload({ action_id: 'idle_snooze', value: 'nowhere', user_id: 'U0MARIA', response_url: slack.responseUrl(id) })));
+    const answer = await slack.waitFor((c) => c.method === 'response_url' && c.responseId === id);
+    expect(String(answer.body.text)).toMatch(/^No environment called `?nowhere/);
+  });
 });

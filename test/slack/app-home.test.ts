@@ -2,8 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { FakeSlackCall } from '../support/fake-slack.js';
-import { CHANGE_ROUND_MS, SAME_VIEW_MS } from '../../src/slack/home.js';
+import { CHANGE_DEBOUNCE_MS, CHANGE_ROUND_MS, SAME_VIEW_MS } from '../../src/slack/home.js';
 import { startHarness, TEST_POLICY, type Harness } from '../support/harness.js';
+import { ManualSleeps } from '../support/manual-sleeps.js';
 import { askPrivately, clickOnView, openHome, sendCommand } from '../support/slack-requests.js';
 
 /** TEST_POLICY plus someone who may only look. */
@@ -11,9 +12,11 @@ const POLICY = TEST_POLICY.replace('bindings:\n', 'bindings:\n  - subjects: [use
 
 let h: Harness;
 const clock = new ManualClock(Date.now());
+// The Home's redraw debounce sleeps on the test's clock: a redraw round starts when the test releases it.
+const sleeps = new ManualSleeps(clock);
 
 beforeAll(async () => {
-  h = await startHarness({ clock, policy: parsePolicy(POLICY), scheduler: false });
+  h = await startHarness({ clock, sleep: sleeps.sleep, policy: parsePolicy(POLICY), scheduler: false });
   h.slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE'] }] });
 });
 afterAll(() => h.close());
@@ -121,25 +124,41 @@ describe('the App Home', () => {
     await clickOnView(h.eventsUrl, 'U0LEE', 'approval_approve', String(pending?.id));
     const answer = await h.slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0LEE', 10_000);
     expect(String(answer.body.text)).toMatch(new RegExp(`^You approved request #${pending?.id}\\. Operation #\\d+: succeeded`));
+    // The decision started the debounce; releasing it starts the redraw round.
+    await sleeps.releaseNext();
     // The lead's Home is redrawn once the decision and its operation are done: the request is gone.
     const redrawn = await h.slack.waitFor((c) => c.method === 'views.publish' && c.body.user_id === 'U0LEE' && !JSON.stringify(c.body.view).includes(`#${pending?.id} `), 10_000);
     expect(JSON.stringify(redrawn.body.view)).toContain('Waiting for approval (0)');
+    // The same round redraws the developer's Home, which lists prod: stopped now.
+    await h.slack.waitFor((c) => c.method === 'views.publish' && c.body.user_id === 'U0DEV' && /`prod` stopped/.test(JSON.stringify(c.body.view)), 10_000);
   });
 
   it('is redrawn for a recent viewer when an operation on an environment they see finishes, and for nobody else', async () => {
+    // No redraw round is left waiting from the last test (changes would join it).
+    expect(sleeps.pending).toBe(0);
     await homeOf('U0MARIA');
     clock.advance(2 * 3600_000);
     // U0MARIA opened hers two hours ago: too long for a redraw; U0DEV opens now.
     await homeOf('U0DEV');
-    // A redraw round the last test's changes left waiting (rounds start CHANGE_ROUND_MS apart) is over first.
-    await new Promise((resolve) => setTimeout(resolve, CHANGE_ROUND_MS + 500));
     h.slack.reset();
     // Its progress is a message in the channel; the Home hears the operation finish.
     await sendCommand(h.eventsUrl, h.slack, 'U0DEV', 'stop dev-2');
+    // The round waits out the debounce on the test's clock, not for real.
+    const before = clock.now().getTime();
+    await sleeps.releaseNext();
+    expect(clock.now().getTime() - before).toBeGreaterThanOrEqual(CHANGE_DEBOUNCE_MS);
+    const roundStarted = clock.now().getTime();
     const redrawn = await h.slack.waitFor((c) => c.method === 'views.publish' && c.body.user_id === 'U0DEV' && /`dev-2` stopped/.test(JSON.stringify(c.body.view)), 10_000);
     expect(redrawn).toBeDefined();
     // Debounced: the operation and the refresh after it make one redraw; U0MARIA's and never-opened Homes are left alone.
     expect(h.slack.callsTo('views.publish').map((c) => c.body.user_id)).toEqual(['U0DEV']);
+
+    // A change right after: its round starts CHANGE_ROUND_MS after the last one, by the clock, and redraws again.
+    expect(sleeps.pending).toBe(0);
+    await sendCommand(h.eventsUrl, h.slack, 'U0DEV', 'start dev-2');
+    await sleeps.releaseNext();
+    expect(clock.now().getTime() - roundStarted).toBeGreaterThanOrEqual(CHANGE_ROUND_MS);
+    await h.slack.waitFor((c) => c.method === 'views.publish' && c.body.user_id === 'U0DEV' && /`dev-2` running/.test(JSON.stringify(c.body.view)), 10_000);
   });
 
   it('tells someone with no role whom to ask', async () => {

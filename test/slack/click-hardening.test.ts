@@ -90,19 +90,58 @@ describe('button clicks through the real receiver', () => {
     expect(rows.map((r) => r.outcome)).toEqual(['denied']);
   });
 
+  it('Deny on a request that does not exist is answered and audited', async () => {
+    const before = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
+    await denyAs('U0LEE', '424242');
+    const answer = h.slack.calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'U0LEE');
+    expect(String(answer?.body.text)).toBe('There is no request #424242.');
+    const rows = (await h.dockhand.audit.recent(5)).filter((r) => r.id > before);
+    expect(rows.map((r) => ({ actor: r.actor, verb: r.verb, environment: r.environment, outcome: r.outcome, detail: r.detail }))).toEqual([{ actor: 'U0LEE', verb: 'deny', environment: null, outcome: 'not-found', detail: 'no request #424242' }]);
+  });
+
   it('reads a request id from digits only', async () => {
     // (A start of a running prod changes nothing and files no request: a scale does.)
     const id = await requestProd('scale', ' api 5');
     for (const value of [`0x${Number(id).toString(16)}`, ` ${id} `, `${id}e0`, 'abc', '', '-1', '1e400']) {
       const answer = await click('U0LEE', 'approval_approve', value);
-      expect(String(answer.body.text)).toBe('There is no request #0.');
+      expect(String(answer.body.text)).toBe('That is not a request number, so nothing was counted.');
     }
     expect((await h.dockhand.approvals.pending()).some((a) => String(a.id) === id)).toBe(true);
   });
 
   it('never echoes more of a forged Snooze value than a quoted word', async () => {
-    const answer = await click('U0ADMIN', 'idle_snooze', 'a'.repeat(5000));
+    // As long as a button's value can be (Slack's 2,000 characters): read as a name, echoed as a quoted word.
+    const answer = await click('U0ADMIN', 'idle_snooze', 'a'.repeat(2000));
     expect(String(answer.body.text)).toMatch(/^No environment called a{60}…\./);
     expect(String(answer.body.text).length).toBeLessThan(200);
+  });
+
+  it('refuses a button value longer than Slack sends before parsing it, echoes none of it, and audits the click', async () => {
+    const id = await requestProd('scale', ' api 7');
+    const before = (await h.dockhand.audit.recent(1))[0]?.id ?? 0;
+    // Snooze (a name), Approve (an id: its digits would read as the request), Stop (a typed command's words), Deny (the modal).
+    for (const [actionId, value] of [
+      ['idle_snooze', 'a'.repeat(5000)],
+      ['approval_approve', `${id}${' '.repeat(2001)}`],
+      ['idle_stop', `staging-1 ${'x'.repeat(2000)}`],
+      ['approval_deny', id.padStart(2001, '0')],
+    ] as const) {
+      const answer = await click('U0ADMIN', actionId, value);
+      expect(String(answer.body.text)).toBe(`That button carried a value of ${value.length} characters; dockhand reads at most 2000. Nothing was done: use the buttons on dockhand’s own messages, or type the command.`);
+    }
+    expect(h.slack.callsTo('views.open')).toHaveLength(0);
+    const rows = (await h.dockhand.audit.recent(10)).filter((r) => r.id > before);
+    expect(rows.map((r) => `${r.actor} ${r.verb} ${r.outcome} ${r.environment}`).reverse()).toEqual(['U0ADMIN snooze invalid null', 'U0ADMIN approve invalid null', 'U0ADMIN stop invalid null', 'U0ADMIN deny invalid null']);
+    expect(rows.every((r) => !JSON.stringify(r).includes('aaaaaaaaaa') && !JSON.stringify(r).includes('xxxxxxxxxx'))).toBe(true);
+    // The request is untouched, and nothing was stopped.
+    expect((await h.dockhand.approvals.pending()).some((a) => String(a.id) === id)).toBe(true);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => String(c.body.text).includes('staging-1'))).toHaveLength(0);
+  });
+
+  it('refuses a menu option value longer than Slack sends (150 characters)', async () => {
+    const { responseId } = await clickButton(h.eventsUrl, h.slack, 'U0ADMIN', 'idle_snooze', 'staging-1', { selected_option: { value: 'o'.repeat(151) } });
+    const answer = await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId, 5000);
+    expect(String(answer.body.text)).toMatch(/^That button carried a value of 151 characters; dockhand reads at most 150\./);
+    expect((await h.dockhand.audit.recent(1))[0]).toMatchObject({ actor: 'U0ADMIN', verb: 'snooze', outcome: 'invalid' });
   });
 });

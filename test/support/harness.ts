@@ -5,6 +5,7 @@ import { parsePolicy } from '../../src/config/load.js';
 import type { Policy } from '../../src/config/policy.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { silentLogger } from '../../src/log.js';
+import type { Sleep } from '../../src/rate-limit.js';
 import { startDockhand, type Dockhand } from '../../src/main.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../dev/sandbox/index.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
@@ -80,6 +81,8 @@ export interface HarnessOptions {
   policy?: Policy;
   sandbox?: SandboxOptions;
   clock?: Clock;
+  /** How waits on that clock sleep (the App Home's debounce): `ManualSleeps.sleep` lets the test release them. */
+  sleep?: Sleep;
   /** Read the fleet before returning (default true). */
   refresh?: boolean;
   /** Reuse these instead of starting new ones (a "restarted" dockhand). */
@@ -112,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     reportJobs: false,
     ...(options.scheduler === false ? { scheduler: false } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   if (options.refresh !== false) await dockhand.refresher.refresh('test');
   const baseUrl = `http://127.0.0.1:${dockhand.port}`;

@@ -25,9 +25,11 @@ export async function askPrivately(eventsUrl: string, slack: FakeSlack, userId: 
 }
 
 /** Clicks a button on a message, as Slack delivers it; resolves with the HTTP ack. */
-export async function clickButton(eventsUrl: string, slack: FakeSlack, userId: string, actionId: string, value: string) {
+export async function clickButton(eventsUrl: string, slack: FakeSlack, userId: string, actionId: string, value: string, extra: Record<string, unknown> = {}) {
   const responseId = `click${++sequence}`;
   const payload = blockActionsPayload({ action_id: actionId, value, user_id: userId, channel_id: 'C0APPROVALS', response_url: slack.responseUrl(responseId) });
+  // Extra fields of the action (a forged select's `selected_option`).
+  Object.assign((payload.actions as Array<Record<string, unknown>>)[0] ?? {}, extra);
   const ack = await postSigned(eventsUrl, SIGNING_SECRET, interactionBody(payload));
   return { ack, responseId };
 }

@@ -8,9 +8,14 @@ export function noAccessReply(whoToAsk: string): Reply {
   return { text, blocks: [section(`:no_entry: ${text}`), context('Access is deny-by-default; a binding names Slack users or user groups, a role and environment globs.')] };
 }
 
+/** ` It is held by …` (the first few holders of a permission), or nothing when nobody holds it. */
+export function heldBy(holders: readonly string[]): string {
+  return holders.length > 0 ? ` It is held by ${holders.slice(0, 5).map(mention).join(', ')}.` : '';
+}
+
 /** Names the missing permission, who holds it, and whom to ask for it. */
 export function deniedReply(verb: string, environment: string, holders: readonly string[], whoToAsk: string): Reply {
-  const held = holders.length > 0 ? ` It is held by ${holders.slice(0, 5).map(mention).join(', ')}.` : '';
+  const held = heldBy(holders);
   const text = `You don’t have ${code(verb)} on ${code(environment)}.${held} Ask ${namingPeople(whoToAsk)} for access.`;
   return { text, blocks: [section(`:no_entry: ${text}`)] };
 }

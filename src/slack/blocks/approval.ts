@@ -127,7 +127,8 @@ export function approvalFiledReply(filed: ApprovalFiled): Reply {
 export function decisionAnswerText(answer: DecisionAnswer): string {
   switch (answer.kind) {
     case 'unknown':
-      return `There is no request #${answer.id}.`;
+      // 0 is what a value that is no request number reads as: it is not repeated.
+      return answer.id === 0 ? 'That is not a request number, so nothing was counted.' : `There is no request #${answer.id}.`;
     case 'already-decided': {
       const { id, status, decidedBy } = answer.request;
       return `Not counted: request #${id} was already ${status}${decidedBy ? ` by ${who(decidedBy)}` : ''}.`;

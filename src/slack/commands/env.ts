@@ -158,3 +158,22 @@ export async function handleClickedCommand<Args extends object>(module: CommandM
   }
   return result.reply;
 }
+
+/**
+ * A click whose value is longer than Slack sends (forged): refused before the value is read, answered with its
+ * length only, and audited as an invalid command of the verb the button stands for.
+ */
+export async function refuseOversizedClick(verb: string, oversized: { length: number; limit: number }, request: ClickRequest, deps: EnvCommandHandlerDeps): Promise<Reply> {
+  const problem = `That button carried a value of ${oversized.length} characters; dockhand reads at most ${oversized.limit}.`;
+  await deps.audit.record({
+    at: deps.clock.now().toISOString(),
+    actor: request.userId,
+    verb,
+    environment: null,
+    params: { channel: request.channelId, valueLength: oversized.length },
+    outcome: 'invalid',
+    detail: `a button value of ${oversized.length} characters (at most ${oversized.limit})`,
+    durationMs: null,
+  });
+  return problemReply(problem, 'Nothing was done: use the buttons on dockhand’s own messages, or type the command.');
+}
