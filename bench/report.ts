@@ -8,7 +8,7 @@ import { median, round } from './stats.js';
  * 2: adds `mode` (`normal` or `scale`), the CPU ratio figure `ack.ratio.cpu` (group 1) and the scale curve's
  * figures (group 8, `--scale` only). Figures of version 1 keep their ids and meanings.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** What a figure should be: `value op target`, e.g. ≤ 1.2; `between` is `min ≤ value ≤ target`. */
 export interface Aim {
