@@ -59,19 +59,23 @@ export interface OpenTransaction {
   open: boolean;
 }
 
-/** First come, first served; one holder at a time. */
+/**
+ * First come, first served; one holder at a time. A free gate is taken without waiting for a turn of the
+ * microtask queue, and a release hands it straight to the next waiter, so nobody can slip in between.
+ */
 export class Gate {
-  private tail: Promise<void> = Promise.resolve();
+  private held = false;
+  private readonly waiting: Array<() => void> = [];
 
   async hold<T>(fn: () => PromiseLike<T>): Promise<T> {
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((resolve) => (release = resolve));
-    await previous;
+    if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.held = true;
     try {
       return await fn();
     } finally {
-      release();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held = false;
     }
   }
 }
@@ -99,9 +103,13 @@ export function sqliteDatabase(db: Db, gate: Gate = new Gate()): Database {
     get open() {
       return open && db.$client.open;
     },
-    async run(fn) {
-      if (inTransaction()) return fn(db);
-      return gate.hold(() => fn(db));
+    run(fn) {
+      if (!inTransaction()) return gate.hold(() => fn(db));
+      try {
+        return Promise.resolve(fn(db));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     async transaction(fn) {
       if (inTransaction()) return fn(db);
