@@ -1,5 +1,5 @@
-import { eq, lt } from 'drizzle-orm';
-import { affected, first, type Database } from './database.js';
+import { eq, lt, sql } from 'drizzle-orm';
+import { affected, type Database } from './database.js';
 import type { WriteBatch } from './write-batch.js';
 
 /**
@@ -9,11 +9,16 @@ import type { WriteBatch } from './write-batch.js';
 export class HandledRequests {
   /** Keys claimed here whose row the batch has not committed yet (or whose check is under way). */
   private readonly unwritten = new Set<string>();
+  /** Asked for every request: built once. */
+  private readonly seen: (values: { key: string }) => Promise<Array<{ key: string }>>;
 
   constructor(
     private readonly database: Database,
     private readonly batch?: WriteBatch,
-  ) {}
+  ) {
+    const { handledRequests } = database.tables;
+    this.seen = database.prepared('dockhand_handled_seen', (db) => db.select({ key: handledRequests.key }).from(handledRequests).where(eq(handledRequests.key, sql.placeholder('key'))).limit(1));
+  }
 
   /** True the first time a key is seen, false for every repeat. */
   async claim(key: string, at: string): Promise<boolean> {
@@ -26,7 +31,7 @@ export class HandledRequests {
     this.unwritten.add(key);
     let seen: unknown;
     try {
-      seen = await this.database.run((db) => first(db.select({ key: handledRequests.key }).from(handledRequests).where(eq(handledRequests.key, key)).limit(1)));
+      seen = (await this.seen({ key }))[0];
     } catch (error) {
       this.unwritten.delete(key);
       throw error;
