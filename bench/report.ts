@@ -8,12 +8,14 @@ import { median, round } from './stats.js';
  * 2: adds `mode` (`normal` or `scale`), the CPU ratio figure `ack.ratio.cpu` (group 1) and the scale curve's
  * figures (group 8, `--scale` only). Figures of version 1 keep their ids and meanings.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-/** What a figure should be: `value op target`, e.g. ≤ 1.2. */
+/** What a figure should be: `value op target`, e.g. ≤ 1.2; `between` is `min ≤ value ≤ target`. */
 export interface Aim {
-  op: '<=' | '<' | '==';
+  op: '<=' | '<' | '==' | 'between';
   target: number;
+  /** The least a `between` aim accepts: fewer AWS calls than the APIs allow means the work never happened. */
+  min?: number;
   /** Where the aim comes from, e.g. "issue 6". */
   source: string;
 }
@@ -83,6 +85,8 @@ export function meets(value: number, aim: Aim): boolean {
       return value < aim.target;
     case '==':
       return value === aim.target;
+    case 'between':
+      return value >= (aim.min ?? -Infinity) && value <= aim.target;
   }
 }
 
@@ -155,7 +159,7 @@ export const GROUP_TITLES: Record<number, string> = {
   8: 'Scale curve (--scale)',
 };
 
-const OP_TEXT: Record<Aim['op'], string> = { '<=': '≤', '<': '<', '==': '=' };
+const OP_TEXT: Record<Aim['op'], string> = { '<=': '≤', '<': '<', '==': '=', between: '' };
 
 export function formatNumber(value: number | null): string {
   if (value === null) return '—';
@@ -164,7 +168,9 @@ export function formatNumber(value: number | null): string {
 }
 
 function aimText(aim: Aim | null, unit: string): string {
-  return aim ? `${OP_TEXT[aim.op]} ${formatNumber(aim.target)} ${unit}`.trim() : '';
+  if (!aim) return '';
+  if (aim.op === 'between') return `${formatNumber(aim.min ?? null)}–${formatNumber(aim.target)} ${unit}`.trim();
+  return `${OP_TEXT[aim.op]} ${formatNumber(aim.target)} ${unit}`.trim();
 }
 
 function verdict(f: Figure): string {

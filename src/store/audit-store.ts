@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, lt, lte, max, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, lte, max, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { cut, cutStrings } from '../domain/bounded-text.js';
 import { affected, first, type Database, type Tables } from './database.js';
 import type { Db } from './db.js';
@@ -39,7 +39,19 @@ export class AuditStore {
     private readonly database: Database,
     /** With a batch, rows are committed with the other writes of the same turn (and before any read here). */
     private readonly batch?: WriteBatch,
-  ) {}
+  ) {
+    const { auditLog } = database.tables;
+    const p = (name: keyof AuditEntry) => sql.placeholder(name);
+    this.inserted = database.prepared('dockhand_audit_insert', (db) =>
+      db
+        .insert(auditLog)
+        .values({ at: p('at'), actor: p('actor'), verb: p('verb'), environment: p('environment'), params: p('params'), outcome: p('outcome'), detail: p('detail'), durationMs: p('durationMs') })
+        .returning({ id: auditLog.id }),
+    );
+  }
+
+  /** Written for every command: built once (every column named, so each entry gives each a value or null). */
+  private readonly inserted: (values: Record<string, unknown>) => Promise<Array<{ id: number }>>;
 
   /**
    * Records the entry and, for an AWS call, the request ids AWS answered it with, in one transaction. Every
@@ -57,9 +69,9 @@ export class AuditStore {
       durationMs: entry.durationMs ?? null,
     };
     const ids = [...new Set(requestIds)].filter((requestId) => requestId.length <= MAX_REQUEST_ID);
-    const { auditLog, awsRequests } = this.database.tables;
+    const { awsRequests } = this.database.tables;
     const write = async (db: Db) => {
-      const [row] = await db.insert(auditLog).values(bounded).returning({ id: auditLog.id });
+      const [row] = await this.inserted(bounded);
       if (ids.length > 0) await db.insert(awsRequests).values(ids.map((requestId) => ({ requestId, auditId: row!.id }))).onConflictDoNothing();
     };
     if (this.batch) this.batch.add(write);

@@ -27,6 +27,12 @@ export interface Database {
   readonly tables: Tables;
   /** Every query outside `transaction` goes through here: on SQLite it waits while a transaction is open. */
   run<T>(fn: (db: Db) => PromiseLike<T>): Promise<T>;
+  /**
+   * A query built once and run with new values each time (`sql.placeholder` names them): building a query is
+   * most of a short one's CPU. It waits and joins as `run` does; on Postgres, `name` names the prepared
+   * statement, and within a transaction the query is prepared on that transaction's connection.
+   */
+  prepared<T>(name: string, build: (db: Db) => Preparable<T>): (values?: Record<string, unknown>) => Promise<T>;
   /** Commits what `fn` wrote, or rolls it back and rethrows. Called within a transaction, it joins that one. */
   transaction<T>(fn: (tx: Db) => PromiseLike<T>): Promise<T>;
   /**
@@ -37,6 +43,11 @@ export interface Database {
   /** False once `close` started. */
   readonly open: boolean;
   close(): Promise<void>;
+}
+
+/** A drizzle query that can be prepared (both dialects' builders can; Postgres's `prepare` takes a name). */
+export interface Preparable<T> {
+  prepare(name: string): { execute(values?: Record<string, unknown>): PromiseLike<T> };
 }
 
 /** One Slack click, one Postgres or SQLite unique index: the same error either way. */
@@ -59,19 +70,23 @@ export interface OpenTransaction {
   open: boolean;
 }
 
-/** First come, first served; one holder at a time. */
+/**
+ * First come, first served; one holder at a time. A free gate is taken without waiting for a turn of the
+ * microtask queue, and a release hands it straight to the next waiter, so nobody can slip in between.
+ */
 export class Gate {
-  private tail: Promise<void> = Promise.resolve();
+  private held = false;
+  private readonly waiting: Array<() => void> = [];
 
   async hold<T>(fn: () => PromiseLike<T>): Promise<T> {
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((resolve) => (release = resolve));
-    await previous;
+    if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.held = true;
     try {
       return await fn();
     } finally {
-      release();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held = false;
     }
   }
 }
@@ -92,6 +107,14 @@ export function sqliteDatabase(db: Db, gate: Gate = new Gate()): Database {
     const store = current.getStore();
     return store?.open ? store : undefined;
   };
+  const run = <T>(fn: (db: Db) => PromiseLike<T>): Promise<T> => {
+    if (!inTransaction()) return gate.hold(() => fn(db));
+    try {
+      return Promise.resolve(fn(db));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   return {
     dialect: 'sqlite',
     db,
@@ -99,9 +122,11 @@ export function sqliteDatabase(db: Db, gate: Gate = new Gate()): Database {
     get open() {
       return open && db.$client.open;
     },
-    async run(fn) {
-      if (inTransaction()) return fn(db);
-      return gate.hold(() => fn(db));
+    run,
+    prepared(name, build) {
+      // One connection: the statement prepared once runs inside whichever transaction holds the gate, as `run` does.
+      let query: ReturnType<ReturnType<typeof build>['prepare']> | undefined;
+      return (values) => run(() => (query ??= build(db).prepare(name)).execute(values));
     },
     async transaction(fn) {
       if (inTransaction()) return fn(db);

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { ActiveGrant } from '../domain/access/permissions.js';
 import type { Database } from './database.js';
 import type { grants } from './schema.js';
@@ -7,7 +7,18 @@ export type GrantRow = typeof grants.$inferSelect;
 
 /** Time-boxed grants; expiry is a comparison at read time, so nothing has to run for them to end. */
 export class GrantsStore {
-  constructor(private readonly database: Database) {}
+  /** Read for every command: built once. */
+  private readonly activeNow: (values: { now: string }) => Promise<ActiveGrant[]>;
+
+  constructor(private readonly database: Database) {
+    const { grants } = database.tables;
+    this.activeNow = database.prepared('dockhand_grants_active', (db) =>
+      db
+        .select({ userId: grants.userId, role: grants.role, environments: grants.environments })
+        .from(grants)
+        .where(and(isNull(grants.revokedAt), gt(grants.expiresAt, sql.placeholder('now')))),
+    );
+  }
 
   async add(grant: Pick<GrantRow, 'userId' | 'role' | 'environments' | 'grantedBy' | 'createdAt' | 'expiresAt'>): Promise<GrantRow> {
     const { grants } = this.database.tables;
@@ -17,13 +28,7 @@ export class GrantsStore {
 
   /** Read for every command. */
   active(now: string): Promise<ActiveGrant[]> {
-    const { grants } = this.database.tables;
-    return this.database.run((db) =>
-      db
-        .select({ userId: grants.userId, role: grants.role, environments: grants.environments })
-        .from(grants)
-        .where(and(isNull(grants.revokedAt), gt(grants.expiresAt, now))),
-    );
+    return this.activeNow({ now });
   }
 
   activeRows(now: string, userId: string): Promise<GrantRow[]> {

@@ -12,7 +12,13 @@ export class SchedulesStore {
   /** Read on every tick and for every environment listed; changed only through this store, so kept in memory. */
   private cachedSettings: Promise<Map<string, ScheduleSetting>> | null = null;
 
-  constructor(private readonly database: Database) {}
+  /** Read for every environment listed: built once. */
+  private readonly openOverrideRows: () => Promise<OverrideRow[]>;
+
+  constructor(private readonly database: Database) {
+    const { scheduleOverrides } = database.tables;
+    this.openOverrideRows = database.prepared('dockhand_overrides_open', (db) => db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)));
+  }
 
   private get t() {
     return this.database.tables;
@@ -44,8 +50,7 @@ export class SchedulesStore {
 
   /** The open override of each environment (at most one is open: opening one ends the previous). */
   async openOverrides(): Promise<Map<string, OverrideRow>> {
-    const { scheduleOverrides } = this.t;
-    const rows = await this.database.run((db) => db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)));
+    const rows = await this.openOverrideRows();
     return new Map(rows.map((row) => [row.environment, row]));
   }
 

@@ -72,6 +72,20 @@ describe('the scale curve', () => {
     expect(pass('scale.2a.80e.list.messages')).toBe(true);
     expect(figures.find((f) => f.id === 'scale.2a.500e.refresh.first.minimum')?.aim).toBeNull();
   });
+
+  it('fails a refresh that made fewer calls than the minimum: one that never happened counts 0', () => {
+    const points = curve(1);
+    for (const point of points) {
+      point.values['refresh.steady.minimum'] = point.services;
+      point.values['refresh.steady.calls'] = point.environments === 250 ? 0 : point.environments === 500 ? point.services - 1 : point.services + 2;
+    }
+    const figures = scaleFigures(points, [...METRICS, { key: 'refresh.steady.calls', label: 'later calls', unit: 'calls', linear: false }, { key: 'refresh.steady.minimum', label: 'later minimum', unit: 'calls', linear: false }]);
+    const pass = (id: string) => figures.find((f) => f.id === id)?.pass;
+    expect(pass('scale.1a.80e.refresh.steady.calls')).toBe(true);
+    expect(pass('scale.1a.250e.refresh.steady.calls')).toBe(false);
+    expect(pass('scale.1a.500e.refresh.steady.calls')).toBe(false);
+    expect(formatAims(figures)).toMatch(/AIM MISSED +scale\.1a\.250e\.refresh\.steady\.calls: 0 calls, aim 2000–2002 calls/);
+  });
 });
 
 describe('the aims as lines', () => {

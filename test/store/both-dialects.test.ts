@@ -238,6 +238,15 @@ describe.each(cases)('the stores on $dialect', ({ open }) => {
     expect(await grants.active(AT)).toEqual([{ userId: 'U0DEV', role: 'operator', environments: 'qa-*' }]);
     await grants.revoke([grant.id], 'U0ADMIN', AT);
     expect(await grants.active(AT)).toEqual([]);
+    // A prepared read inside a transaction reads in it (Postgres: on its connection, not the pool's), and its rollback undoes it.
+    await expect(
+      database.transaction(async () => {
+        await grants.add({ userId: 'U0TX', role: 'viewer', environments: '*', grantedBy: 'U0ADMIN', createdAt: AT, expiresAt: '2026-12-03T00:00:00.000Z' });
+        expect(await grants.active(AT)).toEqual([{ userId: 'U0TX', role: 'viewer', environments: '*' }]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await grants.active(AT)).toEqual([]);
 
     const lease = new LeaseStore(database);
     const takes = await Promise.all(Array.from({ length: RACERS }, (_, i) => lease.take(`holder-${i}`, 1000, 30_000)));

@@ -57,6 +57,14 @@ export function postgresDatabase(pgDb: PgDb): Database {
     async run(fn) {
       return fn(inTransaction()?.tx ?? db);
     },
+    prepared(name, build) {
+      let pooled: ReturnType<ReturnType<typeof build>['prepare']> | undefined;
+      return async (values) => {
+        // A statement prepared on the pool would run outside the transaction: prepare it on the transaction's connection.
+        const outer = inTransaction();
+        return (outer ? build(outer.tx).prepare(name) : (pooled ??= build(db).prepare(name))).execute(values);
+      };
+    },
     async transaction(fn) {
       const outer = inTransaction();
       return within((outer?.tx ?? pgDb) as unknown as Tx, fn);
