@@ -390,6 +390,7 @@ export const NOT_BUILDERS: Record<string, string> = {
   escapeMrkdwn: 'the escape itself',
   code: 'the escape inside a code span',
   namingPeople: 'the escape that rebuilds mentions (run by noAccessReply, deniedReply)',
+  heldBy: 'mentions of the policy principals that hold a permission (run by deniedReply)',
   who: 'a mention from an id, else the escape (run by every approval case)',
   owner: 'a mention from the directory, else the escape (run by statusReply, warningReply)',
   vcpu: 'a number',
