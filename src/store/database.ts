@@ -23,6 +23,13 @@ export type Tables = typeof sqliteTables;
  */
 export interface Database {
   readonly dialect: Dialect;
+  /**
+   * No other process writes this database (SQLite, held by the instance lease): a store may keep what it read
+   * and forget it when it writes. False on Postgres, where every replica writes.
+   */
+  readonly soleWriter: boolean;
+  /** Whether this async call chain is inside a transaction (what it reads there may yet be rolled back). */
+  inTransaction(): boolean;
   readonly db: Db;
   readonly tables: Tables;
   /** Every query outside `transaction` goes through here: on SQLite it waits while a transaction is open. */
@@ -117,6 +124,8 @@ export function sqliteDatabase(db: Db, gate: Gate = new Gate()): Database {
   };
   return {
     dialect: 'sqlite',
+    soleWriter: true,
+    inTransaction: () => inTransaction() !== undefined,
     db,
     tables: sqliteTables,
     get open() {

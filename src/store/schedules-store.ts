@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Override } from '../domain/schedules/decide.js';
 import { first, type Database } from './database.js';
+import { KeptRead } from './kept-read.js';
 import type { environmentSchedules, schedulerEnvironments, scheduleOverrides } from './schema-schedules.js';
 
 export type ScheduleSetting = typeof environmentSchedules.$inferSelect;
@@ -9,66 +10,63 @@ export type SchedulerMemory = typeof schedulerEnvironments.$inferSelect;
 
 /** Schedules set by command, overrides, and what the scheduler remembers between ticks. */
 export class SchedulesStore {
-  /** Read on every tick and for every environment listed; changed only through this store, so kept in memory. */
-  private cachedSettings: Promise<Map<string, ScheduleSetting>> | null = null;
-
-  /** Read for every environment listed: built once. */
-  private readonly openOverrideRows: () => Promise<OverrideRow[]>;
+  /** Read on every tick and for every environment listed. */
+  private readonly keptSettings: KeptRead<ReadonlyMap<string, ScheduleSetting>>;
+  /** Read for every environment listed. */
+  private readonly keptOverrides: KeptRead<ReadonlyMap<string, OverrideRow>>;
 
   constructor(private readonly database: Database) {
-    const { scheduleOverrides } = database.tables;
-    this.openOverrideRows = database.prepared('dockhand_overrides_open', (db) => db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)));
+    const { environmentSchedules, scheduleOverrides } = database.tables;
+    const openOverrideRows = database.prepared('dockhand_overrides_open', (db) => db.select().from(scheduleOverrides).where(isNull(scheduleOverrides.endedAt)));
+    this.keptSettings = new KeptRead(() => database.run(async (db) => new Map((await db.select().from(environmentSchedules)).map((row) => [row.environment, row]))), database);
+    this.keptOverrides = new KeptRead(async () => new Map((await openOverrideRows()).map((row) => [row.environment, row])), database);
   }
 
   private get t() {
     return this.database.tables;
   }
 
+  /** The same map while nothing changed (SQLite): callers may key what they derive from it on it. */
   settings(): Promise<ReadonlyMap<string, ScheduleSetting>> {
+    return this.keptSettings.current();
+  }
+
+  setSchedule(row: ScheduleSetting): Promise<void> {
     const { environmentSchedules } = this.t;
-    const read = (this.cachedSettings ??= this.database.run(async (db) => new Map((await db.select().from(environmentSchedules)).map((row) => [row.environment, row]))));
-    // A failed read is not kept: the next call reads again.
-    read.catch(() => {
-      if (this.cachedSettings === read) this.cachedSettings = null;
+    return this.keptSettings.around(async () => {
+      await this.database.run((db) => db.insert(environmentSchedules).values(row).onConflictDoUpdate({ target: environmentSchedules.environment, set: row }));
     });
-    return read;
   }
 
-  async setSchedule(row: ScheduleSetting): Promise<void> {
+  clearSchedule(environment: string): Promise<void> {
     const { environmentSchedules } = this.t;
-    this.cachedSettings = null;
-    await this.database.run((db) => db.insert(environmentSchedules).values(row).onConflictDoUpdate({ target: environmentSchedules.environment, set: row }));
-    this.cachedSettings = null;
+    return this.keptSettings.around(async () => {
+      await this.database.run((db) => db.delete(environmentSchedules).where(eq(environmentSchedules.environment, environment)));
+    });
   }
 
-  async clearSchedule(environment: string): Promise<void> {
-    const { environmentSchedules } = this.t;
-    this.cachedSettings = null;
-    await this.database.run((db) => db.delete(environmentSchedules).where(eq(environmentSchedules.environment, environment)));
-    this.cachedSettings = null;
-  }
-
-  /** The open override of each environment (at most one is open: opening one ends the previous). */
-  async openOverrides(): Promise<Map<string, OverrideRow>> {
-    const rows = await this.openOverrideRows();
-    return new Map(rows.map((row) => [row.environment, row]));
+  /** The open override of each environment (at most one is open: opening one ends the previous); the same map while nothing changed. */
+  openOverrides(): Promise<ReadonlyMap<string, OverrideRow>> {
+    return this.keptOverrides.current();
   }
 
   openOverride(environment: string, override: Override, createdBy: string, now: string): Promise<OverrideRow> {
     const { scheduleOverrides } = this.t;
-    return this.database.transaction(async (tx) => {
+    return this.keptOverrides.around(() => this.database.transaction(async (tx) => {
       await tx.update(scheduleOverrides).set({ endedAt: now }).where(and(eq(scheduleOverrides.environment, environment), isNull(scheduleOverrides.endedAt)));
       const [row] = await tx
         .insert(scheduleOverrides)
         .values({ environment, kind: override.kind, until: override.until.toISOString(), reason: override.reason, createdBy, createdAt: now })
         .returning();
       return row!;
-    });
+    }));
   }
 
-  async endOverride(environment: string, now: string): Promise<void> {
+  endOverride(environment: string, now: string): Promise<void> {
     const { scheduleOverrides } = this.t;
-    await this.database.run((db) => db.update(scheduleOverrides).set({ endedAt: now }).where(and(eq(scheduleOverrides.environment, environment), isNull(scheduleOverrides.endedAt))));
+    return this.keptOverrides.around(async () => {
+      await this.database.run((db) => db.update(scheduleOverrides).set({ endedAt: now }).where(and(eq(scheduleOverrides.environment, environment), isNull(scheduleOverrides.endedAt))));
+    });
   }
 
   async memory(): Promise<Map<string, SchedulerMemory>> {

@@ -1,6 +1,6 @@
 import { idleRulesOf } from '../config/report-policy.js';
 import { accessPolicyOf } from '../config/policy.js';
-import { withGrants, type AccessPolicy } from '../domain/access/permissions.js';
+import { withGrants, type AccessPolicy, type ActiveGrant } from '../domain/access/permissions.js';
 import { isUp } from '../domain/schedules/schedule.js';
 import { trailLocationsOf, trailStaleMsOf } from '../jobs/audit-ingest.js';
 import { NativeSchedules } from '../jobs/native-schedules.js';
@@ -35,7 +35,14 @@ export interface Services {
 export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, workspace: Workspace): Services {
   const { policy, clock, logger } = shared;
   const basePolicy = accessPolicyOf(policy);
-  const access = async () => withGrants(basePolicy, await stores.grants.active(clock.now().toISOString()));
+  // The same policy object while the same grants are active (the store answers with the same array): what a
+  // command derives from it (the environments someone sees) can be kept on it.
+  let derived: { grants: readonly ActiveGrant[]; policy: AccessPolicy } | null = null;
+  const access = async () => {
+    const grants = await stores.grants.active(clock.now().toISOString());
+    if (derived?.grants !== grants) derived = { grants, policy: withGrants(basePolicy, grants) };
+    return derived.policy;
+  };
   const { launcher, runner } = operationsOf(shared, stores, aws, workspace);
   const native = new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations: stores.operations, audit: stores.audit, clock, logger });
   const rules = { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key };

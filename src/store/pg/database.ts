@@ -49,6 +49,8 @@ export function postgresDatabase(pgDb: PgDb): Database {
     });
   return {
     dialect: 'postgres',
+    soleWriter: false,
+    inTransaction: () => inTransaction() !== undefined,
     db,
     tables: pgTables,
     get open() {
