@@ -9,7 +9,7 @@ import { errorMessage, type Logger } from '../log.js';
 import { Topic } from '../topic.js';
 import type { Fleet } from '../store/fleet.js';
 import type { OperationRow } from '../store/operations-store.js';
-import { overrideOf, type SchedulesStore } from '../store/schedules-store.js';
+import { overrideOf, type OverrideRow, type ScheduleSetting, type SchedulesStore } from '../store/schedules-store.js';
 
 /**
  * What the service needs of native mode (jobs/native-schedules.ts): AWS's scheduled actions follow every
@@ -54,6 +54,14 @@ export type SpecCheck = { ok: true; kind: 'default' | 'off' | 'schedule' } | { o
 /** The schedule a spec would give an environment, and its next edges: the schedule editor's preview. */
 export type SpecPreview = (SpecCheck & { ok: false }) | { ok: true; resolved: ResolvedSchedule; edges: Edge[] };
 
+function applied(environments: readonly Environment[], settings: ReadonlyMap<string, ScheduleSetting>, overrides: ReadonlyMap<string, OverrideRow>, rules: ScheduleRules): AppliedSchedule[] {
+  return environments.map((environment) => ({
+    environment,
+    resolved: resolveSchedule(environment, settings.get(environment.name), rules),
+    override: overrideOf(overrides.get(environment.name)),
+  }));
+}
+
 /** How far ahead the editor's preview looks for edges. */
 const PREVIEW_DAYS = 8;
 
@@ -65,6 +73,9 @@ export class ScheduleService {
   /** A schedule was set or an extension opened or ended: the App Home hears it. */
   readonly changed: Topic<{ environment: string }>;
 
+  /** explainAll's last answer for an array of environments, and how long it holds. */
+  private readonly explained = new WeakMap<readonly Environment[], { settings: unknown; overrides: unknown; from: number; until: number; result: ReadonlyMap<string, ScheduleExplanation> }>();
+
   constructor(private readonly deps: ScheduleServiceDeps) {
     this.changed = new Topic('schedule changed', deps.logger);
   }
@@ -75,13 +86,7 @@ export class ScheduleService {
 
   /** The schedule and open override of each environment, reading the settings and overrides once. */
   async applying(environments: readonly Environment[]): Promise<AppliedSchedule[]> {
-    const settings = await this.deps.store.settings();
-    const overrides = await this.deps.store.openOverrides();
-    return environments.map((environment) => ({
-      environment,
-      resolved: resolveSchedule(environment, settings.get(environment.name), this.deps.rules),
-      override: overrideOf(overrides.get(environment.name)),
-    }));
+    return applied(environments, await this.deps.store.settings(), await this.deps.store.openOverrides(), this.deps.rules);
   }
 
   /** What `/env schedule <env>`, `/env list` and `/env status` show: the schedule, where it came from, what is next. */
@@ -89,15 +94,28 @@ export class ScheduleService {
     return (await this.explainAll([environment])).get(environment.name) as ScheduleExplanation;
   }
 
-  /** The same for many environments, reading the settings and overrides once. */
-  async explainAll(environments: readonly Environment[]): Promise<Map<string, ScheduleExplanation>> {
-    const now = this.deps.clock.now();
-    return new Map(
-      (await this.applying(environments)).map(({ environment, resolved, override }) => {
-        const next = resolved.schedule ? nextEdge(resolved.schedule, now) : null;
-        return [environment.name, { resolved, override: override && override.until > now ? override : null, next }];
-      }),
-    );
+  /**
+   * The same for many environments, reading the settings and overrides once. Asked again for the same array
+   * (the fleet's, while its snapshot stands) with the same settings and overrides (SQLite keeps them), before
+   * the clock reaches an edge or an override's end, it answers with the same map: `/env list` keys on it.
+   */
+  async explainAll(environments: readonly Environment[]): Promise<ReadonlyMap<string, ScheduleExplanation>> {
+    const now = this.deps.clock.now().getTime();
+    const settings = await this.deps.store.settings();
+    const overrides = await this.deps.store.openOverrides();
+    const kept = this.explained.get(environments);
+    if (kept && kept.settings === settings && kept.overrides === overrides && kept.from <= now && now < kept.until) return kept.result;
+    const result = new Map<string, ScheduleExplanation>();
+    // An hour at most: past that, compute again rather than reason about far edges.
+    let until = now + 3_600_000;
+    for (const { environment, resolved, override } of applied(environments, settings, overrides, this.deps.rules)) {
+      const next = resolved.schedule ? nextEdge(resolved.schedule, new Date(now)) : null;
+      const inForce = override && override.until.getTime() > now ? override : null;
+      until = Math.min(until, next?.at.getTime() ?? until, inForce?.until.getTime() ?? until);
+      result.set(environment.name, { resolved, override: inForce, next });
+    }
+    this.explained.set(environments, { settings, overrides, from: now, until, result });
+    return result;
   }
 
   /** The policy's named schedules, by name: what the schedule editor offers besides typing one. */

@@ -8,6 +8,7 @@ export class Fleet {
   private groupedFrom: readonly ServiceSnapshot[] | null = null;
   private grouped: Environment[] = [];
   private byName = new Map<string, Environment>();
+  private orphans = 0;
 
   constructor(
     private readonly store: InventoryStore,
@@ -24,11 +25,13 @@ export class Fleet {
     return new Set([...(await this.parkRecords()), ...environmentsParkedByTag(this.store.services())]);
   }
 
+  /** The same array while the snapshot stands: what a command derives from it can be kept on it. */
   environments(): readonly Environment[] {
     const snapshot = this.store.services();
     if (snapshot !== this.groupedFrom) {
       this.grouped = groupEnvironments(this.rules, snapshot);
       this.byName = new Map(this.grouped.map((env) => [env.name, env]));
+      this.orphans = snapshot.filter((s) => s.environment === null).length;
       this.groupedFrom = snapshot;
     }
     return this.grouped;
@@ -40,7 +43,8 @@ export class Fleet {
   }
 
   orphanServices(): number {
-    return this.store.services().filter((s) => s.environment === null).length;
+    this.environments();
+    return this.orphans;
   }
 
   lastRefresh(): RefreshRecord | undefined {
