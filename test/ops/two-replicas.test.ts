@@ -306,7 +306,8 @@ digests:
     const pair = await startPair({ policy, reportJobs: true, onSlack: respondPosts });
     const { slack, sql, leader, follower } = pair;
     await vi.waitFor(async () => expect((await get(follower, '/health/ready')).status).toBe(200), { timeout: 20_000 });
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0DIGEST2' && String(c.body.text).startsWith('dockhand digest for '), 20_000);
+    // Each digest draws its chart first, one chart at a time: on a busy machine the second can take a while.
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0DIGEST2' && String(c.body.text).startsWith('dockhand digest for '), 60_000);
     await vi.waitFor(async () => expect(await count(sql, `select count(*) as n from digest_posts where channel = 'C0DIGEST' and status = 'posted'`)).toBe(1), { timeout: 20_000 });
 
     /** Proves a digest run happened after now: a 90-day-old digest record gets pruned by the next post(). */
@@ -328,5 +329,5 @@ digests:
     expect(digestPosts(slack, 'C0DIGEST')).toHaveLength(1);
     expect(digestPosts(slack, 'C0DIGEST2')).toHaveLength(1);
     expect(await count(sql, `select count(*) as n from digest_posts where channel in ('C0DIGEST', 'C0DIGEST2')`)).toBe(2);
-  }, 90_000);
+  }, 150_000);
 });
