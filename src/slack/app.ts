@@ -14,7 +14,7 @@ import { registerHome } from './interactions/home.js';
 import type { ModalView } from './blocks/common.js';
 import { HomePublisher } from './home.js';
 import { AfterAcks } from './after-acks.js';
-import { postToResponseUrl, responseUrlHosts, RESPONSE_URL_DEADLINE_MS } from './response-url.js';
+import { ephemeralBody, postToResponseUrl, responseUrlHosts, RESPONSE_URL_DEADLINE_MS } from './response-url.js';
 import { checkBotToken, tokenRejection } from './preflight.js';
 import { buttonClickKey, isFutureDated } from './replays.js';
 
@@ -209,7 +209,7 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
       if (!(await deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString()))) return;
       const answer = async (reply: { text: string; blocks: unknown[] }) => {
         await afterAcks.committed();
-        await postToResponseUrl(command.response_url, { response_type: 'ephemeral', text: reply.text, blocks: reply.blocks }, RESPONSE_URL_DEADLINE_MS, answerHosts);
+        await postToResponseUrl(command.response_url, ephemeralBody(reply), RESPONSE_URL_DEADLINE_MS, answerHosts);
       };
       // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
       const openModal = async (view: ModalView) => {

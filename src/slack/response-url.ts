@@ -8,6 +8,14 @@ export const RESPONSE_URL_DEADLINE_MS = 10_000;
 // once, not per command. node:http costs a fraction of fetch's web streams per request.
 const agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 32 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 32 }) };
 
+/** An ephemeral answer's JSON, written once per reply: a list kept for a burst (commands/list.ts) is the same reply each time. */
+const ephemeralBodies = new WeakMap<object, string>();
+export function ephemeralBody(reply: { text: string; blocks: unknown[] }): string {
+  let body = ephemeralBodies.get(reply);
+  if (body === undefined) ephemeralBodies.set(reply, (body = JSON.stringify({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks })));
+  return body;
+}
+
 export class ResponseUrlError extends Error {
   constructor(
     message: string,
@@ -23,11 +31,11 @@ export function responseUrlHosts(slackApiUrl?: string): ReadonlySet<string> {
 }
 
 /**
- * POSTs a message to a slash command's response URL, as Bolt's `respond` does (JSON body, an error for a
+ * POSTs a message (or its JSON) to a slash command's response URL, as Bolt's `respond` does (JSON body, an error for a
  * non-2xx answer), with a deadline and over kept-alive connections. With `hosts`, a URL pointing anywhere else
  * is refused unsent: an answer (what the asker may see) goes to Slack only.
  */
-export function postToResponseUrl(responseUrl: string, message: object, deadlineMs = RESPONSE_URL_DEADLINE_MS, hosts?: ReadonlySet<string>): Promise<void> {
+export function postToResponseUrl(responseUrl: string, message: object | string, deadlineMs = RESPONSE_URL_DEADLINE_MS, hosts?: ReadonlySet<string>): Promise<void> {
   let url: URL;
   try {
     url = new URL(responseUrl);
@@ -37,7 +45,7 @@ export function postToResponseUrl(responseUrl: string, message: object, deadline
   if (hosts && !hosts.has(url.host)) return Promise.reject(new ResponseUrlError('the response_url is not Slack’s; nothing was sent', null));
   const agent = url.protocol === 'https:' ? agents['https:'] : url.protocol === 'http:' ? agents['http:'] : null;
   if (!agent) return Promise.reject(new ResponseUrlError(`not an http(s) response URL: ${url.protocol}`, null));
-  const body = JSON.stringify(message);
+  const body = typeof message === 'string' ? message : JSON.stringify(message);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res: IncomingMessage) => {
