@@ -6,14 +6,19 @@ export type SlackClient = webApi.WebClient;
 
 /** Which Slack user groups someone belongs to: what group bindings in the policy are checked against. */
 export interface Directory {
-  groupsOf(userId: string): Promise<string[]>;
+  /**
+   * `fresh` reads Slack's membership now instead of the copy kept for a few minutes: for deciding an approval,
+   * where someone just removed from the approvers' group must no longer count.
+   */
+  groupsOf(userId: string, options?: { fresh?: boolean }): Promise<string[]>;
 }
 
 const CACHE_MS = 5 * 60_000;
 
 /**
  * One usergroups.list call (with members) serves every lookup for five minutes, rather than a call per
- * group per command. Skipped entirely when the policy binds no groups.
+ * group per command; an approval decision reads it again (`fresh`; clicks at the same moment share one call).
+ * Skipped entirely when the policy binds no groups.
  */
 export class SlackDirectory implements Directory {
   private members: Map<string, string[]> | null = null;
@@ -35,10 +40,10 @@ export class SlackDirectory implements Directory {
     return byUser;
   }
 
-  async groupsOf(userId: string): Promise<string[]> {
+  async groupsOf(userId: string, options: { fresh?: boolean } = {}): Promise<string[]> {
     if (!this.policyUsesGroups) return [];
-    const fresh = this.members && this.clock.now().getTime() - this.loadedAt < CACHE_MS;
-    if (!fresh) {
+    const recent = this.members && this.clock.now().getTime() - this.loadedAt < CACHE_MS;
+    if (!recent || options.fresh) {
       this.loading ??= this.load()
         .then((members) => {
           this.members = members;

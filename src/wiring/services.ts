@@ -55,7 +55,8 @@ export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, w
     extend: schedules.extend.bind(schedules),
     fleet: stores.fleet,
     access,
-    groupsOf: (userId) => workspace.directory.groupsOf(userId),
+    // The requester is checked again when approved: with their groups as Slack has them now.
+    groupsOf: (userId) => workspace.directory.groupsOf(userId, { fresh: true }),
     outbound: workspace.outbound,
     audit: stores.audit,
     clock,

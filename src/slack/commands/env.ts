@@ -49,8 +49,8 @@ export function runCommand<Args extends object>(module: CommandModule<Args>, arg
 }
 
 /** The asker with their groups, and the policy plus the grants active now, read once per request however often the command asks. */
-async function contextFor(request: ClickRequest, deps: EnvCommandHandlerDeps): Promise<CommandContext> {
-  const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId) };
+async function contextFor(request: ClickRequest, deps: EnvCommandHandlerDeps, freshGroups = false): Promise<CommandContext> {
+  const subject: Subject = { userId: request.userId, groupIds: await deps.directory.groupsOf(request.userId, { fresh: freshGroups }) };
   const access = await deps.access();
   return { ...deps, access: () => access, subject, channelId: request.channelId, respond: request.respond, openModal: request.openModal };
 }
@@ -132,7 +132,8 @@ export async function handleClickedCommand<Args extends object>(module: CommandM
   // A service that records its own rows (approvals) did so only if it ran: a failure before or in it is recorded here.
   let recorded = false;
   try {
-    const ctx = await contextFor(request, deps);
+    // Approve and Deny read the clicker's groups from Slack now: one just removed from the approvers' group must not count.
+    const ctx = await contextFor(request, deps, module.audits === 'service');
     if (module.audits === 'service') {
       // Approve and Deny: the service judges the clicker itself (an approver whose grant just ended is "not counted").
       result = await runCommand(module, args, ctx);
