@@ -68,6 +68,7 @@ export const formSchema = z.object({
   view: z.object({
     id: z.string().optional(),
     hash: z.string().optional(),
+    callback_id: z.string().max(255).optional(),
     private_metadata: z.string().max(3000),
     state: z.object({ values: z.record(z.string(), z.record(z.string(), fieldValueSchema)) }),
   }),

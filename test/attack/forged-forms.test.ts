@@ -52,4 +52,14 @@ describe('forged schedule editor payloads', () => {
     expect(update).not.toContain('xxxxxxxx');
     expect(update.length).toBeLessThan(20_000);
   });
+
+  it('a preview click naming another view (the admin’s Home, or the editor without its hash) redraws nothing; the editor’s own does', async () => {
+    const state = { values: withZone('UTC') };
+    await clickOnView(h.eventsUrl, 'U0MARIA', 'schedule_editor_preview', '', { id: 'VHOMEU0ADMIN', type: 'home', private_metadata: editor.private_metadata, state });
+    await clickOnView(h.eventsUrl, 'U0MARIA', 'schedule_editor_preview', '', { id: 'VHOMEU0ADMIN', type: 'modal', callback_id: 'schedule_editor', private_metadata: editor.private_metadata, state });
+    // The control: the editor the click came from, with its hash, is redrawn (so the two above had their turn).
+    await clickOnView(h.eventsUrl, 'U0MARIA', 'schedule_editor_preview', '', { id: 'VMODALMARIA', hash: 'h7', type: 'modal', callback_id: 'schedule_editor', private_metadata: editor.private_metadata, state });
+    await h.slack.waitFor('views.update');
+    expect(h.slack.callsTo('views.update').map((c) => [c.body.view_id, c.body.hash])).toEqual([['VMODALMARIA', 'h7']]);
+  });
 });

@@ -29,6 +29,7 @@ interface Form {
   values: FormValues;
   viewId: string | undefined;
   hash: string | undefined;
+  callbackId: string | undefined;
 }
 
 /** The form as sent; null when its metadata does not name an environment (forged or stale), which is never trusted as text. */
@@ -44,7 +45,7 @@ function formOf(body: unknown): Form | null {
   const named = formMetadataSchema.safeParse(metadata);
   if (!named.success || !isEnvironmentName(named.data.environment)) return null;
   const { view, user } = parsed.data;
-  return { userId: user.id, environment: named.data.environment, values: view.state.values, viewId: view.id, hash: view.hash };
+  return { userId: user.id, environment: named.data.environment, values: view.state.values, viewId: view.id, hash: view.hash, callbackId: view.callback_id };
 }
 
 const WINDOW_AT_END = /\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$/;
@@ -132,7 +133,9 @@ export function registerForms(app: App, deps: EnvCommandHandlerDeps): void {
   app.action(SCHEDULE_PREVIEW_ACTION, async ({ ack, body, client }) => {
     await ack();
     const form = formOf(body);
-    if (!form?.viewId) return;
+    // Only the schedule editor is redrawn, and only the version of it the click came from (Slack refuses a
+    // stale or foreign hash): a payload naming another view must not replace it.
+    if (!form?.viewId || !form.hash || form.callbackId !== SCHEDULE_MODAL) return;
     const env = deps.fleet.environment(form.environment);
     const subject = { userId: form.userId, groupIds: await deps.directory.groupsOf(form.userId) };
     if (!env || !isAllowed(await deps.access(), subject, 'view', env.name)) return;
@@ -143,7 +146,7 @@ export function registerForms(app: App, deps: EnvCommandHandlerDeps): void {
         ? await scheduleEditorFor(env, deps.schedules, null, undefined, Object.values(composed.errors).join(' '))
         : await scheduleEditorFor(env, deps.schedules, composed.spec, composed.zone || undefined);
     await client.views
-      .update({ view_id: form.viewId, ...(form.hash ? { hash: form.hash } : {}), view })
+      .update({ view_id: form.viewId, hash: form.hash, view })
       .catch((error) => deps.logger.warn('could not redraw the schedule preview', { error: errorMessage(error) }));
   });
 }
