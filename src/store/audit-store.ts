@@ -42,16 +42,15 @@ export class AuditStore {
   ) {
     const { auditLog } = database.tables;
     const p = (name: keyof AuditEntry) => sql.placeholder(name);
-    this.inserted = database.prepared('dockhand_audit_insert', (db) =>
-      db
-        .insert(auditLog)
-        .values({ at: p('at'), actor: p('actor'), verb: p('verb'), environment: p('environment'), params: p('params'), outcome: p('outcome'), detail: p('detail'), durationMs: p('durationMs') })
-        .returning({ id: auditLog.id }),
-    );
+    const row = { at: p('at'), actor: p('actor'), verb: p('verb'), environment: p('environment'), params: p('params'), outcome: p('outcome'), detail: p('detail'), durationMs: p('durationMs') };
+    this.inserted = database.prepared('dockhand_audit_insert', (db) => db.insert(auditLog).values(row).returning({ id: auditLog.id }));
+    // Most rows name no AWS request: their id is not needed, so no row comes back to be mapped.
+    this.insertedOnly = database.prepared('dockhand_audit_insert_only', (db) => db.insert(auditLog).values(row));
   }
 
   /** Written for every command: built once (every column named, so each entry gives each a value or null). */
   private readonly inserted: (values: Record<string, unknown>) => Promise<Array<{ id: number }>>;
+  private readonly insertedOnly: (values: Record<string, unknown>) => Promise<unknown>;
 
   /**
    * Records the entry and, for an AWS call, the request ids AWS answered it with, in one transaction. Every
@@ -71,8 +70,9 @@ export class AuditStore {
     const ids = [...new Set(requestIds)].filter((requestId) => requestId.length <= MAX_REQUEST_ID);
     const { awsRequests } = this.database.tables;
     const write = async (db: Db) => {
+      if (ids.length === 0) return void (await this.insertedOnly(bounded));
       const [row] = await this.inserted(bounded);
-      if (ids.length > 0) await db.insert(awsRequests).values(ids.map((requestId) => ({ requestId, auditId: row!.id }))).onConflictDoNothing();
+      await db.insert(awsRequests).values(ids.map((requestId) => ({ requestId, auditId: row!.id }))).onConflictDoNothing();
     };
     if (this.batch) this.batch.add(write);
     else await this.database.transaction(write);
