@@ -105,7 +105,7 @@ describe('a start outside the schedule’s hours, with `start` under after_hours
   });
 
   it('is cancelled at Approve when the requester no longer holds `start`', async () => {
-    clock.set('2026-03-23T21:00:00Z');
+    clock.set('2026-03-24T07:40:00Z'); // Tuesday 08:40 in Berlin, before hours
     await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'grant <@U0SAM> developer dev-2 8h');
     const answer = await askPrivately(h.eventsUrl, h.slack, 'U0SAM', 'start dev-2');
     expect(answer.body.text).toMatch(/^`\/env start dev-2` needs a second person: request #\d+/);
@@ -113,6 +113,37 @@ describe('a start outside the schedule’s hours, with `start` under after_hours
     await askPrivately(h.eventsUrl, h.slack, 'U0ADMIN', 'revoke <@U0SAM>');
     expect((await click('U0LEE', id)).body.text).toBe(`Not counted: <@U0SAM> no longer holds \`start\` on \`dev-2\` (a grant ended or a binding changed), so request #${id} is cancelled and nothing ran.`);
     expect(desired('dev-2-api')).toBe(0);
+  });
+});
+
+describe('a start asked within the hours that finishes after the evening edge', () => {
+  const qa1 = () => h.sandbox.services().filter((s) => s.tags.environment === 'qa-1');
+  const isQa1Update = (r: { operation: string; params: unknown }) => r.operation === 'UpdateService' && qa1().some((s) => [s.name, s.arn].includes(String((r.params as { service?: string }).service)));
+  const startedBy = async (userId: string) => (await h.dockhand.audit.recent(50, 'qa-1')).filter((r) => r.actor === userId && r.verb === 'start').length;
+
+  it('is an override until that edge, so the next tick parks it (it needed no approval, so it does not last the night)', async () => {
+    await tickAt('2026-03-24T08:00:00Z'); // Tuesday 09:00 in Berlin: the schedule restores qa-1
+    expect(desired('qa-1-api')).toBe(2);
+    clock.set('2026-03-24T17:00:00Z');
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'stop qa-1');
+    expect(String((await operationOutcome(h.slack)).final.body.text)).toMatch(/^`qa-1` stopped/);
+    await vi.waitFor(async () => expect((await h.dockhand.audit.recent(50, 'qa-1')).some((r) => r.actor === 'U0MARIA' && r.verb === 'stop')).toBe(true));
+
+    // 18:59:30 in Berlin, within the hours: the start runs at once, and its calls are still in flight at 19:00.
+    clock.set('2026-03-24T17:59:30Z');
+    const hold = h.sandbox.hold(isQa1Update);
+    await sendCommand(h.eventsUrl, h.slack, 'U0MARIA', 'start qa-1');
+    await hold.reached;
+    clock.set('2026-03-24T18:00:30Z');
+    hold.release();
+    // The command is audited once the operation and what listens for its end (the override) are done.
+    await vi.waitFor(async () => expect(await startedBy('U0MARIA')).toBe(1), { timeout: 15_000 });
+    expect(desired('qa-1-api')).toBe(2);
+    expect(approvalPosts()).toHaveLength(0);
+
+    const report = await tickAt('2026-03-24T18:01:00Z');
+    expect(report.actions.filter((a) => a.environment === 'qa-1').map((a) => a.action.kind)).toEqual(['end-override', 'park']);
+    expect(desired('qa-1-api')).toBe(0);
   });
 });
 
