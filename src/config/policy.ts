@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { AccessPolicy } from '../domain/access/permissions.js';
+import { AFTER_HOURS_VERBS } from '../domain/access/approvals.js';
 import { parseSchedule } from '../domain/schedules/schedule.js';
 import { policyGlob as glob } from './glob.js';
 import { reportPolicyFields } from './report-policy.js';
@@ -11,6 +12,19 @@ export type Verb = (typeof VERBS)[number];
 
 const verb = z.enum([...VERBS, '*'], {
   error: (issue) => `unknown verb ${JSON.stringify(issue.input)}; expected one of ${VERBS.join(', ')} or "*"`,
+});
+
+const afterHoursAllowed = `${AFTER_HOURS_VERBS.join(', ')}, or "*" for both`;
+
+/** Only verbs that keep an environment up outside its schedule: any other would be accepted and never asked for. */
+const afterHoursVerb = z.enum([...AFTER_HOURS_VERBS, '*'], {
+  error: (issue) => {
+    const given = JSON.stringify(issue.input);
+    if (!(VERBS as readonly unknown[]).includes(issue.input)) return `unknown verb ${given}; after_hours_approval takes ${afterHoursAllowed}`;
+    // The operations `approval` can protect at any hour.
+    const instead = ['restart', 'stop', 'scale'].includes(String(issue.input)) ? `; list ${given} under approval to have it approved at any hour` : '';
+    return `after-hours approval cannot apply to ${given}: only verbs that keep an environment up outside its schedule can (${afterHoursAllowed})${instead}`;
+  },
 });
 
 const subject = z
@@ -51,8 +65,8 @@ const protectSchema = z.strictObject({
   environments: z.array(glob).min(1),
   /** These verbs need a second person holding `approve` on the environment to click Approve. */
   approval: z.array(verb).default([]),
-  /** These verbs need approval only outside the environment's schedule (used by schedules and overrides). */
-  after_hours_approval: z.array(verb).default([]),
+  /** These verbs need approval only outside the environment's schedule: an extension past it, a start outside it. */
+  after_hours_approval: z.array(afterHoursVerb).default([]),
 });
 
 const schedulesSchema = z

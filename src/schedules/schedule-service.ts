@@ -178,8 +178,10 @@ export class ScheduleService {
   }
 
   /**
-   * A start or stop by a person is an override until the next edge; the schedule resumes after it. Called
-   * for every finished operation (the runner's `finished` event); the scheduler's own are not overrides.
+   * A start or stop by a person is an override until the next edge after it was asked (or approved); the
+   * schedule resumes after it. Called for every finished operation (the runner's `finished` event); the
+   * scheduler's own are not overrides. Counted from when it began, not ended: a start asked at 18:59 that
+   * finishes after a 19:00 edge is parked at the next tick, not kept up until the morning without approval.
    */
   async noteOperation(operation: OperationRow): Promise<void> {
     if (operation.requestedBy === SCHEDULER_ACTOR || (operation.verb !== 'start' && operation.verb !== 'stop') || operation.status === 'failed') return;
@@ -187,7 +189,7 @@ export class ScheduleService {
     const resolved = env ? await this.resolve(env) : null;
     if (!resolved?.schedule) return;
     const now = this.deps.clock.now();
-    const edge = nextEdge(resolved.schedule, now);
+    const edge = nextEdge(resolved.schedule, new Date(operation.startedAt));
     if (!edge) return;
     const override: Override = { kind: operation.verb === 'start' ? 'up' : 'down', until: edge.at, reason: 'manual' };
     await this.deps.store.openOverride(operation.environment, override, operation.requestedBy, now.toISOString());

@@ -14,9 +14,16 @@ export function approvalRequired(rules: readonly ProtectionRule[], verb: string,
   return rules.some((rule) => matchesAny(rule.environments, environment) && (rule.approval.includes(verb) || rule.approval.includes('*')));
 }
 
-/** True when a protect rule wants approval for this verb outside the environment's scheduled hours. */
+/**
+ * The verbs after-hours approval can mean something for: those that keep an environment up outside its
+ * schedule (an extension, and a person's start, which is an override until the next edge). Stopping, restarting
+ * or scaling does not change whether an environment is up after hours; `approval` protects them at any hour.
+ */
+export const AFTER_HOURS_VERBS = ['extend', 'start'] as const;
+
+/** True when a protect rule wants approval for this verb outside the environment's scheduled hours (`*`: every verb above). */
 export function afterHoursApprovalRequired(rules: readonly ProtectionRule[], verb: string, environment: string): boolean {
-  return rules.some((rule) => matchesAny(rule.environments, environment) && (rule.after_hours_approval ?? []).includes(verb));
+  return rules.some((rule) => matchesAny(rule.environments, environment) && (rule.after_hours_approval ?? []).some((listed) => listed === verb || (listed === '*' && (AFTER_HOURS_VERBS as readonly string[]).includes(verb))));
 }
 
 export interface PendingDecision {

@@ -1,4 +1,5 @@
-import { approvalRequired } from '../../domain/access/approvals.js';
+import { afterHoursApprovalRequired, approvalRequired } from '../../domain/access/approvals.js';
+import { isUp } from '../../domain/schedules/schedule.js';
 import type { Environment } from '../../domain/environments.js';
 import type { Words } from '../../domain/command.js';
 import { ALERT_START_ACTION } from '../blocks/alerts.js';
@@ -44,9 +45,10 @@ async function operate(verb: OperateVerb, args: OperateArgs, env: Environment, c
     return { reply: { text, blocks: [section(`:zzz: ${text}`)] }, environment: env.name, outcome: 'invalid', detail: 'parked' };
   }
 
-  if (approvalRequired(ctx.protect, verb, env.name)) {
+  const needsApproval = approvalRequired(ctx.protect, verb, env.name) ? 'needs approval' : verb === 'start' && (await startsAfterHours(env, ctx)) ? 'start outside its schedule needs approval' : null;
+  if (needsApproval) {
     const reply = approvalFiledReply(await ctx.approvals.request({ verb, environment: env.name, params: { service, count }, requestedBy: ctx.subject.userId, channelId: ctx.channelId }));
-    return { reply, environment: env.name, outcome: 'requested', detail: 'needs approval' };
+    return { reply, environment: env.name, outcome: 'requested', detail: needsApproval };
   }
 
   const { respond } = ctx;
@@ -61,6 +63,17 @@ async function operate(verb: OperateVerb, args: OperateArgs, env: Environment, c
   const { operation } = result;
   const outcome = operation.status === 'succeeded' ? 'ok' : operation.status === 'partial' ? 'partial' : 'error';
   return { reply: null, environment: env.name, outcome, detail: `operation #${operation.id}: ${operation.summary}` };
+}
+
+/**
+ * A person's start is an override until the next edge: outside the schedule's hours it keeps the environment up
+ * until the next morning, so where the policy lists `start` under after_hours_approval, a lead approves it, as an
+ * extension past the hours. Within them, or with no schedule, it runs as asked.
+ */
+async function startsAfterHours(env: Environment, ctx: CommandContext): Promise<boolean> {
+  if (!afterHoursApprovalRequired(ctx.protect, 'start', env.name)) return false;
+  const { resolved } = await ctx.schedules.explain(env);
+  return resolved.schedule !== null && !isUp(resolved.schedule, ctx.clock.now());
 }
 
 /** Who parked the environment and when: the park records, else the park tag a service carries. */
@@ -121,7 +134,7 @@ export const stopCommand = operateCommand('stop', {
 export const startCommand = operateCommand('start', {
   typed: {
     aliases: ['restore'],
-    help: { verb: 'start', usage: '/env start <env>', summary: 'bring a parked environment back exactly as it was', example: '/env start qa-2' },
+    help: { verb: 'start', usage: '/env start <env>', summary: 'bring a parked environment back exactly as it was; it stays up until its next schedule edge (outside its hours, a lead approves where the policy says so)', example: '/env start qa-2' },
     parse: environmentOnly,
   },
   // "Start again" on a live alert (scaled to zero outside dockhand, a parked environment reset), "Start" on the App Home: the command, as the clicker.
