@@ -52,7 +52,7 @@ export async function openStores(env: DockhandOptions['env'], { policy, rules, r
   // node-postgres, drizzle's pg driver and the pg tables load only when Postgres is used: SQLite processes
   // would carry them in memory for nothing.
   const pgDatabase = url ? await import('../store/pg/database.js') : undefined;
-  const db = pgDatabase?.isPostgresUrl(url) ? await pgDatabase.openPostgresDatabase(url) : openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  const db = pgDatabase?.isPostgresUrl(url) ? await pgDatabase.openPostgresDatabase(url, {}, (error) => logger.warn('the database dropped a connection; the next query opens another', { error: errorMessage(error) })) : openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
   logger.info('database opened', pgDatabase && db.dialect === 'postgres' ? { dialect: 'postgres', url: pgDatabase.redactedUrl(url ?? '') } : { dialect: 'sqlite', path: env.DOCKHAND_DB });
   // Audit rows and handled request keys of a burst of commands: one commit, after the acks.
   const batch = new WriteBatch(db, (error) => logger.error('a batched write failed', { error: errorMessage(error) }));

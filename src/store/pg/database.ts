@@ -82,8 +82,8 @@ export function postgresDatabase(pgDb: PgDb): Database {
 }
 
 /** Connects (with the deadlines above), applies migrations/postgres, and returns the `Database`. */
-export async function openPostgresDatabase(url: string, pool: pg.PoolConfig = {}): Promise<Database> {
-  return postgresDatabase(await openPostgres(url, { ...POSTGRES_TIMEOUTS, ...pool }));
+export async function openPostgresDatabase(url: string, pool: pg.PoolConfig = {}, onDropped?: (error: Error) => void): Promise<Database> {
+  return postgresDatabase(await openPostgres(url, { ...POSTGRES_TIMEOUTS, ...pool }, onDropped));
 }
 
 /** `postgres://…` or `postgresql://…`: a Postgres URL; anything else is a SQLite path. */
