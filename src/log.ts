@@ -24,6 +24,21 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
  * An error once, as a person reads it: its name when that says something (`AccessDeniedException: …`), not
  * the generic `Error`, and never twice when the message already starts with it.
  */
+/**
+ * The message and what caused it, one line: a failed query (drizzle) says which query, its cause why (a
+ * refused connection, a wrong password). For start-up failures, where the operator needs the why.
+ */
+export function errorWithCauses(error: unknown): string {
+  const parts = [errorMessage(error).replace(/\s*\nparams:\s*$/, '').replace(/\s+/g, ' ').trim()];
+  let cause = error instanceof Error ? error.cause : undefined;
+  for (let depth = 0; cause && depth < 3; depth++, cause = cause instanceof Error ? cause.cause : undefined) {
+    // An AggregateError (every address of a host refused) says nothing itself: its errors do.
+    const message = cause instanceof AggregateError && !cause.message ? cause.errors.map(errorMessage).join('; ') : errorMessage(cause);
+    parts.push(message);
+  }
+  return parts.join(': ');
+}
+
 export function errorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { name, message } = error;

@@ -11,7 +11,7 @@ import type { Housekeeping } from './jobs/housekeeping.js';
 import type { InstanceLease } from './jobs/instance-lease.js';
 import type { InventoryRefresher } from './jobs/inventory-refresh.js';
 import type { Scheduler } from './jobs/scheduler.js';
-import { errorMessage, jsonLogger } from './log.js';
+import { errorWithCauses, jsonLogger } from './log.js';
 import type { ApprovalService } from './operations/approval-service.js';
 import type { DockhandMetrics } from './ops/metrics.js';
 import type { SlackApp } from './slack/app.js';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
 // Real paths: run through a symlink (a linked checkout, a bin link), argv[1] is the link, import.meta.url its target.
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main().catch((error) => {
-    process.stderr.write(error instanceof ConfigError || error instanceof SlackStartError ? `dockhand cannot start: ${error.message}\n` : `dockhand failed to start: ${errorMessage(error)}\n`);
+    process.stderr.write(error instanceof ConfigError || error instanceof SlackStartError ? `dockhand cannot start: ${error.message}\n` : `dockhand failed to start: ${errorWithCauses(error)}\n`);
     process.exit(1);
   });
 }

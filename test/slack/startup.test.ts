@@ -114,6 +114,15 @@ describe('start-up against Slack', () => {
     expect(slack.callsTo('apps.connections.open')[0]?.token).toBe('xapp-bad');
   });
 
+  it('says why the database cannot be reached, not only which query failed (a Postgres that refuses the connection)', async () => {
+    const port = await closedPort();
+    const dir = checkout();
+    const { code, stderr } = await runMain(dir, { ...base, SLACK_BOT_TOKEN: 'xoxb-any', DATABASE_URL: `postgres://dockhand:secret@127.0.0.1:${port}/dockhand` });
+    expect(stderr).toMatch(/dockhand failed to start: .*ECONNREFUSED/);
+    expect(stderr).not.toContain('secret');
+    expect(code).toBe(1);
+  });
+
   it('names the URL it tried when Slack is unreachable, and gives up after SLACK_CONNECT_TIMEOUT_SECONDS', async () => {
     const port = await closedPort();
     const dir = checkout();
