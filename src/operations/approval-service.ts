@@ -87,36 +87,18 @@ export class ApprovalService {
 
   /**
    * Files the request and posts it to the approvers; the answer is for the requester. The same request asked
-   * again while one waits is answered with the waiting one, and a requester has at most a few waiting, so
-   * repeating a command cannot flood the approvers' channel.
+   * again while one waits (`requestKey`: an extension whatever its end) is answered with the waiting one, and
+   * a requester has at most a few waiting, so repeating a command cannot flood the approvers' channel. The
+   * store holds both across replicas (the unique index; the count and insert in one transaction).
    */
   async request(request: ApprovalRequest): Promise<ApprovalFiled> {
     const { channel, store, clock, outbound, expireMinutes } = this.deps;
     if (!channel) return { kind: 'no-channel', verb: request.verb, environment: request.environment };
     // Requests past their time no longer count as waiting (nor hold the unique index).
     await this.expireDue();
-    const waiting = await this.waitingLike(request);
-    if (waiting.same) {
-      await this.audit(request.requestedBy, `request:${request.verb}`, waiting.same, 'busy', `already waiting as #${waiting.same.id}`);
-      return { kind: 'already-waiting', request: viewOf(waiting.same), since: waiting.same.createdAt };
-    }
-    if (waiting.count >= MAX_PENDING_PER_REQUESTER) {
-      await this.deps.audit.record({
-        at: clock.now().toISOString(),
-        actor: request.requestedBy,
-        verb: `request:${request.verb}`,
-        environment: request.environment,
-        params: { request: describeRequest(request) },
-        outcome: 'denied',
-        detail: `${waiting.count} requests already waiting`,
-        durationMs: null,
-      });
-      return { kind: 'too-many-waiting', waiting: waiting.count, limit: MAX_PENDING_PER_REQUESTER };
-    }
     const now = clock.now();
-    let row: ApprovalRow;
-    try {
-      row = await store.create({
+    const filed = await store.file(
+      {
         environment: request.environment,
         verb: request.verb,
         params: request.params,
@@ -124,13 +106,28 @@ export class ApprovalService {
         requestChannelId: request.channelId,
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + expireMinutes * 60_000).toISOString(),
-      });
-    } catch (error) {
-      // The unique index (approvals_pending_once) caught the same request filed meanwhile: answer with it.
-      const same = (await this.waitingLike(request)).same;
-      if (!same) throw error;
-      return { kind: 'already-waiting', request: viewOf(same), since: same.createdAt };
+      },
+      MAX_PENDING_PER_REQUESTER,
+      now.toISOString(),
+    );
+    if (filed.kind === 'same') {
+      await this.audit(request.requestedBy, `request:${request.verb}`, filed.row, 'busy', `already waiting as #${filed.row.id}`);
+      return { kind: 'already-waiting', request: viewOf(filed.row), since: filed.row.createdAt };
     }
+    if (filed.kind === 'too-many') {
+      await this.deps.audit.record({
+        at: now.toISOString(),
+        actor: request.requestedBy,
+        verb: `request:${request.verb}`,
+        environment: request.environment,
+        params: { request: describeRequest(request) },
+        outcome: 'denied',
+        detail: `${filed.waiting} requests already waiting`,
+        durationMs: null,
+      });
+      return { kind: 'too-many-waiting', waiting: filed.waiting, limit: MAX_PENDING_PER_REQUESTER };
+    }
+    const row = filed.row;
     let posted: Awaited<ReturnType<Outbound['post']>>;
     try {
       posted = await outbound.post(channel, { kind: 'approval-request', request: viewOf(row) });
@@ -142,18 +139,6 @@ export class ApprovalService {
     this.changed.publish({ environment: row.environment });
     await this.audit(request.requestedBy, `request:${request.verb}`, row, 'requested', posted ? `posted to ${channel}` : `could not post to ${channel}`);
     return posted ? { kind: 'posted', request: viewOf(row), channel, expireMinutes } : { kind: 'unposted', request: viewOf(row), channel };
-  }
-
-  /**
-   * The requester's waiting requests: how many, and the one asking for the same thing, if any. An extension
-   * is the same whatever its `until` (`1h` is a new time every minute, and a second one would only race the
-   * first); other verbs' parameters are choices (which service, how many tasks), so they must match too.
-   */
-  private async waitingLike(request: ApprovalRequest): Promise<{ count: number; same: ApprovalRow | undefined }> {
-    const rows = await this.deps.store.pendingBy(request.requestedBy, this.deps.clock.now().toISOString());
-    const params = JSON.stringify(request.params);
-    const sameParams = (row: ApprovalRow) => request.verb === 'extend' || JSON.stringify(row.params) === params;
-    return { count: rows.length, same: rows.find((row) => row.verb === request.verb && row.environment === request.environment && sameParams(row)) };
   }
 
   /**

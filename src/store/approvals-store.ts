@@ -1,10 +1,18 @@
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
-import { first, type Database } from './database.js';
+import { and, asc, eq, gt, lte, sql, type SQL } from 'drizzle-orm';
+import { requestKey } from '../domain/access/approvals.js';
+import { first, isUniqueViolation, type Database } from './database.js';
+import type { Db } from './db.js';
 import type { BeginResult } from './operations-store.js';
 import type { approvals } from './schema.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
 export type NewApproval = Pick<ApprovalRow, 'environment' | 'verb' | 'params' | 'requestedBy' | 'requestChannelId' | 'createdAt' | 'expiresAt'>;
+
+/** What filing a request came to: filed, the same one already waiting, or too many of the requester's waiting. */
+export type Filed = { kind: 'filed'; row: ApprovalRow } | { kind: 'same'; row: ApprovalRow } | { kind: 'too-many'; waiting: number };
+
+/** The first key of the `pg_advisory_xact_lock` pair taken while a requester's request is counted and filed. */
+const FILING_LOCK = 1_684_300_001;
 
 /** Carries a refused journal entry out of the transaction, rolling the decision back with it. */
 class NotJournaled extends Error {
@@ -20,9 +28,55 @@ export class ApprovalsStore {
     return this.database.tables.approvals;
   }
 
+  /** Inserts a pending request as it is (no limit): `file` is how requests are filed. */
   async create(request: NewApproval): Promise<ApprovalRow> {
-    const rows = await this.database.run((db) => db.insert(this.approvals).values({ ...request, status: 'pending' }).returning());
+    return this.database.run((db) => this.insert(db, request));
+  }
+
+  private async insert(db: Db, request: NewApproval): Promise<ApprovalRow> {
+    const rows = await db.insert(this.approvals).values({ ...request, requestKey: requestKey(request), status: 'pending' }).returning();
     return rows[0]!;
+  }
+
+  /**
+   * Files a request unless its requester has `limit` waiting (unexpired at `now`), with the count and the
+   * insert as one step: on SQLite the transaction is the only writer; on Postgres it holds a lock on the
+   * requester to its commit, so replicas filing for one person take turns. The same request already waiting
+   * is found by the unique index `approvals_pending_once` refusing the insert, whoever filed it and when.
+   */
+  async file(request: NewApproval, limit: number, now: string): Promise<Filed> {
+    const key = requestKey(request);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.database.transaction(async (tx): Promise<Filed> => {
+          await this.lockRequester(tx, request.requestedBy);
+          const waiting = await this.pendingBy(request.requestedBy, now);
+          if (waiting.length < limit) return { kind: 'filed', row: await this.insert(tx, request) };
+          // At the limit, the same request waiting is still the better answer.
+          const same = waiting.find((row) => row.requestKey === key);
+          return same ? { kind: 'same', row: same } : { kind: 'too-many', waiting: waiting.length };
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const same = await this.pendingWithKey(request.requestedBy, key);
+        if (same) return { kind: 'same', row: same };
+        // Decided or withdrawn between the refusal and this read: file it again.
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async lockRequester(tx: Db, requestedBy: string): Promise<void> {
+    // SQLite's transaction began IMMEDIATE: no other writer until it ends.
+    if (this.database.dialect !== 'postgres') return;
+    const pgTx = tx as unknown as { execute(query: SQL): PromiseLike<unknown> };
+    await pgTx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(FILING_LOCK))}, hashtext(${requestedBy}))`);
+  }
+
+  /** The pending request with this key (expired or not: it holds the unique index until it is marked expired). */
+  private pendingWithKey(requestedBy: string, key: string): Promise<ApprovalRow | undefined> {
+    const t = this.approvals;
+    return this.database.run((db) => first(db.select().from(t).where(and(eq(t.requestedBy, requestedBy), eq(t.requestKey, key), eq(t.status, 'pending'))).limit(1)));
   }
 
   get(id: number): Promise<ApprovalRow | undefined> {
@@ -82,7 +136,7 @@ export class ApprovalsStore {
     return changed.length === 1;
   }
 
-  /** The requester's pending requests (unexpired), oldest first: to answer a repeated request with the one waiting. */
+  /** The requester's pending requests (unexpired), oldest first: what counts towards their limit. */
   pendingBy(requestedBy: string, now: string): Promise<ApprovalRow[]> {
     const t = this.approvals;
     return this.database.run((db) =>

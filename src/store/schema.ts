@@ -164,6 +164,8 @@ export const approvals = sqliteTable(
     verb: text('verb').notNull(),
     params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     requestedBy: text('requested_by').notNull(),
+    /** What makes two of one requester's requests the same (`requestKey` in domain/access/approvals.ts). */
+    requestKey: text('request_key').notNull(),
     requestChannelId: text('request_channel_id').notNull(),
     /** `cancelled`: the requester no longer held the verb when someone clicked Approve. */
     status: text('status', { enum: ['pending', 'approved', 'denied', 'expired', 'cancelled'] }).notNull(),
@@ -178,8 +180,8 @@ export const approvals = sqliteTable(
   },
   (table) => [
     index('approvals_status_expires').on(table.status, table.expiresAt),
-    // One pending request per requester, verb, environment and parameters: asking again is answered with it.
-    uniqueIndex('approvals_pending_once').on(table.requestedBy, table.verb, table.environment, table.params).where(sql`status = 'pending'`),
+    // One pending request per requester and request key (an extension is the same whatever its end): asking again is answered with it.
+    uniqueIndex('approvals_pending_once').on(table.requestedBy, table.requestKey).where(sql`status = 'pending'`),
   ],
 );
 

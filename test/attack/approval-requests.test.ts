@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { askPrivately, clickButton } from '../support/slack-requests.js';
+import { askPrivately, clickButton, sendCommand } from '../support/slack-requests.js';
 
 let h: Harness;
+const clock = new ManualClock('2026-03-23T10:00:00Z');
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ clock });
 });
 afterAll(() => h.close());
 beforeEach(() => {
@@ -51,5 +53,15 @@ describe('the same protected request asked again', () => {
     expect(sixth).toContain('You already have 5 requests waiting for approval (at most 5 at once)');
     expect(await pendingOf('U0DEV')).toHaveLength(5);
     expect((await h.dockhand.audit.recent(5)).find((r) => r.actor === 'U0DEV' && r.verb === 'request:scale')).toMatchObject({ outcome: 'denied', detail: '5 requests already waiting' });
+  }, 30_000);
+
+  it('12 distinct requests of one person at once file five; the other seven are refused with why', async () => {
+    // Past the directory's cache: all twelve wait for the same usergroups.list, then go on together.
+    clock.advance(6 * 60_000);
+    const sent = await Promise.all(Array.from({ length: 12 }, (_, i) => sendCommand(h.eventsUrl, h.slack, 'U0ADMIN', `scale prod api ${i + 2}`)));
+    const answers = await Promise.all(sent.map(async ({ responseId }) => String((await h.slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId, 15_000)).body.text)));
+    expect(await pendingOf('U0ADMIN')).toHaveLength(5);
+    expect(answers.filter((a) => a.includes('You already have 5 requests waiting for approval (at most 5 at once)'))).toHaveLength(7);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0APPROVALS')).toHaveLength(5);
   }, 30_000);
 });

@@ -330,4 +330,31 @@ digests:
     expect(digestPosts(slack, 'C0DIGEST2')).toHaveLength(1);
     expect(await count(sql, `select count(*) as n from digest_posts where channel in ('C0DIGEST', 'C0DIGEST2')`)).toBe(2);
   }, 150_000);
+
+  it('files requests once across both receivers: 10 after-hours extensions with distinct ends make one request, 12 distinct scales five', async () => {
+    // qa-1 is up outside its hours (a minute a day, six hours from now), so extending it needs a lead.
+    const now = Date.now();
+    const policy = `${TEST_POLICY.replace('protect:\n', 'protect:\n  - environments: ["qa-*"]\n    after_hours_approval: [extend]\n')}
+schedules:
+  grace_minutes: 1440
+  defaults:
+    - environments: [qa-1]
+      schedule: "mon-sun ${hhmm(new Date(now + 6 * 3600_000))}-${hhmm(new Date(now + 6 * 3600_000 + 60_000))} UTC"
+`;
+    const { slack, sql, leader, follower } = await startPair({ policy });
+    slack.respond('usergroups.list', { ok: true, usergroups: [{ id: 'S0PLATFORM', users: ['U0LEE', 'U0KIM'] }] });
+    await vi.waitFor(async () => expect((await get(follower, '/health/ready')).status).toBe(200), { timeout: 20_000 });
+    const answersOf = (sent: Array<{ responseId: string }>) => Promise.all(sent.map(async ({ responseId }) => String((await slack.waitFor((c) => c.method === 'response_url' && c.responseId === responseId, 30_000)).body.text)));
+    const on = (i: number) => (i % 2 === 0 ? leader : follower).eventsUrl;
+
+    const extensions = await answersOf(await Promise.all(Array.from({ length: 10 }, (_, i) => sendCommand(on(i), slack, 'U0MARIA', `extend qa-1 until ${hhmm(new Date(now + 2 * 3600_000 + i * 60_000))}`))));
+    expect(extensions.filter((a) => /needs a second person: request #\d+/.test(a))).toHaveLength(1);
+    expect(extensions.filter((a) => /is already waiting for approval/.test(a))).toHaveLength(9);
+    expect(await count(sql, `select count(*) as n from approvals where requested_by = 'U0MARIA' and status = 'pending'`)).toBe(1);
+
+    const scales = await answersOf(await Promise.all(Array.from({ length: 12 }, (_, i) => sendCommand(on(i), slack, 'U0DEV', `scale prod-eu api ${i + 2}`))));
+    expect(scales.filter((a) => a.includes('You already have 5 requests waiting for approval (at most 5 at once)'))).toHaveLength(7);
+    expect(await count(sql, `select count(*) as n from approvals where requested_by = 'U0DEV' and status = 'pending'`)).toBe(5);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0APPROVALS')).toHaveLength(6);
+  }, 90_000);
 });

@@ -105,7 +105,7 @@ describe.skipIf(!server)('the Postgres schema (real server)', () => {
   it('decides an approval once: of 20 concurrent compare-and-set decisions exactly one changes the row', async () => {
     const [request] = await db
       .insert(approvals)
-      .values({ environment: 'prod', verb: 'restart', params: {}, requestedBy: 'U1', requestChannelId: 'C1', status: 'pending', createdAt: '2026-01-05T09:00:00.000Z', expiresAt: '2026-01-05T10:00:00.000Z' })
+      .values({ environment: 'prod', verb: 'restart', params: {}, requestedBy: 'U1', requestKey: 'restart prod', requestChannelId: 'C1', status: 'pending', createdAt: '2026-01-05T09:00:00.000Z', expiresAt: '2026-01-05T10:00:00.000Z' })
       .returning();
     const now = '2026-01-05T09:30:00.000Z';
     // The store's decide(): only a pending, unexpired request changes. Under READ COMMITTED the losers wait

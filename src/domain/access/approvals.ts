@@ -57,3 +57,16 @@ export function describeRequest(view: Pick<ApprovalView, 'verb' | 'environment' 
   if (view.verb === 'extend' && until) return `/env extend ${view.environment} until ${utcMinute(until)} UTC`;
   return ['/env', view.verb, view.environment, service ?? '', count ?? ''].filter((part) => part !== '').join(' ');
 }
+
+/**
+ * What makes two of a requester's requests the same one (the unique index `approvals_pending_once` holds one
+ * pending per requester and key). An extension is the same whatever its end (`1h` is a new time every minute,
+ * and a second one would only race the first); other verbs' parameters are choices (which service, how many
+ * tasks), so they are part of it. Words of a command hold no spaces, so the parts cannot run into each other.
+ * The migrations `*_approval_request_key.sql` compute the same for rows filed before the column: change them together.
+ */
+export function requestKey(request: Pick<ApprovalView, 'verb' | 'environment' | 'params'>): string {
+  const { service, count } = request.params as { service?: string | null; count?: number | null };
+  if (request.verb === 'extend') return `extend ${request.environment}`;
+  return [request.verb, request.environment, service != null ? `service=${service}` : '', count != null ? `count=${count}` : ''].filter((part) => part !== '').join(' ');
+}

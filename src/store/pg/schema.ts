@@ -145,6 +145,8 @@ export const approvals = pgTable(
     verb: text('verb').notNull(),
     params: jsonb('params').$type<Record<string, unknown>>().notNull(),
     requestedBy: text('requested_by').notNull(),
+    /** What makes two of one requester's requests the same (`requestKey` in domain/access/approvals.ts). */
+    requestKey: text('request_key').notNull(),
     requestChannelId: text('request_channel_id').notNull(),
     status: text('status', { enum: ['pending', 'approved', 'denied', 'expired', 'cancelled'] }).notNull(),
     createdAt: text('created_at').notNull(),
@@ -158,8 +160,8 @@ export const approvals = pgTable(
   },
   (table) => [
     index('approvals_status_expires').on(table.status, table.expiresAt),
-    // One pending request per requester, verb, environment and parameters: asking again is answered with it.
-    uniqueIndex('approvals_pending_once').on(table.requestedBy, table.verb, table.environment, table.params).where(sql`status = 'pending'`),
+    // One pending request per requester and request key (an extension is the same whatever its end): asking again is answered with it.
+    uniqueIndex('approvals_pending_once').on(table.requestedBy, table.requestKey).where(sql`status = 'pending'`),
   ],
 );
 
