@@ -174,6 +174,11 @@ export class InventoryRefresher {
   }
 
   /** Waits for a refresh in flight, so shutting down does not cut it off half-way. */
+  /** Whether a refresh of this process is running or queued. */
+  get busy(): boolean {
+    return this.inFlight !== null || this.queued !== null;
+  }
+
   async settled(): Promise<void> {
     while (this.inFlight || this.queued) await (this.queued ?? this.inFlight)?.catch(() => undefined);
   }

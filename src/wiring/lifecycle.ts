@@ -138,8 +138,9 @@ function activationOf({ shared, stores, slack, services, jobs }: Built, options:
       // A replica that died mid-operation: its claim has lapsed by now; the leader takes it over and finishes it.
       later = resumed.then(() => resumeOrphans(false)).finally(() => (later = null));
     }
-    // Another replica refreshes: show what it read.
-    if (replicas && !held) void stores.inventory.reloadIfChanged().catch((error) => logger.warn('could not reload the inventory', { error: errorMessage(error) }));
+    // Another replica refreshed (the leader's timer, or a follower after its operation or `/env refresh`): show
+    // what it read, on every replica, unless this one's own refresh is under way and will show newer.
+    if (replicas && !refresher.busy) void stores.inventory.reloadIfChanged().catch((error) => logger.warn('could not reload the inventory', { error: errorMessage(error) }));
   };
   const activate = async () => {
     if (!replicas) await serveSlack();

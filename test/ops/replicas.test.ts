@@ -87,6 +87,23 @@ describe.skipIf(!server)('replicas on one Postgres (in one process)', () => {
     await vi.waitFor(() => expect(web()).toBe(5), { timeout: 10_000, interval: 100 });
   }, 90_000);
 
+  it('what a follower read (its refresh after an operation, or /env refresh) the leader shows within a heartbeat', async () => {
+    const { url } = await setup();
+    const policy = parsePolicy(TEST_POLICY);
+    const a: Harness = await startHarness({ databaseUrl: url, policy, scheduler: false });
+    cleanup.push(() => a.close());
+    const b: Harness = await startHarness({ reuse: { sandbox: a.sandbox, slack: a.slack, dbPath: a.dbPath, databaseUrl: url }, policy, scheduler: false });
+    cleanup.push(() => b.close());
+    const [leader, follower] = a.dockhand.lease.held ? [a, b] : [b, a];
+    const status = async (replica: Harness) => String((await askPrivately(replica.eventsUrl, a.slack, 'U0ADMIN', 'status qa-1')).body.text);
+    expect(await status(leader)).toMatch(/running/);
+    // Someone parks qa-1 in the console; the follower reads it.
+    for (const s of a.sandbox.services().filter((x) => x.tags.environment === 'qa-1')) a.sandbox.externalUpdate({ cluster: s.cluster, service: s.name, desiredCount: 0 });
+    await follower.dockhand.refresher.refresh('test');
+    expect(await status(follower)).toMatch(/stopped/);
+    await vi.waitFor(async () => expect(await status(leader)).toMatch(/stopped/), { timeout: 10_000, interval: 250 });
+  });
+
   it('a leader that lost the lease has its scheduler edge refused by the fence: nothing journaled, nothing sent to AWS', async () => {
     const { url, database } = await setup();
     const now = Date.now();
