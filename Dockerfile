@@ -52,5 +52,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 
-# A young generation of 8 MB a half instead of 16: about 16 MB less RSS with 1,000 services, as npm start runs it.
-CMD ["node", "--max-semi-space-size=8", "dist/src/main.js"]
+# The flags of npm start: a young generation of 8 MB a half instead of 16 (about 16 MB less RSS with 1,000
+# services), and 2 V8 worker threads instead of 4 (each keeps its own malloc arena: about 8 MB less).
+CMD ["node", "--max-semi-space-size=8", "--v8-pool-size=2", "dist/src/main.js"]

@@ -4,7 +4,7 @@
  * signing secret and the fake Slack API), prints `listening <port>`, answers `stats` and `gc` over IPC.
  */
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { memoryStats, serveIpc } from './processes.js';
+import { collectGarbage, memoryStats, serveIpc } from './processes.js';
 
 const config = JSON.parse(process.env.DOCKHAND_BENCH_CONFIG ?? '{}') as { signingSecret: string; slackApiUrl: string };
 const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, logLevel: LogLevel.ERROR });
@@ -20,12 +20,7 @@ serveIpc({
   stats: () => memoryStats(),
   // As in dockhand-process.ts: bench/profile.ts cuts the profile's window with it.
   clock: () => Number(process.hrtime.bigint() / 1000n),
-  gc: () => {
-    const gc = globalThis.gc;
-    if (typeof gc !== 'function') return false;
-    gc();
-    return true;
-  },
+  gc: collectGarbage,
   settle: () => true,
 });
 

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parsePolicy } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
 import { startDockhand } from '../src/main.js';
-import { memoryStats, serveIpc } from './processes.js';
+import { collectGarbage, memoryStats, serveIpc } from './processes.js';
 
 export interface BenchDockhandConfig {
   dbPath: string;
@@ -39,13 +39,7 @@ serveIpc({
   stats: () => memoryStats({ awsCalls: dockhand.aws.counter.total() }),
   // The monotonic clock in µs, as V8's CPU profile stamps its samples: bench/profile.ts cuts a window with it.
   clock: () => Number(process.hrtime.bigint() / 1000n),
-  gc: () => {
-    const gc = globalThis.gc;
-    if (typeof gc !== 'function') return false;
-    gc();
-    gc();
-    return true;
-  },
+  gc: collectGarbage,
   settle: async () => {
     // An operation starts its follow-up refresh right after its last Slack update; give it a moment to begin.
     await sleep(100);

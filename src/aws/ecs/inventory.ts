@@ -89,12 +89,53 @@ async function listServiceArns(ecs: ECSClient, cluster: string): Promise<string[
   return arns;
 }
 
+/** One described service in the form the store keeps; its task definition and environment are settled once every page is in. */
+function toSnapshot(service: EcsService, context: RegionReadContext, refreshedAt: string): ServiceSnapshot {
+  const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+  const taskDefinitionArn = service.taskDefinition ?? null;
+  return {
+    arn: service.serviceArn,
+    account: context.account,
+    region: context.region,
+    cluster: clusterNameOf(service.clusterArn),
+    name: service.serviceName,
+    environment: null,
+    status: service.status,
+    desired: service.desiredCount,
+    running: service.runningCount,
+    pending: service.pendingCount,
+    taskDefinitionArn,
+    taskDefinition: taskDefinitionArn ? (context.knownTaskDefinition(taskDefinitionArn) ?? null) : null,
+    capacity: capacityOf(service),
+    deployments: service.deployments.map((d) => ({
+      id: d.id,
+      status: d.status,
+      rolloutState: d.rolloutState ?? null,
+      rolloutStateReason: d.rolloutStateReason ?? null,
+      desired: d.desiredCount,
+      running: d.runningCount,
+      pending: d.pendingCount,
+      failedTasks: d.failedTasks,
+      createdAt: d.createdAt ?? null,
+      updatedAt: d.updatedAt ?? null,
+    })),
+    events: service.events.slice(0, EVENTS_KEPT).map((e) => ({ at: e.createdAt, message: e.message })),
+    lastDeployAt: primary?.createdAt ?? null,
+    tags: service.tags,
+    refreshedAt,
+  };
+}
+
 /**
  * Reads one account and region with the fewest calls the APIs allow: list pages, DescribeServices in tens,
- * each unknown task definition once; cluster tags only when a service lacks its own environment tag.
+ * each unknown task definition once; cluster tags only when a service lacks its own environment tag. Each
+ * page of services becomes what the store keeps as soon as it arrives: a refresh never holds the parsed
+ * responses of the whole fleet at once (at 10,000 services they outlived young collections and left the old
+ * generation fragmented after the refresh).
  */
 export async function readRegionInventory(ecs: ECSClient, context: RegionReadContext): Promise<RegionInventory> {
   const limit = pLimit(context.concurrency ?? 8);
+  const refreshedAt = context.now.toISOString();
   const clusterArns = await listClusterArns(ecs);
   const serviceArnsByCluster = await Promise.all(clusterArns.map((cluster) => limit(() => listServiceArns(ecs, cluster))));
 
@@ -104,25 +145,28 @@ export async function readRegionInventory(ecs: ECSClient, context: RegionReadCon
       limit(async () => {
         const out = await ecs.send(new DescribeServicesCommand({ cluster, services: arns, include: ['TAGS'] }));
         // Services deleted between list and describe come back as failures: they are simply gone.
-        return (out.services ?? []).map((raw) => parseAws(serviceSchema, raw, 'DescribeServices'));
+        return (out.services ?? [])
+          .map((raw) => parseAws(serviceSchema, raw, 'DescribeServices'))
+          .filter((service) => service.status !== 'INACTIVE')
+          .map((service) => toSnapshot(service, context, refreshedAt));
       }),
     ),
   );
-  const ecsServices = described.flat().filter((s) => s.status !== 'INACTIVE');
+  const services = described.flat();
 
   const clusterTags = new Map<string, Record<string, string>>();
   if (context.rules.mode === 'tag') {
-    const needTags = [...new Set(ecsServices.filter((s) => !s.tags[context.rules.tagKey]).map((s) => s.clusterArn))];
+    const needTags = [...new Set(services.filter((s) => !s.tags[context.rules.tagKey]).map((s) => s.cluster))];
     for (const batch of chunks(needTags, API_BATCH.describeClusters)) {
       const out = await ecs.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS'] }));
       for (const raw of out.clusters ?? []) {
         const cluster = parseAws(clusterSchema, raw, 'DescribeClusters');
-        clusterTags.set(cluster.clusterArn, cluster.tags);
+        clusterTags.set(cluster.clusterName, cluster.tags);
       }
     }
   }
 
-  const unknownArns = [...new Set(ecsServices.map((s) => s.taskDefinition).filter((arn): arn is string => !!arn && !context.knownTaskDefinition(arn)))];
+  const unknownArns = [...new Set(services.filter((s) => s.taskDefinitionArn && !s.taskDefinition).map((s) => s.taskDefinitionArn as string))];
   const newTaskDefinitions = await Promise.all(
     unknownArns.map((arn) =>
       limit(async () => {
@@ -134,42 +178,10 @@ export async function readRegionInventory(ecs: ECSClient, context: RegionReadCon
   );
   const fresh = new Map(newTaskDefinitions.map((td) => [td.arn, td]));
 
-  const refreshedAt = context.now.toISOString();
-  const services = ecsServices.map((service): ServiceSnapshot => {
-    const cluster = { name: clusterNameOf(service.clusterArn), tags: clusterTags.get(service.clusterArn) ?? {} };
-    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-    const taskDefinitionArn = service.taskDefinition ?? null;
-    return {
-      arn: service.serviceArn,
-      account: context.account,
-      region: context.region,
-      cluster: cluster.name,
-      name: service.serviceName,
-      environment: environmentNameOf(context.rules, service, cluster),
-      status: service.status,
-      desired: service.desiredCount,
-      running: service.runningCount,
-      pending: service.pendingCount,
-      taskDefinitionArn,
-      taskDefinition: taskDefinitionArn ? (fresh.get(taskDefinitionArn) ?? context.knownTaskDefinition(taskDefinitionArn) ?? null) : null,
-      capacity: capacityOf(service),
-      deployments: service.deployments.map((d) => ({
-        id: d.id,
-        status: d.status,
-        rolloutState: d.rolloutState ?? null,
-        rolloutStateReason: d.rolloutStateReason ?? null,
-        desired: d.desiredCount,
-        running: d.runningCount,
-        pending: d.pendingCount,
-        failedTasks: d.failedTasks,
-        createdAt: d.createdAt ?? null,
-        updatedAt: d.updatedAt ?? null,
-      })),
-      events: service.events.slice(0, EVENTS_KEPT).map((e) => ({ at: e.createdAt, message: e.message })),
-      lastDeployAt: primary?.createdAt ?? null,
-      tags: service.tags,
-      refreshedAt,
-    };
-  });
+  // The snapshots are this function's own until it returns: settled in place rather than copied again.
+  for (const service of services) {
+    service.environment = environmentNameOf(context.rules, service, { name: service.cluster, tags: clusterTags.get(service.cluster) ?? {} });
+    if (service.taskDefinitionArn && !service.taskDefinition) service.taskDefinition = fresh.get(service.taskDefinitionArn) ?? null;
+  }
   return { services, newTaskDefinitions };
 }
