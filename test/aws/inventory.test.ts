@@ -130,6 +130,30 @@ describe('inventory refresh against the sandbox', () => {
     expect(fleet.environments()).toHaveLength(4);
     expect(record.awsCalls).toBe(sandbox.countCalls());
   });
+
+  it('takes the environment from the cluster’s tags for a service without its own, asking DescribeClusters once', async () => {
+    const service = (name: string, tags: Record<string, string>) => ({ name, cpu: 256, memory: 512, arch: 'X86_64' as const, spot: false, desired: 1, tags });
+    const account = '111111111111';
+    const sandbox = await startSandbox({
+      fleet: {
+        accounts: [{ id: account, regions: ['us-east-1'] }],
+        clusters: [
+          { account, region: 'us-east-1', name: 'shared', tags: { environment: 'from-cluster' }, services: [service('api', {}), service('web', { environment: 'own' })] },
+          { account, region: 'us-east-1', name: 'loose', tags: {}, services: [service('orphan', {})] },
+        ],
+      },
+      convergeDelayMs: 0,
+    });
+    open.push(sandbox);
+    const { refresher, store } = await setup(sandbox, policyFor([account]));
+    await refresher.refresh('test');
+    const byName = Object.fromEntries(store.services().map((s) => [s.name, s]));
+    expect(byName.api?.environment).toBe('from-cluster');
+    expect(byName.web?.environment).toBe('own');
+    expect(byName.orphan?.environment).toBeNull();
+    expect(byName.api?.taskDefinition?.cpu).toBe(256);
+    expect(sandbox.countCalls({ operation: 'DescribeClusters' })).toBe(1);
+  });
 });
 
 function accessDenied(): Error {
