@@ -4,6 +4,7 @@
  * signing secret and the fake Slack API), prints `listening <port>`, answers `stats` and `gc` over IPC.
  */
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { startAllocations, stopAllocations } from './allocations.js';
 import { collectGarbage, memoryStats, serveIpc } from './processes.js';
 
 const config = JSON.parse(process.env.DOCKHAND_BENCH_CONFIG ?? '{}') as { signingSecret: string; slackApiUrl: string };
@@ -21,6 +22,8 @@ serveIpc({
   // As in dockhand-process.ts: bench/profile.ts cuts the profile's window with it.
   clock: () => Number(process.hrtime.bigint() / 1000n),
   gc: collectGarbage,
+  allocStart: startAllocations,
+  allocStop: stopAllocations,
   settle: () => true,
 });
 

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parsePolicy } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
 import { startDockhand } from '../src/main.js';
+import { startAllocations, stopAllocations } from './allocations.js';
 import { collectGarbage, memoryStats, serveIpc } from './processes.js';
 
 export interface BenchDockhandConfig {
@@ -40,6 +41,8 @@ serveIpc({
   // The monotonic clock in µs, as V8's CPU profile stamps its samples: bench/profile.ts cuts a window with it.
   clock: () => Number(process.hrtime.bigint() / 1000n),
   gc: collectGarbage,
+  allocStart: startAllocations,
+  allocStop: stopAllocations,
   settle: async () => {
     // An operation starts its follow-up refresh right after its last Slack update; give it a moment to begin.
     await sleep(100);

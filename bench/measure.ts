@@ -117,6 +117,10 @@ export interface AckLoad {
   acks: Distribution;
   /** CPU the app's process used per measured request, the work after the ack included. */
   cpuPerRequestMs: number;
+  /** Of which in the kernel. */
+  cpuSystemPerRequestMs: number;
+  /** By thread name (10 ms ticks summed over the load, divided by its requests). */
+  cpuByThreadPerRequestMs: Record<string, number>;
 }
 
 /**
@@ -148,7 +152,14 @@ export async function ackLoad(ctx: BenchContext, loader: BenchChild, app: BenchC
   const before = await app.request<ChildStats>('stats');
   const measured = await send(ctx.ackRequests, 'measured');
   const after = await app.request<ChildStats>('stats');
-  return { acks: distribution(measured.map((a) => a.ackMs)), cpuPerRequestMs: (after.cpuMs - before.cpuMs) / ctx.ackRequests };
+  const perRequest = (ms: number) => ms / ctx.ackRequests;
+  const cpuByThreadPerRequestMs = Object.fromEntries(Object.entries(after.cpuByThreadMs).map(([name, ms]) => [name, perRequest(ms - (before.cpuByThreadMs[name] ?? 0))]));
+  return {
+    acks: distribution(measured.map((a) => a.ackMs)),
+    cpuPerRequestMs: perRequest(after.cpuMs - before.cpuMs),
+    cpuSystemPerRequestMs: perRequest(after.cpuSystemMs - before.cpuSystemMs),
+    cpuByThreadPerRequestMs,
+  };
 }
 
 /** Sequential commands, each timed from the request to its answer at the response URL. */

@@ -5,7 +5,7 @@
  * IPC channel closes, so a benchmark killed with SIGKILL leaves nothing behind.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +31,10 @@ export interface ChildStats {
   externalBytes: number;
   /** CPU time the process has used so far (user + system), in ms. */
   cpuMs: number;
+  /** Of which in the kernel, in ms. */
+  cpuSystemMs: number;
+  /** CPU time so far by thread name (Linux, from /proc; 10 ms ticks): the main thread is `node`. */
+  cpuByThreadMs: Record<string, number>;
   /** AWS calls dockhand's own counter saw (dockhand only). */
   awsCalls?: number;
   gcExposed: boolean;
@@ -278,12 +282,39 @@ export async function collectGarbage(): Promise<boolean> {
   return true;
 }
 
+/** CPU time by thread name from /proc/self/task (Linux only; empty elsewhere), in ms. */
+function threadCpu(): Record<string, number> {
+  const byName: Record<string, number> = {};
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return byName;
+  }
+  for (const task of tasks) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      // Fields after the name: state is 3rd; utime and stime are the 14th and 15th of the whole line.
+      const fields = stat.slice(close + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      byName[name] = (byName[name] ?? 0) + ticks * 10;
+    } catch {
+      // The thread ended while being read.
+    }
+  }
+  return byName;
+}
+
 /** Memory figures of this process, collecting garbage first when --expose-gc was given. */
 export function memoryStats(extra: Partial<ChildStats> = {}): ChildStats {
   const usage = process.memoryUsage();
   const cpu = process.cpuUsage();
   return {
     cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuSystemMs: cpu.system / 1000,
+    cpuByThreadMs: threadCpu(),
     rssBytes: usage.rss,
     heapUsedBytes: usage.heapUsed,
     heapTotalBytes: usage.heapTotal,

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/profile.ts [--environments 80] [--services 8] [--text list] [--out DIR] [--top 15] [--no-bare]`:
+ * `npx tsx bench/profile.ts [--environments 80] [--services 8] [--text list] [--out DIR] [--top 15] [--no-bare] [--no-profile] [--allocations] [--requests 500]`:
  * where dockhand's CPU goes under the benchmark's ack load. Starts the sandbox (50 ms latency), the fake Slack
  * API and dockhand with `--cpu-prof`, refreshes twice, sends the ack load (500 requests, 50 concurrent, after a
  * warm-up) of one command, stops dockhand and prints the top of the profile by self time, per function and per
@@ -15,10 +15,11 @@ import { SlackDriver } from './load.js';
 import { ackLoad, refreshThroughSlack, SIGNING_SECRET, startDockhandChild, type BenchContext } from './measure.js';
 import { benchLocations, benchPolicyText } from './policy.js';
 import { atExit, BenchChild, compileForBench } from './processes.js';
-import { formatProfile, summarizeProfile, type CpuProfile } from './profile-summary.js';
+import { formatProfile, moduleOf, summarizeProfile, type CpuProfile } from './profile-summary.js';
+import { summarizeAllocations, type AllocationNode } from './allocations.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { environments: { type: 'string' }, services: { type: 'string' }, text: { type: 'string', multiple: true }, out: { type: 'string' }, top: { type: 'string' }, 'no-bare': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { environments: { type: 'string' }, services: { type: 'string' }, text: { type: 'string', multiple: true }, out: { type: 'string' }, top: { type: 'string' }, 'no-bare': { type: 'boolean' }, 'no-profile': { type: 'boolean' }, allocations: { type: 'boolean' }, requests: { type: 'string' } } });
   const environments = Number(values.environments ?? 80);
   const services = Number(values.services ?? 8);
   const texts = values.text ?? ['list', 'status env-001'];
@@ -34,25 +35,33 @@ async function main(): Promise<void> {
   try {
     const ctx: BenchContext = {
       sandbox, slack, policy: benchPolicyText(1), locations: benchLocations(1), latencyMs: 50,
-      ackRequests: 500, ackConcurrency: 50, ackWarmup: 50, answerRequests: 50, dir, runtime, log,
+      ackRequests: Number(values.requests ?? 500), ackConcurrency: 50, ackWarmup: 50, answerRequests: 50, dir, runtime, log,
     };
     const top = Number(values.top ?? 15);
     const profiled = async (what: string, profileDir: string, start: (nodeArgs: string[]) => Promise<BenchChild>, prepare: (child: BenchChild) => Promise<void>, text: string, expectAnswers: boolean) => {
       mkdirSync(profileDir, { recursive: true });
       let window = { from: 0, to: 0 };
-      const child = await start(['--cpu-prof', '--cpu-prof-dir', profileDir]);
+      const child = await start(values['no-profile'] || values.allocations ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]);
       const loader = await BenchChild.start({ name: 'load driver', script: 'driver-process.ts', runtime });
       try {
         await prepare(child);
         log(`profiling ${what}: ${ctx.ackRequests} requests, ${ctx.ackConcurrency} concurrent`);
         window = { from: await child.request<number>('clock'), to: 0 };
+        if (values.allocations) await child.request('allocStart');
         const load = await ackLoad(ctx, loader, child, `prof-${profileDir.replace(/\W+/g, '-').slice(-40)}`, expectAnswers, text);
         window.to = await child.request<number>('clock');
-        log(`  ack p50 ${load.acks.p50.toFixed(1)} ms, p95 ${load.acks.p95.toFixed(1)} ms, CPU ${load.cpuPerRequestMs.toFixed(2)} ms a request`);
+        if (values.allocations) {
+          const head = await child.request<AllocationNode>('allocStop', undefined, 60_000);
+          process.stdout.write(`\n${what}: allocations during the load\n${summarizeAllocations(head, moduleOf, top)}\n`);
+        }
+        log(`  ack p50 ${load.acks.p50.toFixed(1)} ms, p95 ${load.acks.p95.toFixed(1)} ms, CPU ${load.cpuPerRequestMs.toFixed(2)} ms a request (kernel ${load.cpuSystemPerRequestMs.toFixed(2)})`);
+        const threads = Object.entries(load.cpuByThreadPerRequestMs).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+        if (threads.length > 0) log(`  by thread: ${threads.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')}`);
       } finally {
         await child.stop(10_000);
         await loader.stop();
       }
+      if (values['no-profile'] || values.allocations) return;
       const file = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
       if (!file) throw new Error(`no profile written in ${profileDir}`);
       writeFileSync(join(profileDir, 'window.json'), JSON.stringify(window));

@@ -26,10 +26,11 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
  */
 /**
  * The message and what caused it, one line: a failed query (drizzle) says which query, its cause why (a
- * refused connection, a wrong password). For start-up failures, where the operator needs the why.
+ * refused connection, a wrong password, a statement timeout). Never the query's parameters: they hold what
+ * users typed and request keys with Slack trigger ids.
  */
 export function errorWithCauses(error: unknown): string {
-  const parts = [errorMessage(error).replace(/\s*\nparams:\s*$/, '').replace(/\s+/g, ' ').trim()];
+  const parts = [errorMessage(error).replace(/\s*\nparams:[\s\S]*$/, '').replace(/\s+/g, ' ').trim()];
   let cause = error instanceof Error ? error.cause : undefined;
   for (let depth = 0; cause && depth < 3; depth++, cause = cause instanceof Error ? cause.cause : undefined) {
     // An AggregateError (every address of a host refused) says nothing itself: its errors do.

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncScope } from '../async-scope.js';
 
 /**
  * What the AWS calls made inside a piece of work share, carried through the SDK's middleware by async
@@ -17,7 +17,7 @@ interface Deadline {
   ms: number;
 }
 
-const scopes = new AsyncLocalStorage<CallScope>();
+const scopes = new AsyncScope<CallScope>();
 
 /** Thrown when work ran past its deadline. Not retryable: the SDK's retry loop stops at it. */
 export class DeadlineExceeded extends Error {

@@ -22,27 +22,38 @@ export interface ReadinessProbeDeps {
   refreshIntervalMs: number;
   /** Postgres replicas: see `ReadinessInput.replicas`. */
   replicas?: boolean;
+  /** How long the database may take to answer the probe (default READINESS_DATABASE_DEADLINE_MS). */
+  databaseDeadlineMs?: number;
 }
 
-/** Gathers what readiness needs, each time it is asked: a real database write, the lease, Slack, the last refresh. */
+/**
+ * A load balancer's health check gives up after 5 s by default: a database that has not answered the probe
+ * by this is reported as not answering, rather than the check timing out with no answer at all.
+ */
+export const READINESS_DATABASE_DEADLINE_MS = 3000;
+
+interface DatabaseFindings {
+  databaseError: string | null;
+  lastSuccess: string | null;
+}
+
+/**
+ * Gathers what readiness needs, each time it is asked: a real database write, the lease, Slack, the last
+ * refresh. The database's part has a deadline, and one probe at a time: while a hung database still holds
+ * one, the next asks share it instead of queueing more queries in the pool.
+ */
 export function readinessProbe(deps: ReadinessProbeDeps): () => Promise<Readiness> {
+  const deadlineMs = deps.databaseDeadlineMs ?? READINESS_DATABASE_DEADLINE_MS;
+  let probing: Promise<DatabaseFindings> | null = null;
+  const probeDatabase = (nowMs: number): Promise<DatabaseFindings> =>
+    (probing ??= answeredWithin(deadlineMs, askDatabase(deps, nowMs)).finally(() => {
+      probing = null;
+    }));
   return async () => {
     const now = deps.clock.now();
-    let databaseError: string | null = null;
-    try {
-      await deps.leaseStore.probeWrite(now.getTime());
-    } catch (error) {
-      databaseError = errorMessage(error);
-      deps.logger.error('readiness: the database does not take writes', { error: databaseError });
-    }
+    const { databaseError, lastSuccess } = await probeDatabase(now.getTime());
     const app = deps.slack;
     const slack: ReadinessInput['slack'] = !app ? { mode: 'off' } : app.mode === 'http' ? { mode: 'http' } : { mode: 'socket', state: app.socketState() ?? 'not started' };
-    let lastSuccess: string | null = null;
-    try {
-      lastSuccess = await deps.inventory.lastSuccessfulRefreshAt();
-    } catch (error) {
-      databaseError ??= errorMessage(error);
-    }
     return readiness({
       now,
       databaseError,
@@ -54,4 +65,33 @@ export function readinessProbe(deps: ReadinessProbeDeps): () => Promise<Readines
       refreshIntervalMs: deps.refreshIntervalMs,
     });
   };
+
+  function answeredWithin(ms: number, asked: Promise<DatabaseFindings>): Promise<DatabaseFindings> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<DatabaseFindings>((resolve) => {
+      timer = setTimeout(() => {
+        const databaseError = `the database did not answer within ${ms} ms`;
+        deps.logger.error('readiness: the database does not take writes', { error: databaseError });
+        resolve({ databaseError, lastSuccess: null });
+      }, ms);
+    });
+    return Promise.race([asked, late]).finally(() => clearTimeout(timer));
+  }
+}
+
+async function askDatabase(deps: ReadinessProbeDeps, nowMs: number): Promise<DatabaseFindings> {
+  let databaseError: string | null = null;
+  try {
+    await deps.leaseStore.probeWrite(nowMs);
+  } catch (error) {
+    databaseError = errorMessage(error);
+    deps.logger.error('readiness: the database does not take writes', { error: databaseError });
+  }
+  let lastSuccess: string | null = null;
+  try {
+    lastSuccess = await deps.inventory.lastSuccessfulRefreshAt();
+  } catch (error) {
+    databaseError ??= errorMessage(error);
+  }
+  return { databaseError, lastSuccess };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type AllMiddlewareArgs, type Logger as BoltLogger, type SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { Logger } from '../log.js';
+import { errorWithCauses, type Logger } from '../log.js';
 import type { Sleep } from '../rate-limit.js';
 import type { SlackPostObserver } from '../ops/metrics.js';
 import type { HandledRequests } from '../store/handled-requests.js';
@@ -11,7 +11,7 @@ import { registerApprovalInteractions } from './interactions/approvals.js';
 import { registerCommandButtons } from './interactions/command-buttons.js';
 import { registerForms } from './interactions/forms.js';
 import { registerHome } from './interactions/home.js';
-import type { ModalView } from './blocks/common.js';
+import { databaseFailedReply, type ModalView } from './blocks/common.js';
 import { HomePublisher } from './home.js';
 import { AfterAcks } from './after-acks.js';
 import { ephemeralBody, postToResponseUrl, responseUrlHosts, RESPONSE_URL_DEADLINE_MS } from './response-url.js';
@@ -205,11 +205,20 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     // Nothing else happens before the ack; the rest waits until the requests that have arrived are acked.
     await ack();
     afterAcks.run(async () => {
+      const post = (reply: { text: string; blocks: unknown[] }) => postToResponseUrl(command.response_url, ephemeralBody(reply), RESPONSE_URL_DEADLINE_MS, answerHosts);
       // A redelivered request (same trigger id) must not act twice.
-      if (!(await deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString()))) return;
+      let first: boolean;
+      try {
+        first = await deps.handled.claim(`command:${command.trigger_id}`, deps.command.clock.now().toISOString());
+      } catch (error) {
+        // The database is down or hung (its query deadline): the asker hears so rather than nothing.
+        options.logger.error('a command was not run: its request could not be recorded', { user: command.user_id, error: errorWithCauses(error) });
+        return post(databaseFailedReply());
+      }
+      if (!first) return;
       const answer = async (reply: { text: string; blocks: unknown[] }) => {
         await afterAcks.committed();
-        await postToResponseUrl(command.response_url, ephemeralBody(reply), RESPONSE_URL_DEADLINE_MS, answerHosts);
+        await post(reply);
       };
       // The forms (`/env schedule <env> edit`, `/env extend <env>`) open with the command's trigger id.
       const openModal = async (view: ModalView) => {

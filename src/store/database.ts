@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncScope } from '../async-scope.js';
 import type { Db } from './db.js';
 import * as schema from './schema.js';
 import * as cost from './schema-cost.js';
@@ -108,7 +108,7 @@ export class Gate {
  * event loop in busy_timeout.
  */
 export function sqliteDatabase(db: Db, gate: Gate = new Gate()): Database {
-  const current = new AsyncLocalStorage<OpenTransaction>();
+  const current = new AsyncScope<OpenTransaction>();
   let open = true;
   const inTransaction = () => {
     const store = current.getStore();

@@ -28,7 +28,7 @@ import {
   type ApprovalView as BlocksApprovalView,
 } from '../../src/slack/blocks/approval.js';
 import { auditReply } from '../../src/slack/blocks/audit.js';
-import { capBlocks, context, fieldsSection, header, linesToSections, problemReply, section, sectionsWithin, type Reply } from '../../src/slack/blocks/common.js';
+import { capBlocks, context, databaseFailedReply, fieldsSection, header, linesToSections, problemReply, section, sectionsWithin, type Reply } from '../../src/slack/blocks/common.js';
 import { anomalyAlertReply, chartMissingReply, costChartTitle, costReply, savedText } from '../../src/slack/blocks/cost.js';
 import { digestBlocks, digestMessages, digestPreviewReply } from '../../src/slack/blocks/digest.js';
 import { helpReply, unknownVerbReply, usageReply } from '../../src/slack/blocks/help.js';
@@ -281,6 +281,7 @@ export function builderCases({ name, text, contact }: Inputs, now = new Date('20
     ['pendingApprovalsReply', '', () => pendingApprovalsReply([request, request])],
     ['denyReasonModal', '', () => denyReasonModal(7, `/env stop ${name}`)],
     ['auditReply', '', () => auditReply({ rows: auditRows, total: 60, page: 2, pageSize: 25, scope: 'the environments you can see', environment: name })],
+    ['databaseFailedReply', '', () => databaseFailedReply()],
     ['problemReply', 'an AWS error', () => problemReply(`Something went wrong: ${text}`.replace(/[<>&`]/g, ''), 'Try again.')],
     ['costReply', 'one environment', () => costReply({ report: costReport, environment: name, showUnassigned: true, chart: { attached: false, reason: text } as never })],
     ['costReply', 'fleet', () => costReply({ report: costReport, environment: null, showUnassigned: true, chart: { attached: true } as never })],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parsePolicy } from '../../src/config/load.js';
 import type { Policy } from '../../src/config/policy.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import type { Sleep } from '../../src/rate-limit.js';
 import { startDockhand, type Dockhand } from '../../src/main.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../dev/sandbox/index.js';
@@ -93,6 +93,8 @@ export interface HarnessOptions {
   socketMode?: boolean;
   /** The every-minute scheduler (default on); off lets a test drive `scheduler.tick` alone. */
   scheduler?: boolean;
+  /** Where dockhand logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** Sandbox + fake Slack + dockhand in HTTP mode on a random port, with a throwaway database. */
@@ -107,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dockhand = await startDockhand({
     env: { DOCKHAND_DB: dbPath, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), PORT: 0, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...(peer ? { SLACK_APP_TOKEN: 'xapp-test' } : {}) },
     policy: options.policy ?? parsePolicy(TEST_POLICY),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     aws: { endpoint: sandbox.url, credentials: SANDBOX_CREDENTIALS },
     slack: true,
     refreshEveryMs: null,

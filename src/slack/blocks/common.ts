@@ -120,3 +120,8 @@ export function capBlocks(blocks: KnownBlock[], hint: string): KnownBlock[] {
 export function problemReply(problem: string, advice: string): Reply {
   return { text: `${problem} ${advice}`, blocks: [section(`:warning: ${problem}`), context(advice)] };
 }
+
+/** When the database failed a command before it ran: its request could not be recorded, so it was not run. */
+export function databaseFailedReply(): Reply {
+  return problemReply('dockhand could not reach its database, so it did not run this command.', 'Try again in a minute. If it keeps happening, tell your dockhand administrator: its log says why.');
+}

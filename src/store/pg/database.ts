@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncScope } from '../../async-scope.js';
 import type pg from 'pg';
 import type { Database, OpenTransaction, Tables } from '../database.js';
 import type { Db } from '../db.js';
@@ -29,7 +29,7 @@ export const POSTGRES_TIMEOUTS = { statement_timeout: 15_000, query_timeout: 20_
  * aborting the outer one.
  */
 export function postgresDatabase(pgDb: PgDb): Database {
-  const current = new AsyncLocalStorage<OpenTransaction>();
+  const current = new AsyncScope<OpenTransaction>();
   // Typed as SQLite's drizzle database for the stores' query building (see pgTables).
   const db = pgDb as unknown as Db;
   let open = true;
