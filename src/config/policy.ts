@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EnvironmentRules } from '../domain/environments.js';
 import type { AccessPolicy } from '../domain/access/permissions.js';
-import { AFTER_HOURS_VERBS } from '../domain/access/approvals.js';
+import { AFTER_HOURS_VERBS, APPROVABLE_VERBS } from '../domain/access/approvals.js';
 import { parseSchedule } from '../domain/schedules/schedule.js';
 import { policyGlob as glob } from './glob.js';
 import { reportPolicyFields } from './report-policy.js';
@@ -24,6 +24,17 @@ const afterHoursVerb = z.enum([...AFTER_HOURS_VERBS, '*'], {
     // The operations `approval` can protect at any hour.
     const instead = ['restart', 'stop', 'scale'].includes(String(issue.input)) ? `; list ${given} under approval to have it approved at any hour` : '';
     return `after-hours approval cannot apply to ${given}: only verbs that keep an environment up outside its schedule can (${afterHoursAllowed})${instead}`;
+  },
+});
+
+const approvableAllowed = `${APPROVABLE_VERBS.join(', ')}, or "*" for all of them`;
+
+/** Only verbs dockhand asks approval for: any other would be accepted and never asked for. */
+const approvableVerb = z.enum([...APPROVABLE_VERBS, '*'], {
+  error: (issue) => {
+    const given = JSON.stringify(issue.input);
+    if (!(VERBS as readonly unknown[]).includes(issue.input)) return `unknown verb ${given}; approval takes ${approvableAllowed}`;
+    return `approval cannot apply to ${given}: only verbs that change an environment or keep it up are approved (${approvableAllowed}); who may ${String(issue.input)} is a role's verbs`;
   },
 });
 
@@ -64,7 +75,7 @@ const discoverySchema = z
 const protectSchema = z.strictObject({
   environments: z.array(glob).min(1),
   /** These verbs need a second person holding `approve` on the environment to click Approve. */
-  approval: z.array(verb).default([]),
+  approval: z.array(approvableVerb).default([]),
   /** These verbs need approval only outside the environment's schedule: an extension past it, a start outside it. */
   after_hours_approval: z.array(afterHoursVerb).default([]),
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnv, loadPolicy, loadPolicyOf, parsePolicy } from '../../src/config/load.js';
+import { TEST_POLICY } from '../support/harness.js';
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -155,5 +156,30 @@ describe('configuration mistakes a new user makes', () => {
       'SLACK_APP_TOKEN: got (hidden); is still the placeholder from .env.example: paste the real value from your Slack app',
     ]);
     expect(readFileSync('.env.example', 'utf8')).toContain('SLACK_BOT_TOKEN=xoxb-replace-me');
+  });
+});
+
+describe('approval: in the policy', () => {
+  const policyWith = (approval: string) => TEST_POLICY.replace('protect:\n', `protect:\n  - environments: ["dev-*"]\n    approval: ${approval}\n`);
+  const problemOf = (approval: string) => {
+    try {
+      parsePolicy(policyWith(approval));
+      return '';
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  };
+
+  it('takes the verbs dockhand asks approval for, and "*"', () => {
+    expect(parsePolicy(policyWith('[restart, start, stop, scale, extend]')).protect[0]?.approval).toEqual(['restart', 'start', 'stop', 'scale', 'extend']);
+    expect(parsePolicy(policyWith('["*"]')).protect[0]?.approval).toEqual(['*']);
+  });
+
+  it('refuses a verb that is never approved, naming it, the verbs allowed and where that verb is controlled', () => {
+    expect(problemOf('[stop, logs]')).toContain(
+      'protect[0].approval[1]: got "logs"; approval cannot apply to "logs": only verbs that change an environment or keep it up are approved (restart, start, stop, scale, extend, or "*" for all of them); who may logs is a role\'s verbs',
+    );
+    expect(problemOf('[schedule]')).toContain('approval cannot apply to "schedule"');
+    expect(problemOf('[deploy]')).toContain('got "deploy"; unknown verb "deploy"; approval takes restart, start, stop, scale, extend, or "*" for all of them');
   });
 });

@@ -15,6 +15,13 @@ export function approvalRequired(rules: readonly ProtectionRule[], verb: string,
 }
 
 /**
+ * The verbs a person can be made to wait for approval on: those that change an environment's services or
+ * keep it up (operations and extensions). Viewing, reading logs, editing schedules and granting are not
+ * asked for; `approval` listing them would be read and never applied.
+ */
+export const APPROVABLE_VERBS = ['restart', 'start', 'stop', 'scale', 'extend'] as const;
+
+/**
  * The verbs after-hours approval can mean something for: those that keep an environment up outside its
  * schedule (an extension, and a person's start, which is an override until the next edge). Stopping, restarting
  * or scaling does not change whether an environment is up after hours; `approval` protects them at any hour.
