@@ -1,16 +1,26 @@
-import { eq, lt, sql } from 'drizzle-orm';
+import { asc, gte, lt, sql } from 'drizzle-orm';
 import { affected, type Database } from './database.js';
 import type { WriteBatch } from './write-batch.js';
 
 /**
- * Remembers Slack request keys, so a redelivered request is recognised and ignored. With a write batch, a
- * key is written with the command's audit row in the batch's one transaction; until then it is held here.
+ * How long after it was handled a Slack request can come back: Bolt refuses a signature more than 5 minutes
+ * old and dockhand one dated more than 5 minutes ahead, so a request handled at A was signed after A − 5 min
+ * and no copy of it verifies after A + 10 min. A minute more for the clocks between.
+ */
+export const REPLAYABLE_FOR_MS = 11 * 60_000;
+
+/**
+ * Remembers Slack request keys, so a redelivered request is recognised and ignored. With a write batch
+ * (SQLite, where this process is the database's one writer) the keys that can still come back are held in
+ * memory, read from the database once (those handled before a restart), and a key is written with the
+ * command's audit row in the batch's one transaction: a command reads nothing to know it is new. Without
+ * one (Postgres, replicas), the insert itself tells.
  */
 export class HandledRequests {
-  /** Keys claimed here whose row the batch has not committed yet (or whose check is under way). */
-  private readonly unwritten = new Set<string>();
-  /** Asked for every request: built once. */
-  private readonly seen: (values: { key: string }) => Promise<Array<{ key: string }>>;
+  /** Batched: the keys claimed within REPLAYABLE_FOR_MS, oldest first, by when (ms). */
+  private recent: Map<string, number> | null = null;
+  private loading: Promise<Map<string, number>> | null = null;
+  private readonly since: (values: { at: string }) => Promise<Array<{ key: string; at: string }>>;
   private readonly written: (values: { key: string; at: string }) => Promise<unknown>;
 
   constructor(
@@ -18,7 +28,9 @@ export class HandledRequests {
     private readonly batch?: WriteBatch,
   ) {
     const { handledRequests } = database.tables;
-    this.seen = database.prepared('dockhand_handled_seen', (db) => db.select({ key: handledRequests.key }).from(handledRequests).where(eq(handledRequests.key, sql.placeholder('key'))).limit(1));
+    this.since = database.prepared('dockhand_handled_since', (db) =>
+      db.select({ key: handledRequests.key, at: handledRequests.at }).from(handledRequests).where(gte(handledRequests.at, sql.placeholder('at'))).orderBy(asc(handledRequests.at)),
+    );
     this.written = database.prepared('dockhand_handled_insert', (db) => db.insert(handledRequests).values({ key: sql.placeholder('key'), at: sql.placeholder('at') }).onConflictDoNothing());
   }
 
@@ -26,23 +38,30 @@ export class HandledRequests {
   async claim(key: string, at: string): Promise<boolean> {
     const batch = this.batch;
     if (!batch) return affected(await this.written({ key, at })) === 1;
-    // Held from before the first await, so a repeat arriving meanwhile in this process is refused.
-    if (this.unwritten.has(key)) return false;
-    this.unwritten.add(key);
-    let seen: unknown;
-    try {
-      seen = (await this.seen({ key }))[0];
-    } catch (error) {
-      this.unwritten.delete(key);
-      throw error;
+    const atMs = Date.parse(at);
+    const recent = this.recent ?? (await this.loadRecent(atMs));
+    // From here to the set nothing awaits: a repeat arriving meanwhile finds the key.
+    for (const [old, when] of recent) {
+      if (when >= atMs - REPLAYABLE_FOR_MS) break;
+      recent.delete(old);
     }
-    if (seen) {
-      this.unwritten.delete(key);
-      return false;
-    }
-    // Joins the batch's transaction (on Postgres, its savepoint for this write).
-    batch.add(() => this.written({ key, at }), () => this.unwritten.delete(key));
+    if (recent.has(key)) return false;
+    recent.set(key, atMs);
+    // Joins the batch's transaction. Should the write fail, the key stays here: the request was handled.
+    batch.add(() => this.written({ key, at }));
     return true;
+  }
+
+  private loadRecent(nowMs: number): Promise<Map<string, number>> {
+    this.loading ??= this.since({ at: new Date(nowMs - REPLAYABLE_FOR_MS).toISOString() }).then(
+      (rows) => (this.recent = new Map(rows.map((row) => [row.key, Date.parse(row.at)]))),
+      (error: unknown) => {
+        // Read again at the next claim.
+        this.loading = null;
+        throw error;
+      },
+    );
+    return this.loading;
   }
 
   /** Writes the keys claimed so far now, with the batch's other writes (the commands' audit rows): before a reply leaves. */

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postToResponseUrl } from '../../src/slack/response-url.js';
 import { AuditStore } from '../../src/store/audit-store.js';
 import { openSqlite } from '../../src/store/db.js';
-import { HandledRequests } from '../../src/store/handled-requests.js';
+import { HandledRequests, REPLAYABLE_FOR_MS } from '../../src/store/handled-requests.js';
 import { WriteBatch } from '../../src/store/write-batch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dockhand-batch-'));
@@ -42,6 +42,30 @@ describe('the write batch of audit rows and handled request keys', () => {
     expect(other.prepare('select count(*) from aws_requests').pluck().get()).toBe(1);
     expect(errors).toEqual([]);
     other.close();
+    db.db.$client.close();
+  });
+
+  it('a restarted process refuses keys handled within the replay window, read from the database once', async () => {
+    const path = join(dir, 'restart.db');
+    const first = openSqlite(path);
+    const firstBatch = new WriteBatch(first, () => undefined);
+    const before = new HandledRequests(first, firstBatch);
+    expect(await before.claim('command:OLD', '2026-12-02T09:40:00.000Z')).toBe(true);
+    expect(await before.claim('command:T1', '2026-12-02T09:59:00.000Z')).toBe(true);
+    await before.commit();
+    first.db.$client.close();
+
+    const db = openSqlite(path);
+    const handled = new HandledRequests(db, new WriteBatch(db, () => undefined));
+    const now = Date.parse('2026-12-02T10:00:00.000Z');
+    expect(await handled.claim('command:T1', new Date(now).toISOString())).toBe(false);
+    // Handled 20 minutes ago: no copy of that request still verifies, so it is not kept (nor refused).
+    expect(await handled.claim('command:OLD', new Date(now).toISOString())).toBe(true);
+    // What it read once is what it goes by: a row removed behind its back does not make the key new again.
+    db.db.$client.prepare('delete from handled_requests').run();
+    expect(await handled.claim('command:T1', new Date(now + 1000).toISOString())).toBe(false);
+    // Past the window a key is let go, and the memory with it.
+    expect(await handled.claim('command:T1', new Date(now + REPLAYABLE_FOR_MS + 60_000).toISOString())).toBe(true);
     db.db.$client.close();
   });
 
