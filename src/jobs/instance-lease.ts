@@ -14,6 +14,8 @@ export interface InstanceLeaseOptions {
   heartbeatMs: number;
   /** Default: hostname, pid and a random suffix. */
   holder?: string;
+  /** Postgres replicas: waiting for the lease is how a follower runs, not a second instance by mistake. */
+  replicas?: boolean;
 }
 
 export type LeaseState = 'held' | 'waiting' | 'lost';
@@ -91,11 +93,10 @@ export class InstanceLease {
     const current = await store.current().catch(() => undefined);
     if (current && current.holder !== this.reportedHolder) {
       this.reportedHolder = current.holder;
-      logger.warn(wasHeld ? 'instance lease lost to another instance; stopping jobs' : 'another dockhand instance holds the lease; waiting', {
-        holder: current.holder,
-        heartbeatAt: new Date(current.heartbeatAt).toISOString(),
-        expiresAt: new Date(current.expiresAt).toISOString(),
-      });
+      const fields = { holder: current.holder, heartbeatAt: new Date(current.heartbeatAt).toISOString(), expiresAt: new Date(current.expiresAt).toISOString() };
+      if (wasHeld) logger.warn('instance lease lost to another instance; stopping jobs', fields);
+      else if (this.options.replicas) logger.info('another replica holds the lease and runs the jobs; this one serves Slack and takes over if it stops', fields);
+      else logger.warn('another dockhand instance holds the lease; waiting', fields);
     }
     return false;
   }

@@ -51,10 +51,12 @@ export class ApprovalsStore {
         return await this.database.transaction(async (tx): Promise<Filed> => {
           await this.lockRequester(tx, request.requestedBy);
           const waiting = await this.pendingBy(request.requestedBy, now);
-          if (waiting.length < limit) return { kind: 'filed', row: await this.insert(tx, request) };
-          // At the limit, the same request waiting is still the better answer.
+          // The same request waiting is the answer, at the limit or below it: found here, the insert is not
+          // tried only for the unique index to refuse it (an ERROR line in Postgres' log for every repeat).
           const same = waiting.find((row) => row.requestKey === key);
-          return same ? { kind: 'same', row: same } : { kind: 'too-many', waiting: waiting.length };
+          if (same) return { kind: 'same', row: same };
+          if (waiting.length < limit) return { kind: 'filed', row: await this.insert(tx, request) };
+          return { kind: 'too-many', waiting: waiting.length };
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

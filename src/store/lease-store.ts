@@ -57,7 +57,8 @@ export class LeaseStore {
       if (affected(inserted) === 1) return true;
       const row = await first(tx.select().from(instanceLease).where(eq(instanceLease.name, LEASE_NAME)).limit(1));
       const mine = row?.holder === holder;
-      // The token moves up in the statement itself, so it is the row's as the UPDATE finds it, not as read above.
+      // The token moves up in the statement itself, so it is the row's as the UPDATE finds it, not as read above;
+      // it moves for a holder re-taking its own expired lease too: what it started before it lapsed is fenced.
       const updated = await tx
         .update(instanceLease)
         .set({
@@ -65,7 +66,7 @@ export class LeaseStore {
           acquiredAt: mine ? row.acquiredAt : nowMs,
           heartbeatAt: nowMs,
           expiresAt: nowMs + leaseMs,
-          token: sql`case when ${instanceLease.holder} = ${holder} then ${instanceLease.token} else ${instanceLease.token} + 1 end`,
+          token: sql`case when ${instanceLease.holder} = ${holder} and ${instanceLease.expiresAt} > ${nowMs} then ${instanceLease.token} else ${instanceLease.token} + 1 end`,
         })
         .where(and(eq(instanceLease.name, LEASE_NAME), or(eq(instanceLease.holder, holder), lte(instanceLease.expiresAt, nowMs))));
       return affected(updated) === 1;

@@ -44,6 +44,8 @@ export async function startInstance(built: Built, options: LifecycleOptions): Pr
   const { shared, stores, aws, slack, services } = built;
   const { policy, clock, logger, metrics } = shared;
   // The lease holder and the journal's runner claims go by one name: this process.
+  // Postgres: every replica serves Slack and the lease gates only the jobs. SQLite: one instance does all.
+  const replicas = stores.lease.dialect === 'postgres';
   const lease = new InstanceLease({
     store: stores.lease,
     clock,
@@ -51,9 +53,8 @@ export async function startInstance(built: Built, options: LifecycleOptions): Pr
     leaseMs: policy.instance.lease_seconds * 1000,
     heartbeatMs: policy.instance.heartbeat_seconds * 1000,
     holder: services.runner.runnerId,
+    replicas,
   });
-  // Postgres: every replica serves Slack and the lease gates only the jobs. SQLite: one instance does all.
-  const replicas = stores.lease.dialect === 'postgres';
   built.jobs.scheduler.fenceWith((tx) => lease.checkFence(tx));
   metrics.readGaugesFrom({
     refreshAgeSeconds: async () => {

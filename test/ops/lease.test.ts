@@ -21,6 +21,19 @@ function twoInstances(name: string) {
 }
 
 describe('the instance lease', async () => {
+  it('says a second instance is waiting at warn on one database file, and a follower replica at info', async () => {
+    const path = join(dir, 'levels.db');
+    const clock = new ManualClock();
+    const logged: string[] = [];
+    const logger = { ...silentLogger, info: (message: string) => logged.push(`info ${message}`), warn: (message: string) => logged.push(`warn ${message}`) };
+    const make = (holder: string, replicas: boolean) => new InstanceLease({ store: new LeaseStore(openSqlite(path)), clock, logger, leaseMs: 30_000, heartbeatMs: 10_000, holder, replicas });
+    expect(await make('host/1/aaaa', false).attempt()).toBe(true);
+    logged.length = 0;
+    expect(await make('host/2/bbbb', false).attempt()).toBe(false);
+    expect(await make('host/3/cccc', true).attempt()).toBe(false);
+    expect(logged).toEqual(['warn another dockhand instance holds the lease; waiting', 'info another replica holds the lease and runs the jobs; this one serves Slack and takes over if it stops']);
+  });
+
   it('is held by one instance at a time; the other takes over only after the expiry', async () => {
     const { clock, a, b, store } = twoInstances('takeover');
     expect((await a.attempt())).toBe(true);

@@ -65,6 +65,20 @@ describe.each(await storeDialects())('the instance lease token and fence on $dia
     expect((await store.current())!.token).toBe(tokenB + 1);
   });
 
+  it('a holder re-taking its own lapsed lease gets the next token: what it began before the lapse is fenced', async () => {
+    const before = (await store.current())!;
+    // Nobody took it while it lapsed (a paused process, a database that did not answer its renewals).
+    expect(await store.take(before.holder, before.expiresAt, LEASE_MS)).toBe(true);
+    const after = (await store.current())!;
+    expect(after.holder).toBe(before.holder);
+    expect(after.token).toBe(before.token + 1);
+    await expect(fenced(before.holder, before.token, 'lapsed-stale')).rejects.toBeInstanceOf(FencedOut);
+    expect(await entries('lapsed-stale')).toBe(0);
+    // While it has not lapsed, taking it again is a renewal: the token stays.
+    expect(await store.take(before.holder, after.expiresAt - 1, LEASE_MS)).toBe(true);
+    expect((await store.current())!.token).toBe(after.token);
+  });
+
   it('of 20 replicas racing for an expired lease exactly one takes it, and the token moves up by one', async () => {
     const before = (await store.current())!;
     const at = before.expiresAt;
