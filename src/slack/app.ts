@@ -134,7 +134,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   }
   const socketState = receiver instanceof SocketModeReceiver ? trackSocket(receiver, options.logger) : () => null;
   // Deferred so auth.test runs inside start(), where its failure is awaited and reported.
-  const app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true });
+  // No conversation store: dockhand keeps no per-conversation state in Bolt's context, and Bolt's default one
+  // made and caught an Error ("Conversation not found") for every command and click.
+  const app = new App({ token: options.botToken, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
   if (options.observer) {
     const observer = options.observer;
     app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => observer.rateLimitWait('slack_429'));
