@@ -20,6 +20,20 @@ export class AsyncScope<T> {
     return this.storage.getStore();
   }
 
+  /**
+   * Keeps the storage enabled until the returned release is called, after the run that asked has settled:
+   * for work it left behind that must still find its store (a deadline's siblings still retrying).
+   */
+  hold(): () => void {
+    this.open++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.closed();
+    };
+  }
+
   /** Runs `work` with `store` as what `getStore` answers in it and in everything it awaits. */
   run<R>(store: T, work: () => PromiseLike<R>): Promise<R> {
     this.open++;

@@ -56,4 +56,22 @@ describe('AsyncScope', () => {
     expect(await scope.run('d', async () => (await tick(), scope.getStore()))).toBe('d');
     expect(executionAsyncResource()).toBeDefined();
   });
+
+  it('held, keeps a run’s store for what it left behind until released', async () => {
+    const scope = new AsyncScope<string>();
+    let release!: () => void;
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    let leftBehind!: Promise<string | undefined>;
+    await scope.run('kept', async () => {
+      release = scope.hold();
+      leftBehind = paused.then(() => scope.getStore());
+    });
+    resume();
+    expect(await leftBehind).toBe('kept');
+    release();
+    release();
+    await tick();
+    expect(scope.getStore()).toBeUndefined();
+  });
 });

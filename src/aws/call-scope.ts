@@ -65,18 +65,31 @@ export async function withDeadline<T>(ms: number, what: string, work: () => Prom
   outer?.deadline?.signal.addEventListener('abort', onOuterAbort, { once: true });
   const deadline: Deadline = outer?.deadline?.signal.aborted ? outer.deadline : { signal: controller.signal, what, ms };
   const aborted = whenAborted(deadline);
+  let failed = false;
   try {
     const running = scopes.run({ requestIds: outer?.requestIds ?? null, deadline }, work);
     running.catch(() => undefined);
     return await Promise.race([running, aborted.promise]);
   } catch (error) {
+    failed = true;
     // The outer deadline's message names the work it bounds.
     if (error instanceof DeadlineExceeded && outer?.deadline?.signal.aborted) throw new DeadlineExceeded(outer.deadline.what, outer.deadline.ms);
     throw error;
   } finally {
-    clearTimeout(timer);
     aborted.stop();
-    outer?.deadline?.signal.removeEventListener('abort', onOuterAbort);
+    const stop = () => {
+      clearTimeout(timer);
+      outer?.deadline?.signal.removeEventListener('abort', onOuterAbort);
+    };
+    if (failed && !controller.signal.aborted) {
+      // Work that failed early may have left calls running beside the one that failed (a Promise.all): the
+      // deadline still stands for them, and their scope stays until it has passed.
+      const release = scopes.hold();
+      timer.unref();
+      controller.signal.addEventListener('abort', () => (stop(), release()), { once: true });
+    } else {
+      stop();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { describeScheduledActions, deleteScheduledAction, putScheduledAction, setScheduledScalingSuspended } from '../aws/autoscaling/scheduled-actions.js';
 import { describeBounds, resourceIdOf, setBounds } from '../aws/autoscaling/targets.js';
+import { withDeadline } from '../aws/call-scope.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { Account } from '../config/policy.js';
 import type { Clock } from '../domain/clock.js';
@@ -22,6 +23,8 @@ export interface NativeSchedulesDeps {
   audit: AuditStore;
   clock: Clock;
   logger: Logger;
+  /** How long one environment's writes may take (`aws.step_deadline_ms`): a hung AWS endpoint gives them up, its retries refused. */
+  deadlineMs: number;
 }
 
 export interface SyncResult {
@@ -59,7 +62,11 @@ export class NativeSchedules {
   }
 
   /** Makes the scheduled actions of every service match the schedule: registers targets, puts and deletes actions. */
-  async sync(env: Environment, schedule: Schedule | null): Promise<SyncResult> {
+  sync(env: Environment, schedule: Schedule | null): Promise<SyncResult> {
+    return withDeadline(this.deps.deadlineMs, `writing the native schedule of ${env.name}`, () => this.syncNow(env, schedule));
+  }
+
+  private async syncNow(env: Environment, schedule: Schedule | null): Promise<SyncResult> {
     const result: SyncResult = { registered: 0, put: 0, deleted: 0 };
     const wanted = schedule ? toAwsScheduledActions(schedule) : [];
     const parked = await this.deps.operations.parkRecords(env.services.map((s) => s.arn));
@@ -118,6 +125,10 @@ export class NativeSchedules {
 
   /** While an override holds, AWS must not park the environment on its own: scheduled scaling is suspended. */
   async setSuspended(env: Environment, suspended: boolean): Promise<void> {
+    await withDeadline(this.deps.deadlineMs, `${suspended ? 'suspending' : 'resuming'} the native schedule of ${env.name}`, () => this.setSuspendedNow(env, suspended));
+  }
+
+  private async setSuspendedNow(env: Environment, suspended: boolean): Promise<void> {
     await Promise.all(
       env.services.map(async (service) => {
         const client = this.deps.aws.autoscaling(this.account(service.account), service.region);

@@ -193,11 +193,22 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
 }
 
+/** A click's ack is due within Slack's 3 s: its request key is given up on (and the click answered) by then. */
+const CLICK_CLAIM_DEADLINE_MS = 2000;
+
+function claimWithin(ms: number, claim: Promise<boolean>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([claim, late]).finally(() => clearTimeout(timer));
+}
+
 /** /env and the replay guard, the approval and command buttons, the forms, the App Home, and the error log, in the order Bolt runs them. */
 function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<SlackAppOptions, 'logger' | 'slackApiUrl'>): HomePublisher {
   const answerHosts = responseUrlHosts(options.slackApiUrl);
   const logError = (error: unknown) => {
-    options.logger.error('unhandled Slack listener error', { error: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
+    options.logger.error('unhandled Slack listener error', { error: errorWithCauses(error), code: (error as { code?: string }).code });
   };
   // What the commands wrote (their audit rows, the requests' keys) is committed before anything is told: one
   // commit for the commands of a burst.
@@ -238,7 +249,23 @@ function registerListeners(app: App, deps: SlackListenerDeps, options: Pick<Slac
     if ('command' in args && args.command.command === '/env') return envCommand(args);
     // A button click counts once, like a command: a redelivered or replayed payload is acked and dropped.
     const key = buttonClickKey(args.body);
-    if (key && !(await deps.handled.claim(key, deps.command.clock.now().toISOString()))) {
+    let first = true;
+    if (key) {
+      try {
+        first = await claimWithin(CLICK_CLAIM_DEADLINE_MS, deps.handled.claim(key, deps.command.clock.now().toISOString()));
+      } catch (error) {
+        // The database is down or hung: Slack's 3 s for the ack must still be met, and the clicker hears why nothing happened.
+        options.logger.error('a click was not acted on: its request could not be recorded', { error: errorWithCauses(error) });
+        if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+        const responseUrl = (args.body as { response_url?: unknown }).response_url;
+        if (typeof responseUrl === 'string') {
+          const reply = databaseFailedReply();
+          await postToResponseUrl(responseUrl, { response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks }, RESPONSE_URL_DEADLINE_MS, answerHosts).catch(logError);
+        }
+        return;
+      }
+    }
+    if (key && !first) {
       // The key holds the trigger id, which opens modals for a few seconds: logged only as a digest.
       options.logger.info('ignored a button click already handled', { key: createHash('sha256').update(key).digest('hex').slice(0, 16) });
       if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();

@@ -44,7 +44,7 @@ export function buildServices(shared: Shared, stores: Stores, aws: AwsClients, w
     return derived.policy;
   };
   const { launcher, runner } = operationsOf(shared, stores, aws, workspace);
-  const native = new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations: stores.operations, audit: stores.audit, clock, logger });
+  const native = new NativeSchedules({ globs: policy.schedules.native, accounts: policy.accounts, aws, operations: stores.operations, audit: stores.audit, clock, logger, deadlineMs: policy.aws.step_deadline_ms });
   const rules = { named: policy.schedules.named, defaults: policy.schedules.defaults, tagKey: policy.schedules.tag_key };
   const schedules = new ScheduleService({ fleet: stores.fleet, store: stores.schedules, rules, clock, logger, native });
   // A person's start or stop is an override until the next edge (after the metrics, before the refresh).
