@@ -126,7 +126,7 @@ describe('start-up against Slack', () => {
   it('names DOCKHAND_DB when the SQLite file cannot be made there', async () => {
     const dir = checkout();
     const { code, stderr } = await runMain(dir, { ...base, SLACK_BOT_TOKEN: 'xoxb-any', DOCKHAND_DB: '/etc/passwd/x.db' });
-    expect(stderr).toMatch(/dockhand failed to start: could not open the SQLite database DOCKHAND_DB=\/etc\/passwd\/x\.db: .*EEXIST|ENOTDIR/);
+    expect(stderr).toMatch(/dockhand failed to start: could not open the SQLite database DOCKHAND_DB=\/etc\/passwd\/x\.db: .*(EEXIST|ENOTDIR)/);
     expect(code).toBe(1);
   });
 
