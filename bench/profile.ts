@@ -18,7 +18,22 @@ import { atExit, BenchChild, compileForBench } from './processes.js';
 import { formatProfile, moduleOf, summarizeProfile, type CpuProfile } from './profile-summary.js';
 import { summarizeAllocations, type AllocationNode } from './allocations.js';
 
+const USAGE = `usage: npx tsx bench/profile.ts [options]
+  --text T           a command to profile (repeatable; default: list, and status env-001)
+  --environments N   generated fleet size (default 80), --services N per environment (default 8)
+  --requests N       measured requests (default 500; 50 concurrent, after 50 warm-up)
+  --top N            rows of the profile to print (default 15)
+  --out DIR          where the .cpuprofile files go (default: a temporary folder)
+  --no-bare          skip the bare Bolt app
+  --no-profile       measure the CPU per request without the profiler
+  --allocations      print what the load allocated, by function, instead of a CPU profile
+  --help             this text`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const { values } = parseArgs({ options: { environments: { type: 'string' }, services: { type: 'string' }, text: { type: 'string', multiple: true }, out: { type: 'string' }, top: { type: 'string' }, 'no-bare': { type: 'boolean' }, 'no-profile': { type: 'boolean' }, allocations: { type: 'boolean' }, requests: { type: 'string' } } });
   const environments = Number(values.environments ?? 80);
   const services = Number(values.services ?? 8);

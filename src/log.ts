@@ -35,15 +35,23 @@ export function errorWithCauses(error: unknown): string {
   for (let depth = 0; cause && depth < 3; depth++, cause = cause instanceof Error ? cause.cause : undefined) {
     // An AggregateError (every address of a host refused) says nothing itself: its errors do.
     const message = cause instanceof AggregateError && !cause.message ? cause.errors.map(errorMessage).join('; ') : errorMessage(cause);
-    parts.push(message);
+    // A failed query's message names its cause already.
+    if (!parts.join(': ').endsWith(message)) parts.push(message);
   }
   return parts.join(': ');
 }
 
+/**
+ * What went wrong, one line for a log or a reply. A failed query (drizzle's "Failed query: …") is given with
+ * why it failed (its cause: a timeout, a refused connection) and never with its parameters, which hold what
+ * users typed, Slack trigger ids and lease holders.
+ */
 export function errorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const { name, message } = error;
+  const { name } = error;
+  const message = error.message.replace(/\s*\nparams:[\s\S]*$/, '');
   if (!message) return name;
-  if (!name || name === 'Error' || message.startsWith(`${name}:`)) return message;
-  return `${name}: ${message}`;
+  const cause = message.startsWith('Failed query:') && error.cause instanceof Error && error.cause.message ? `: ${errorMessage(error.cause)}` : '';
+  if (!name || name === 'Error' || message.startsWith(`${name}:`)) return `${message}${cause}`;
+  return `${name}: ${message}${cause}`;
 }

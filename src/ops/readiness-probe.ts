@@ -44,11 +44,17 @@ interface DatabaseFindings {
  */
 export function readinessProbe(deps: ReadinessProbeDeps): () => Promise<Readiness> {
   const deadlineMs = deps.databaseDeadlineMs ?? READINESS_DATABASE_DEADLINE_MS;
-  let probing: Promise<DatabaseFindings> | null = null;
-  const probeDatabase = (nowMs: number): Promise<DatabaseFindings> =>
-    (probing ??= answeredWithin(deadlineMs, askDatabase(deps, nowMs)).finally(() => {
-      probing = null;
-    }));
+  // Shared until its queries end, not only until the deadline: a hung database holds one pool connection for it.
+  let probing: { findings: Promise<DatabaseFindings>; lateSaid: boolean } | null = null;
+  const probeDatabase = (nowMs: number): Promise<DatabaseFindings> => {
+    const probe = (probing ??= {
+      findings: askDatabase(deps, nowMs).finally(() => {
+        probing = null;
+      }),
+      lateSaid: false,
+    });
+    return answeredWithin(deadlineMs, probe);
+  };
   return async () => {
     const now = deps.clock.now();
     const { databaseError, lastSuccess } = await probeDatabase(now.getTime());
@@ -66,17 +72,27 @@ export function readinessProbe(deps: ReadinessProbeDeps): () => Promise<Readines
     });
   };
 
-  function answeredWithin(ms: number, asked: Promise<DatabaseFindings>): Promise<DatabaseFindings> {
+  function answeredWithin(ms: number, probe: { findings: Promise<DatabaseFindings>; lateSaid: boolean }): Promise<DatabaseFindings> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<DatabaseFindings>((resolve) => {
       timer = setTimeout(() => {
         const databaseError = `the database did not answer within ${ms} ms`;
-        deps.logger.error('readiness: the database does not take writes', { error: databaseError });
-        resolve({ databaseError, lastSuccess: null });
+        if (!probe.lateSaid) deps.logger.error('readiness: the database does not take writes', { error: databaseError });
+        probe.lateSaid = true;
+        resolve({ databaseError, lastSuccess: lastRefreshHere(deps) });
       }, ms);
     });
-    return Promise.race([asked, late]).finally(() => clearTimeout(timer));
+    return Promise.race([probe.findings, late]).finally(() => clearTimeout(timer));
   }
+}
+
+/**
+ * The last refresh this process finished without errors, for when the database cannot say: the inventory's
+ * check is about AWS, and a hung database must not make it fail too.
+ */
+function lastRefreshHere(deps: ReadinessProbeDeps): string | null {
+  const last = deps.inventory.lastRefresh();
+  return last && last.errors.length === 0 ? last.finishedAt : null;
 }
 
 async function askDatabase(deps: ReadinessProbeDeps, nowMs: number): Promise<DatabaseFindings> {
@@ -92,6 +108,7 @@ async function askDatabase(deps: ReadinessProbeDeps, nowMs: number): Promise<Dat
     lastSuccess = await deps.inventory.lastSuccessfulRefreshAt();
   } catch (error) {
     databaseError ??= errorMessage(error);
+    lastSuccess = lastRefreshHere(deps);
   }
   return { databaseError, lastSuccess };
 }

@@ -57,7 +57,7 @@ export function postToResponseUrl(responseUrl: string, message: object | string,
   } catch {
     return Promise.reject(new ResponseUrlError('not a URL: the response_url', null));
   }
-  if (hosts && !isSlackResponseUrl(url, hosts)) return Promise.reject(new ResponseUrlError('the response_url is not Slack’s; nothing was sent', null));
+  if (hosts && !isSlackResponseUrl(url, hosts)) return Promise.reject(new ResponseUrlError(`the response_url (${url.protocol}//${url.host.slice(0, 100)}${url.pathname.slice(0, 20)}) is not Slack’s; nothing was sent`, null));
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return Promise.reject(new ResponseUrlError(`not an http(s) response URL: ${url.protocol}`, null));
   const body = typeof message === 'string' ? message : JSON.stringify(message);
   return post(url, body, deadlineMs);

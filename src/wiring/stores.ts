@@ -20,6 +20,7 @@ import { WriteBatch } from '../store/write-batch.js';
 import { errorMessage } from '../log.js';
 import type { DockhandOptions } from './options.js';
 import type { Shared } from './shared.js';
+import type { Database } from '../store/database.js';
 
 /** Every store on the one SQLite database, and the views read from them (the fleet, cost reports). */
 export interface Stores {
@@ -47,12 +48,29 @@ export interface Stores {
   close(): Promise<void>;
 }
 
+/** The database the environment names, or an error that says which variable named it and what it was. */
+async function openDatabase(env: DockhandOptions['env'], pgDatabase: typeof import('../store/pg/database.js') | undefined, logger: Shared['logger']): Promise<Database> {
+  const url = env.DATABASE_URL;
+  if (pgDatabase?.isPostgresUrl(url)) {
+    try {
+      return await pgDatabase.openPostgresDatabase(url, {}, (error) => logger.warn('the database dropped a connection; the next query opens another', { error: errorMessage(error) }));
+    } catch (error) {
+      throw new Error(`could not open the Postgres database DATABASE_URL=${pgDatabase.redactedUrl(url)}`, { cause: error });
+    }
+  }
+  try {
+    return openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  } catch (error) {
+    throw new Error(`could not open the SQLite database DOCKHAND_DB=${env.DOCKHAND_DB}`, { cause: error });
+  }
+}
+
 export async function openStores(env: DockhandOptions['env'], { policy, rules, refreshMs, logger }: Shared): Promise<Stores> {
   const url = env.DATABASE_URL;
   // node-postgres, drizzle's pg driver and the pg tables load only when Postgres is used: SQLite processes
   // would carry them in memory for nothing.
   const pgDatabase = url ? await import('../store/pg/database.js') : undefined;
-  const db = pgDatabase?.isPostgresUrl(url) ? await pgDatabase.openPostgresDatabase(url, {}, (error) => logger.warn('the database dropped a connection; the next query opens another', { error: errorMessage(error) })) : openSqlite(env.DOCKHAND_DB, env.DOCKHAND_DB_JOURNAL);
+  const db = await openDatabase(env, pgDatabase, logger);
   logger.info('database opened', pgDatabase && db.dialect === 'postgres' ? { dialect: 'postgres', url: pgDatabase.redactedUrl(url ?? '') } : { dialect: 'sqlite', path: env.DOCKHAND_DB });
   // Audit rows and handled request keys of a burst of commands: one commit, after the acks.
   const batch = new WriteBatch(db, (error) => logger.error('a batched write failed', { error: errorMessage(error) }));

@@ -40,8 +40,14 @@ describe.skipIf(!server)('the database hangs', () => {
       // Asked twice at once: one probe waits on the lock, both answers come from it.
       const [first, second] = await Promise.all([fetch(`${h.baseUrl}/health/ready`), fetch(`${h.baseUrl}/health/ready`)]);
       expect([first.status, second.status]).toEqual([503, 503]);
-      const body = (await first.json()) as { checks: { database: { ok: boolean } } };
+      const body = (await first.json()) as { failing: string[]; checks: { database: { ok: boolean } } };
       expect(body.checks.database.ok).toBe(false);
+      // The inventory was refreshed moments ago: the database not answering does not make that check fail too.
+      expect(body.failing).toEqual(['database']);
+      // Asked again after the deadline: still the one probe waiting, not one query (and pool connection) per check.
+      for (let i = 0; i < 3; i++) expect((await fetch(`${h.baseUrl}/health/ready`)).status).toBe(503);
+      const waiting = await admin.query("select count(*)::int as n from pg_stat_activity where query like 'insert into \"health_probe\"%' and wait_event_type = 'Lock'");
+      expect(waiting.rows[0].n).toBe(1);
       expect(lines.filter((line) => line.includes(`the database did not answer within ${READINESS_DATABASE_DEADLINE_MS} ms`))).toHaveLength(1);
       // The command's request key cannot be read until the statement timeout ends the wait.
       const { responseId } = await sendCommand(h.eventsUrl, h.slack, 'U0ADMIN', 'list');

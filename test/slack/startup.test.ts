@@ -118,8 +118,15 @@ describe('start-up against Slack', () => {
     const port = await closedPort();
     const dir = checkout();
     const { code, stderr } = await runMain(dir, { ...base, SLACK_BOT_TOKEN: 'xoxb-any', DATABASE_URL: `postgres://dockhand:secret@127.0.0.1:${port}/dockhand` });
-    expect(stderr).toMatch(/dockhand failed to start: .*ECONNREFUSED/);
+    expect(stderr).toMatch(/dockhand failed to start: could not open the Postgres database DATABASE_URL=postgres:\/\/dockhand:\*+@127\.0\.0\.1:\d+\/dockhand: .*ECONNREFUSED/);
     expect(stderr).not.toContain('secret');
+    expect(code).toBe(1);
+  });
+
+  it('names DOCKHAND_DB when the SQLite file cannot be made there', async () => {
+    const dir = checkout();
+    const { code, stderr } = await runMain(dir, { ...base, SLACK_BOT_TOKEN: 'xoxb-any', DOCKHAND_DB: '/etc/passwd/x.db' });
+    expect(stderr).toMatch(/dockhand failed to start: could not open the SQLite database DOCKHAND_DB=\/etc\/passwd\/x\.db: .*(EEXIST|ENOTDIR)/);
     expect(code).toBe(1);
   });
 
